@@ -1,0 +1,128 @@
+"""Reader for rangeBuilder's internal data (``sysdata.rda``): range boxes and country lists.
+
+The file is an R pairlist of named objects that ``rdata.read_rda`` cannot read whole, so we walk the
+pairlist and convert only the objects we use. Parsing takes ~15 s, so the extract is cached as JSON
+next to the other build caches, keyed by the file's sha256 (the cache can never go stale).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+# objects of the pairlist we read, by taxon group
+BOXES = {"bird": "birdCoordRange", "mammal": "mammalCoordRange", "amphibian": "amphibCoordRange"}
+COUNTRIES = {
+    "bird": "birdCountries_bySp",
+    "mammal": "mammalCountries_bySp",
+    "amphibian": "amphibCountries_bySp",
+    "reptile": "repDBcountryList_bySp",
+}
+
+# birdCoordRange is in Mollweide metres, the others in degrees: checked on small known ranges
+# (Garrulus lidthi, Amami Oshima 129.4° E 28.3° N; Apteryx australis, South Island of New Zealand).
+_EARTH_RADIUS = 6371007.181
+_SQRT2 = math.sqrt(2)
+
+
+def _mollweide_theta(y: float) -> float:
+    return math.asin(max(-1.0, min(1.0, y / (_SQRT2 * _EARTH_RADIUS))))
+
+
+def mollweide_box_to_lonlat(x_min: float, x_max: float, y_min: float, y_max: float) -> tuple[float, float, float, float]:
+    """The lon/lat box enclosing a Mollweide box (longitude scales with the latitude)."""
+    theta_min, theta_max = _mollweide_theta(y_min), _mollweide_theta(y_max)
+    lat_min, lat_max = (math.degrees(math.asin((2 * t + math.sin(2 * t)) / math.pi)) for t in (theta_min, theta_max))
+    thetas = [theta_min, theta_max] + ([0.0] if theta_min < 0 < theta_max else [])
+
+    def lon(x: float, theta: float) -> float:
+        cos = max(math.cos(theta), 1e-9)
+        return max(-180.0, min(180.0, math.degrees(math.pi * x / (2 * _SQRT2 * _EARTH_RADIUS * cos))))
+
+    lons = [lon(x, t) for x in (x_min, x_max) for t in thetas]
+    return min(lons), max(lons), lat_min, lat_max
+
+
+@dataclass
+class RangeData:
+    """Range boxes (lon_min, lon_max, lat_min, lat_max in degrees) and country names by species.
+
+    Keys are rangeBuilder's species keys with the underscore replaced by a space; the mammal and
+    amphibian keys repeat the name ("Abditomys_latidens-Abditomys_latidens"), so only the part
+    before the dash is kept.
+    """
+
+    boxes: dict[str, dict[str, tuple[float, float, float, float]]]
+    countries: dict[str, dict[str, list[str]]]
+
+    def box(self, group: str, name: str) -> tuple[float, float, float, float] | None:
+        return self.boxes.get(group, {}).get(name)
+
+    def country_names(self, group: str, name: str) -> list[str]:
+        return self.countries.get(group, {}).get(name, [])
+
+
+def species_key(raw: str) -> str:
+    return str(raw).split("-")[0].replace("_", " ").strip()
+
+
+def _extract(path: Path) -> dict:
+    import rdata
+    from rdata.conversion import SimpleConverter
+
+    wanted = set(BOXES.values()) | set(COUNTRIES.values())
+    converter = SimpleConverter(default_encoding="utf8")
+    node = rdata.parser.parse_file(path).object
+    objects = {}
+    while node is not None and getattr(node, "value", None):
+        name = converter.convert(node.tag) if node.tag is not None else None
+        if name in wanted:
+            objects[name] = converter.convert(node.value[0])
+        node = node.value[1] if len(node.value) > 1 else None
+    missing = wanted - set(objects)
+    if missing:
+        raise ValueError(f"{path}: rangeBuilder objects not found: {sorted(missing)}")
+
+    boxes: dict[str, dict] = {}
+    for group, name in BOXES.items():
+        array = objects[name]
+        columns = [str(c) for c in array.coords["dim_1"].values]
+        order = [columns.index(c) for c in ("longMin", "longMax", "latMin", "latMax")]
+        table = {}
+        for key, row in zip(array.coords["dim_0"].values, array.values):
+            lon_min, lon_max, lat_min, lat_max = (float(row[i]) for i in order)
+            if any(math.isnan(v) for v in (lon_min, lon_max, lat_min, lat_max)):
+                continue
+            if group == "bird":
+                lon_min, lon_max, lat_min, lat_max = mollweide_box_to_lonlat(lon_min, lon_max, lat_min, lat_max)
+            table[species_key(key)] = [round(v, 4) for v in (lon_min, lon_max, lat_min, lat_max)]
+        boxes[group] = table
+    countries = {
+        group: {species_key(k): sorted({str(c) for c in v if str(c) != "none"}) for k, v in objects[name].items()}
+        for group, name in COUNTRIES.items()
+    }
+    return {"boxes": boxes, "countries": countries}
+
+
+def load(path: Path, cache_dir: Path | None = None) -> RangeData:
+    """Read the range boxes and country lists, through a checksum-keyed JSON cache if given."""
+    path = Path(path)
+    data = None
+    cache = None
+    if cache_dir is not None:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        cache = Path(cache_dir) / f"rangebuilder-{digest[:16]}.json"
+        if cache.exists():
+            data = json.loads(cache.read_text())
+    if data is None:
+        data = _extract(path)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data))
+            tmp.replace(cache)
+    boxes = {g: {k: tuple(v) for k, v in t.items()} for g, t in data["boxes"].items()}
+    return RangeData(boxes=boxes, countries=data["countries"])

@@ -1,0 +1,77 @@
+"""Plain records that source readers produce and the RDF mapping consumes.
+
+Readers (one module per source in ``ingest/``) turn raw rows into these records with pure
+functions and no RDF; ``ingest/species.py`` maps them to triples. Keeping the readers free of
+RDF lets each selection rule be tested on rows alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GROUPS = ("plant", "bird", "mammal", "fish", "amphibian", "reptile")
+CONFIDENCE = ("high", "medium", "low")
+# IUCN-style red-list category codes used by the sources (global and national lists).
+CATEGORIES = ("EX", "EW", "RE", "CR", "EN", "VU", "NT", "LC", "DD", "NE")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A red-list category given to a taxon by an assessor."""
+
+    category: str  # one of CATEGORIES
+    assessor: str  # "IUCN" or e.g. "MEE-CAS" (China Biodiversity Red List)
+    scope: str  # "global" or an ISO 3166 code for a national list ("CN")
+    year: int | None
+    source: str  # source id of the registry (kg/sources.py)
+    criteria: str | None = None  # e.g. "A2cd+3cd" where the source gives it
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Why a species is placed in one ecoregion (or the freshwater unit)."""
+
+    ecoregion: str  # WWF eco_code ("PA0443") or "FW-RFE" for the freshwater unit
+    method: str  # one of kg.namespaces.METHODS keys, e.g. "gazetteer", "province", "range-box"
+    confidence: str  # one of CONFIDENCE
+    matched: str  # what matched: place name, province, box figures ...
+    source: str  # source id whose data supports it
+
+
+@dataclass
+class SpeciesRecord:
+    """One species row of one source, selected as occurring in the Amur-Heilong basin."""
+
+    source: str  # source id (kg/sources.py)
+    row_id: str  # stable id of the row in its source (CoL China id, AvibaseID, MDD id, SpecCode ...)
+    group: str  # one of GROUPS
+    scientific_name: str  # canonical name without authorship: "Panthera tigris"
+    authorship: str | None = None  # "(Linnaeus, 1758)"
+    kingdom: str | None = None
+    phylum: str | None = None
+    class_: str | None = None
+    order: str | None = None
+    family: str | None = None
+    genus: str | None = None
+    vernacular: list[tuple[str, str]] = field(default_factory=list)  # (name, BCP47 language)
+    identifiers: dict[str, str] = field(default_factory=dict)  # scheme -> id, see kg.namespaces.RESOLVERS
+    assessments: list[Assessment] = field(default_factory=list)
+    rule: str = ""  # name of the selection rule that admitted the row
+    matched: str = ""  # the text or figures the rule matched (never copied licensed prose)
+    confidence: str = "medium"  # how surely the species is in the basin
+    placements: list[Placement] = field(default_factory=list)
+    range_box: tuple[float, float, float, float] | None = None  # lon_min, lon_max, lat_min, lat_max
+    countries: tuple[str, ...] = ()  # ISO 3166 alpha-2 codes where the source gives them
+
+
+@dataclass
+class Selection:
+    """What a species reader returns: the selected records and each rule's yield.
+
+    ``report`` maps a rule name to how many rows it admitted or excluded, e.g.
+    {"province:heilongjiang-or-jilin": 1830, "exclude:cultivated-only": 212}; exclusions are named
+    ``exclude:<why>`` so the build can report false positives removed.
+    """
+
+    records: list[SpeciesRecord]
+    report: dict[str, int] = field(default_factory=dict)

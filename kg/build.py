@@ -1,0 +1,329 @@
+"""The build: verify sources -> ingest (one named graph per source, with PROV) -> SHACL -> store swap.
+
+Nothing is written until every source is verified and the whole graph validates; the new store is
+written beside the old one and swapped in atomically (kg/store.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+from kg import sources as registry
+from kg import store as kgstore
+from kg.namespaces import AMUR, BASE, ONTOLOGY_VERSION, PREFIXES, graph_iri, iri, source_iri
+from kg.sources import ROOT
+
+ONTOLOGY_DIR = ROOT / "ontology"
+CODE_DIRS = ("kg", "ingest", "ontology")
+CACHE_DIR = ROOT / "data" / "cache"
+
+
+class BuildError(Exception):
+    """The build stopped; the previous store (if any) is untouched."""
+
+
+@dataclass
+class BuildReport:
+    build_id: str
+    skipped: bool
+    store: Path
+    seconds: float = 0.0
+    graphs: dict[str, int] = field(default_factory=dict)  # graph IRI -> triples
+    classes: dict[str, int] = field(default_factory=dict)  # class IRI -> instances
+    species: dict[str, dict] = field(default_factory=dict)  # reader -> rule yields
+
+
+def code_fingerprint() -> str:
+    """Hash of the code and ontology that shape the graph: a change forces a rebuild."""
+    digest = hashlib.sha256()
+    for folder in CODE_DIRS:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".ttl", ".yml", ".yaml", ".json"} and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_key(sources: list[registry.Source], occurrences: Path | None) -> str:
+    digest = hashlib.sha256()
+    for source in sources:
+        for file, sha in sorted(source.files.items()):
+            digest.update(f"{file}={sha}\n".encode())
+    digest.update(code_fingerprint().encode())
+    digest.update(BASE.encode())
+    if occurrences:
+        digest.update(registry.sha256_of(occurrences).encode())
+    return digest.hexdigest()[:16]
+
+
+def load_ontology() -> Graph:
+    graph = Graph()
+    graph.parse(ONTOLOGY_DIR / "amurkg.ttl", format="turtle")
+    for path in sorted((ONTOLOGY_DIR / "vocab").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def load_shapes() -> Graph:
+    graph = Graph()
+    for path in sorted((ONTOLOGY_DIR / "shapes").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def describe_source(graph: Graph, source: registry.Source) -> None:
+    node = source_iri(source.id)
+    graph.add((node, RDF.type, AMUR.Source))
+    graph.add((node, RDF.type, DCAT.Dataset))
+    graph.add((node, RDF.type, PROV.Entity))
+    graph.add((node, DCTERMS.title, Literal(source.title, lang="en")))
+    graph.add((node, RDFS.label, Literal(source.title, lang="en")))
+    graph.add((node, DCTERMS.identifier, Literal(source.id)))
+    graph.add((node, DCTERMS.license, Literal(source.licence)))
+    graph.add((node, DCTERMS.bibliographicCitation, Literal(source.citation)))
+    if source.publisher:
+        graph.add((node, DCTERMS.publisher, Literal(source.publisher)))
+    if source.homepage:
+        graph.add((node, DCAT.landingPage, URIRef(source.homepage)))
+    for file, sha in sorted(source.files.items()):
+        graph.add((node, DCAT.downloadURL, URIRef(source.url(file))))
+        graph.add((node, AMUR.sha256, Literal(sha)))
+    graph.add((node, AMUR.reader, Literal(source.reader)))
+    if source.retrieved:
+        graph.add((node, AMUR.retrieved, Literal(source.retrieved)))
+
+
+def describe_curated_source(graph: Graph, facts: dict, path: Path) -> None:
+    meta = facts["source"]
+    node = source_iri(meta["id"])
+    graph.add((node, RDF.type, AMUR.Source))
+    graph.add((node, RDF.type, DCAT.Dataset))
+    graph.add((node, RDF.type, PROV.Entity))
+    graph.add((node, DCTERMS.title, Literal(meta["title"], lang="en")))
+    graph.add((node, RDFS.label, Literal(meta["title"], lang="en")))
+    graph.add((node, DCTERMS.identifier, Literal(meta["id"])))
+    graph.add((node, DCTERMS.license, Literal(meta["licence"])))
+    graph.add((node, DCTERMS.bibliographicCitation, Literal(meta["citation"])))
+    graph.add((node, DCTERMS.publisher, Literal(meta["publisher"])))
+    graph.add((node, DCAT.landingPage, URIRef(meta["origin"])))
+    graph.add((node, AMUR.sha256, Literal(registry.sha256_of(path))))
+    graph.add((node, AMUR.reader, Literal("ingest.basin")))
+    graph.add((node, AMUR.retrieved, Literal(meta["retrieved"])))
+
+
+def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[str], licence: str,
+                   built: Literal, label: str) -> None:
+    meta.add((name, RDF.type, VOID.Dataset))
+    meta.add((name, RDF.type, PROV.Entity))
+    meta.add((name, RDFS.label, Literal(label, lang="en")))
+    meta.add((name, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
+    meta.add((name, PROV.generatedAtTime, built))
+    meta.add((name, DCTERMS.license, Literal(licence)))
+    for sid in derived_from:
+        meta.add((name, PROV.wasDerivedFrom, source_iri(sid)))
+
+
+def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo) -> tuple[dict[URIRef, Graph], dict]:
+    """Run every reader: named graph IRI -> graph, and the species rule yields."""
+    from ingest import basin, ecoregions, iucn, species
+
+    graphs: dict[URIRef, Graph] = {}
+    graphs[graph_iri("ontology")] = load_ontology()
+
+    echo("ingest: ecoregions (wwf-teow-2001)")
+    eco_graph, polygons = ecoregions.read({"wwf-teow-2001": registry.main_file(located, "wwf-teow-2001")})
+    graphs[graph_iri("wwf-teow-2001")] = eco_graph
+
+    echo("ingest: IUCN schemes (iucn-redlist-api-v4)")
+    iucn_graph = iucn.read(registry.main_file(located, "iucn-redlist-api-v4"))
+    graphs[graph_iri("iucn-redlist-api-v4")] = iucn_graph
+
+    echo("ingest: curated basin facts (wwf-amur-heilong)")
+    facts = basin.load()
+    codes_of = {cls: {str(o) for s in iucn_graph.subjects(RDF.type, cls) for o in iucn_graph.objects(s, SKOS.notation)}
+                for cls in (AMUR.Threat, AMUR.ConservationAction)}
+    curated = basin.to_graph(facts, set(polygons), codes_of[AMUR.Threat], codes_of[AMUR.ConservationAction])
+    graphs[graph_iri(basin.SOURCE_ID)] = curated
+
+    echo("ingest: species")
+    selections = species.read_all(located, CACHE_DIR, echo)
+    records = [r for sel in selections.values() for r in sel.records]
+    taxa = species.merge(records)
+    ecoregion_threats: dict[str, set[str]] = {}
+    for link in curated.subjects(RDF.type, AMUR.EcoregionThreat):
+        eco = str(curated.value(link, AMUR.ecoregion)).rsplit("/", 1)[-1]
+        threat = str(curated.value(link, AMUR.threat)).rsplit("/", 1)[-1]
+        ecoregion_threats.setdefault(eco, set()).add(threat)
+    threat_parents = {c: c.rsplit(".", 1)[0] for c in codes_of[AMUR.Threat] if "." in c}
+    occurrence_placements = {}
+    if occurrences:
+        from ingest import occurrences as occ
+
+        echo(f"ingest: occurrences ({occurrences.name})")
+        occurrence_placements = occ.placements(occurrences, polygons, set(taxa))
+    layer = species.SpeciesLayer(taxa, {k: v.geometry for k, v in polygons.items()}, ecoregion_threats,
+                                 basin.species_threats(facts), threat_parents)
+    layer.build(occurrence_placements)
+    for sid, graph in layer.graphs.items():
+        graphs.setdefault(graph_iri(sid), Graph())
+        graphs[graph_iri(sid)] += graph
+    derived = layer.derived
+    derived += closure_of_broader(graphs)
+    graphs[graph_iri("derived")] = derived
+    yields = {name.split(".")[-1]: dict(sel.report) | {"selected": len(sel.records)} for name, sel in selections.items()}
+    yields["merged"] = {"species": len(taxa), "records": len(records)}
+    return graphs, yields
+
+
+def closure_of_broader(graphs: dict[URIRef, Graph]) -> Graph:
+    """skos:broaderTransitive, materialised: Oxigraph is slow on unbounded property paths."""
+    closure = Graph()
+    for graph in graphs.values():
+        parents = {s: o for s, o in graph.subject_objects(SKOS.broader)}
+        for concept in parents:
+            parent = parents.get(concept)
+            while parent is not None:
+                closure.add((concept, SKOS.broaderTransitive, parent))
+                parent = parents.get(parent)
+    return closure
+
+
+def union(graphs: dict[URIRef, Graph]) -> Graph:
+    merged = Graph()
+    for graph in graphs.values():
+        merged += graph
+    return merged
+
+
+def validate(data: Graph) -> tuple[bool, str]:
+    """SHACL validation of the whole graph; returns (conforms, readable report)."""
+    from pyshacl import validate as shacl_validate
+
+    conforms, _, text = shacl_validate(data, shacl_graph=load_shapes(), inference="none", advanced=False,
+                                       allow_warnings=True)
+    return bool(conforms), text
+
+
+def count_classes(data: Graph) -> dict[str, int]:
+    counts = Counter(str(o) for o in data.objects(None, RDF.type))
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def write_store(target: Path, graphs: dict[URIRef, Graph]) -> None:
+    store = ox.Store(str(target))
+    for name, graph in graphs.items():
+        data = graph.serialize(format="nt", encoding="utf-8")
+        store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+    store.flush()
+    store.optimize()
+    del store
+
+
+def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFAULT_STORE,
+          occurrences: Path | None = None, force: bool = False, echo=print) -> BuildReport:
+    started = time.perf_counter()
+    store_path = Path(store_path)
+    directory = registry.resolve_dir(sources_dir)
+    echo(f"sources: {directory}")
+    located = registry.verify(directory)
+    echo(f"verified {sum(len(f) for f in located.values())} files of {len(located)} sources (sha256)")
+    if occurrences is not None and not Path(occurrences).is_file():
+        raise BuildError(f"{occurrences}: occurrence archive not found")
+
+    key = build_key(registry.SOURCES, occurrences)
+    current = kgstore.manifest(store_path)
+    if current and current.get("key") == key and not force:
+        echo(f"store {store_path} is up to date (build {current['build_id']}); nothing to do (use --force)")
+        return BuildReport(build_id=current["build_id"], skipped=True, store=store_path,
+                           graphs=current.get("graphs", {}), classes=current.get("classes", {}),
+                           species=current.get("species", {}))
+
+    graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo)
+
+    # PROV and VoID of every named graph, and the sources they come from
+    from ingest import basin
+
+    built = Literal(datetime.now(timezone.utc).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    meta = Graph()
+    for source in registry.SOURCES:
+        describe_source(meta, source)
+    facts = basin.load()
+    describe_curated_source(meta, facts, basin.CURATED_FILE)
+    licences = {s.id: s.licence for s in registry.SOURCES} | {basin.SOURCE_ID: facts["source"]["licence"]}
+    for name, graph in graphs.items():
+        sid = str(name).rsplit("/", 1)[-1]
+        if sid == "ontology":
+            describe_graph(meta, name, graph, [], "CC-BY-4.0", built, "amurkg ontology and vocabularies")
+        elif sid == "derived":
+            describe_graph(meta, name, graph, sorted(licences), "CC-BY-4.0 for the links; see each source",
+                           built, "Links computed by the build (range boxes, inferred threats, closures)")
+        else:
+            describe_graph(meta, name, graph, [sid], licences[sid], built, f"Graph of source {sid}")
+    meta_name = graph_iri("meta")
+    meta.add((meta_name, RDF.type, VOID.Dataset))
+    meta.add((meta_name, RDFS.label, Literal("Description of the named graphs and their sources", lang="en")))
+    dataset = iri("dataset")
+    meta.add((dataset, RDF.type, VOID.Dataset))
+    meta.add((dataset, RDF.type, DCAT.Dataset))
+    meta.add((dataset, DCTERMS.title, Literal("Amur-Heilong Biodiversity Knowledge Graph", lang="en")))
+    meta.add((dataset, RDFS.label, Literal("Amur-Heilong Biodiversity Knowledge Graph", lang="en")))
+    meta.add((dataset, DCTERMS.hasVersion, Literal(ONTOLOGY_VERSION)))
+    meta.add((dataset, PROV.generatedAtTime, built))
+    for name in list(graphs) + [meta_name]:
+        meta.add((dataset, VOID.subset, name))
+    graphs[meta_name] = meta
+
+    echo("validate: SHACL")
+    data = union(graphs)
+    conforms, text = validate(data)
+    if not conforms:
+        raise BuildError("SHACL validation failed, the store was not changed:\n" + _shorten(text))
+    classes = count_classes(data)
+
+    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + key[:8]
+    target = kgstore.builds_dir(store_path) / build_id
+    echo(f"store: writing {target}")
+    target.mkdir(parents=True, exist_ok=False)
+    try:
+        write_store(target / "oxigraph", graphs)
+        report = {
+            "build_id": build_id, "key": key, "built": str(built), "base": BASE,
+            "sources": {s.id: s.files for s in registry.SOURCES},
+            "graphs": {str(n): len(g) for n, g in graphs.items()},
+            "classes": classes, "species": yields,
+            "occurrences": str(occurrences) if occurrences else None,
+        }
+        # the manifest is written last: a build directory without it is unfinished and never served
+        (target / kgstore.MANIFEST).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    previous = kgstore.current_build(store_path)
+    kgstore.swap_in(store_path, target)
+    kgstore.prune(store_path, keep={target} | ({previous} if previous else set()))
+    return BuildReport(build_id=build_id, skipped=False, store=store_path, seconds=time.perf_counter() - started,
+                       graphs=report["graphs"], classes=classes, species=yields)
+
+
+def _shorten(text: str, lines: int = 80) -> str:
+    parts = text.splitlines()
+    return "\n".join(parts[:lines]) + (f"\n... ({len(parts) - lines} more lines)" if len(parts) > lines else "")
+
+
+def prefixes_turtle() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+
+
+__all__ = ["build", "BuildError", "BuildReport", "validate", "load_shapes", "load_ontology", "os"]

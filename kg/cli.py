@@ -1,0 +1,171 @@
+"""The `amurkg` command line: build, validate, query, stats, fetch, serve."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg import sources as registry
+from kg import store as kgstore
+
+STORE_OPTION = click.option(
+    "--store", "store_path", type=click.Path(path_type=Path), default=kgstore.DEFAULT_STORE, show_default=True,
+    envvar="AMURKG_STORE_PATH", help="Store link (a symlink to the current build). Env: AMURKG_STORE_PATH.")
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="amurkg")
+def main() -> None:
+    """Amur-Heilong Biodiversity Knowledge Graph: build it from its sources, query it, serve it."""
+
+
+@main.command()
+@click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
+              help="Sources directory (else AMURKG_SOURCES, ../shared/data/sources, the fetch cache).")
+@STORE_OPTION
+@click.option("--occurrences", type=click.Path(path_type=Path),
+              help="A GBIF occurrence download (Darwin Core Archive .zip): species placed by point in polygon.")
+@click.option("--force", is_flag=True, help="Rebuild even if sources and code are unchanged.")
+def build(sources_dir, store_path, occurrences, force) -> None:
+    """Verify sources, ingest, validate with SHACL and swap in a new store."""
+    from kg.build import BuildError, build as run_build
+
+    try:
+        report = run_build(sources_dir, store_path, occurrences=occurrences, force=force,
+                           echo=lambda m: click.echo(m, err=True))
+    except (registry.SourceError, BuildError) as exc:
+        fail(str(exc))
+    if report.skipped:
+        return
+    click.echo(f"built {report.build_id} in {report.seconds:.1f} s -> {report.store}")
+    click.echo(_graph_table(report.graphs))
+    click.echo(_class_table(report.classes))
+
+
+def _graph_table(graphs: dict[str, int]) -> str:
+    width = max(len(g) for g in graphs)
+    lines = [f"{'named graph'.ljust(width)}  triples"]
+    lines += [f"{g.ljust(width)}  {n:>7}" for g, n in graphs.items()]
+    lines.append(f"{'total'.ljust(width)}  {sum(graphs.values()):>7}")
+    return "\n".join(lines)
+
+
+def _class_table(classes: dict[str, int], limit: int = 40) -> str:
+    from kg.query import shorten
+
+    rows = list(classes.items())[:limit]
+    width = max(len(shorten(c)) for c, _ in rows)
+    return "\n".join([f"{'class'.ljust(width)}  instances"] + [f"{shorten(c).ljust(width)}  {n:>9}" for c, n in rows])
+
+
+@main.command()
+@STORE_OPTION
+def validate(store_path) -> None:
+    """Validate the built store's content against the SHACL shapes."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg.build import validate as shacl
+
+    try:
+        store = kgstore.open_read_only(store_path)
+    except kgstore.StoreMissing as exc:
+        fail(str(exc))
+    data = Graph()
+    for name in store.named_graphs():
+        data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name), format="nt")
+    conforms, text = shacl(data)
+    click.echo(f"{len(data)} triples; conforms: {conforms}")
+    if not conforms:
+        click.echo(text)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt"]),
+              default="table", show_default=True, help="json is the SPARQL 1.1 JSON results format.")
+@STORE_OPTION
+def query(query, fmt, store_path) -> None:
+    """Run a SPARQL query: inline text, a .rq file, or the name of a query in queries/."""
+    from kg import query as kq
+
+    path = Path(query)
+    named = kq.QUERIES_DIR / f"{query}.rq"
+    if query.endswith(".rq") and path.is_file():
+        text = path.read_text(encoding="utf-8")
+    elif named.is_file():
+        text = named.read_text(encoding="utf-8")
+    else:
+        text = query
+    try:
+        store = kgstore.open_read_only(store_path)
+    except kgstore.StoreMissing as exc:
+        fail(str(exc))
+    try:
+        result = kq.run(store, kq.with_prefixes(text))
+    except SyntaxError as exc:
+        fail(f"malformed query: {exc}", 2)
+    try:
+        if fmt == "table":
+            click.echo(kq.as_table(result))
+        else:
+            sys.stdout.buffer.write(kq.serialize(result, fmt))
+    except ValueError as exc:
+        fail(str(exc), 2)
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stats(store_path, fmt) -> None:
+    """Counts by graph, class, species group, red-list category, link method and confidence."""
+    import json
+
+    from kg.stats import collect, render
+
+    try:
+        store = kgstore.open_read_only(store_path)
+    except kgstore.StoreMissing as exc:
+        fail(str(exc))
+    numbers = collect(store)
+    click.echo(json.dumps(numbers, indent=2, ensure_ascii=False) if fmt == "json" else render(numbers))
+
+
+@main.command()
+@click.option("--to", "target", type=click.Path(path_type=Path), default=registry.FETCH_CACHE, show_default=True,
+              help="Cache directory to fill. Env: AMURKG_CACHE (parent of sources/).")
+def fetch(target) -> None:
+    """Download missing source files from their origins and verify their sha256."""
+    try:
+        fetched = registry.fetch(Path(target), echo=lambda m: click.echo(m, err=True))
+    except (registry.SourceError, OSError) as exc:
+        fail(f"fetch failed: {exc}")
+    click.echo(f"{len(fetched)} files fetched into {target}; all sources verified")
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="AMURKG_HOST")
+@click.option("--port", default=5000, show_default=True, type=int, envvar="AMURKG_PORT")
+@click.option("--workers", default=2, show_default=True, type=int, envvar="AMURKG_WORKERS")
+@click.option("--timeout", "query_timeout", default=30.0, show_default=True, type=float,
+              envvar="AMURKG_QUERY_TIMEOUT", help="Query timeout in seconds.")
+def serve(store_path, host, port, workers, query_timeout) -> None:
+    """Serve the graph (SPARQL endpoint and pages) with gunicorn, workers sharing the store read-only."""
+    from server.wsgi import serve as run_server
+
+    if kgstore.current_build(store_path) is None:
+        fail(f"no graph built at {store_path}: run `amurkg build` first")
+    run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout)
+
+
+if __name__ == "__main__":
+    main()

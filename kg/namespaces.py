@@ -1,0 +1,199 @@
+"""Namespaces and the IRIs the graph mints.
+
+``AMUR`` is a closed namespace: a misspelt term fails at import instead of minting a new IRI
+(the ontology test checks that every term here is declared in ``ontology/amurkg.ttl``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace
+
+# Base under which every resource IRI is minted; the explorer serves {base}x at /x.
+BASE = os.environ.get("AMURKG_BASE", "https://w3id.org/amurkg/")
+ONTOLOGY_IRI = "https://w3id.org/amurkg/ontology"
+ONTOLOGY_VERSION = "0.1.0"
+
+DWC = Namespace("http://rs.tdwg.org/dwc/terms/")
+DWCIRI = Namespace("http://rs.tdwg.org/dwc/iri/")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+SCHEMA = Namespace("https://schema.org/")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+class AMUR(DefinedNamespace):
+    """The amurkg ontology (ontology/amurkg.ttl)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # classes
+    Ecoregion: URIRef
+    TerrestrialEcoregion: URIRef
+    FreshwaterEcoregion: URIRef
+    Global200Ecoregion: URIRef
+    EcoregionComplex: URIRef
+    Biome: URIRef
+    Realm: URIRef
+    RiverBasin: URIRef
+    River: URIRef
+    Country: URIRef
+    Threat: URIRef
+    ConservationAction: URIRef
+    Habitat: URIRef
+    Stress: URIRef
+    RedListCategory: URIRef
+    TaxonGroup: URIRef
+    Assessment: URIRef
+    Evidence: URIRef
+    Method: URIRef
+    ConfidenceLevel: URIRef
+    QualifiedLink: URIRef
+    Occurrence: URIRef
+    ThreatExposure: URIRef
+    InferredThreatExposure: URIRef
+    EcoregionThreat: URIRef
+    ThreatFactor: URIRef
+    ConservationInitiative: URIRef
+    Source: URIRef
+
+    # ecoregions and places
+    biome: URIRef
+    realm: URIRef
+    areaKm2: URIRef
+    global200: URIRef
+    global200Number: URIRef
+    conservationStatus: URIRef
+    hasEcoregion: URIRef
+    inBasin: URIRef
+    country: URIRef
+    tributaryOf: URIRef
+    lengthKm: URIRef
+
+    # taxa
+    group: URIRef
+    parentTaxon: URIRef
+    ancestorTaxon: URIRef
+    canonicalName: URIRef
+    colChinaId: URIRef
+    avibaseId: URIRef
+    ebirdCode: URIRef
+    mddId: URIRef
+    fishbaseSpecCode: URIRef
+    amphibiawebId: URIRef
+    nativeTo: URIRef
+
+    # assessments
+    assessment: URIRef
+    category: URIRef
+    assessor: URIRef
+    scope: URIRef
+    year: URIRef
+    criteria: URIRef
+    redListCategory: URIRef
+    categoryRank: URIRef
+
+    # evidence and qualified links
+    evidence: URIRef
+    method: URIRef
+    confidence: URIRef
+    rule: URIRef
+    matched: URIRef
+    sourceRow: URIRef
+    taxon: URIRef
+    ecoregion: URIRef
+    threat: URIRef
+    via: URIRef
+    occursIn: URIRef
+    threatenedBy: URIRef
+    inferredThreat: URIRef
+    confidenceScore: URIRef
+
+    # WWF threats and initiatives
+    mappedTo: URIRef
+    addressesThreat: URIRef
+    implementsAction: URIRef
+    concernsEcoregion: URIRef
+    actionAddresses: URIRef
+
+    # sources
+    sha256: URIRef
+    reader: URIRef
+    retrieved: URIRef
+
+
+# Methods by which a species is placed in an ecoregion or linked to a threat.
+METHODS = {
+    "range-box": "range box intersects the ecoregion polygon",
+    "gazetteer": "place name in the source's range text names the ecoregion",
+    "province": "province of the distribution mapped to ecoregions",
+    "freshwater": "freshwater species of a basin water body, placed in the freshwater unit",
+    "occurrence": "occurrence point (GBIF download) inside the ecoregion polygon",
+    "curated": "stated by a cited source and entered by hand",
+    "inferred-from-ecoregion": "inferred: the species occurs in an ecoregion exposed to the threat",
+    "checklist-rule": "selected from a checklist by a named rule",
+}
+CONFIDENCE_SCORES = {"high": 1.0, "medium": 0.6, "low": 0.3}
+
+
+def iri(*parts: str) -> URIRef:
+    """An IRI under the base: iri("ecoregion", "PA0443")."""
+    return URIRef(BASE + "/".join(parts))
+
+
+def slug(text: str) -> str:
+    """A stable, readable IRI segment: 'Panthera tigris' -> 'panthera-tigris'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def graph_iri(source_id: str) -> URIRef:
+    return iri("graph", source_id)
+
+
+def source_iri(source_id: str) -> URIRef:
+    return iri("source", source_id)
+
+
+def taxon_iri(scientific_name: str) -> URIRef:
+    return iri("taxon", slug(scientific_name))
+
+
+def higher_taxon_iri(kingdom: str, rank: str, name: str) -> URIRef:
+    # Homonyms across kingdoms exist (Oenanthe is a plant and a bird genus): qualify by kingdom.
+    if rank == "kingdom":
+        return iri("taxon", "kingdom", slug(name))
+    return iri("taxon", slug(kingdom), rank, slug(name))
+
+
+def iucn_code(code: str) -> str:
+    """IUCN API codes use '_' between levels ('5_1_1'); the published notation uses dots."""
+    return code.replace("_", ".")
+
+
+PREFIXES = {
+    "amur": str(AMUR._NS),
+    "ak": BASE,
+    "dwc": str(DWC),
+    "dwciri": str(DWCIRI),
+    "geo": str(GEO),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+    "schema": str(SCHEMA),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "sh": str(SH),
+}
+
+
+def sparql_prefixes() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

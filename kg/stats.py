@@ -1,0 +1,56 @@
+"""What the graph holds: counts for `amurkg stats` and the home page, all by SPARQL on the store."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg.namespaces import sparql_prefixes
+
+COUNTS = {
+    "graphs": "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key ORDER BY ?key",
+    "classes": "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key ORDER BY DESC(?n)",
+    "species by group": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
+        ?t amur:group/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
+    "species by global IUCN category": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
+        ?t amur:redListCategory/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
+    "species by China red-list category (plants, CBRL 2020)": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
+        ?a a amur:Assessment ; amur:taxon ?t ; amur:assessor <https://w3id.org/amurkg/agent/mee-cas> ;
+           amur:category/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
+    "species-ecoregion links by method and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+        ?o a amur:Occurrence ; amur:method/skos:notation ?m ; amur:confidence/skos:notation ?c .
+        BIND(CONCAT(?m, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
+    "species-threat links by kind and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+        { ?l a amur:ThreatExposure . BIND("direct" AS ?kind) } UNION
+        { ?l a amur:InferredThreatExposure . BIND("inferred" AS ?kind) }
+        ?l amur:confidence/skos:notation ?c . BIND(CONCAT(?kind, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
+    "species evidence by source and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+        ?e a amur:Evidence ; prov:wasDerivedFrom/dcterms:identifier ?s ; amur:confidence/skos:notation ?c .
+        BIND(CONCAT(?s, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
+}
+
+
+def collect(store: ox.Store) -> dict[str, dict[str, int]]:
+    numbers = {}
+    for title, body in COUNTS.items():
+        rows = store.query(sparql_prefixes() + body, use_default_graph_as_union=True)
+        numbers[title] = {_text(r["key"]): int(r["n"].value) for r in rows}
+    return numbers
+
+
+def _text(term) -> str:
+    return term.value if term is not None else "(none)"
+
+
+def render(numbers: dict[str, dict[str, int]]) -> str:
+    from kg.query import shorten
+
+    out = []
+    for title, counts in numbers.items():
+        out.append(f"== {title}")
+        if not counts:
+            out.append("  (none)")
+        for key, n in counts.items():
+            out.append(f"  {shorten(key):<60} {n:>8}")
+    out.append("Coverage: plants come from Chinese checklists only (Heilongjiang, Jilin, Northeast China): "
+               "the Russian and Mongolian flora is not included. See docs/data.md.")
+    return "\n".join(out)

@@ -1,0 +1,47 @@
+"""The Flask application: a factory, configuration from a mapping then AMURKG_* variables, blueprints."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template
+
+from kg import store as kgstore
+
+DEFAULTS = {
+    "STORE_PATH": str(kgstore.DEFAULT_STORE),
+    "QUERY_TIMEOUT": 30.0,
+    "MAX_REQUEST_BYTES": 1_000_000,
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    # AMURKG_STORE_PATH=... -> STORE_PATH, AMURKG_QUERY_TIMEOUT=... -> QUERY_TIMEOUT
+    app.config.from_prefixed_env(prefix="AMURKG")
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
+    app.extensions["amurkg.store"] = kgstore.StoreHandle(Path(app.config["STORE_PATH"]))
+
+    from server import sparql
+
+    app.register_blueprint(sparql.bp)
+
+    @app.get("/")
+    def home():
+        handle: kgstore.StoreHandle = app.extensions["amurkg.store"]
+        info = kgstore.manifest(handle.store_path)
+        return render_template("home.html", info=info)
+
+    @app.get("/health")
+    def health():
+        handle: kgstore.StoreHandle = app.extensions["amurkg.store"]
+        info = kgstore.manifest(handle.store_path)
+        status = 200 if info else 503
+        return jsonify({"status": "ok" if info else "no store", "build": info and info["build_id"],
+                        "pid": os.getpid()}), status
+
+    return app
