@@ -153,7 +153,6 @@ def to_graph(facts: dict, ecoregion_codes: set[str], threat_codes: set[str], act
 def add_ecoregion_threat(graph: Graph, eco: str, code: str, matched: str) -> None:
     link = iri("ecoregion-threat", eco, code)
     graph.add((link, RDF.type, AMUR.EcoregionThreat))
-    graph.add((link, RDF.type, AMUR.QualifiedLink))
     graph.add((link, AMUR.ecoregion, ecoregion_iri(eco)))
     graph.add((link, AMUR.threat, threat_iri(code)))
     graph.add((link, AMUR.method, method_iri("curated")))
@@ -177,7 +176,6 @@ def add_species_threat(graph: Graph, link: SpeciesThreat) -> None:
     taxon = taxon_iri(link.taxon)
     node = iri("threat-exposure", taxon.rsplit("/", 1)[-1], link.threat)
     graph.add((node, RDF.type, AMUR.ThreatExposure))
-    graph.add((node, RDF.type, AMUR.QualifiedLink))
     graph.add((node, AMUR.taxon, taxon))
     graph.add((node, AMUR.threat, threat_iri(link.threat)))
     graph.add((node, AMUR.method, method_iri("curated")))

@@ -57,6 +57,9 @@ class RangeData:
 
     boxes: dict[str, dict[str, tuple[float, float, float, float]]]
     countries: dict[str, dict[str, list[str]]]
+    # boxes as stored (bird boxes in Mollweide metres): a lon/lat box of a Mollweide box is wider than
+    # the range, so tests of whether a box covers a point are made in the native projection
+    native_boxes: dict[str, dict[str, tuple[float, float, float, float]]]
 
     def box(self, group: str, name: str) -> tuple[float, float, float, float] | None:
         return self.boxes.get(group, {}).get(name)
@@ -67,6 +70,13 @@ class RangeData:
 
 def species_key(raw: str) -> str:
     return str(raw).split("-")[0].replace("_", " ").strip()
+
+
+def _flatten(value) -> list[str]:
+    """Country lists are arrays, some of them nested (an array per range polygon): flatten them."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        return [str(value)]
+    return [name for item in value for name in _flatten(item)]
 
 
 def _extract(path: Path) -> dict:
@@ -87,24 +97,27 @@ def _extract(path: Path) -> dict:
         raise ValueError(f"{path}: rangeBuilder objects not found: {sorted(missing)}")
 
     boxes: dict[str, dict] = {}
+    native: dict[str, dict] = {}
     for group, name in BOXES.items():
         array = objects[name]
         columns = [str(c) for c in array.coords["dim_1"].values]
         order = [columns.index(c) for c in ("longMin", "longMax", "latMin", "latMax")]
         table = {}
+        native[group] = {}
         for key, row in zip(array.coords["dim_0"].values, array.values):
             lon_min, lon_max, lat_min, lat_max = (float(row[i]) for i in order)
             if any(math.isnan(v) for v in (lon_min, lon_max, lat_min, lat_max)):
                 continue
+            native[group][species_key(key)] = [lon_min, lon_max, lat_min, lat_max]
             if group == "bird":
                 lon_min, lon_max, lat_min, lat_max = mollweide_box_to_lonlat(lon_min, lon_max, lat_min, lat_max)
             table[species_key(key)] = [round(v, 4) for v in (lon_min, lon_max, lat_min, lat_max)]
         boxes[group] = table
     countries = {
-        group: {species_key(k): sorted({str(c) for c in v if str(c) != "none"}) for k, v in objects[name].items()}
+        group: {species_key(k): sorted({c for c in _flatten(v) if c != "none"}) for k, v in objects[name].items()}
         for group, name in COUNTRIES.items()
     }
-    return {"boxes": boxes, "countries": countries}
+    return {"boxes": boxes, "countries": countries, "native_boxes": native}
 
 
 def load(path: Path, cache_dir: Path | None = None) -> RangeData:
@@ -114,7 +127,7 @@ def load(path: Path, cache_dir: Path | None = None) -> RangeData:
     cache = None
     if cache_dir is not None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        cache = Path(cache_dir) / f"rangebuilder-{digest[:16]}.json"
+        cache = Path(cache_dir) / f"rangebuilder-v2-{digest[:16]}.json"
         if cache.exists():
             data = json.loads(cache.read_text())
     if data is None:
@@ -125,4 +138,5 @@ def load(path: Path, cache_dir: Path | None = None) -> RangeData:
             tmp.write_text(json.dumps(data))
             tmp.replace(cache)
     boxes = {g: {k: tuple(v) for k, v in t.items()} for g, t in data["boxes"].items()}
-    return RangeData(boxes=boxes, countries=data["countries"])
+    native = {g: {k: tuple(v) for k, v in t.items()} for g, t in data["native_boxes"].items()}
+    return RangeData(boxes=boxes, countries=data["countries"], native_boxes=native)

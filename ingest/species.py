@@ -18,10 +18,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from shapely.geometry import box as shapely_box
 
 from ingest.records import Placement, SpeciesRecord
-from kg.namespaces import AMUR, DWC, iri, slug, source_iri, taxon_iri, higher_taxon_iri
+from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, slug, source_iri, taxon_iri
 
 # Reader modules in build order; the first record of a name is the primary one (its taxonomy wins).
 READERS = ("ingest.plants", "ingest.birds", "ingest.mammals", "ingest.fishes", "ingest.amphibians", "ingest.reptiles")
+
+# Country lists of the sources span the world; the graph keeps the basin's countries and neighbours.
+REGION_COUNTRIES = {"RU", "CN", "MN", "KP", "KR", "JP"}
 
 RANKS = ("kingdom", "phylum", "class", "order", "family", "genus")
 DWC_RANK_TERMS = {"kingdom": DWC.kingdom, "phylum": DWC.phylum, "class": DWC["class"], "order": DWC.order,
@@ -175,7 +178,8 @@ class SpeciesLayer:
                 if resolver:
                     rg.add((node, RDFS.seeAlso, URIRef(resolver.format(quote(str(value), safe="")))))
             for country in record.countries:
-                rg.add((node, AMUR.nativeTo, iri("country", country)))
+                if country in REGION_COUNTRIES:
+                    rg.add((node, AMUR.nativeTo, iri("country", country)))
             for assessment in record.assessments:
                 self._assessment(rg, node, key, assessment)
             self._evidence(rg, node, key, record)
@@ -184,7 +188,7 @@ class SpeciesLayer:
 
         best = best_placements(placements)
         self.occurrences[key] = {}
-        for (eco, method), p in sorted(best.items()):
+        for (eco, _method), p in sorted(best.items()):
             self._occurrence(node, key, p)
             current = self.occurrences[key].get(eco)
             if current is None or LEVEL[p.confidence] > LEVEL[current.confidence]:
@@ -255,7 +259,6 @@ class SpeciesLayer:
         o = iri("occurrence", key, p.ecoregion, p.method)
         eco = iri("ecoregion", p.ecoregion)
         g.add((o, RDF.type, AMUR.Occurrence))
-        g.add((o, RDF.type, AMUR.QualifiedLink))
         g.add((o, AMUR.taxon, node))
         g.add((o, AMUR.ecoregion, eco))
         g.add((o, AMUR.method, iri("method", p.method)))
@@ -294,7 +297,6 @@ class SpeciesLayer:
                 node = iri("inferred-threat", key, threat)
                 g = self.derived
                 g.add((node, RDF.type, AMUR.InferredThreatExposure))
-                g.add((node, RDF.type, AMUR.QualifiedLink))
                 g.add((node, AMUR.taxon, taxon))
                 g.add((node, AMUR.threat, iri("threat", threat)))
                 g.add((node, AMUR.method, iri("method", "inferred-from-ecoregion")))

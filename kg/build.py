@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from kg import sources as registry
 from kg import store as kgstore
-from kg.namespaces import AMUR, BASE, ONTOLOGY_VERSION, PREFIXES, graph_iri, iri, source_iri
+from kg.namespaces import AMUR, BASE, ONTOLOGY_VERSION, graph_iri, iri, source_iri
 from kg.sources import ROOT
 
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -83,6 +82,14 @@ def load_shapes() -> Graph:
     return graph
 
 
+def date_literal(text: str) -> Literal:
+    """'2024-09-17', '2008-08' or '2001' as xsd:date, xsd:gYearMonth or xsd:gYear."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}.get(len(text))
+    if datatype is None:
+        raise ValueError(f"not an ISO date, year-month or year: {text!r}")
+    return Literal(text, datatype=datatype)
+
+
 def describe_source(graph: Graph, source: registry.Source) -> None:
     node = source_iri(source.id)
     graph.add((node, RDF.type, AMUR.Source))
@@ -102,7 +109,7 @@ def describe_source(graph: Graph, source: registry.Source) -> None:
         graph.add((node, AMUR.sha256, Literal(sha)))
     graph.add((node, AMUR.reader, Literal(source.reader)))
     if source.retrieved:
-        graph.add((node, AMUR.retrieved, Literal(source.retrieved)))
+        graph.add((node, AMUR.retrieved, date_literal(source.retrieved)))
 
 
 def describe_curated_source(graph: Graph, facts: dict, path: Path) -> None:
@@ -120,7 +127,29 @@ def describe_curated_source(graph: Graph, facts: dict, path: Path) -> None:
     graph.add((node, DCAT.landingPage, URIRef(meta["origin"])))
     graph.add((node, AMUR.sha256, Literal(registry.sha256_of(path))))
     graph.add((node, AMUR.reader, Literal("ingest.basin")))
-    graph.add((node, AMUR.retrieved, Literal(meta["retrieved"])))
+    graph.add((node, AMUR.retrieved, date_literal(str(meta["retrieved"]))))
+
+
+OCCURRENCE_LICENCE = "per record, as given in the GBIF download (CC0-1.0, CC-BY-4.0 or CC-BY-NC-4.0)"
+
+
+def describe_occurrence_source(graph: Graph, archive: Path) -> str:
+    """A user-supplied GBIF download is a source too: described with its checksum."""
+    from ingest.occurrences import source_id
+
+    sid = source_id(archive)
+    node = source_iri(sid)
+    for cls in (AMUR.Source, DCAT.Dataset, PROV.Entity):
+        graph.add((node, RDF.type, cls))
+    title = f"GBIF occurrence download {archive.name}"
+    graph.add((node, DCTERMS.title, Literal(title, lang="en")))
+    graph.add((node, RDFS.label, Literal(title, lang="en")))
+    graph.add((node, DCTERMS.identifier, Literal(sid)))
+    graph.add((node, DCTERMS.license, Literal(OCCURRENCE_LICENCE)))
+    graph.add((node, DCTERMS.bibliographicCitation, Literal(f"GBIF.org occurrence download {archive.name}")))
+    graph.add((node, AMUR.sha256, Literal(registry.sha256_of(archive))))
+    graph.add((node, AMUR.reader, Literal("ingest.occurrences")))
+    return sid
 
 
 def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[str], licence: str,
@@ -135,7 +164,8 @@ def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[s
         meta.add((name, PROV.wasDerivedFrom, source_iri(sid)))
 
 
-def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo) -> tuple[dict[URIRef, Graph], dict]:
+def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
+           cache_dir: Path = CACHE_DIR) -> tuple[dict[URIRef, Graph], dict]:
     """Run every reader: named graph IRI -> graph, and the species rule yields."""
     from ingest import basin, ecoregions, iucn, species
 
@@ -158,7 +188,7 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo) 
     graphs[graph_iri(basin.SOURCE_ID)] = curated
 
     echo("ingest: species")
-    selections = species.read_all(located, CACHE_DIR, echo)
+    selections = species.read_all(located, cache_dir, echo)
     records = [r for sel in selections.values() for r in sel.records]
     taxa = species.merge(records)
     ecoregion_threats: dict[str, set[str]] = {}
@@ -232,7 +262,8 @@ def write_store(target: Path, graphs: dict[URIRef, Graph]) -> None:
 
 
 def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFAULT_STORE,
-          occurrences: Path | None = None, force: bool = False, echo=print) -> BuildReport:
+          occurrences: Path | None = None, force: bool = False, echo=print,
+          cache_dir: Path = CACHE_DIR) -> BuildReport:
     started = time.perf_counter()
     store_path = Path(store_path)
     directory = registry.resolve_dir(sources_dir)
@@ -250,18 +281,20 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
                            graphs=current.get("graphs", {}), classes=current.get("classes", {}),
                            species=current.get("species", {}))
 
-    graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo)
+    graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo, cache_dir)
 
     # PROV and VoID of every named graph, and the sources they come from
     from ingest import basin
 
-    built = Literal(datetime.now(timezone.utc).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    built = Literal(datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
     meta = Graph()
     for source in registry.SOURCES:
         describe_source(meta, source)
     facts = basin.load()
     describe_curated_source(meta, facts, basin.CURATED_FILE)
     licences = {s.id: s.licence for s in registry.SOURCES} | {basin.SOURCE_ID: facts["source"]["licence"]}
+    if occurrences:
+        licences[describe_occurrence_source(meta, Path(occurrences))] = OCCURRENCE_LICENCE
     for name, graph in graphs.items():
         sid = str(name).rsplit("/", 1)[-1]
         if sid == "ontology":
@@ -292,7 +325,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
         raise BuildError("SHACL validation failed, the store was not changed:\n" + _shorten(text))
     classes = count_classes(data)
 
-    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + key[:8]
+    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + key[:8]
     target = kgstore.builds_dir(store_path) / build_id
     echo(f"store: writing {target}")
     target.mkdir(parents=True, exist_ok=False)
@@ -322,8 +355,3 @@ def _shorten(text: str, lines: int = 80) -> str:
     return "\n".join(parts[:lines]) + (f"\n... ({len(parts) - lines} more lines)" if len(parts) > lines else "")
 
 
-def prefixes_turtle() -> str:
-    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
-
-
-__all__ = ["build", "BuildError", "BuildReport", "validate", "load_shapes", "load_ontology", "os"]

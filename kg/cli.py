@@ -35,7 +35,8 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Rebuild even if sources and code are unchanged.")
 def build(sources_dir, store_path, occurrences, force) -> None:
     """Verify sources, ingest, validate with SHACL and swap in a new store."""
-    from kg.build import BuildError, build as run_build
+    from kg.build import BuildError
+    from kg.build import build as run_build
 
     try:
         report = run_build(sources_dir, store_path, occurrences=occurrences, force=force,

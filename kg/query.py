@@ -90,7 +90,7 @@ def as_table(result) -> str:
     widths = [min(w, 80) for w in widths]
 
     def line(cells):
-        return " | ".join(c[:80].ljust(w) for c, w in zip(cells, widths)).rstrip()
+        return " | ".join(c[:80].ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
 
     out = [line(variables), "-+-".join("-" * w for w in widths)]
     out.extend(line(r) for r in rows)

@@ -230,7 +230,7 @@ def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]
 def resolve_dir(explicit: str | Path | None = None) -> Path:
     """The first candidate directory that exists (an explicit one must exist)."""
     candidates = candidate_dirs(explicit)
-    for how, path in candidates:
+    for _how, path in candidates:
         if path.is_dir():
             return path
     tried = ", ".join(f"{how} ({path})" for how, path in candidates)

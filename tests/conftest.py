@@ -18,3 +18,14 @@ def sources_dir() -> Path:
         if candidate and (Path(candidate) / "sources.json").exists():
             return Path(candidate)
     pytest.fail("real sources not found: set AMURKG_SOURCES or put ../shared/data/sources beside the project")
+
+
+@pytest.fixture(scope="session")
+def built_store(sources_dir, tmp_path_factory) -> Path:
+    """One full build of the real graph for the whole test session (in a temporary directory)."""
+    from kg.build import build
+
+    root = tmp_path_factory.mktemp("built")
+    store_path = root / "data" / "store"
+    build(sources_dir, store_path, echo=lambda message: None, cache_dir=tmp_path_factory.getbasetemp() / "cache")
+    return store_path
