@@ -21,11 +21,17 @@ def sources_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_store(sources_dir, tmp_path_factory) -> Path:
+def source_cache(tmp_path_factory) -> Path:
+    """The readers' parse cache (keyed by source checksums), shared by the whole test session."""
+    return tmp_path_factory.getbasetemp() / "source-cache"
+
+
+@pytest.fixture(scope="session")
+def built_store(sources_dir, source_cache, tmp_path_factory) -> Path:
     """One full build of the real graph for the whole test session (in a temporary directory)."""
     from kg.build import build
 
     root = tmp_path_factory.mktemp("built")
     store_path = root / "data" / "store"
-    build(sources_dir, store_path, echo=lambda message: None, cache_dir=tmp_path_factory.getbasetemp() / "cache")
+    build(sources_dir, store_path, echo=lambda message: None, cache_dir=source_cache)
     return store_path

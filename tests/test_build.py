@@ -91,10 +91,10 @@ def test_store_conforms_to_shapes(built_store):
     assert conforms, text[:3000]
 
 
-def test_unchanged_rebuild_is_skipped(built_store, sources_dir, tmp_path_factory):
+def test_unchanged_rebuild_is_skipped(built_store, sources_dir, source_cache):
     before = kgstore.current_build(built_store)
     report = kgbuild.build(sources_dir, built_store, echo=lambda m: None,
-                           cache_dir=tmp_path_factory.getbasetemp() / "cache")
+                           cache_dir=source_cache)
     assert report.skipped
     assert kgstore.current_build(built_store) == before
 

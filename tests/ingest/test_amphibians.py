@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest import amphibians
 from ingest.records import CATEGORIES, CONFIDENCE
-
-CACHE = Path("/tmp/amurkg-cache")
 
 BASIN_BOX = (116.9, 141.2, 32.6, 52.9)  # Bombina orientalis: four core points
 EUROPE_BOX = (-9.3, 65.0, 40.0, 70.0)
@@ -119,8 +115,8 @@ def files(sources_dir):
 
 
 @pytest.fixture(scope="module")
-def selection(files):
-    return amphibians.read(files, cache_dir=CACHE)
+def selection(files, source_cache):
+    return amphibians.read(files, cache_dir=source_cache)
 
 
 @pytest.fixture(scope="module")

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import zlib
-from pathlib import Path
 
 import pytest
 
 from ingest import birds, gazetteer
 from ingest.records import CATEGORIES, CONFIDENCE
-
-CACHE = Path("/tmp/amurkg-cache")
 
 
 def mollweide_box(lon_min: float, lon_max: float, lat_min: float, lat_max: float) -> tuple[float, ...]:
@@ -215,12 +212,12 @@ def test_select_on_hand_made_rows():
 
 
 @pytest.fixture(scope="module")
-def selection(sources_dir):
+def selection(sources_dir, source_cache):
     files = {
         "avilist-2025": sources_dir / "avilist-2025" / "avilist_2025.rda",
         "rangebuilder-2022": sources_dir / "rangebuilder-2022" / "sysdata.rda",
     }
-    return birds.read(files, cache_dir=CACHE)
+    return birds.read(files, cache_dir=source_cache)
 
 
 @pytest.fixture(scope="module")

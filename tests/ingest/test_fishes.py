@@ -7,14 +7,12 @@ check that a record carries only names, SpecCode, taxonomy and our canonical wat
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
 from ingest import fishes
 from ingest.records import CONFIDENCE
 
-CACHE = Path("/tmp/amurkg-cache")
 FRESH = "demersal; anadromous (Ref. 51243); freshwater; brackish; marine"
 
 
@@ -183,13 +181,13 @@ def test_record_carries_no_fishbase_text():
 
 
 @pytest.fixture(scope="module")
-def rows(sources_dir):
-    return fishes.load(sources_dir / "fishbase-2013" / "fishbase.rda", CACHE)
+def rows(sources_dir, source_cache):
+    return fishes.load(sources_dir / "fishbase-2013" / "fishbase.rda", source_cache)
 
 
 @pytest.fixture(scope="module")
-def selection(sources_dir):
-    return fishes.read({"fishbase-2013": sources_dir / "fishbase-2013" / "fishbase.rda"}, cache_dir=CACHE)
+def selection(sources_dir, source_cache):
+    return fishes.read({"fishbase-2013": sources_dir / "fishbase-2013" / "fishbase.rda"}, cache_dir=source_cache)
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest import gazetteer, mammals
 from ingest.records import CATEGORIES, CONFIDENCE
-
-CACHE = Path("/tmp/amurkg-cache")
 
 BASIN_BOX = (100.0, 145.0, 40.0, 57.0)  # holds all five core points
 SICHUAN_BOX = (102.0, 108.0, 28.0, 34.0)  # giant panda country
@@ -194,13 +190,13 @@ def test_assessment_codes():
 
 
 @pytest.fixture(scope="module")
-def selection(sources_dir):
+def selection(sources_dir, source_cache):
     files = {
         "mdd-1.13": sources_dir / "mdd-1.13" / "MDD.zip",
         "pantheria-1.0": sources_dir / "pantheria-1.0" / "PanTHERIA_1-0_WR05_Aug2008.txt",
         "rangebuilder-2022": sources_dir / "rangebuilder-2022" / "sysdata.rda",
     }
-    return mammals.read(files, cache_dir=CACHE)
+    return mammals.read(files, cache_dir=source_cache)
 
 
 @pytest.fixture(scope="module")

@@ -285,6 +285,7 @@ def real_files(sources_dir: Path) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def cache_dir(tmp_path_factory) -> Path:
+    # a private cache: the test below counts the files this reader writes
     return tmp_path_factory.mktemp("plants-cache")
 
 

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from ingest import reptiles
-
-CACHE = Path("/tmp/amurkg-cache")
-
 
 # --- small rules ---------------------------------------------------------------------------------
 
@@ -57,15 +52,16 @@ def test_named_lists_give_reasons():
 
 
 @pytest.fixture(scope="module")
-def country_lists(sources_dir):
+def country_lists(sources_dir, source_cache):
     from ingest import rangebuilder
 
-    return rangebuilder.load(sources_dir / "rangebuilder-2022" / "sysdata.rda", CACHE).countries["reptile"]
+    return rangebuilder.load(sources_dir / "rangebuilder-2022" / "sysdata.rda", source_cache).countries["reptile"]
 
 
 @pytest.fixture(scope="module")
-def selection(sources_dir):
-    return reptiles.read({"rangebuilder-2022": sources_dir / "rangebuilder-2022" / "sysdata.rda"}, cache_dir=CACHE)
+def selection(sources_dir, source_cache):
+    files = {"rangebuilder-2022": sources_dir / "rangebuilder-2022" / "sysdata.rda"}
+    return reptiles.read(files, cache_dir=source_cache)
 
 
 @pytest.fixture(scope="module")
