@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup build lint clean
+.PHONY: run test setup build lint clean browser
 
 # (Re)install only when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -13,7 +13,18 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Browser assets of package.json (chart.js, ...): installed when node_modules is missing or the lock file changed.
+node_modules/.package-lock.json: package.json package-lock.json
+	command -v npm >/dev/null || (apt-get update && apt-get install -y nodejs npm)
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Headless Chromium and its driver for the browser tests (tests/browser): Debian packages, installed when missing.
+browser:
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
+
+setup: $(STAMP) node_modules/.package-lock.json browser
 
 build: setup
 	$(VENV)/bin/amurkg build

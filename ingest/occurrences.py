@@ -21,7 +21,6 @@ from shapely.geometry import Point
 from ingest.records import Placement
 from kg.namespaces import slug
 
-DWC = "http://rs.tdwg.org/dwc/terms/"
 TEXT_NS = "{http://rs.tdwg.org/dwc/text/}"
 # A species is placed in an ecoregion with high confidence from this many distinct points there.
 HIGH_CONFIDENCE_POINTS = 3
@@ -53,7 +52,8 @@ def read_archive(archive: Path) -> list[Occurrence]:
             columns = {int(f.get("index")): f.get("term") for f in core.findall(f"{TEXT_NS}field") if f.get("index")}
             text = z.read(location).decode("utf-8")
             rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE))[skip:]
-            records = [{columns[i].replace(DWC, ""): v for i, v in enumerate(row) if i in columns} for row in rows]
+            # terms come from several namespaces (dwc:, gbif:): the local name is the column
+            records = [{columns[i].rsplit("/", 1)[-1]: v for i, v in enumerate(row) if i in columns} for row in rows]
         else:  # GBIF "simple" download: one tab-separated file with a header of term names
             member = next((n for n in names if n.endswith((".csv", ".txt"))), None)
             if member is None:

@@ -19,9 +19,10 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
 
+from kg import export
 from kg import sources as registry
 from kg import store as kgstore
-from kg.namespaces import AMUR, BASE, ONTOLOGY_VERSION, graph_iri, iri, source_iri
+from kg.namespaces import AMUR, BASE, ONTOLOGY_VERSION, graph_iri, iri, rebase, source_iri
 from kg.sources import ROOT
 
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -67,19 +68,19 @@ def build_key(sources: list[registry.Source], occurrences: Path | None) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_ontology() -> Graph:
+def _parse_rebased(paths: list[Path]) -> Graph:
     graph = Graph()
-    graph.parse(ONTOLOGY_DIR / "amurkg.ttl", format="turtle")
-    for path in sorted((ONTOLOGY_DIR / "vocab").glob("*.ttl")):
-        graph.parse(path, format="turtle")
+    for path in paths:
+        graph.parse(data=rebase(path.read_text(encoding="utf-8")), format="turtle")
     return graph
+
+
+def load_ontology() -> Graph:
+    return _parse_rebased([ONTOLOGY_DIR / "amurkg.ttl"] + sorted((ONTOLOGY_DIR / "vocab").glob("*.ttl")))
 
 
 def load_shapes() -> Graph:
-    graph = Graph()
-    for path in sorted((ONTOLOGY_DIR / "shapes").glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+    return _parse_rebased(sorted((ONTOLOGY_DIR / "shapes").glob("*.ttl")))
 
 
 def date_literal(text: str) -> Literal:
@@ -147,6 +148,7 @@ def describe_occurrence_source(graph: Graph, archive: Path) -> str:
     graph.add((node, DCTERMS.identifier, Literal(sid)))
     graph.add((node, DCTERMS.license, Literal(OCCURRENCE_LICENCE)))
     graph.add((node, DCTERMS.bibliographicCitation, Literal(f"GBIF.org occurrence download {archive.name}")))
+    graph.add((node, DCAT.landingPage, URIRef("https://www.gbif.org/occurrence/download")))
     graph.add((node, AMUR.sha256, Literal(registry.sha256_of(archive))))
     graph.add((node, AMUR.reader, Literal("ingest.occurrences")))
     return sid
@@ -331,6 +333,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     target.mkdir(parents=True, exist_ok=False)
     try:
         write_store(target / "oxigraph", graphs)
+        export.write_dumps(target, target / "oxigraph", echo=echo)  # gzip dumps + dumps.json (kg/export.py)
         report = {
             "build_id": build_id, "key": key, "built": str(built), "base": BASE,
             "sources": {s.id: s.files for s in registry.SOURCES},

@@ -168,5 +168,125 @@ def serve(store_path, host, port, workers, query_timeout) -> None:
     run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout)
 
 
+
+ANALYZE_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                              show_default=True, help="csv writes several tables one after another.")
+
+
+@main.group()
+def analyze() -> None:
+    """Network analytics (networkx): threat exposure, gaps, ecoregion similarity, key nodes, paths."""
+
+
+def _analyze(store_path: Path, fmt: str, name: str, *args: str, **options) -> None:
+    import json
+
+    from kg import analytics
+
+    try:
+        graph, build_id = analytics.load(store_path)
+        result = analytics.run(graph, name, *args, **options)
+    except kgstore.StoreMissing as exc:
+        fail(str(exc))
+    except analytics.NotFound as exc:
+        fail(str(exc), 2)
+    if fmt == "json":
+        click.echo(json.dumps({"build": build_id, **result.as_json()}, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(analytics.as_csv(result), nl=False)
+    else:
+        click.echo(analytics.as_table(result))
+
+
+@analyze.command("threats")
+@STORE_OPTION
+@ANALYZE_FORMAT
+def analyze_threats(store_path, fmt) -> None:
+    """IUCN threats ranked by species affected, weighted by red-list category; direct and inferred apart."""
+    _analyze(store_path, fmt, "threats")
+
+
+@analyze.command("gaps")
+@STORE_OPTION
+@ANALYZE_FORMAT
+def analyze_gaps(store_path, fmt) -> None:
+    """Exposed threats, threatened species and ecoregions that no action or initiative addresses."""
+    _analyze(store_path, fmt, "gaps")
+
+
+@analyze.command("similarity")
+@STORE_OPTION
+@ANALYZE_FORMAT
+def analyze_similarity(store_path, fmt) -> None:
+    """Jaccard similarity of the ecoregions' species sets, with Louvain clusters."""
+    _analyze(store_path, fmt, "similarity")
+
+
+@analyze.command("centrality")
+@STORE_OPTION
+@ANALYZE_FORMAT
+@click.option("--top", default=10, show_default=True, type=int, help="Nodes listed per kind and measure.")
+def analyze_centrality(store_path, fmt, top) -> None:
+    """Species, threats and ecoregions with the highest betweenness and degree centrality."""
+    _analyze(store_path, fmt, "centrality", top=top)
+
+
+@analyze.command("path")
+@click.argument("a")
+@click.argument("b")
+@STORE_OPTION
+@ANALYZE_FORMAT
+@click.option("--limit", default=5, show_default=True, type=int, help="Patterns of paths listed.")
+def analyze_path(a, b, store_path, fmt, limit) -> None:
+    """How A is linked to B (each an IRI, a scientific name, a label or a notation)."""
+    _analyze(store_path, fmt, "path", a, b, limit=limit)
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml", "dwca", "csv"]),
+              default="nq", show_default=True,
+              help="RDF (nq, trig, jsonld keep the named graphs; ttl, nt, rdfxml hold their union), dwca (Darwin "
+                   "Core Archive) or csv (tables with a data dictionary).")
+@click.option("--graph", "graph", help="Only this named graph (IRI, or a source id such as mdd-1.13); RDF only.")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path),
+              help="Output file (RDF: stdout if omitted, gzip if it ends in .gz; dwca: a .zip, default "
+                   "amurkg-dwca.zip; csv: a .zip or a directory, default amurkg-csv.zip).")
+@STORE_OPTION
+def export(fmt, graph, output, store_path) -> None:
+    """Export the graph: an RDF dump, a Darwin Core Archive or CSV tables (docs/export.md)."""
+    import gzip
+
+    from kg import export as kx
+
+    try:
+        store = kgstore.open_read_only(store_path)
+    except kgstore.StoreMissing as exc:
+        fail(str(exc))
+    if fmt in kx.RDF_FORMATS:
+        try:
+            if output is None:
+                kx.write_rdf(store, fmt, sys.stdout.buffer, graph)
+            elif output.suffix == ".gz":
+                with gzip.open(output, "wb", compresslevel=6) as handle:
+                    kx.write_rdf(store, fmt, handle, graph)
+            else:
+                with output.open("wb") as handle:
+                    kx.write_rdf(store, fmt, handle, graph)
+        except ValueError as exc:
+            fail(str(exc), 2)
+        if output is not None:
+            click.echo(f"wrote {output}", err=True)
+        return
+    if graph:
+        fail("--graph applies to RDF formats only; the Darwin Core Archive and the CSV tables cover the whole graph", 2)
+    build = kgstore.current_build(store_path)
+    if fmt == "dwca":
+        output = output or Path("amurkg-dwca.zip")
+        counts = kx.write_dwca(store, output, build_id=build.name if build else None)
+    else:
+        output = output or Path("amurkg-csv.zip")
+        counts = kx.write_csv(store, output)
+    click.echo(f"wrote {output}: " + ", ".join(f"{name} {n} rows" for name, n in counts.items()), err=True)
+
+
 if __name__ == "__main__":
     main()

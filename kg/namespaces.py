@@ -14,7 +14,8 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace
 
 # Base under which every resource IRI is minted; the explorer serves {base}x at /x.
-BASE = os.environ.get("AMURKG_BASE", "https://w3id.org/amurkg/")
+DEFAULT_BASE = "https://w3id.org/amurkg/"
+BASE = os.environ.get("AMURKG_BASE", DEFAULT_BASE)
 ONTOLOGY_IRI = "https://w3id.org/amurkg/ontology"
 ONTOLOGY_VERSION = "0.1.0"
 
@@ -138,6 +139,16 @@ METHODS = {
     "checklist-rule": "selected from a checklist by a named rule",
 }
 CONFIDENCE_SCORES = {"high": 1.0, "medium": 0.6, "low": 0.3}
+
+
+def rebase(text: str) -> str:
+    """Move resource IRIs written under the default base (vocabularies, shapes) to the configured base.
+
+    The ontology and shapes namespaces keep their IRIs: they name the vocabulary, not our resources.
+    """
+    if BASE == DEFAULT_BASE:
+        return text
+    return re.sub(re.escape(DEFAULT_BASE) + r"(?!ontology|shapes)", BASE, text)
 
 
 def iri(*parts: str) -> URIRef:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify
 
 from kg import store as kgstore
 
@@ -13,6 +13,11 @@ DEFAULTS = {
     "STORE_PATH": str(kgstore.DEFAULT_STORE),
     "QUERY_TIMEOUT": 30.0,
     "MAX_REQUEST_BYTES": 1_000_000,
+    # SPARQL endpoint (server/sparql.py, server/gsp.py; docs/decisions/0005-query-timeouts-and-writes.md)
+    "RESULT_MAX_BYTES": 50_000_000,
+    "QUERY_PROCESSES": 1,
+    "WRITE_TOKEN": None,
+    "SERVICE_ALLOWLIST": "",
 }
 
 
@@ -26,15 +31,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
     app.extensions["amurkg.store"] = kgstore.StoreHandle(Path(app.config["STORE_PATH"]))
 
-    from server import sparql
+    from kg.workers import QueryPool
+    from server import gsp, sparql
 
+    app.extensions["amurkg.query_pool"] = QueryPool(Path(app.config["STORE_PATH"]), int(app.config["QUERY_PROCESSES"]))
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(gsp.bp)
+    from server import explorer
 
-    @app.get("/")
-    def home():
-        handle: kgstore.StoreHandle = app.extensions["amurkg.store"]
-        info = kgstore.manifest(handle.store_path)
-        return render_template("home.html", info=info)
+    app.register_blueprint(explorer.bp)
+    from server import export as downloads  # /downloads, /.well-known/void, /context.jsonld
+
+    app.register_blueprint(downloads.bp)
+    from server import analytics  # /api/analytics/..., /analytics/...
+
+    app.register_blueprint(analytics.bp)
 
     @app.get("/health")
     def health():

@@ -1,93 +1,313 @@
-"""The SPARQL endpoint: /sparql by GET and POST (form or direct), SPARQL 1.1 results by Accept or format=."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql: queries (GET, POST form, POST direct), updates (POST, with a
+bearer token), the service description and an HTML page when there is no query.
+
+Queries run in killable worker processes (kg.workers); writes become a new build swapped in atomically.
+Errors are short text/plain messages, never stack traces.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+import hmac
+from pathlib import Path
 
-from kg import store as kgstore
+import pyoxigraph as ox
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import HTTPException
+
+from kg import sparql_guard
+from kg import workers as kgworkers
 
 bp = Blueprint("sparql", __name__)
 
-SELECT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+# Accepted media types, in order of preference, mapped to the media type served.
+RESULT_TYPES = {mime: mime for mime in kgworkers.RESULT_FORMATS} | {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
 }
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+GRAPH_TYPES = {mime: mime for mime in kgworkers.GRAPH_FORMATS} | {
+    "application/x-turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+    "text/x-nquads": "application/n-quads",
 }
-FORMAT_ALIASES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                  "csv": "text/csv", "tsv": "text/tab-separated-values", "ttl": "text/turtle",
-                  "turtle": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json",
-                  "rdfxml": "application/rdf+xml"}
+# format= values: short names for the two kinds of result (N3 clients get Turtle, which is N3).
+FORMAT_NAMES = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", None),
+    "tsv": ("text/tab-separated-values", None),
+    "ttl": (None, "text/turtle"), "turtle": (None, "text/turtle"), "n3": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"), "ntriples": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"), "json-ld": (None, "application/ld+json"),
+    "rdfxml": (None, "application/rdf+xml"), "rdf": (None, "application/rdf+xml"),
+    "trig": (None, "application/trig"), "nq": (None, "application/n-quads"), "nquads": (None, "application/n-quads"),
+}
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Authorization, Content-Type",
+    "Access-Control-Expose-Headers": "Content-Type, Location, X-Result-Cap-Bytes, X-Query-Timeout-Seconds",
+}
+ENDPOINT_PATHS = ("/sparql", "/rdf-graph-store")
 
 
-def error(status: int, message: str) -> Response:
-    return Response(message + "\n", status=status, mimetype="text/plain")
+class Refused(Exception):
+    """A request the endpoint answers with an error status and a message for the client."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
 
 
-def query_text() -> tuple[str | None, Response | None]:
-    if request.method == "GET":
-        return request.args.get("query"), None
-    content_type = (request.mimetype or "").lower()
-    if content_type == "application/x-www-form-urlencoded":
-        return request.form.get("query"), None
-    if content_type == "application/sparql-query":
-        try:
-            return request.get_data().decode("utf-8"), None
-        except UnicodeDecodeError:
-            return None, error(400, "the query is not valid UTF-8")
-    return None, error(415, f"unsupported media type {content_type!r}: use application/sparql-query or a form")
-
-
-def choose(types: dict) -> str | None:
-    fmt = request.args.get("format") or request.form.get("format") if request.method == "POST" else (
-        request.args.get("format"))
-    if fmt:
-        mime = FORMAT_ALIASES.get(fmt, fmt)
-        return mime if mime in types else None
-    if not request.accept_mimetypes or request.accept_mimetypes.best == "*/*":
-        return next(iter(types))
-    return request.accept_mimetypes.best_match(list(types))
-
-
-@bp.route("/sparql", methods=["GET", "POST"])
-def sparql():
-    query, problem = query_text()
-    if problem:
-        return problem
-    if not query:
-        if request.accept_mimetypes.accept_html:
-            return render_template("sparql.html")
-        return error(400, "missing 'query' parameter")
-    handle: kgstore.StoreHandle = current_app.extensions["amurkg.store"]
-    try:
-        store = handle.get()
-    except kgstore.StoreMissing as exc:
-        return error(503, str(exc))
-    try:
-        result = store.query(query, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        return error(400, f"malformed query: {exc}")
-    except OSError as exc:  # evaluation errors raised by Oxigraph
-        return error(500, f"query failed: {exc}")
-    types = SELECT_TYPES if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)) else GRAPH_TYPES
-    mime = choose(types)
-    if mime is None:
-        return error(406, "no acceptable result format; available: " + ", ".join(types))
-    body = result.serialize(format=types[mime])
-    response = Response(body, mimetype=mime)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Vary"] = "Accept"
+def error(status: int, message: str, headers: dict | None = None) -> Response:
+    response = Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
+    response.headers.update(headers or {})
     return response
 
 
-@bp.errorhandler(413)
-def too_large(_exc):
-    return jsonify({"error": "request too large"}), 413
+def outcome_response(outcome: kgworkers.Outcome) -> Response:
+    if not outcome.ok:
+        return error(outcome.status, outcome.message, outcome.headers)
+    response = Response(outcome.body, status=outcome.status, mimetype=outcome.mimetype)
+    response.headers.update(outcome.headers)
+    return response
+
+
+# --- configuration ------------------------------------------------------------------------------------------
+
+
+def query_pool(app: Flask | None = None) -> kgworkers.QueryPool:
+    app = app or current_app
+    return app.extensions["amurkg.query_pool"]
+
+
+def allowlist() -> set[str]:
+    value = current_app.config.get("SERVICE_ALLOWLIST") or ""
+    items = value if isinstance(value, (list, tuple, set)) else str(value).replace(",", " ").split()
+    return {str(item) for item in items}
+
+
+def write_token() -> str | None:
+    token = current_app.config.get("WRITE_TOKEN")
+    return str(token) if token not in (None, "") else None
+
+
+def check_write_permission() -> None:
+    """Writes need the configured bearer token: 403 when writes are off or the token is wrong, 401 without one."""
+    token = write_token()
+    if token is None:
+        raise Refused(403, "writes are disabled on this server (no AMURKG_WRITE_TOKEN configured)")
+    header = request.headers.get("Authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise Refused(401, "writes need a bearer token: Authorization: Bearer <token>",
+                      {"WWW-Authenticate": 'Bearer realm="amurkg"'})
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Refused(403, "the bearer token is not valid for writes")
+
+
+def timeout() -> float:
+    return float(current_app.config["QUERY_TIMEOUT"])
+
+
+def max_result_bytes() -> int:
+    return int(current_app.config["RESULT_MAX_BYTES"])
+
+
+def store_path() -> Path:
+    return Path(current_app.config["STORE_PATH"])
+
+
+# --- content negotiation ------------------------------------------------------------------------------------
+
+
+def negotiate(offered: dict[str, str], format_index: int | None = None) -> str | None:
+    """The served media type: format= first, else the best Accept match by q-value (no Accept: the first)."""
+    fmt = (request.values.get("format") or request.values.get("output") or "").strip().lower()
+    if fmt in FORMAT_NAMES and format_index is not None:
+        return FORMAT_NAMES[fmt][format_index]
+    if fmt in offered:
+        return offered[fmt]
+    # an unknown format= (clients such as SPARQLWrapper send their own names) leaves the choice to Accept
+    if not request.accept_mimetypes:
+        return next(iter(offered.values()))
+    best = accepted().best_match(list(offered))
+    return offered[best] if best else None
+
+
+def accepted() -> MIMEAccept:
+    """The Accept header without media type parameters ("text/turtle; charset=utf-8" matches text/turtle)."""
+    return MIMEAccept([(value.split(";")[0].strip(), quality) for value, quality in request.accept_mimetypes])
+
+
+# --- reading the request ------------------------------------------------------------------------------------
+
+
+def single(name: str, values: list[str]) -> str | None:
+    if len(values) > 1:
+        raise Refused(400, f"more than one '{name}' parameter")
+    return values[0] if values else None
+
+
+def direct_body(expected: str) -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise Refused(400, f"the {expected} body must be UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(400, f"the {expected} body is not valid UTF-8: {exc}") from None
+
+
+def read_operation() -> tuple[str, str | None]:
+    """('query'|'update'|'none', text) from GET parameters, a form, or a direct POST body."""
+    if request.method == "GET":
+        if request.args.getlist("update"):
+            raise Refused(400, "updates must be sent by POST")
+        query = single("query", request.args.getlist("query"))
+        return ("query", query) if query is not None else ("none", None)
+    mimetype = (request.mimetype or "").lower()
+    if mimetype == "application/x-www-form-urlencoded":
+        try:
+            form = request.form
+        except UnicodeDecodeError:
+            raise Refused(400, "the form is not valid UTF-8") from None
+        query = single("query", form.getlist("query"))
+        update = single("update", form.getlist("update"))
+        if query is not None and update is not None:
+            raise Refused(400, "a request carries either a query or an update, not both")
+        if update is not None:
+            return "update", update
+        if query is not None:
+            return "query", query
+        raise Refused(400, "the form has no 'query' or 'update' field")
+    if mimetype == "application/sparql-query":
+        return "query", direct_body("query")
+    if mimetype == "application/sparql-update":
+        return "update", direct_body("update")
+    raise Refused(415, f"unsupported media type {mimetype or '(none)'!r}: send application/sparql-query, "
+                       "application/sparql-update or an application/x-www-form-urlencoded form")
+
+
+def graph_iris(name: str) -> list[str] | None:
+    values = request.args.getlist(name) + (request.form.getlist(name) if request.method == "POST" and
+                                           request.mimetype == "application/x-www-form-urlencoded" else [])
+    if not values:
+        return None
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as exc:
+            raise Refused(400, f"{name} {value!r} is not an IRI: {exc}") from None
+    return values
+
+
+def refuse_fetches(text: str) -> None:
+    refused = sparql_guard.refused_urls(text, allowlist())
+    if refused:
+        raise Refused(403, "SERVICE and LOAD may only fetch URLs on the server's allow-list "
+                           f"(AMURKG_SERVICE_ALLOWLIST); refused: {', '.join(refused)}")
+
+
+# --- the endpoint -------------------------------------------------------------------------------------------
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
+def sparql():
+    try:
+        kind, text = read_operation()
+        if kind == "none":
+            return describe_service()
+        if kind == "query":
+            return run_query(text or "")
+        return run_update(text or "")
+    except Refused as exc:
+        return error(exc.status, exc.message, exc.headers)
+
+
+def run_query(query: str) -> Response:
+    if graph_iris("using-graph-uri") or graph_iris("using-named-graph-uri"):
+        raise Refused(400, "using-graph-uri and using-named-graph-uri are parameters of updates, not queries")
+    refuse_fetches(query)
+    job = {
+        "kind": "query", "query": query, "base_iri": request.base_url,
+        "default_graph": graph_iris("default-graph-uri"), "named_graphs": graph_iris("named-graph-uri"),
+        "results_mime": negotiate(RESULT_TYPES, 0), "graph_mime": negotiate(GRAPH_TYPES, 1),
+        "max_bytes": max_result_bytes(),
+    }
+    response = outcome_response(query_pool().run(job, timeout()))
+    response.vary.add("Accept")
+    return response
+
+
+def run_update(update: str) -> Response:
+    check_write_permission()
+    if graph_iris("default-graph-uri") or graph_iris("named-graph-uri"):
+        raise Refused(400, "default-graph-uri and named-graph-uri are parameters of queries, not updates")
+    using, using_named = graph_iris("using-graph-uri") or [], graph_iris("using-named-graph-uri") or []
+    if (using or using_named) and sparql_guard.names_own_dataset(update):
+        raise Refused(400, "the update names its dataset (USING or WITH) and the request also gives "
+                           "using-graph-uri/using-named-graph-uri; give one or the other")
+    refuse_fetches(update)
+    job = {"kind": "update", "update": sparql_guard.add_using(update, using, using_named), "base_iri": request.base_url}
+    return outcome_response(kgworkers.write(store_path(), job, timeout()))
+
+
+def describe_service() -> Response:
+    from server import service_description
+
+    offered = {"text/html": "text/html"} | GRAPH_TYPES
+    # RDF clients get the description; browsers (text/html ranked above RDF) get the query page
+    if request.method == "GET" and not request.values.get("format") and accepted().best_match(
+            list(offered), default="text/turtle") == "text/html":
+        return Response(render_template("sparql.html", writes=write_token() is not None))
+    if request.method != "GET":
+        raise Refused(400, "missing 'query' or 'update'")
+    mime = negotiate(GRAPH_TYPES, 1)
+    if mime is None:
+        raise Refused(406, "no acceptable format for the service description; available: "
+                           + ", ".join(kgworkers.GRAPH_FORMATS))
+    body = service_description.describe(request.base_url, mime)
+    response = Response(body, mimetype=mime)
+    response.vary.add("Accept")
+    return response
+
+
+# --- CORS and errors for the endpoint's paths ---------------------------------------------------------------
+
+
+def _ours() -> bool:
+    return request.path.startswith(ENDPOINT_PATHS)
+
+
+@bp.after_app_request
+def add_cors(response: Response) -> Response:
+    if _ours():
+        response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    if not _ours():
+        return exc
+    if exc.code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return error(413, f"the request is larger than the server's limit of {limit} bytes")
+    headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
+    return error(exc.code or 500, exc.description or exc.name, headers)
+
+
+@bp.errorhandler(Exception)
+def unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return http_error(exc)
+    current_app.logger.exception("unexpected error")
+    return error(500, "internal error; the server log has the details")

@@ -34,5 +34,7 @@ def serve(store_path: Path, host: str = "127.0.0.1", port: int = 5000, workers: 
         "accesslog": "-",
         "errorlog": "-",
         "graceful_timeout": 10,
+        # SPARQL clients send queries by GET: allow the longest request line gunicorn permits
+        "limit_request_line": 8190,
     }
     GunicornApp(app, options).run()

@@ -177,3 +177,20 @@ def test_successful_rebuild_swaps_and_keeps_previous(copy_of_store, sources_dir,
     assert after != before and after.name == report.build_id
     # the previous build stays on disk for servers that still have it open
     assert sorted(p.name for p in kgstore.builds_dir(copy_of_store).iterdir()) == sorted([before.name, after.name])
+
+
+def test_custom_base_moves_vocabulary_and_shape_iris(tmp_path):
+    """With AMURKG_BASE set, minted IRIs in vocabularies and shapes follow it; the ontology IRI does not."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from kg.build import load_ontology, load_shapes\n"
+        "text = load_ontology().serialize(format='nt') + load_shapes().serialize(format='nt')\n"
+        "print('https://example.org/kg/method/inferred-from-ecoregion' in text,"
+        " 'https://w3id.org/amurkg/method/' in text, 'https://w3id.org/amurkg/ontology#Taxon' in text"
+        " or 'https://w3id.org/amurkg/ontology#Occurrence' in text)\n")
+    env = dict(os.environ, AMURKG_BASE="https://example.org/kg/")
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False", "True"]

@@ -1,0 +1,512 @@
+"""Network analytics on a typed networkx view of the graph.
+
+The view is a ``networkx.MultiDiGraph`` built from the store by the ``queries/analytics-*.rq`` queries:
+nodes are species, higher taxa, ecoregions, IUCN threats, IUCN conservation actions and initiatives (node
+attribute ``kind``); edges are keyed by the relation (``occursIn``, ``threatenedBy``, ``inferredThreat``,
+``parentTaxon``, ``addressesThreat``, ``implementsAction``, ``concernsEcoregion``, ``actionAddresses``,
+``broader``) and carry the link's confidence score. Species carry the red-list category they are weighed by.
+
+Each analysis returns an ``Analysis``: named tables of plain rows (JSON-ready) and notes on the method.
+The view is cached per store build, in memory and as a pickle beside the build.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import itertools
+import os
+import pickle
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg import store as kgstore
+from kg.namespaces import PREFIXES
+from kg.query import QUERIES_DIR, term_text
+
+QUERY_FILES = ("analytics-nodes", "analytics-links", "analytics-link-confidence", "analytics-species-categories")
+THREATENED = ("CR", "EN", "VU")
+KINDS = ("species", "taxon", "ecoregion", "threat", "action", "initiative")
+# relation -> (phrase read from subject to object, phrase read backwards)
+RELATIONS = {
+    "occursIn": ("occurs in", "is the range of"),
+    "threatenedBy": ("is threatened by", "threatens"),
+    "inferredThreat": ("is exposed (inferred via its ecoregions) to", "is inferred to threaten"),
+    "parentTaxon": ("belongs to", "contains"),
+    "addressesThreat": ("addresses", "is addressed by"),
+    "implementsAction": ("implements", "is implemented by"),
+    "concernsEcoregion": ("works in", "is worked in by"),
+    "actionAddresses": ("(IUCN action) addresses", "is addressed by the IUCN action"),
+    "broader": ("is a kind of", "includes"),
+}
+# Betweenness samples this many source nodes (networkx `k`) with a fixed seed: exact betweenness on the
+# full view (thousands of nodes, ~50 000 links) takes minutes.
+BETWEENNESS_SAMPLES = 100
+SEED = 42
+
+
+class NotFound(LookupError):
+    """A name that matches no node, or several (the message lists the candidates)."""
+
+
+@dataclass
+class Analysis:
+    """The result of one analysis: ordered tables of rows, and notes saying how it was computed."""
+
+    name: str
+    tables: dict[str, list[dict]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {"analysis": self.name, "notes": self.notes, "tables": self.tables, **self.extra}
+
+
+# --- the view ------------------------------------------------------------------------------------------------
+
+def _query(name: str) -> str:
+    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def _rows(store: ox.Store, name: str) -> list[dict[str, str]]:
+    result = store.query(_query(name), use_default_graph_as_union=True)
+    variables = [v.value for v in result.variables]
+    return [{v: term_text(solution[v]) for v in variables} for solution in result]
+
+
+def category_weight(rank: int | None) -> int:
+    """Weight of a species in exposure scores: 1 + the category's rank (LC 1 … CR 5, EX 7); unranked 1."""
+    return 1 + (rank or 0)
+
+
+def graph_from_store(store: ox.Store) -> nx.MultiDiGraph:
+    """Build the typed view from a store (on disk or in memory)."""
+    graph = nx.MultiDiGraph()
+    for row in _rows(store, "analytics-nodes"):
+        if row["node"] in graph:  # several labels or names: keep the first
+            continue
+        graph.add_node(row["node"], kind=row["kind"], label=row["label"] or row["node"], name=row["name"],
+                       notation=row["notation"], group=row["group"])
+    _set_categories(graph, _rows(store, "analytics-species-categories"))
+    confidence = {(r["subject"], r["relation"], r["object"]): float(r["confidence"])
+                  for r in _rows(store, "analytics-link-confidence")}
+    for row in _rows(store, "analytics-links"):
+        subject, obj = row["subject"], row["object"]
+        if subject not in graph or obj not in graph:  # e.g. broader links between habitats
+            continue
+        relation = re.sub(r"^.*[#/]", "", row["relation"])
+        graph.add_edge(subject, obj, key=relation, relation=relation,
+                       confidence=confidence.get((subject, row["relation"], obj), 1.0))
+    return graph
+
+
+def _set_categories(graph: nx.MultiDiGraph, assessments: list[dict[str, str]]) -> None:
+    """Weigh each species by its global IUCN category, else by its worst national one."""
+    best: dict[str, tuple[int, int, str, str]] = {}
+    for row in assessments:
+        if row["taxon"] not in graph:
+            continue
+        rank = int(row["rank"]) if row["rank"] else None
+        # global assessments win over national ones; among equals the worst (highest rank) wins
+        key = (1 if row["scope"] == "global" else 0, rank if rank is not None else -1, row["category"], row["scope"])
+        if row["taxon"] not in best or key > best[row["taxon"]]:
+            best[row["taxon"]] = key
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "species":
+            continue
+        _, rank, category, scope = best.get(node, (0, -1, "", ""))
+        data.update(category=category, category_scope=scope, rank=rank if rank >= 0 else None,
+                    weight=category_weight(rank if rank >= 0 else None))
+
+
+def code_version() -> str:
+    """Hash of this module and its queries: a cached view is only reused by the code that made it."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in QUERY_FILES:
+        digest.update((QUERIES_DIR / f"{name}.rq").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_CACHE: dict[tuple[str, str], nx.MultiDiGraph] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load(store_path: Path) -> tuple[nx.MultiDiGraph, str]:
+    """The view of the current build at ``store_path`` and the build id: from memory, a pickle, or the store."""
+    build = kgstore.current_build(Path(store_path))
+    if build is None:
+        raise kgstore.StoreMissing(f"no graph built at {store_path}: run `amurkg build` first")
+    key = (str(build), code_version())
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key], build.name
+        # named after the build too: a build directory copied into a new one (a SPARQL update) never reuses it
+        pickled = build / f"analytics-{build.name}-{key[1]}.pickle"
+        graph = None
+        if pickled.exists():
+            try:
+                graph = pickle.loads(pickled.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError):
+                graph = None
+        if graph is None:
+            graph = graph_from_store(ox.Store.read_only(str(build / "oxigraph")))
+            _write_pickle(pickled, graph)
+        _CACHE.clear()  # one build at a time is enough: a rebuild retires the old view
+        _CACHE[key] = graph
+        return graph, build.name
+
+
+def _write_pickle(path: Path, graph: nx.MultiDiGraph) -> None:
+    # written beside the build, then renamed: concurrent workers never read half a pickle
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        for stale in path.parent.glob("analytics-*.pickle"):  # views made by older code
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:  # a read-only build directory: the memory cache still holds
+        tmp.unlink(missing_ok=True)
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+def nodes_of(graph: nx.MultiDiGraph, kind: str) -> list[str]:
+    return [n for n, d in graph.nodes(data=True) if d["kind"] == kind]
+
+
+def _sources(graph: nx.MultiDiGraph, node: str, relation: str, kind: str | None = None) -> set[str]:
+    """Nodes linked to ``node`` by ``relation`` (subject side)."""
+    return {s for s, _, k in graph.in_edges(node, keys=True)
+            if k == relation and (kind is None or graph.nodes[s]["kind"] == kind)}
+
+
+def _targets(graph: nx.MultiDiGraph, node: str, relation: str) -> set[str]:
+    return {o for _, o, k in graph.out_edges(node, keys=True) if k == relation}
+
+
+def is_threatened(graph: nx.MultiDiGraph, node: str) -> bool:
+    return graph.nodes[node].get("category") in THREATENED
+
+
+def display(graph: nx.MultiDiGraph, node: str) -> str:
+    data = graph.nodes[node]
+    if data["kind"] in ("threat", "action", "ecoregion") and data["notation"]:
+        return f"{data['notation']} {data['label']}"
+    return data["label"]
+
+
+def _ancestors(graph: nx.MultiDiGraph, concept: str) -> list[str]:
+    """The concept and its broader concepts, nearest first."""
+    seen = [concept]
+    for node in seen:
+        for parent in sorted(_targets(graph, node, "broader")):
+            if parent not in seen:
+                seen.append(parent)
+    return seen
+
+
+def addressed_by(graph: nx.MultiDiGraph, threat: str) -> list[str]:
+    """Initiatives and IUCN actions addressing the threat or a broader threat that contains it."""
+    found: list[str] = []
+    for concept in _ancestors(graph, threat):
+        for node in sorted(_sources(graph, concept, "addressesThreat") | _sources(graph, concept, "actionAddresses")):
+            if node not in found:
+                found.append(node)
+    return found
+
+
+# --- analyses --------------------------------------------------------------------------------------------------
+
+def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
+    """IUCN threats ranked by the species they affect, weighted by red-list category; direct and inferred apart."""
+    rows = []
+    for threat in nodes_of(graph, "threat"):
+        direct = _sources(graph, threat, "threatenedBy", "species")
+        inferred = _sources(graph, threat, "inferredThreat", "species")
+        either = direct | inferred
+        if not either:
+            continue
+        rows.append({
+            "threat": threat, "code": graph.nodes[threat]["notation"], "label": graph.nodes[threat]["label"],
+            "direct_species": len(direct), "direct_threatened": sum(is_threatened(graph, s) for s in direct),
+            "direct_score": sum(graph.nodes[s]["weight"] for s in direct),
+            "inferred_species": len(inferred),
+            "inferred_threatened": sum(is_threatened(graph, s) for s in inferred),
+            "inferred_score": sum(graph.nodes[s]["weight"] for s in inferred),
+            "species": len(either), "threatened": sum(is_threatened(graph, s) for s in either),
+            "score": sum(graph.nodes[s]["weight"] for s in either),
+        })
+    rows.sort(key=lambda r: (-r["score"], -r["species"], r["code"]))
+    return Analysis("threats", {"threats": rows}, [
+        "score = sum over the species exposed (directly or by inference, each once) of 1 + the red-list "
+        "category's rank (LC 1, NT 2, VU 3, EN 4, CR 5; DD, NE and unassessed 1)",
+        "a species is weighed by its global IUCN category, else by its worst national category (China red "
+        "list for plants)",
+        "direct = amur:threatenedBy (curated); inferred = amur:inferredThreat (the species occurs in an "
+        "ecoregion exposed to the threat)",
+    ])
+
+
+def conservation_gaps(graph: nx.MultiDiGraph) -> Analysis:
+    """Exposed threats nobody addresses, threatened species whose threats nobody addresses, ecoregions left out."""
+    exposure = threat_exposure(graph).tables["threats"]
+    threats = [{k: r[k] for k in ("threat", "code", "label", "species", "threatened", "score")}
+               for r in exposure if not addressed_by(graph, r["threat"])]
+
+    species_rows = []
+    for species in nodes_of(graph, "species"):
+        if not is_threatened(graph, species):
+            continue
+        exposed = _targets(graph, species, "threatenedBy") | _targets(graph, species, "inferredThreat")
+        if exposed and not any(addressed_by(graph, t) for t in exposed):
+            data = graph.nodes[species]
+            species_rows.append({
+                "species": species, "name": data["label"], "category": data["category"],
+                "scope": data["category_scope"],
+                "threats": " ".join(sorted(graph.nodes[t]["notation"] for t in exposed)),
+            })
+    species_rows.sort(key=lambda r: (-(graph.nodes[r["species"]]["rank"] or 0), r["name"]))
+
+    ecoregion_rows = []
+    for ecoregion in nodes_of(graph, "ecoregion"):
+        if _sources(graph, ecoregion, "concernsEcoregion"):
+            continue
+        species = _sources(graph, ecoregion, "occursIn", "species")
+        threatened = [s for s in species if is_threatened(graph, s)]
+        if threatened:
+            ecoregion_rows.append({"ecoregion": ecoregion, "code": graph.nodes[ecoregion]["notation"],
+                                   "label": graph.nodes[ecoregion]["label"], "threatened_species": len(threatened),
+                                   "species": len(species)})
+    ecoregion_rows.sort(key=lambda r: (-r["threatened_species"], r["code"]))
+    return Analysis("gaps", {
+        "unaddressed_threats": threats, "unaddressed_species": species_rows,
+        "ecoregions_without_initiative": ecoregion_rows,
+    }, [
+        "a threat is addressed when an initiative (amur:addressesThreat) or an IUCN conservation action "
+        "(amur:actionAddresses) names it or a broader threat containing it",
+        "unaddressed_threats: threats with exposed species (direct or inferred) that nothing addresses, by score",
+        "unaddressed_species: CR/EN/VU species with at least one threat, none of them addressed",
+        "ecoregions_without_initiative: ecoregions with CR/EN/VU species and no amur:concernsEcoregion initiative",
+    ])
+
+
+def ecoregion_similarity(graph: nx.MultiDiGraph) -> Analysis:
+    """Jaccard similarity of the ecoregions' species sets (bipartite projection), clustered by Louvain."""
+    ecoregions = sorted(nodes_of(graph, "ecoregion"), key=lambda e: graph.nodes[e]["notation"])
+    bipartite = nx.Graph()
+    bipartite.add_nodes_from(ecoregions)
+    bipartite.add_edges_from((s, e) for s, e, k in graph.edges(keys=True)
+                             if k == "occursIn" and graph.nodes[s]["kind"] == "species" and e in bipartite)
+    projection = nx.bipartite.overlap_weighted_projected_graph(bipartite, ecoregions, jaccard=True)
+    pairs = []
+    for a, b in itertools.combinations(ecoregions, 2):
+        shared = len(set(bipartite[a]) & set(bipartite[b]))
+        union = len(set(bipartite[a]) | set(bipartite[b]))
+        jaccard = projection[a][b]["weight"] if projection.has_edge(a, b) else 0.0
+        pairs.append({"a": graph.nodes[a]["notation"], "b": graph.nodes[b]["notation"],
+                      "a_label": graph.nodes[a]["label"], "b_label": graph.nodes[b]["label"],
+                      "shared_species": shared, "union_species": union, "jaccard": round(jaccard, 4)})
+    pairs.sort(key=lambda r: (-r["jaccard"], r["a"], r["b"]))
+    communities = nx.community.louvain_communities(projection, weight="weight", seed=SEED)
+    communities = sorted((sorted(c, key=lambda e: graph.nodes[e]["notation"]) for c in communities),
+                         key=lambda c: (-len(c), graph.nodes[c[0]]["notation"]))
+    clusters = []
+    for number, members in enumerate(communities, start=1):
+        for ecoregion in members:
+            clusters.append({"cluster": number, "code": graph.nodes[ecoregion]["notation"],
+                             "label": graph.nodes[ecoregion]["label"], "species": bipartite.degree(ecoregion)})
+    codes = [graph.nodes[e]["notation"] for e in ecoregions]
+    matrix = [[1.0 if a == b else round(projection[a][b]["weight"], 4) if projection.has_edge(a, b) else 0.0
+               for b in ecoregions] for a in ecoregions]
+    return Analysis("similarity", {"pairs": pairs, "clusters": clusters}, [
+        "jaccard = species in both ecoregions / species in either (amur:occursIn, every method and confidence)",
+        f"clusters: Louvain communities of the projection weighted by Jaccard (networkx, seed {SEED})",
+    ], extra={"matrix": {"codes": codes, "labels": [graph.nodes[e]["label"] for e in ecoregions],
+                         "values": matrix}})
+
+
+def _betweenness(graph: nx.MultiDiGraph, undirected: nx.Graph, samples: int) -> dict[str, float]:
+    # kept on the view itself: a view is never changed once built, and one view per build is cached
+    cache = graph.graph.setdefault("betweenness", {})
+    if samples not in cache:
+        k = samples if samples < undirected.number_of_nodes() else None
+        cache[samples] = nx.betweenness_centrality(undirected, k=k, seed=SEED)
+    return cache[samples]
+
+
+def key_nodes(graph: nx.MultiDiGraph, top: int = 10, samples: int = BETWEENNESS_SAMPLES) -> Analysis:
+    """The species, threats and ecoregions with the highest betweenness and degree centrality."""
+    undirected = nx.Graph(graph)  # links in either direction, parallel relations merged
+    degree = nx.degree_centrality(undirected)
+    betweenness = _betweenness(graph, undirected, samples)
+    exact = samples >= undirected.number_of_nodes()
+    rows = []
+    for kind in ("species", "threat", "ecoregion"):
+        members = nodes_of(graph, kind)
+        for measure, values in (("betweenness", betweenness), ("degree", degree)):
+            ranked = sorted(members, key=lambda n: (-values[n], display(graph, n)))[:top]
+            for position, node in enumerate(ranked, start=1):
+                rows.append({"kind": kind, "measure": measure, "rank": position, "node": node,
+                             "label": display(graph, node), "degree": undirected.degree(node),
+                             "degree_centrality": round(degree[node], 6),
+                             "betweenness": round(betweenness[node], 6)})
+    note = ("betweenness: exact" if exact else
+            f"betweenness: approximate, from {samples} sampled source nodes (networkx k={samples}, seed {SEED}) "
+            f"of {undirected.number_of_nodes()}")
+    return Analysis("centrality", {"key_nodes": rows}, [
+        f"computed on the whole view as an undirected graph: {undirected.number_of_nodes()} nodes, "
+        f"{undirected.number_of_edges()} links (species, higher taxa, ecoregions, threats, actions, initiatives)",
+        note, "degree centrality: share of the other nodes a node is linked to",
+    ])
+
+
+# --- names and paths --------------------------------------------------------------------------------------------
+
+def expand(text: str) -> str:
+    """A prefixed name (ak:taxon/panthera-tigris) as a full IRI; anything else unchanged."""
+    match = re.fullmatch(r"([a-z]+):(\S+)", text.strip())
+    if match and match.group(1) in PREFIXES and not text.startswith(("http:", "https:")):
+        return PREFIXES[match.group(1)] + match.group(2)
+    return text.strip()
+
+
+def resolve(graph: nx.MultiDiGraph, text: str) -> str:
+    """The node named by an IRI, a scientific name, a label or a notation (exact, then prefix, then substring)."""
+    iri = expand(text.strip("<>"))
+    if iri in graph:
+        return iri
+    wanted = text.strip().casefold()
+    if not wanted:
+        raise NotFound("empty name")
+
+    def names(node: str) -> list[str]:
+        data = graph.nodes[node]
+        return [v.casefold() for v in (data["label"], data["name"], data["notation"], display(graph, node)) if v]
+
+    for test in (lambda n: n == wanted, lambda n: n.startswith(wanted), lambda n: wanted in n):
+        found = sorted(node for node in graph if any(test(name) for name in names(node)))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            shown = ", ".join(f"{display(graph, n)} <{n}>" for n in found[:10])
+            more = f" and {len(found) - 10} more" if len(found) > 10 else ""
+            raise NotFound(f"{text!r} is ambiguous: {shown}{more}; give the IRI")
+    raise NotFound(f"no species, taxon, ecoregion, threat, action or initiative is named {text!r}")
+
+
+def _link_graph(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Undirected simple view for path search; each link costs 2 - confidence (curated 1, low 1.7)."""
+    links = nx.Graph()
+    for s, o, relation, data in graph.edges(keys=True, data=True):
+        cost = 2.0 - data["confidence"]
+        if links.has_edge(s, o):
+            links[s][o]["links"].append((s, relation, o))
+            links[s][o]["cost"] = min(links[s][o]["cost"], cost)
+        else:
+            links.add_edge(s, o, links=[(s, relation, o)], cost=cost)
+    return links
+
+
+PATHS_ENUMERATED = 2000
+
+
+def connection_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5) -> Analysis:
+    """How two nodes are linked: the shortest paths, one per pattern of relations, every link spelt out.
+
+    Shortest paths between a species and an initiative often differ only in which of a dozen ecoregions they
+    pass through; they are grouped by pattern (the relations and the kinds of node passed), and each pattern
+    is shown by its most confident path with the number of alternatives.
+    """
+    start, end = resolve(graph, a), resolve(graph, b)
+    links = _link_graph(graph)
+    patterns: dict[tuple, dict] = {}
+    enumerated = 0
+    if start != end and nx.has_path(links, start, end):
+        for nodes in itertools.islice(nx.all_shortest_paths(links, start, end), PATHS_ENUMERATED):
+            enumerated += 1
+            path = _describe(graph, links, nodes)
+            pattern = patterns.setdefault(path["pattern"], {**path, "alternatives": 0})
+            pattern["alternatives"] += 1
+            if path["cost"] < pattern["cost"]:
+                pattern.update(path, alternatives=pattern["alternatives"])
+    paths = sorted(patterns.values(), key=lambda p: (p["cost"], p["text"]))[:limit]
+    rows = [{"path": i, "length": p["length"], "alternatives": p["alternatives"], "text": p["text"]}
+            for i, p in enumerate(paths, start=1)]
+    notes = [f"from {display(graph, start)} <{start}> to {display(graph, end)} <{end}>",
+             "shortest paths (fewest links, in either direction), grouped by pattern of relations and node kinds; "
+             "each pattern is shown by its most confident path (a link costs 2 - its confidence: curated and high "
+             "1, medium 1.4, low 1.7) with the number of shortest paths of that pattern"]
+    if enumerated >= PATHS_ENUMERATED:
+        notes.append(f"only the first {PATHS_ENUMERATED} shortest paths were examined")
+    return Analysis("path", {"paths": rows}, notes, extra={"from": start, "to": end, "paths": paths})
+
+
+def _describe(graph: nx.MultiDiGraph, links: nx.Graph, nodes: list[str]) -> dict:
+    hops, text, pattern, cost = [], [display(graph, nodes[0])], [], 0.0
+    for left, right in itertools.pairwise(nodes):
+        phrases = []
+        for s, relation, o in sorted(links[left][right]["links"]):
+            forward, backward = RELATIONS[relation]
+            phrase = forward if s == left else backward
+            phrases.append(phrase)
+            hops.append({"from": left, "from_label": display(graph, left), "relation": relation,
+                         "direction": "forward" if s == left else "backward", "phrase": phrase,
+                         "to": right, "to_label": display(graph, right),
+                         "confidence": graph.edges[s, o, relation]["confidence"]})
+        cost += links[left][right]["cost"]
+        text.append(f"—[{' / '.join(phrases)}]→ {display(graph, right)}")
+        pattern.append((" / ".join(phrases), graph.nodes[right]["kind"]))
+    return {"length": len(nodes) - 1, "cost": round(cost, 3), "text": " ".join(text), "hops": hops,
+            "pattern": tuple(pattern), "nodes": nodes}
+
+
+def run(graph: nx.MultiDiGraph, name: str, *args: str, **options) -> Analysis:
+    analyses = {"threats": threat_exposure, "gaps": conservation_gaps, "similarity": ecoregion_similarity,
+                "centrality": key_nodes, "path": connection_paths}
+    return analyses[name](graph, *args, **options)
+
+
+# --- output -----------------------------------------------------------------------------------------------------
+
+def _cells(row: dict) -> list[str]:
+    return ["" if v is None else str(v) for v in row.values()]
+
+
+def as_table(analysis: Analysis, width: int = 60) -> str:
+    out = []
+    for name, rows in analysis.tables.items():
+        if len(analysis.tables) > 1:
+            out.append(f"== {name}")
+        if not rows:
+            out.append("(none)")
+            continue
+        # IRIs are long and repeat the label: the table shows labels, json and csv keep both
+        columns = [c for c in rows[0] if not str(rows[0][c]).startswith(("http://", "https://"))]
+        # the last column (a path's text, a label) is never cut
+        cells = [[("" if r[c] is None else str(r[c]))[:None if c == columns[-1] else width] for c in columns]
+                 for r in rows]
+        widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+        out.append("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+        out.extend("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells)
+    out.extend(f"# {note}" for note in analysis.notes)
+    return "\n".join(out)
+
+
+def as_csv(analysis: Analysis) -> str:
+    """CSV of the tables; several tables are written one after the other, each after a '# name' line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for name, rows in analysis.tables.items():
+        if len(analysis.tables) > 1:
+            buffer.write(f"# {name}\n")
+        if rows:
+            writer.writerow(rows[0].keys())
+            writer.writerows(_cells(r) for r in rows)
+    return buffer.getvalue()

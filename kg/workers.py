@@ -1,0 +1,384 @@
+"""Queries in killable worker processes, and writes as new builds swapped in under a lock.
+
+pyoxigraph cannot cancel a running query from Python, so every query runs in a small pool of long-lived
+worker processes (started with ``spawn``: no inherited locks or store handles). Each worker opens the current
+build read-only and reopens it when the store link moves. A query that outlives its timeout is stopped by
+killing its worker; a fresh worker takes its place. Results are serialized in the worker, so the timeout and the
+result-size cap also cover serialization. See docs/decisions/0005-query-timeouts-and-writes.md.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import store as kgstore
+
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+# Formats a client may send to the Graph Store Protocol (quads formats only for a whole dataset: not accepted).
+UPLOAD_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/n3": ox.RdfFormat.N3,
+}
+
+
+@dataclass
+class Outcome:
+    """What a job produced: a body and its media type, or an HTTP status with a message for the client."""
+
+    status: int
+    body: bytes = b""
+    mimetype: str = "text/plain"
+    message: str = ""
+    created: bool = False
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+
+class ResultTooLarge(Exception):
+    pass
+
+
+class _CappedBuffer:
+    """A write target that refuses to grow past the result cap, so a huge result stops early."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ResultTooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _too_large(limit: int) -> Outcome:
+    return Outcome(422, message=(f"the result is larger than the server's cap of {limit} bytes; "
+                                 "add a LIMIT (and OFFSET to page) or select fewer variables"),
+                   headers={"X-Result-Cap-Bytes": str(limit)})
+
+
+def _named(iris: list[str] | None) -> list[ox.NamedNode] | None:
+    return None if iris is None else [ox.NamedNode(i) for i in iris]
+
+
+def run_query_job(store: ox.Store, job: dict) -> Outcome:
+    """Run one query job on an open store (in a worker process) and serialize its result."""
+    limit = job["max_bytes"]
+    try:
+        if job["kind"] == "graph":
+            return _graph_job(store, job)
+        default_graph = _named(job.get("default_graph"))
+        named_graphs = _named(job.get("named_graphs"))
+        if named_graphs is not None and default_graph is None:
+            default_graph = []  # the protocol's dataset has only named graphs: its default graph is empty
+        result = store.query(job["query"], base_iri=job.get("base_iri"),
+                             use_default_graph_as_union=default_graph is None and named_graphs is None,
+                             default_graph=default_graph, named_graphs=named_graphs)
+        buffer = _CappedBuffer(limit)
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            mime = job.get("results_mime")
+            if mime is None:
+                return Outcome(406, message="no acceptable format for SELECT/ASK results; available: "
+                               + ", ".join(RESULT_FORMATS))
+            result.serialize(buffer, RESULT_FORMATS[mime])
+        else:
+            mime = job.get("graph_mime")
+            if mime is None:
+                return Outcome(406, message="no acceptable format for CONSTRUCT/DESCRIBE results; available: "
+                               + ", ".join(GRAPH_FORMATS))
+            ox.serialize(result, buffer, GRAPH_FORMATS[mime])
+        return Outcome(200, buffer.getvalue(), mime)
+    except ResultTooLarge:
+        return _too_large(limit)
+    except SyntaxError as exc:
+        return Outcome(400, message=f"malformed query: {exc}")
+    except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
+        return Outcome(400, message=f"bad request: {exc}")
+    except OSError as exc:  # evaluation errors raised by Oxigraph (failed SERVICE calls, store errors)
+        return Outcome(500, message=f"query failed: {exc}")
+
+
+def _graph_job(store: ox.Store, job: dict) -> Outcome:
+    """A Graph Store Protocol read: one graph, serialized (the whole graph or an error, never a part)."""
+    graph = ox.DefaultGraph() if job["graph"] is None else ox.NamedNode(job["graph"])
+    if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
+        return Outcome(404, message=f"no graph {job['graph']} in the store")
+    buffer = _CappedBuffer(job["max_bytes"])
+    try:
+        store.dump(buffer, GRAPH_FORMATS[job["graph_mime"]], from_graph=graph)
+    except ResultTooLarge:
+        return _too_large(job["max_bytes"])
+    return Outcome(200, buffer.getvalue(), job["graph_mime"])
+
+
+def _worker_main(conn: Connection) -> None:
+    """A worker process: receive (build directory, job), answer an Outcome; keep the store open between jobs."""
+    build: str | None = None
+    store: ox.Store | None = None
+    while True:
+        try:
+            build_dir, job = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            if build_dir != build or store is None:
+                store = None
+                store = ox.Store.read_only(str(Path(build_dir) / "oxigraph"))
+                build = build_dir
+            outcome = run_query_job(store, job)
+        except Exception as exc:  # never let a worker die on a bad job; the message goes to the client
+            outcome = Outcome(500, message=f"query failed: {type(exc).__name__}: {exc}")
+        conn.send(outcome)
+
+
+def _start(mode: str) -> tuple[subprocess.Popen, Connection]:
+    """A fresh interpreter running this module, connected by a socket pair.
+
+    A plain subprocess rather than multiprocessing's spawn: it never re-imports the host's __main__ (gunicorn,
+    pytest, a script), and it inherits no locks, threads or store handles.
+    """
+    parent, child = socket.socketpair()
+    process = subprocess.Popen([sys.executable, "-m", "kg.workers", mode, str(child.fileno())],
+                               pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
+    child.close()
+    return process, Connection(parent.detach())
+
+
+def _stop(process: subprocess.Popen, conn: Connection) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait(10)
+    conn.close()
+
+
+class _Worker:
+    def __init__(self):
+        self.process, self.conn = _start("query")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        _stop(self.process, self.conn)
+
+
+class QueryPool:
+    """Long-lived query worker processes of one server process (created lazily: gunicorn forks after import)."""
+
+    def __init__(self, store_path: Path, size: int = 1):
+        self.store_path = Path(store_path)
+        self.size = max(1, size)
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._free = threading.Semaphore(self.size)
+        self._pid = os.getpid()
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            if self._pid != os.getpid():  # inherited from a parent process: its workers are not ours
+                self._idle, self._pid = [], os.getpid()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive():
+                    return worker
+                worker.stop()
+        return _Worker()
+
+    def run(self, job: dict, timeout: float) -> Outcome:
+        build = kgstore.current_build(self.store_path)
+        if build is None:
+            return Outcome(503, message=f"no graph built at {self.store_path}")
+        with self._free:
+            worker = self._take()
+            try:
+                worker.conn.send((str(build), job))
+                if not worker.conn.poll(timeout):
+                    worker.stop()  # the only way to stop Oxigraph mid-query
+                    return Outcome(503, message=(f"the query did not finish within the server's timeout of "
+                                                 f"{timeout:g} s and was stopped; narrow it or add a LIMIT"),
+                                   headers={"X-Query-Timeout-Seconds": f"{timeout:g}"})
+                outcome = worker.conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                worker.stop()
+                return Outcome(500, message="the query worker stopped unexpectedly")
+            with self._lock:
+                self._idle.append(worker)
+            return outcome
+
+    def close(self) -> None:
+        with self._lock:
+            for worker in self._idle:
+                worker.stop()
+            self._idle = []
+
+
+# --- writes -------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def write_lock(store_path: Path):
+    """Serialize writers across processes; the kernel releases the lock if a writer dies."""
+    root = kgstore.builds_dir(Path(store_path))
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".write.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def apply_write_job(store: ox.Store, job: dict) -> Outcome:
+    """Apply a SPARQL Update or a Graph Store Protocol write to a writable copy of the store."""
+    kind = job["kind"]
+    try:
+        if kind == "update":
+            store.update(job["update"], base_iri=job.get("base_iri"))
+            return Outcome(204)
+        graph = ox.DefaultGraph() if job["graph"] is None else ox.NamedNode(job["graph"])
+        existed = isinstance(graph, ox.DefaultGraph) or store.contains_named_graph(graph)
+        if kind == "delete":
+            if not existed:
+                return Outcome(404, message=f"no graph {job['graph']} in the store")
+            if isinstance(graph, ox.DefaultGraph):
+                store.clear_graph(graph)
+            else:
+                store.remove_graph(graph)
+            return Outcome(204)
+        quads = []
+        for part, mime in job["parts"]:
+            for triple in ox.parse(part, UPLOAD_FORMATS[mime], base_iri=job.get("base_iri"), without_named_graphs=True):
+                quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+        if kind == "put" and existed:
+            store.clear_graph(graph)
+        if isinstance(graph, ox.NamedNode) and not existed:
+            store.add_graph(graph)
+        store.extend(quads)
+        created = not existed
+        return Outcome(201 if created else 204, created=created)
+    except SyntaxError as exc:
+        return Outcome(400, message=f"malformed {'update' if kind == 'update' else 'RDF'}: {exc}")
+    except ValueError as exc:
+        return Outcome(400, message=f"bad request: {exc}")
+    except OSError as exc:
+        return Outcome(500, message=f"update failed: {exc}")
+
+
+def _writer_main(conn: Connection) -> None:
+    source, target, job = conn.recv()
+    try:
+        ox.Store.read_only(str(Path(source) / "oxigraph")).backup(str(Path(target) / "oxigraph"))
+        store = ox.Store(str(Path(target) / "oxigraph"))
+        outcome = apply_write_job(store, job)
+        store.flush()
+        del store
+    except Exception as exc:
+        outcome = Outcome(500, message=f"update failed: {type(exc).__name__}: {exc}")
+    conn.send(outcome)
+
+
+def write(store_path: Path, job: dict, timeout: float) -> Outcome:
+    """Apply a write as a new build: checkpoint the current build, change the copy, swap the link.
+
+    A failed, refused or timed-out write leaves the serving store untouched; writers are serialized.
+    """
+    store_path = Path(store_path)
+    with write_lock(store_path):
+        source = kgstore.current_build(store_path)
+        if source is None:
+            return Outcome(503, message=f"no graph built at {store_path}")
+        build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-update-" + uuid.uuid4().hex[:8]
+        target = kgstore.builds_dir(store_path) / build_id
+        target.mkdir(parents=True)
+        process, conn = _start("write")
+        finished = False
+        try:
+            conn.send((str(source), str(target), job))
+            if not conn.poll(timeout):
+                outcome = Outcome(503, message=f"the update did not finish within {timeout:g} s and was not applied")
+            else:
+                outcome = conn.recv()
+                finished = True
+        except (EOFError, OSError):
+            outcome = Outcome(500, message="the update worker stopped unexpectedly; nothing was applied")
+        finally:
+            if finished:
+                try:
+                    process.wait(30)  # let the writer close its store cleanly
+                except subprocess.TimeoutExpired:
+                    pass
+            _stop(process, conn)
+        if not outcome.ok:
+            shutil.rmtree(target, ignore_errors=True)
+            return outcome
+        previous = json.loads((source / kgstore.MANIFEST).read_text())
+        manifest = {k: v for k, v in previous.items() if k != "key"}  # no build key: a rebuild replaces edits
+        manifest.update({"build_id": build_id, "updated_from": previous.get("build_id"),
+                         "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+        (target / kgstore.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        kgstore.swap_in(store_path, target)
+        kgstore.prune(store_path, keep={target, source})
+        return outcome
+
+
+if __name__ == "__main__":
+    # run the functions of the importable module, so that what they send unpickles as kg.workers.Outcome
+    from kg import workers
+
+    try:  # Linux: die with the server process even while Oxigraph is busy (PR_SET_PDEATHSIG)
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    _connection = Connection(int(sys.argv[2]))
+    if sys.argv[1] == "query":
+        workers._worker_main(_connection)
+    else:
+        workers._writer_main(_connection)

@@ -1,0 +1,79 @@
+"""Reading the store for the explorer: the app's queries (queries/explorer/*.rq) run with bound IRIs."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.namespaces import BASE
+from kg.query import QUERIES_DIR, shorten, with_prefixes
+
+EXPLORER_QUERIES = QUERIES_DIR / "explorer"
+
+# IRI namespaces minted under the base that the explorer serves at the same path.
+NAMESPACES = (
+    "taxon", "ecoregion", "threat", "action", "habitat", "stress", "red-list-category", "country", "river", "place",
+    "initiative", "threat-factor", "global200", "biome", "realm", "group", "method", "confidence", "agent", "scope",
+    "scheme", "source", "graph", "occurrence", "threat-exposure", "inferred-threat", "ecoregion-threat", "dataset",
+)
+# IRIs that are a single path segment (the dataset and the ontology document).
+SINGLE_IRIS = ("dataset", "ontology")
+
+RANK_ORDER = ["kingdom", "phylum", "class", "order", "family", "genus", "species"]
+CATEGORY_ORDER = ["EX", "EW", "RE", "CR", "EN", "VU", "NT", "LC", "DD", "NE", "NA", "NR"]
+
+
+@cache
+def query_text(name: str) -> str:
+    return with_prefixes((EXPLORER_QUERIES / f"{name}.rq").read_text(encoding="utf-8"))
+
+
+def value(term) -> str | None:
+    if term is None:
+        return None
+    return term.value
+
+
+def select(store: ox.Store, name: str, iri: str | None = None, **bound: str) -> list[dict[str, str | None]]:
+    """Rows of an explorer query as dicts of plain strings; ?iri (and other IRIs) bound through substitutions."""
+    substitutions = {ox.Variable(k): ox.NamedNode(v) for k, v in ({"iri": iri} | bound).items() if v} or None
+    result = store.query(query_text(name), use_default_graph_as_union=True, substitutions=substitutions)
+    names = [v.value for v in result.variables]
+    return [{n: value(solution[n]) for n in names} for solution in result]
+
+
+def ask(store: ox.Store, name: str, iri: str) -> bool:
+    result = store.query(query_text(name), use_default_graph_as_union=True,
+                         substitutions={ox.Variable("iri"): ox.NamedNode(iri)})
+    return bool(result)
+
+
+def construct(store: ox.Store, name: str, iri: str) -> list[ox.Triple]:
+    result = store.query(query_text(name), use_default_graph_as_union=True,
+                         substitutions={ox.Variable("iri"): ox.NamedNode(iri)})
+    return list(result)
+
+
+def local_path(iri: str) -> str | None:
+    """The server path of an IRI minted under the base, else None (an external IRI)."""
+    if iri.startswith(BASE):
+        return "/" + iri[len(BASE):]
+    return None
+
+
+def kind_of(iri: str) -> str:
+    """The namespace of a minted IRI: 'taxon', 'ecoregion', ... ('external' for others)."""
+    path = local_path(iri)
+    if path is None:
+        return "external"
+    return path.strip("/").split("/", 1)[0] or "home"
+
+
+def short(iri: str) -> str:
+    return shorten(iri)
+
+
+def query_files() -> list[Path]:
+    return sorted(EXPLORER_QUERIES.glob("*.rq"))

@@ -1,0 +1,194 @@
+"""What each resource page shows: the generic statements plus sections for taxa, ecoregions, concepts, sources."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from server.explorer.graphdata import CATEGORY_ORDER, RANK_ORDER, kind_of, local_path, query_text, select, short
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DWC = "http://rs.tdwg.org/dwc/terms/"
+AMUR = "https://w3id.org/amurkg/ontology#"
+DCTERMS = "http://purl.org/dc/terms/"
+IDENTIFIER_PROPERTIES = {AMUR + p for p in ("colChinaId", "avibaseId", "ebirdCode", "mddId", "fishbaseSpecCode",
+                                            "amphibiawebId")}
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "zh-latn-pinyin": "Chinese (pinyin)", "ru": "Russian",
+                  "la": "Latin", "": "no language"}
+# Concept namespaces that are IUCN hierarchies with broader/narrower.
+CONCEPT_KINDS = ("threat", "action", "habitat", "stress")
+
+
+def link(iri: str) -> str:
+    """Where a resource is shown: its path on this server when minted under the base, else the IRI itself."""
+    return local_path(iri) or iri
+
+
+def statements(store: ox.Store, iri: str) -> list[dict]:
+    """The resource's own statements, grouped by property, each value with a label and link when it is an IRI."""
+    result = store.query(query_text("outgoing"), use_default_graph_as_union=True,
+                         substitutions={ox.Variable("iri"): ox.NamedNode(iri)})
+    by_property: dict[str, list[dict]] = defaultdict(list)
+    for solution in result:
+        p, o, label = solution["p"].value, solution["o"], solution["label"]
+        item = {"text": o.value, "iri": None, "href": None, "lang": None, "datatype": None}
+        if isinstance(o, ox.NamedNode):
+            item.update(iri=o.value, href=link(o.value), text=label.value if label else short(o.value))
+        elif isinstance(o, ox.Literal):
+            item.update(lang=o.language, datatype=short(o.datatype.value) if o.datatype else None)
+        if item not in by_property[p]:
+            by_property[p].append(item)
+    return [{"property": p, "short": short(p), "values": values} for p, values in sorted(by_property.items(),
+            key=lambda kv: (kv[0] != RDF_TYPE, short(kv[0])))]
+
+
+def first_text(stmts: list[dict], *properties: str) -> str | None:
+    for prop in properties:
+        for group in stmts:
+            if group["property"] == prop and group["values"]:
+                return group["values"][0]["text"]
+    return None
+
+
+def values_of(stmts: list[dict], prop: str) -> list[dict]:
+    for group in stmts:
+        if group["property"] == prop:
+            return group["values"]
+    return []
+
+
+def title_of(stmts: list[dict], iri: str) -> str:
+    return first_text(stmts, RDFS_LABEL, SKOS + "prefLabel", DCTERMS + "title", DWC + "scientificName") or short(iri)
+
+
+def incoming(store: ox.Store, iri: str) -> list[dict]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in select(store, "incoming", iri):
+        groups[row["p"]].append({"iri": row["s"], "href": link(row["s"]), "text": row["label"] or short(row["s"])})
+    return [{"property": p, "short": short(p), "values": sorted(v, key=lambda x: x["text"])}
+            for p, v in sorted(groups.items())]
+
+
+def taxon_sections(store: ox.Store, iri: str, stmts: list[dict]) -> dict:
+    rank = first_text(stmts, DWC + "taxonRank") or ""
+    chain = sorted(select(store, "taxon-chain", iri),
+                   key=lambda r: RANK_ORDER.index(r["rank"]) if r["rank"] in RANK_ORDER else 99)
+    names: dict[str, list[str]] = defaultdict(list)
+    for value in values_of(stmts, DWC + "vernacularName"):
+        names[LANGUAGE_NAMES.get(value["lang"] or "", value["lang"] or "")].append(value["text"])
+    sections: dict = {"rank": rank, "chain": chain, "names": dict(names)}
+    if rank == "species":
+        assessments = select(store, "taxon-assessments", iri)
+        sections["assessments"] = sorted(assessments, key=lambda a: (a["scope_label"] or "", a["assessor"] or ""))
+        sections["ecoregions"] = select(store, "taxon-ecoregions", iri)
+        threats = select(store, "taxon-threats", iri)
+        sections["direct_threats"] = [t for t in threats if t["kind"] == "direct"]
+        sections["inferred_threats"] = [t for t in threats if t["kind"] == "inferred"]
+        actions: dict[str, dict] = {}
+        for row in select(store, "taxon-actions", iri):
+            action = actions.setdefault(row["action"], {**row, "threats": set(), "initiatives": {}})
+            action["threats"].add(row["threat_code"])
+            action["initiatives"][row["initiative"]] = row["initiative_label"]
+        sections["actions"] = list(actions.values())
+        sections["identifiers"] = [
+            {"name": short(g["property"]).split(":")[1], "value": v["text"]}
+            for g in stmts if g["property"] in IDENTIFIER_PROPERTIES for v in g["values"]]
+        sections["see_also"] = values_of(stmts, "http://www.w3.org/2000/01/rdf-schema#seeAlso")
+        sections["sources"] = select(store, "sources-of", iri)
+        sections["highlight"] = {row["ecoregion"] for row in sections["ecoregions"]}
+    else:
+        sections["children"] = select(store, "taxon-children", iri)
+        sections["species"] = select(store, "taxon-species", iri)
+    return sections
+
+
+def ecoregion_sections(store: ox.Store, iri: str) -> dict:
+    summary = select(store, "ecoregion-species-summary", iri)
+    return {
+        "summary": summary_table(summary),
+        "threatened": select(store, "ecoregion-threatened-species", iri),
+        "threats": select(store, "ecoregion-threats", iri),
+        "initiatives": select(store, "ecoregion-initiatives", iri),
+        "highlight": {iri},
+    }
+
+
+def summary_table(rows: list[dict]) -> dict:
+    """Counts of species by group (rows) and red-list category (columns), with totals."""
+    groups: dict[str, dict] = {}
+    categories: set[str] = set()
+    for row in rows:
+        group = groups.setdefault(row["group"], {"iri": row["group"], "label": row["group_label"], "counts": {},
+                                                 "total": 0})
+        category = row["category"] or "not assessed"
+        categories.add(category)
+        group["counts"][category] = group["counts"].get(category, 0) + int(row["n"] or 0)
+        group["total"] += int(row["n"] or 0)
+    columns = [c for c in CATEGORY_ORDER if c in categories] + (["not assessed"] if "not assessed" in categories
+                                                                   else [])
+    ordered = sorted(groups.values(), key=lambda g: -g["total"])
+    return {"columns": columns, "groups": ordered, "max": max([g["total"] for g in ordered], default=1)}
+
+
+def concept_sections(store: ox.Store, iri: str, kind: str) -> dict:
+    hierarchy = select(store, "concept-hierarchy", iri)
+
+    def depth(row: dict) -> int:
+        return row["code"].count(".")
+
+    sections: dict = {
+        "broader": sorted((r for r in hierarchy if r["relation"] == "broader"), key=depth),
+        "narrower": sorted((r for r in hierarchy if r["relation"] == "narrower"),
+                           key=lambda r: [int(x) if x.isdigit() else 0 for x in r["code"].split(".")]),
+    }
+    if kind == "threat":
+        species = select(store, "threat-species", iri)
+        direct = {r["species"]: r for r in species if r["kind"] == "direct"}
+        inferred = {r["species"]: r for r in species if r["kind"] == "inferred" and r["species"] not in direct}
+        sections["direct_species"] = sorted(direct.values(), key=_by_category)
+        sections["inferred_species"] = sorted(inferred.values(), key=_by_category)
+        sections["ecoregions"] = select(store, "threat-ecoregions", iri)
+        sections["highlight"] = {r["ecoregion"] for r in sections["ecoregions"]}
+        sections["actions"] = _merge_initiatives(select(store, "threat-actions", iri), "action")
+    elif kind == "action":
+        sections["threats"] = _merge_initiatives(select(store, "action-threats", iri), "threat")
+    return sections
+
+
+def _by_category(row: dict) -> tuple:
+    category = row.get("category")
+    return (CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else 99, row["name"])
+
+
+def _merge_initiatives(rows: list[dict], key: str) -> list[dict]:
+    merged: dict[str, dict] = {}
+    for row in rows:
+        item = merged.setdefault(row[key], {**row, "initiatives": {}})
+        item["initiatives"][row["initiative"]] = row["initiative_label"]
+    return list(merged.values())
+
+
+def source_sections(store: ox.Store, iri: str) -> dict:
+    rows = select(store, "source-contribution", iri)
+    graphs = [r for r in rows if r["graph"]]
+    classes = sorted(({"class": r["class"], "short": short(r["class"]), "n": int(r["n"])} for r in rows
+                      if r["class"]), key=lambda r: -r["n"])
+    return {"graphs": graphs, "classes": classes}
+
+
+def page_kind(iri: str, stmts: list[dict]) -> str:
+    kind = kind_of(iri)
+    if kind == "taxon":
+        return "taxon"
+    if kind == "ecoregion" and first_text(stmts, "http://www.opengis.net/ont/geosparql#hasGeometry"):
+        return "ecoregion"
+    if kind == "ecoregion" and any(v["iri"] in (AMUR + "FreshwaterEcoregion",) for v in values_of(stmts, RDF_TYPE)):
+        return "ecoregion"
+    if kind in CONCEPT_KINDS:
+        return "concept"
+    if kind == "source":
+        return "source"
+    return "generic"

@@ -1,0 +1,98 @@
+"""Downloads: the build's dumps with sizes, sha256, triple counts, licence and citation; the VoID/DCAT
+description at /.well-known/void; the stable JSON-LD @context at /context.jsonld (kg/export.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+
+from kg import export as kx
+from kg import store as kgstore
+
+bp = Blueprint("export", __name__)
+
+VOID_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
+              "application/rdf+xml": "xml"}
+
+
+def _handle() -> kgstore.StoreHandle:
+    return current_app.extensions["amurkg.store"]
+
+
+def _build_dir() -> Path | None:
+    return kgstore.current_build(_handle().store_path)
+
+
+@bp.get("/downloads")
+def downloads():
+    build = _build_dir()
+    manifest = kx.read_dumps_manifest(build)
+    sources = []
+    if build is not None:
+        columns, rows = kx.table(_handle().get(), "sources")
+        sources = [dict(zip(columns, row, strict=True)) for row in rows]
+    citation = manifest["citation"] if manifest else kx.dataset_citation(kx.dataset_version(), build and build.name)
+    return render_template("export/downloads.html", manifest=manifest, build=build and build.name,
+                           sources=sources, citation=citation, licence=kx.citation_metadata().get("license"))
+
+
+@bp.get("/downloads/<name>")
+def download(name: str):
+    build = _build_dir()
+    manifest = kx.read_dumps_manifest(build)
+    if manifest is None:
+        abort(404)
+    if name == kx.DUMPS_MANIFEST:
+        return send_file(build / kx.DUMPS_DIR / name, mimetype="application/json", conditional=True)
+    entry = next((f for f in manifest["files"] if f["file"] == name), None)
+    if entry is None:  # only files of the manifest: no path ever comes from the request
+        abort(404)
+    # gzip dumps are files to keep, not a transfer encoding: served as application/gzip so Range stays exact
+    mimetype = "application/gzip" if entry.get("compress_format") == "gzip" else entry["media_type"]
+    response = send_file(build / kx.DUMPS_DIR / entry["file"], mimetype=mimetype, as_attachment=True,
+                         download_name=entry["file"], conditional=True, etag=entry["sha256"], max_age=3600)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/.well-known/void")
+def void():
+    handle = _handle()
+    try:
+        store = handle.get()
+    except kgstore.StoreMissing as exc:
+        return Response(str(exc) + "\n", status=503, mimetype="text/plain")
+    build = _build_dir()
+    mime = request.accept_mimetypes.best_match(list(VOID_TYPES), default="text/turtle")
+    if not request.accept_mimetypes or request.accept_mimetypes.best == "*/*":
+        mime = "text/turtle"
+    cache = current_app.extensions.setdefault("amurkg.void", {})
+    key = (build.name if build else None, mime)
+    if key not in cache:
+        written = build / kx.DUMPS_DIR / "void.ttl" if build else None
+        if written is not None and written.is_file():
+            from rdflib import Graph
+
+            graph = Graph().parse(written, format="turtle")
+        else:  # a build without dumps: describe the store alone
+            graph = kx.void_graph(store, [], build.name if build else None)
+        cache.clear()
+        cache[key] = graph.serialize(format=VOID_TYPES[mime], encoding="utf-8")
+    response = Response(cache[key], mimetype=mime)
+    response.headers["Vary"] = "Accept"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/context.jsonld")
+def context():
+    body = current_app.extensions.get("amurkg.jsonld_context")
+    if body is None:
+        import json
+
+        body = json.dumps(kx.jsonld_context(), indent=2, ensure_ascii=False)
+        current_app.extensions["amurkg.jsonld_context"] = body
+    response = Response(body, mimetype="application/ld+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

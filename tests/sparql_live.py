@@ -1,0 +1,76 @@
+"""Helpers for the endpoint tests: small stores in the build layout, and `amurkg serve` on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_store(root: Path, quads: list[ox.Quad] | None = None) -> Path:
+    """A store link with one finished build holding ``quads``, laid out like `amurkg build` does."""
+    build = root / "data" / "stores" / "test-build"
+    build.mkdir(parents=True)
+    store = ox.Store(str(build / "oxigraph"))
+    store.extend(quads or [])
+    store.flush()
+    del store
+    (build / "BUILD.json").write_text(json.dumps({"build_id": "test-build", "key": "test"}))
+    link = root / "data" / "store"
+    os.symlink("stores/test-build", link)
+    return link
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(store_path: Path, env: dict[str, str] | None = None, workers: int = 2,
+          timeout: float = 30.0) -> Iterator[str]:
+    """Run `amurkg serve` (gunicorn) on the store; yield its base URL; stop the whole process group after."""
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")} | (env or {})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store_path), "--port", str(port),
+         "--workers", str(workers), "--timeout", str(timeout)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=environment, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=5):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the server did not start:\n" + _output(process)) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        _output(process)
+
+
+def _output(process: subprocess.Popen) -> str:
+    try:
+        return process.communicate(timeout=20)[0].decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        return process.communicate()[0].decode(errors="replace")
