@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup build lint clean browser
+.PHONY: run test setup build lint clean browser bench
 
 # (Re)install only when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -24,7 +24,7 @@ browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
 
-setup: $(STAMP) node_modules/.package-lock.json browser
+setup: $(STAMP) node_modules/.package-lock.json
 
 build: setup
 	$(VENV)/bin/amurkg build
@@ -32,8 +32,17 @@ build: setup
 run: build
 	$(VENV)/bin/amurkg serve
 
-test: setup
+# the browser tests need Chromium; serving does not
+test: setup browser
 	$(PY) -m pytest
+
+# The benchmark against Oxigraph server, rdflib-endpoint and rdflib (bench/harness.py): writes docs/benchmarks.md.
+$(VENV)/.bench-installed: pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: build $(VENV)/.bench-installed
+	$(PY) -m bench.harness --write docs/benchmarks.md
 
 lint: setup
 	$(VENV)/bin/ruff check kg ingest server tests

@@ -13,6 +13,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
+from ingest.records import Placement
 from kg.namespaces import AMUR, SCHEMA, iri, slug, source_iri, taxon_iri
 
 CURATED_FILE = Path(__file__).parent / "curated" / "amur_heilong.yml"
@@ -147,6 +148,8 @@ def to_graph(facts: dict, ecoregion_codes: set[str], threat_codes: set[str], act
 
     for entry in facts["species_threats"]:
         check(entry["iucn"], threat_codes, "IUCN threats", f"species threats {entry['taxa']}")
+    for entry in facts.get("species_places", []):
+        check(entry["ecoregions"], set(all_ecoregions), "ecoregions", f"species places {entry['taxa']}")
     return graph
 
 
@@ -160,6 +163,24 @@ def add_ecoregion_threat(graph: Graph, eco: str, code: str, matched: str) -> Non
     graph.add((link, AMUR.matched, Literal(matched)))
     graph.add((link, PROV.wasDerivedFrom, source_iri(SOURCE_ID)))
     graph.add((ecoregion_iri(eco), AMUR.threatenedBy, threat_iri(code)))
+
+
+def species_places(facts: dict) -> dict[str, list[Placement]]:
+    """Taxon slug -> the curated placements of the species the page names."""
+    places: dict[str, list[Placement]] = {}
+    for entry in facts.get("species_places", []):
+        for name in entry["taxa"]:
+            places.setdefault(slug(name), []).extend(
+                Placement(ecoregion=code, method="curated", confidence=CURATED_CONFIDENCE,
+                          matched=entry["matched"], source=SOURCE_ID)
+                for code in entry["ecoregions"])
+    return places
+
+
+def curated_taxa(facts: dict) -> set[str]:
+    """Every species name the curated facts use (the build reports those the checklists lack)."""
+    names = {n for e in facts["species_threats"] for n in e["taxa"]}
+    return names | {n for e in facts.get("species_places", []) for n in e["taxa"]}
 
 
 def species_threats(facts: dict) -> list[SpeciesThreat]:

@@ -32,7 +32,9 @@ def _mollweide_theta(y: float) -> float:
     return math.asin(max(-1.0, min(1.0, y / (_SQRT2 * _EARTH_RADIUS))))
 
 
-def mollweide_box_to_lonlat(x_min: float, x_max: float, y_min: float, y_max: float) -> tuple[float, float, float, float]:
+def mollweide_box_to_lonlat(
+    x_min: float, x_max: float, y_min: float, y_max: float
+) -> tuple[float, float, float, float]:
     """The lon/lat box enclosing a Mollweide box (longitude scales with the latitude)."""
     theta_min, theta_max = _mollweide_theta(y_min), _mollweide_theta(y_max)
     lat_min, lat_max = (math.degrees(math.asin((2 * t + math.sin(2 * t)) / math.pi)) for t in (theta_min, theta_max))
@@ -104,7 +106,7 @@ def _extract(path: Path) -> dict:
         order = [columns.index(c) for c in ("longMin", "longMax", "latMin", "latMax")]
         table = {}
         native[group] = {}
-        for key, row in zip(array.coords["dim_0"].values, array.values):
+        for key, row in zip(array.coords["dim_0"].values, array.values, strict=True):
             lon_min, lon_max, lat_min, lat_max = (float(row[i]) for i in order)
             if any(math.isnan(v) for v in (lon_min, lon_max, lat_min, lat_max)):
                 continue

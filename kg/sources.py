@@ -133,7 +133,8 @@ SOURCES: list[Source] = [
     Source(
         id="mdd-1.13",
         title="Mammal Diversity Database v1.13 (2024-07-13)",
-        origin=_GH + "mammaldiversity/mammaldiversity.github.io/3868584093ff153d25d7ffdff6a109b9bc2f7b4d/assets/data/MDD.zip",
+        origin=_GH + "mammaldiversity/mammaldiversity.github.io/3868584093ff153d25d7ffdff6a109b9bc2f7b4d/"
+                     "assets/data/MDD.zip",
         files={"mdd-1.13/MDD.zip": "cc35f8effbdabceed3e29a50dcc9a8117518dba2cd432fd72824650417f1f704"},
         licence="CC-BY-4.0",
         citation="Mammal Diversity Database (2024). Mammal Diversity Database (Version 1.13) [Data set]. "

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pyshacl
+import pyshacl_turbo
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS
@@ -79,8 +80,17 @@ class Result(NamedTuple):
     message: str
 
 
-def validate(data: Graph, shapes: Graph, background: Graph) -> tuple[bool, list[Result], str]:
-    conforms, report, text = pyshacl.validate(
+ENGINES = {"pyshacl": pyshacl, "pyshacl-turbo": pyshacl_turbo}
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def engine(request) -> str:
+    """The build validates with pyshacl-turbo (fast); pyshacl is the reference: both must judge alike."""
+    return request.param
+
+
+def validate(data: Graph, shapes: Graph, background: Graph, engine: str = "pyshacl") -> tuple[bool, list[Result], str]:
+    conforms, report, text = ENGINES[engine].validate(
         data + background,
         shacl_graph=shapes,
         ont_graph=background,
@@ -294,13 +304,13 @@ def test_vocabulary_iris_in_shapes_exist(shapes: Graph, vocab: Graph) -> None:
 # --- data -----------------------------------------------------------------------------------------------------
 
 
-def test_ontology_and_vocabularies_conform(background: Graph, shapes: Graph) -> None:
-    conforms, _, text = validate(Graph(), shapes, background)
+def test_ontology_and_vocabularies_conform(background: Graph, shapes: Graph, engine: str) -> None:
+    conforms, _, text = validate(Graph(), shapes, background, engine)
     assert conforms, text
 
 
-def test_valid_example_conforms(valid_data: Graph, shapes: Graph, background: Graph) -> None:
-    conforms, _, text = validate(valid_data, shapes, background)
+def test_valid_example_conforms(valid_data: Graph, shapes: Graph, background: Graph, engine: str) -> None:
+    conforms, _, text = validate(valid_data, shapes, background, engine)
     assert conforms, text
 
 
@@ -476,9 +486,10 @@ def test_invalid_case_fails_with_expected_constraint(
     focus: URIRef,
     path: URIRef | None,
     component: URIRef,
+    engine: str,
 ) -> None:
     change(valid_data)
-    conforms, results, text = validate(valid_data, shapes, background)
+    conforms, results, text = validate(valid_data, shapes, background, engine)
     assert not conforms
     hits = [r for r in results if r.focus == focus and r.component == component and (path is None or r.path == path)]
     assert hits, f"expected {component} on {focus} {path or ''}, got:\n{text}"

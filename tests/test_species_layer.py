@@ -61,7 +61,8 @@ def test_every_link_has_source_method_confidence(store):
 
 
 def distinct_pairs(store, pattern: str) -> int:
-    return int(select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{ {pattern} }} }}")[0]["n"])
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{ {pattern} }} }}"
+    return int(select(store, query)[0]["n"])
 
 
 def test_direct_shortcut_triples_match_qualified_links(store):
@@ -90,10 +91,28 @@ def test_inferred_threats_are_labelled_and_never_mixed_with_direct(store):
 
 
 def test_curated_species_threats(store):
-    rows = select(store, """SELECT ?code WHERE { ?l a amur:ThreatExposure ; amur:taxon ?t ; amur:threat/skos:notation ?code .
-        ?t amur:canonicalName 'Panthera tigris' }""")
+    rows = select(store, """SELECT ?code WHERE { ?l a amur:ThreatExposure ; amur:taxon ?t ;
+        amur:threat/skos:notation ?code . ?t amur:canonicalName 'Panthera tigris' }""")
     assert {r["code"] for r in rows} == {"5.1.1"}
-    assert count(store, "?t amur:canonicalName 'Panax ginseng' ; amur:threatenedBy <https://w3id.org/amurkg/threat/5.2.1>") == 1
+    assert count(store, "?t amur:canonicalName 'Panax ginseng' ; "
+                        "amur:threatenedBy <https://w3id.org/amurkg/threat/5.2.1>") == 1
+
+
+def test_every_curated_species_is_in_the_graph(store):
+    from ingest import basin
+
+    for name in sorted(basin.curated_taxa(basin.load())):
+        assert count(store, f"?t amur:canonicalName '{name}'") == 1, name
+
+
+def test_curated_placements(store):
+    rows = select(store, """SELECT DISTINCT ?eco WHERE { ?o a amur:Occurrence ; amur:taxon ?t ;
+        amur:method <https://w3id.org/amurkg/method/curated> ; amur:ecoregion/skos:notation ?eco ;
+        prov:wasDerivedFrom <https://w3id.org/amurkg/source/wwf-amur-heilong> .
+        ?t amur:canonicalName 'Panthera tigris' }""")
+    assert {r["eco"] for r in rows} == {"PA0443", "PA0426"}
+    # through the curated placement the tiger is exposed (inferred) to the threats of its forests
+    assert count(store, "?t amur:canonicalName 'Panthera tigris' ; amur:inferredThreat ?x") > 0
 
 
 def test_assessments_and_identifiers(store):

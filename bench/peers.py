@@ -1,0 +1,350 @@
+"""The peers the mix runs against: our server, Oxigraph server, rdflib-endpoint, rdflib in-process.
+
+Each peer is started from the same N-Quads dump, on a free loopback port, as a child process of the harness; its
+memory is the resident set of that process and all its children (gunicorn workers, query workers), sampled.
+Every peer is stopped by the harness when it is done, and on any error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from bench.mix import Item
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, */*;q=0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 when it is gone)."""
+    try:
+        process = psutil.Process(pid)
+        total = process.memory_info().rss
+        for child in process.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+    except psutil.Error:
+        return 0
+
+
+class MemorySampler:
+    """The peak resident memory of a process tree, sampled every 0.1 s in a thread until stopped."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self._stop.wait(0.1)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+@dataclass
+class Sample:
+    seconds: float
+    error: str | None = None
+
+
+def http_request(url: str, query: str | None, timeout: float) -> None:
+    """One request; a SPARQL query is POSTed as a form (SPARQL 1.1 Protocol). Raises on any failure."""
+    data = urllib.parse.urlencode({"query": query}).encode() if query is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Accept": ACCEPT})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        while response.read(1 << 16):
+            pass
+
+
+def wait_until(ready, process: subprocess.Popen, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with status {process.returncode} before it was ready")
+        try:
+            ready()
+            return
+        except (OSError, urllib.error.URLError):
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} not ready after {timeout:.0f} s")
+
+
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Stop a server we started, and its children (gunicorn workers), by its own process group."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, 9)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
+def child_rss_run(command: list[str]) -> tuple[float, int]:
+    """Run a command to completion; its wall time and the peak resident memory of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = MemorySampler(process.pid)
+    _, stderr = process.communicate()
+    peak = sampler.stop()
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed: {stderr.decode(errors='replace')[-500:]}")
+    return time.perf_counter() - started, peak
+
+
+class Peer:
+    """A peer: ``start`` loads the dump (its load time and peak memory are kept), then requests, then ``stop``."""
+
+    name = ""
+    label = ""
+    reps = 10
+    timeout = 60.0
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.load_seconds = 0.0
+        self.load_peak = 0
+        self.process: subprocess.Popen | None = None
+        self.sampler: MemorySampler | None = None
+
+    def start(self, dump: Path) -> None:
+        raise NotImplementedError
+
+    def run(self, item: Item) -> Sample:
+        raise NotImplementedError
+
+    def warm(self, item: Item) -> Sample:
+        """The first, untimed run of an item (caches, search index, analytics view); it finds timeouts too."""
+        return self.run(item)
+
+    def answers(self, item: Item) -> bool:
+        return bool(item.sparql)
+
+    def throughput(self, items: list[Item], concurrency: int, requests: int, deadline: float) -> dict:
+        counter = iter(range(requests))
+        lock = threading.Lock()
+        done = {"completed": 0, "errors": 0}
+        stop_at = time.perf_counter() + deadline
+
+        def client() -> None:
+            while time.perf_counter() < stop_at:
+                with lock:
+                    n = next(counter, None)
+                if n is None:
+                    return
+                sample = self.run(items[n % len(items)])
+                with lock:
+                    done["errors" if sample.error else "completed"] += 1
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            for _ in range(concurrency):
+                pool.submit(client)
+        return {**done, "seconds": time.perf_counter() - started}
+
+    def serving_peak(self) -> int:
+        return self.sampler.peak if self.sampler else 0
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        if self.sampler:
+            self.sampler.stop()
+
+
+class HttpPeer(Peer):
+    endpoint = ""
+
+    def _spawn(self, command: list[str], log: str) -> None:
+        out = open(self.workdir / f"{self.name}-{log}.log", "ab")  # noqa: SIM115 - kept open for the process
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        self.sampler = MemorySampler(self.process.pid)
+
+    def _sparql(self, query: str) -> None:
+        http_request(self.endpoint, query, self.timeout)
+
+    def run(self, item: Item) -> Sample:
+        started = time.perf_counter()
+        try:
+            for query in item.sparql:
+                self._sparql(query)
+        except urllib.error.HTTPError as exc:
+            return Sample(time.perf_counter() - started, f"HTTP {exc.code}")
+        except TimeoutError:
+            return Sample(time.perf_counter() - started, "timeout")
+        except (OSError, urllib.error.URLError) as exc:
+            reason = getattr(exc, "reason", exc)
+            return Sample(time.perf_counter() - started, "timeout" if "timed out" in str(reason) else str(reason))
+        return Sample(time.perf_counter() - started)
+
+
+class OurServer(HttpPeer):
+    """`amurkg serve` in its production configuration, on a store loaded from the dump the way the build does."""
+
+    name = "amurkg"
+    label = "our server (`amurkg serve`)"
+
+    def __init__(self, workdir: Path, manifest: dict):
+        super().__init__(workdir)
+        self.manifest = manifest
+
+    def start(self, dump: Path) -> None:
+        build_id = self.manifest.get("build_id", "bench") + "-bench"
+        build = self.workdir / "stores" / build_id
+        shutil.rmtree(build, ignore_errors=True)
+        build.mkdir(parents=True)
+        # the build's last step: bulk load into the on-disk store (pyoxigraph), here in a child to measure its memory
+        code = ("import pyoxigraph as ox, sys; store = ox.Store(sys.argv[1]); "
+                "store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); store.optimize(); store.flush()")
+        self.load_seconds, self.load_peak = child_rss_run([sys.executable, "-c", code, str(build / "oxigraph"),
+                                                           str(dump)])
+        (build / "BUILD.json").write_text(json.dumps({**self.manifest, "build_id": build_id}))
+        link = self.workdir / "store"
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(build)
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.endpoint = self.base + "/sparql"
+        self._spawn([str(BIN / "amurkg"), "serve", "--store", str(link), "--port", str(port)], "serve")
+        wait_until(lambda: http_request(self.base + "/health", None, 5), self.process, 120, "amurkg serve")
+
+    def answers(self, item: Item) -> bool:
+        return True
+
+    def run(self, item: Item) -> Sample:
+        if item.path is None:
+            return super().run(item)
+        started = time.perf_counter()
+        try:
+            http_request(self.base + item.path, None, self.timeout)
+        except urllib.error.HTTPError as exc:
+            return Sample(time.perf_counter() - started, f"HTTP {exc.code}")
+        except (OSError, urllib.error.URLError) as exc:
+            return Sample(time.perf_counter() - started, str(getattr(exc, "reason", exc)))
+        return Sample(time.perf_counter() - started)
+
+
+class OxigraphServer(HttpPeer):
+    """`oxigraph load` then `oxigraph serve-read-only --union-default-graph` (the PyPI `oxigraph` command)."""
+
+    name = "oxigraph"
+    label = "Oxigraph server (`oxigraph serve-read-only`)"
+
+    def start(self, dump: Path) -> None:
+        location = self.workdir / "oxigraph-server"
+        shutil.rmtree(location, ignore_errors=True)
+        self.load_seconds, self.load_peak = child_rss_run(
+            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dump)])
+        port = free_port()
+        self.endpoint = f"http://127.0.0.1:{port}/query"
+        self._spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind",
+                     f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(self.timeout))], "serve")
+        wait_until(lambda: http_request(self.endpoint, "ASK {}", 5), self.process, 60, "oxigraph serve")
+
+
+class RdflibEndpoint(HttpPeer):
+    """`rdflib-endpoint serve DUMP` (FastAPI + uvicorn on rdflib's own engine, default graph the union)."""
+
+    name = "rdflib-endpoint"
+    label = "rdflib-endpoint (`rdflib-endpoint serve`)"
+    reps = 3
+    timeout = 20.0
+
+    def start(self, dump: Path) -> None:
+        self.dump = dump
+        port = free_port()
+        self.endpoint = f"http://127.0.0.1:{port}/"
+        started = time.perf_counter()
+        self._spawn([str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)],
+                    "serve")
+        # parsing happens before the server listens: load time is until it first answers
+        wait_until(lambda: http_request(self.endpoint, "ASK {}", 5), self.process, 900, "rdflib-endpoint")
+        self.load_seconds = time.perf_counter() - started
+        self.load_peak = self.sampler.peak if self.sampler else 0
+
+    def run(self, item: Item) -> Sample:
+        sample = super().run(item)
+        if sample.error == "timeout":
+            # the server goes on computing the abandoned query: start it afresh so the next request is fair
+            peak, load = self.serving_peak(), self.load_seconds
+            self.stop()
+            self.start(self.dump)
+            self.sampler.peak = max(self.sampler.peak, peak)
+            self.load_seconds = load
+        return sample
+
+
+class RdflibInProcess(Peer):
+    """rdflib's Dataset (default graph the union) in a child Python process, queried without HTTP."""
+
+    name = "rdflib"
+    label = "rdflib in-process (`Dataset(default_union=True)`)"
+    reps = 3
+    timeout = 20.0
+
+    def start(self, dump: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("rdflib_worker.py"))],
+                                        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                        start_new_session=True)
+        self.sampler = MemorySampler(self.process.pid)
+        answer = self._ask({"op": "load", "path": str(dump)})
+        self.load_seconds = answer["seconds"]
+        self.load_peak = self.sampler.peak
+
+    def _ask(self, command: dict) -> dict:
+        assert self.process and self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the rdflib worker exited")
+        return json.loads(line)
+
+    def warm(self, item: Item) -> Sample:
+        answer = self._ask({"op": "probe", "queries": item.sparql, "timeout": self.timeout})
+        return Sample(answer["seconds"], answer.get("error"))
+
+    def run(self, item: Item) -> Sample:
+        answer = self._ask({"op": "run", "queries": item.sparql})
+        return Sample(answer["seconds"], answer.get("error"))
+
+    def throughput(self, items: list[Item], concurrency: int, requests: int, deadline: float) -> dict:
+        return self._ask({"op": "throughput", "items": [i.sparql for i in items], "concurrency": concurrency,
+                          "requests": requests, "deadline": deadline})

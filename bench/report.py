@@ -1,0 +1,265 @@
+"""docs/benchmarks.md from the harness's results: machine, versions, date, the tables, the aims of issue 8."""
+
+from __future__ import annotations
+
+from bench import build_cost
+
+REFERENCE = "oxigraph"
+OURS = "amurkg"
+MIB = 1024 * 1024
+
+
+def ms(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    value = seconds * 1000
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def mib(n: int) -> str:
+    return f"{n / MIB:.0f} MiB"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    if not a or not b:
+        return "—"
+    return f"{a / b:.2f}×"
+
+
+def cell(outcome) -> str:
+    """p50 / p95 / p99 in ms (n), or what went wrong."""
+    if outcome.skipped and not outcome.errors:
+        return outcome.skipped
+    if outcome.errors and not outcome.samples:
+        return "error: " + outcome.errors[0] + (f" ({outcome.skipped})" if outcome.skipped else "")
+    text = f"{ms(outcome.quantile(0.5))} / {ms(outcome.quantile(0.95))} / {ms(outcome.quantile(0.99))} " \
+           f"(n={len(outcome.samples)})"
+    return text + (f"; error: {outcome.errors[0]}" if outcome.errors else "")
+
+
+def by_name(data: dict) -> dict:
+    return {r.name: r for r in data["results"]}
+
+
+def mix_sum(result, other, names: list[str]) -> tuple[float, float, int]:
+    """Sums of medians of both peers over the items both answered."""
+    a = b = 0.0
+    n = 0
+    for name in names:
+        x, y = result.items[name].median, other.items[name].median
+        if x is not None and y is not None:
+            a, b, n = a + x, b + y, n + 1
+    return a, b, n
+
+
+def aims(data: dict) -> list[str]:
+    peers = by_name(data)
+    ours, ref = peers[OURS], peers[REFERENCE]
+    names = [i.name for i in data["items"]]
+    rows = ["| aim | measured | met |", "|---|---|---|"]
+    # 1. within 1.5x of Oxigraph where it costs Oxigraph > 5 ms
+    costly = [n for n in names if (ref.items[n].median or 0) > 0.005 and ours.items[n].median]
+    misses = [(n, ours.items[n].median / ref.items[n].median) for n in costly
+              if ours.items[n].median / ref.items[n].median > 1.5]
+    worst = max((ours.items[n].median / ref.items[n].median for n in costly), default=None)
+    detail = f"{len(costly)} items cost Oxigraph > 5 ms; worst ratio {worst:.2f}×" if worst else "no item > 5 ms"
+    if misses:
+        detail += "; over 1.5×: " + ", ".join(f"{n} {r:.2f}×" for n, r in misses)
+    rows.append(f"| median within 1.5× of Oxigraph server on every query costing it > 5 ms | {detail} | "
+                f"{'no' if misses else 'yes'} |")
+    # 2. 10x faster than rdflib-endpoint
+    endpoint = peers.get("rdflib-endpoint")
+    if endpoint:
+        theirs, mine, n = mix_sum(endpoint, ours, names)
+        failed = [n for n in names if endpoint.items[n].errors]
+        speedup = theirs / mine if mine else 0
+        rows.append(f"| ≥ 10× faster than rdflib-endpoint over the mix | {speedup:.1f}× over the {n} items both "
+                    f"answered (sum of medians {theirs:.1f} s vs {mine:.2f} s); rdflib-endpoint failed or timed out on "
+                    f"{len(failed)} more | {'yes' if speedup >= 10 else 'no'} |")
+    # 3. search
+    searches = [ours.items[n] for n in names if n.startswith("search")]
+    worst_search = max((s.median for s in searches if s.median is not None), default=None)
+    if worst_search is not None:
+        rows.append(f"| search under 100 ms | median {ms(worst_search)} ms (slowest of {len(searches)} searches) | "
+                    f"{'yes' if worst_search < 0.1 else 'no'} |")
+    # 4. build
+    if data["build"]:
+        seconds = data["build"]["seconds"]
+        rows.append(f"| full build under 60 s | {seconds:.0f} s from the sources, cold parse cache | "
+                    f"{'yes' if seconds < 60 else 'no'} |")
+    # 5. memory
+    rows.append(f"| serving memory under 1 GB | peak {mib(ours.serving_peak)} (gunicorn and all its workers) | "
+                f"{'yes' if ours.serving_peak < 1024 ** 3 else 'no'} |")
+    return rows
+
+
+def markdown(data: dict) -> str:
+    m, settings = data["machine"], data["settings"]
+    peers = by_name(data)
+    order = [r.name for r in data["results"]]
+    ref = peers[REFERENCE]
+    names = [i.name for i in data["items"]]
+    notes = {i.name: i.note for i in data["items"]}
+    out = [
+        "# Benchmarks" + (" (smoke run on a tiny graph: not figures to read)" if data["smoke"] else ""),
+        "",
+        f"Written by `make bench` (`bench/harness.py`) on {data['date']}: {m['host']}, {m['cpu']}, {m['cores']} cores, "
+        f"{m['memory_gib']:.0f} GiB, Python {m['python']}, {m['system']}. Load average "
+        f"{data['load_average'][0]:.1f} at the start, {data['load_average'][1]:.1f} at the end (the machine is shared: "
+        f"figures taken under load are slower for every peer alike, and ratios are the thing to read). "
+        f"The run took {data['seconds'] / 60:.1f} min.",
+        "",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in data["versions"].items()) + ".",
+        "",
+        f"Graph: the N-Quads dump of the built store, {data['quads']:,} quads; explorer requests use "
+        f"`{data['species']}`.",
+        "",
+        "## Aims (issue 8)",
+        "",
+        *aims(data),
+        "",
+        "## Peers: load and memory",
+        "",
+        "Every peer loads the same dump. Memory is the resident set of the peer's process and all its children "
+        "(gunicorn arbiter, web workers and query workers for ours), sampled every 0.1 s; peak over loading and "
+        "over serving the whole run.",
+        "",
+        "| peer | load | peak memory while loading | peak memory serving | errors or timeouts |",
+        "|---|---|---|---|---|",
+    ]
+    for r in data["results"]:
+        errors = sum(1 for o in r.items.values() if o.errors)
+        out.append(f"| {r.label} | {r.load_seconds:.1f} s | {mib(r.load_peak)} | {mib(r.serving_peak)} | "
+                   f"{errors} of {len(names)} items |")
+    out += [
+        "",
+        "Our server's load is the build's last step (pyoxigraph `bulk_load` of the dump into the on-disk store, then "
+        "`optimize`); the full build from the sources is below. rdflib-endpoint's load is until it first answers "
+        "(it parses before listening). rdflib in-process is `Dataset(default_union=True).parse(dump)`.",
+        "",
+        "## Latency at concurrency 1 (ms: p50 / p95 / p99, n timed runs)",
+        "",
+        "After one untimed warm-up run of each item. Timed runs per item: "
+        + ", ".join(f"{r.name} {r.reps}" for r in data["results"])
+        + f", fewer once an item has taken {settings.item_budget:.0f} s. With n < 100 the p99 is the slowest run. "
+        "Client timeouts: " + ", ".join(f"{r.name} {r.timeout:.0f} s" for r in data["results"]) + " (our server "
+        "also stops a query itself after its own 30 s, answering 503).",
+        "",
+        "| item | " + " | ".join(peers[p].label for p in order) + " |",
+        "|---|" + "---|" * len(order),
+    ]
+    for name in names:
+        out.append(f"| {name} | " + " | ".join(cell(peers[p].items[name]) for p in order) + " |")
+    out += ["", "Explorer items on the peers (which have no explorer) are the SPARQL queries the explorer runs for "
+            "that request, the resource's IRI bound by a VALUES block:", ""]
+    out += [f"- **{n}**: {notes[n]}" for n in names if notes[n]]
+    if data["missing"]:
+        out += ["", "Explorer requests not on the server when the harness ran (skipped): "
+                + ", ".join(data["missing"]) + "."]
+    out += [
+        "",
+        "## Ratios against Oxigraph server (median latency)",
+        "",
+        "| item | Oxigraph (ms) | " + " | ".join(peers[p].label for p in order if p != REFERENCE) + " |",
+        "|---|---|" + "---|" * (len(order) - 1),
+    ]
+    for name in names:
+        base = ref.items[name].median
+        out.append(f"| {name} | {ms(base)} | " + " | ".join(ratio(peers[p].items[name].median, base)
+                                                            for p in order if p != REFERENCE) + " |")
+    out += ["", "| whole mix (sum of medians over the items both answered) | " + " | ".join(
+        f"{p}: {ratio(*mix_sum(peers[p], ref, names)[:2])} over {mix_sum(peers[p], ref, names)[2]} items"
+        for p in order if p != REFERENCE) + " |", "|---|---|"]
+    out += [
+        "",
+        f"## Throughput at concurrency {settings.concurrency}",
+        "",
+        f"{settings.concurrency} client threads (loopback HTTP, a new connection per request; rdflib in-process: "
+        f"{settings.concurrency} threads in its process) share at most {settings.requests} requests over the "
+        f"{len(data['shared'])} items every peer answered ({', '.join(data['shared']) or 'none'}), round robin, and "
+        f"stop after {settings.deadline:.0f} s.",
+        "",
+        "| peer | completed | errors | seconds | requests/s | vs Oxigraph |",
+        "|---|---|---|---|---|---|",
+    ]
+    ref_rate = _rate(ref.throughput)
+    for r in data["results"]:
+        t = r.throughput
+        if t:
+            out.append(f"| {r.label} | {t['completed']} | {t['errors']} | {t['seconds']:.1f} | {_rate(t):.1f} | "
+                       f"{ratio(_rate(t), ref_rate)} |")
+    out += ["", "## Full build", ""]
+    if data["build"]:
+        b = data["build"]
+        out += [build_cost.MARK_BEGIN,
+                f"Measured {data['date']} by `make bench` (`bench/build_cost.py`'s build in a child process).", "",
+                "| build | wall time | peak memory (RSS) |", "|---|---|---|",
+                f"| cold parse cache (every R file parsed) | {b['seconds']:.0f} s | {b['peak_mib']:.0f} MiB |",
+                build_cost.MARK_END]
+    else:
+        out.append("Not measured in this run.")
+    out += scale_section(data)
+    return "\n".join(out) + "\n"
+
+
+def _rate(t: dict) -> float:
+    return t["completed"] / t["seconds"] if t and t.get("seconds") else 0.0
+
+
+def scale_section(data: dict) -> list[str]:
+    rows = data["scales"]
+    if not rows:
+        return []
+    peers = by_name(data)
+    names = [i.name for i in data["items"]]
+    # x1 is the comparison itself
+    curve = [{"factor": 1, "quads": data["quads"], "result": peers[p]} for p in (REFERENCE, OURS)] + rows
+    scale_names = [n for n in names if all(n in row["result"].items for row in rows)]
+    out = [
+        "",
+        "## Scale curve (synthetic species)",
+        "",
+        "The graph grown ×k by `bench/synthetic.py`: every species cloned k−1 times with its assessments, evidence, "
+        "occurrence and threat links (IRIs `…-synthetic-k`, names `… (synthetic k)`, all in the named graph "
+        "`ak:graph/bench-synthetic`). **Synthetic data, for timing only.** Our server and Oxigraph server only "
+        f"(rdflib needs ~1.6 GiB per million quads), {data['settings'].scale_reps} timed runs per item.",
+        "",
+        "| ×k | quads | peer | load | peak memory loading | peak memory serving | sum of medians (items answered at "
+        "every scale) | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    answered = [n for n in scale_names if all(row["result"].items[n].median is not None for row in curve)]
+    for row in curve:
+        r = row["result"]
+        total = sum(r.items[n].median for n in answered)
+        errors = [n for n in scale_names if r.items[n].errors]
+        out.append(f"| ×{row['factor']} | {row['quads']:,} | {r.label} | {r.load_seconds:.1f} s | {mib(r.load_peak)} | "
+                   f"{mib(r.serving_peak)} | {total * 1000:.0f} ms over {len(answered)} | "
+                   f"{', '.join(f'{n} ({r.items[n].errors[0]})' for n in errors) or 'none'} |")
+    factors = sorted({row["factor"] for row in curve})
+    out += ["", "Median latency (ms) per item and scale:", "",
+            "| item | " + " | ".join(f"{p} ×{f}" for f in factors for p in (REFERENCE, OURS)) + " |",
+            "|---|" + "---|" * (2 * len(factors))]
+    for name in scale_names:
+        cells = []
+        for f in factors:
+            for p in (REFERENCE, OURS):
+                r = next(row["result"] for row in curve if row["factor"] == f and row["result"].name == p)
+                o = r.items[name]
+                cells.append(ms(o.median) if o.median is not None else ("error: " + o.errors[0] if o.errors else "—"))
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    return out
+
+
+def as_json(data: dict) -> dict:
+    """The results as plain data (results.json in the work directory)."""
+    def peer(r) -> dict:
+        return {"name": r.name, "load_seconds": r.load_seconds, "load_peak": r.load_peak,
+                "serving_peak": r.serving_peak, "throughput": r.throughput,
+                "items": {n: {"samples": o.samples, "errors": o.errors, "skipped": o.skipped}
+                          for n, o in r.items.items()}}
+
+    return {"date": data["date"], "machine": data["machine"], "versions": data["versions"], "quads": data["quads"],
+            "missing": data["missing"], "build": data["build"], "results": [peer(r) for r in data["results"]],
+            "scales": [{"factor": s["factor"], "quads": s["quads"], "result": peer(s["result"])}
+                       for s in data["scales"]]}

@@ -1,0 +1,115 @@
+"""A smoke pass of the benchmark harness (bench/) on a tiny graph: every peer starts, answers the mix, stops.
+
+Figures are never asserted here: `make bench` reports them in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench/ is not an installed package
+
+from bench import harness, mix, report, synthetic  # noqa: E402
+from bench.peers import tree_rss  # noqa: E402
+
+PEERS = {"amurkg", "oxigraph", "rdflib", "rdflib-endpoint"}
+
+
+@pytest.fixture(scope="module")
+def smoke(built_store, tmp_path_factory) -> dict:
+    workdir = tmp_path_factory.mktemp("bench")
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    data = harness.run_bench(built_store, workdir, harness.smoke_settings(), smoke=True, build=False,
+                             echo=lambda message: None)
+    data["children_left"] = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
+    data["workdir"] = workdir
+    return data
+
+
+def test_every_peer_answers_the_sparql_mix(smoke):
+    results = {r.name: r for r in smoke["results"]}
+    assert set(results) == PEERS
+    sparql = [i.name for i in smoke["items"] if i.kind == "sparql"]
+    assert len(sparql) == len(mix.sparql_items()) > 10
+    for name in ("amurkg", "oxigraph"):
+        for item in sparql:
+            outcome = results[name].items[item]
+            assert outcome.samples and not outcome.errors, (name, item, outcome.errors)
+    for name in ("rdflib", "rdflib-endpoint"):
+        answered = [i for i in sparql if results[name].items[i].samples]
+        assert len(answered) > len(sparql) // 2, name  # rdflib may time out or fail on a few; they are reported
+    for result in results.values():
+        assert result.load_seconds > 0 and result.serving_peak > 0
+
+
+def test_explorer_requests_run_on_our_server(smoke):
+    ours = next(r for r in smoke["results"] if r.name == "amurkg")
+    explorer = [i for i in smoke["items"] if i.kind == "explorer"]
+    names = {i.name for i in explorer}
+    assert {"search: tiger", "species page", "neighbourhood"} <= names
+    for item in explorer:
+        assert ours.items[item.name].samples and not ours.items[item.name].errors, item.name
+
+
+def test_throughput_and_scale_curve_ran(smoke):
+    assert smoke["shared"]
+    for result in smoke["results"]:
+        assert result.throughput["completed"] > 0 and result.throughput["errors"] == 0, result.name
+    assert {row["factor"] for row in smoke["scales"]} == {2}
+    assert {row["result"].name for row in smoke["scales"]} == {"amurkg", "oxigraph"}
+    assert smoke["scales"][0]["quads"] > smoke["quads"]
+
+
+def test_peers_stopped_by_themselves(smoke):
+    left = [p for p in smoke["children_left"] if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert left == []
+    for result in smoke["results"]:
+        assert result.name in PEERS
+
+
+def test_report_has_the_tables(smoke):
+    text = report.markdown(smoke)
+    for heading in ("## Aims (issue 8)", "## Peers: load and memory", "## Latency at concurrency 1",
+                    "## Ratios against Oxigraph server", "## Throughput at concurrency 8",
+                    "## Scale curve (synthetic species)"):
+        assert heading in text
+    assert "smoke run" in text and "Synthetic data" in text
+
+
+def test_synthetic_copies_are_marked(tmp_path):
+    dump = tmp_path / "in.nq"
+    base = "https://w3id.org/amurkg/"
+    dump.write_text(
+        f'<{base}taxon/panthera-tigris> <http://rs.tdwg.org/dwc/terms/taxonRank> "species" <{base}graph/mdd-1.13> .\n'
+        f'<{base}taxon/panthera-tigris> <http://www.w3.org/2000/01/rdf-schema#label> "Panthera tigris" '
+        f'<{base}graph/mdd-1.13> .\n'
+        f'<{base}occurrence/panthera-tigris/PA0443/range-box> <{base}ontology#taxon> <{base}taxon/panthera-tigris> '
+        f'<{base}graph/derived> .\n'
+        f'<{base}ecoregion/PA0443> <http://www.w3.org/2000/01/rdf-schema#label> "Ussuri" <{base}graph/teow> .\n')
+    scaled = tmp_path / "x3.nq"
+    assert synthetic.write_scaled(dump, scaled, 3) == 4 + 2 * 3
+    lines = scaled.read_text().splitlines()
+    clones = lines[4:]
+    assert all(line.endswith(f"<{base}graph/bench-synthetic> .") for line in clones)
+    assert f'<{base}taxon/panthera-tigris-synthetic-2> <http://www.w3.org/2000/01/rdf-schema#label> ' \
+           f'"Panthera tigris (synthetic 2)" <{base}graph/bench-synthetic> .' in clones
+    assert f"<{base}occurrence/panthera-tigris-synthetic-1/PA0443/range-box> <{base}ontology#taxon> " \
+           f"<{base}taxon/panthera-tigris-synthetic-1> <{base}graph/bench-synthetic> ." in clones
+    assert not any("ecoregion/PA0443>" in line and "synthetic" in line.split()[0] for line in clones)
+    sliced = tmp_path / "slice.nq"
+    assert synthetic.write_slice(scaled, sliced, species_count=1) == 4  # the first species and the ecoregion
+
+
+def test_bind_puts_values_in_the_where_group():
+    query = mix.bind("SELECT ?o WHERE { ?iri ?p ?o }", {"iri": "<https://w3id.org/amurkg/taxon/x>"})
+    assert query == "SELECT ?o WHERE { VALUES (?iri) { (<https://w3id.org/amurkg/taxon/x>) }  ?iri ?p ?o }"
+    assert "ASK { VALUES (?iri)" in mix.bind("ASK { ?iri ?p ?o }", {"iri": "<x>"})
+
+
+def test_tree_rss_of_a_gone_process_is_zero():
+    assert tree_rss(2 ** 22 + 12345) == 0
