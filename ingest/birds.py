@@ -29,8 +29,6 @@ extinct species.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from collections import defaultdict
@@ -39,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import gazetteer, rangebuilder
+from ingest.cache import cached_json
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
 
 SOURCES = ("avilist-2025", "rangebuilder-2022")
@@ -97,23 +96,6 @@ class Decision:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _cached_json(path: Path, cache_dir: Path | None, kind: str, extract) -> object:
-    """``extract(path)`` through a JSON cache keyed by the file's sha256 (it can never go stale)."""
-    cache = None
-    if cache_dir is not None:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        cache = Path(cache_dir) / f"{kind}-{digest[:16]}.json"
-        if cache.exists():
-            return json.loads(cache.read_text())
-    data = extract(Path(path))
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data))
-        tmp.replace(cache)
-    return data
-
-
 def _extract_avilist(path: Path) -> list[dict]:
     import warnings
 
@@ -129,7 +111,7 @@ def _extract_avilist(path: Path) -> list[dict]:
 
 def load_avilist(path: Path, cache_dir: Path | None = None) -> list[dict]:
     """AviList rows (species and subspecies; the columns of ``_COLUMNS``, None for missing)."""
-    rows = _cached_json(path, cache_dir, "avilist", _extract_avilist)
+    rows = cached_json(path, cache_dir, "avilist", _extract_avilist)
     return [row for row in rows if row["Taxon_rank"] in ("species", "subspecies")]
 
 

@@ -26,8 +26,6 @@ of one binomial are merged (the best-evidenced row gives the SpecCode).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -35,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.cache import cached_json
 from ingest.records import Placement, Selection, SpeciesRecord
 
 SOURCES = ("fishbase-2013",)
@@ -318,20 +317,7 @@ def _extract(path: Path) -> list[dict[str, Any]]:
 
 def load(path: Path, cache_dir: Path | None = None) -> list[dict[str, Any]]:
     """FishBase rows through a checksum-keyed JSON cache (a local build cache, never published)."""
-    path = Path(path)
-    cache = None
-    if cache_dir is not None:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        cache = Path(cache_dir) / f"fishbase-{digest[:16]}.json"
-        if cache.exists():
-            return json.loads(cache.read_text())
-    rows = _extract(path)
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps(rows))
-        tmp.replace(cache)
-    return rows
+    return cached_json(path, cache_dir, "fishbase", _extract)
 
 
 def read(files: Mapping[str, Path], cache_dir: Path | None = None) -> Selection:

@@ -15,8 +15,6 @@ Rows are plain dicts (column -> value, missing values as None) so each rule can 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -24,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ingest.cache import cached_json
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
 
 SOURCES = ("col-china-2023", "cbrl-2020")
@@ -427,18 +426,7 @@ def _parse_rda(path: Path, columns: tuple[str, ...]) -> list[dict[str, Any]]:
 def _rows(path: Path, columns: tuple[str, ...], cache_dir: Path | None = None) -> list[dict[str, Any]]:
     """Rows of an .rda file, through a JSON cache keyed by the file's sha256 when ``cache_dir`` is given
     (the same scheme as ingest.rangebuilder: the cache can never go stale)."""
-    if cache_dir is None:
-        return _parse_rda(path, columns)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    cache = Path(cache_dir) / f"plants-{path.stem}-{digest[:16]}.json"
-    if cache.exists():
-        return json.loads(cache.read_text(encoding="utf-8"))
-    rows = _parse_rda(path, columns)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(cache)
-    return rows
+    return cached_json(path, cache_dir, f"plants-{path.stem}", lambda p: _parse_rda(p, columns))
 
 
 def select(checklist: Iterable[Row], redlist_rows: Iterable[Row] = ()) -> Selection:

@@ -7,11 +7,11 @@ next to the other build caches, keyed by the file's sha256 (the cache can never 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+
+from ingest.cache import cached_json
 
 # objects of the pairlist we read, by taxon group
 BOXES = {"bird": "birdCoordRange", "mammal": "mammalCoordRange", "amphibian": "amphibCoordRange"}
@@ -124,21 +124,7 @@ def _extract(path: Path) -> dict:
 
 def load(path: Path, cache_dir: Path | None = None) -> RangeData:
     """Read the range boxes and country lists, through a checksum-keyed JSON cache if given."""
-    path = Path(path)
-    data = None
-    cache = None
-    if cache_dir is not None:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        cache = Path(cache_dir) / f"rangebuilder-v2-{digest[:16]}.json"
-        if cache.exists():
-            data = json.loads(cache.read_text())
-    if data is None:
-        data = _extract(path)
-        if cache is not None:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data))
-            tmp.replace(cache)
+    data = cached_json(path, cache_dir, "rangebuilder-v2", _extract)
     boxes = {g: {k: tuple(v) for k, v in t.items()} for g, t in data["boxes"].items()}
     native = {g: {k: tuple(v) for k, v in t.items()} for g, t in data["native_boxes"].items()}
     return RangeData(boxes=boxes, countries=data["countries"], native_boxes=native)
