@@ -63,7 +63,7 @@ def add_scheme(graph: Graph, key: str, records: list[dict]) -> None:
     for record in records:
         code = record["code"]
         concept = concept_iri(segment, code)
-        label = record["description"]["en"]
+        label = record["description"]["en"].strip()  # the source has stray spaces ("... States of ")
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, RDF.type, cls))
         graph.add((concept, SKOS.inScheme, scheme))
@@ -89,7 +89,7 @@ def add_categories(graph: Graph, records: list[dict]) -> None:
     graph.add((scheme, RDFS.label, Literal(title, lang="en")))
     graph.add((scheme, DCTERMS.source, source_iri(SOURCE_ID)))
     for record in records:
-        label = record["description"]["en"]
+        label = record["description"]["en"].strip()  # the source has stray spaces ("... States of ")
         # the API also lists historic codes (2.3, pre-1994) and placeholders labelled "Unknown"
         if record.get("version") != CATEGORY_VERSION or label == "Unknown":
             continue
@@ -121,7 +121,7 @@ def add_countries(graph: Graph, records: list[dict]) -> None:
     graph.add((scheme, RDFS.label, Literal(title, lang="en")))
     for record in records:
         concept = country_iri(record["code"])
-        label = record["description"]["en"]
+        label = record["description"]["en"].strip()  # the source has stray spaces ("... States of ")
         graph.add((concept, RDF.type, SKOS.Concept))
         graph.add((concept, RDF.type, AMUR.Country))
         graph.add((concept, SKOS.inScheme, scheme))

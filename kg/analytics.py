@@ -137,11 +137,14 @@ _CACHE: dict[tuple[str, str], nx.MultiDiGraph] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load(store_path: Path) -> tuple[nx.MultiDiGraph, str]:
-    """The view of the current build at ``store_path`` and the build id: from memory, a pickle, or the store."""
-    build = kgstore.current_build(Path(store_path))
+def load(store) -> tuple[nx.MultiDiGraph, str]:
+    """The view of the current build and its id: from memory, a pickle beside the build, or the store.
+
+    ``store`` is a store handle (kg/store.py: embedded or remote) or the embedded store's path."""
+    handle = store if hasattr(store, "build_dir") else kgstore.StoreHandle(Path(store))
+    build = handle.build_dir()
     if build is None:
-        raise kgstore.StoreMissing(f"no graph built at {store_path}: run `amurkg build` first")
+        raise kgstore.StoreMissing(f"no graph built at {handle.label}: run `amurkg build` first")
     key = (str(build), code_version())
     with _CACHE_LOCK:
         if key in _CACHE:
@@ -155,7 +158,7 @@ def load(store_path: Path) -> tuple[nx.MultiDiGraph, str]:
             except (OSError, pickle.UnpicklingError, EOFError):
                 graph = None
         if graph is None:
-            graph = graph_from_store(ox.Store.read_only(str(build / "oxigraph")))
+            graph = graph_from_store(handle.get())
             _write_pickle(pickled, graph)
         _CACHE.clear()  # one build at a time is enough: a rebuild retires the old view
         _CACHE[key] = graph

@@ -307,7 +307,9 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     # PROV and VoID of every named graph, and the sources they come from
     from ingest import basin
 
-    built = Literal(datetime.now(UTC).replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    now = datetime.now(UTC)
+    built = Literal(now.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    build_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + key[:8]
     meta = Graph()
     for source in registry.SOURCES:
         describe_source(meta, source)
@@ -335,6 +337,8 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     meta.add((dataset, RDFS.label, Literal("Amur-Heilong Biodiversity Knowledge Graph", lang="en")))
     meta.add((dataset, DCTERMS.hasVersion, Literal(ONTOLOGY_VERSION)))
     meta.add((dataset, PROV.generatedAtTime, built))
+    # the build in the data itself: servers over a remote engine know which build it holds (kg/remote.py)
+    meta.add((dataset, DCTERMS.identifier, Literal(build_id)))
     for name in list(graphs) + [meta_name]:
         meta.add((dataset, VOID.subset, name))
     graphs[meta_name] = meta
@@ -346,7 +350,6 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
         raise BuildError("SHACL validation failed, the store was not changed:\n" + _shorten(text))
     classes = count_classes(data)
 
-    build_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + key[:8]
     target = kgstore.builds_dir(store_path) / build_id
     echo(f"store: writing {target}")
     target.mkdir(parents=True, exist_ok=False)

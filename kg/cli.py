@@ -11,8 +11,24 @@ from kg import sources as registry
 from kg import store as kgstore
 
 STORE_OPTION = click.option(
-    "--store", "store_path", type=click.Path(path_type=Path), default=kgstore.DEFAULT_STORE, show_default=True,
-    envvar="AMURKG_STORE_PATH", help="Store link (a symlink to the current build). Env: AMURKG_STORE_PATH.")
+    "--store", "store_path", default=str(kgstore.DEFAULT_STORE), show_default=True,
+    envvar=["AMURKG_STORE", "AMURKG_STORE_PATH"],
+    help="The store: a path or oxigraph:PATH (the embedded store's link to its current build), or a remote SPARQL "
+         "engine sparql+http://HOST/PATH[?update=...&gsp=...&auth=digest] (credentials: AMURKG_STORE_USER, "
+         "AMURKG_STORE_PASSWORD). Env: AMURKG_STORE.")
+
+
+def open_store(spec: str):
+    """The store of a spec, ready to query; stops with a clear message when there is none."""
+    from kg.remote import RemoteError
+
+    try:
+        handle = kgstore.open_handle(spec)
+        return handle, handle.get()
+    except kgstore.StoreMissing as exc:
+        fail(str(exc))
+    except (RemoteError, ValueError) as exc:
+        fail(str(exc))
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -33,21 +49,39 @@ def main() -> None:
 @click.option("--occurrences", type=click.Path(path_type=Path),
               help="A GBIF occurrence download (Darwin Core Archive .zip): species placed by point in polygon.")
 @click.option("--force", is_flag=True, help="Rebuild even if sources and code are unchanged.")
-def build(sources_dir, store_path, occurrences, force) -> None:
-    """Verify sources, ingest, validate with SHACL and swap in a new store."""
+@click.option("--local-store", type=click.Path(path_type=Path), default=kgstore.DEFAULT_STORE, show_default=True,
+              help="With a remote --store: the embedded store the build is made and validated in before loading.")
+def build(sources_dir, store_path, occurrences, force, local_store) -> None:
+    """Verify sources, ingest, validate with SHACL and swap in a new store (or load it into a remote engine)."""
     from kg.build import BuildError
     from kg.build import build as run_build
 
+    remote = kgstore.is_remote(store_path)
     try:
-        report = run_build(sources_dir, store_path, occurrences=occurrences, force=force,
-                           echo=lambda m: click.echo(m, err=True))
+        report = run_build(sources_dir, local_store if remote else kgstore.embedded_path(store_path),
+                           occurrences=occurrences, force=force, echo=lambda m: click.echo(m, err=True))
     except (registry.SourceError, BuildError) as exc:
         fail(str(exc))
+    if remote:
+        _load_remote(store_path, report.store, force)
     if report.skipped:
         return
     click.echo(f"built {report.build_id} in {report.seconds:.1f} s -> {report.store}")
     click.echo(_graph_table(report.graphs))
     click.echo(_class_table(report.classes))
+
+
+def _load_remote(spec: str, local_store: Path, force: bool) -> None:
+    """Load the embedded store's current build into a remote engine, replacing our graphs there."""
+    from kg.remote import RemoteError, RemoteStore, load_dataset
+
+    try:
+        remote = RemoteStore(spec)
+        build_id = kgstore.manifest(local_store)["build_id"]
+        load_dataset(remote, kgstore.open_read_only(local_store), build_id, echo=lambda m: click.echo(m, err=True),
+                     force=force)
+    except (RemoteError, SyntaxError, ValueError) as exc:
+        fail(f"loading into {spec.split('?')[0]} failed, the engine's previous dataset is unchanged: {exc}")
 
 
 def _graph_table(graphs: dict[str, int]) -> str:
@@ -75,8 +109,10 @@ def validate(store_path) -> None:
 
     from kg.build import validate as shacl
 
+    if kgstore.is_remote(store_path):
+        fail("validate checks the embedded store, where every build is validated before it is loaded anywhere")
     try:
-        store = kgstore.open_read_only(store_path)
+        store = kgstore.open_read_only(kgstore.embedded_path(store_path))
     except kgstore.StoreMissing as exc:
         fail(str(exc))
     data = Graph()
@@ -106,14 +142,13 @@ def query(query, fmt, store_path) -> None:
         text = named.read_text(encoding="utf-8")
     else:
         text = query
-    try:
-        store = kgstore.open_read_only(store_path)
-    except kgstore.StoreMissing as exc:
-        fail(str(exc))
+    handle, store = open_store(store_path)
     try:
         result = kq.run(store, kq.with_prefixes(text))
     except SyntaxError as exc:
         fail(f"malformed query: {exc}", 2)
+    except OSError as exc:  # a remote engine's failure or timeout
+        fail(str(exc))
     try:
         if fmt == "table":
             click.echo(kq.as_table(result))
@@ -132,10 +167,7 @@ def stats(store_path, fmt) -> None:
 
     from kg.stats import collect, render
 
-    try:
-        store = kgstore.open_read_only(store_path)
-    except kgstore.StoreMissing as exc:
-        fail(str(exc))
+    handle, store = open_store(store_path)
     numbers = collect(store)
     click.echo(json.dumps(numbers, indent=2, ensure_ascii=False) if fmt == "json" else render(numbers))
 
@@ -163,8 +195,14 @@ def serve(store_path, host, port, workers, query_timeout) -> None:
     """Serve the graph (SPARQL endpoint and pages) with gunicorn, workers sharing the store read-only."""
     from server.wsgi import serve as run_server
 
-    if kgstore.current_build(store_path) is None:
-        fail(f"no graph built at {store_path}: run `amurkg build` first")
+    handle, store = open_store(store_path)
+    if handle.remote:  # the downloads of a remote engine's build are written here once, before serving
+        from kg import export as kx
+
+        build = handle.build_dir()
+        if kx.read_dumps_manifest(build) is None:
+            click.echo(f"writing the dumps of build {build.name} from {handle.label}", err=True)
+            kx.write_dumps(build, store, echo=lambda m: click.echo(m, err=True))
     run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout)
 
 
@@ -178,15 +216,15 @@ def analyze() -> None:
     """Network analytics (networkx): threat exposure, gaps, ecoregion similarity, key nodes, paths."""
 
 
-def _analyze(store_path: Path, fmt: str, name: str, *args: str, **options) -> None:
+def _analyze(store_path: str, fmt: str, name: str, *args: str, **options) -> None:
     import json
 
     from kg import analytics
 
     try:
-        graph, build_id = analytics.load(store_path)
+        graph, build_id = analytics.load(kgstore.open_handle(store_path))
         result = analytics.run(graph, name, *args, **options)
-    except kgstore.StoreMissing as exc:
+    except (kgstore.StoreMissing, OSError) as exc:
         fail(str(exc))
     except analytics.NotFound as exc:
         fail(str(exc), 2)
@@ -257,10 +295,7 @@ def export(fmt, graph, output, store_path) -> None:
 
     from kg import export as kx
 
-    try:
-        store = kgstore.open_read_only(store_path)
-    except kgstore.StoreMissing as exc:
-        fail(str(exc))
+    handle, store = open_store(store_path)
     if fmt in kx.RDF_FORMATS:
         try:
             if output is None:
@@ -278,7 +313,7 @@ def export(fmt, graph, output, store_path) -> None:
         return
     if graph:
         fail("--graph applies to RDF formats only; the Darwin Core Archive and the CSV tables cover the whole graph", 2)
-    build = kgstore.current_build(store_path)
+    build = handle.build_dir()
     if fmt == "dwca":
         output = output or Path("amurkg-dwca.zip")
         counts = kx.write_dwca(store, output, build_id=build.name if build else None)

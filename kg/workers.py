@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import store as kgstore
+from kg.remote import RemoteError
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -135,6 +136,8 @@ def run_query_job(store: ox.Store, job: dict) -> Outcome:
         return Outcome(200, buffer.getvalue(), mime)
     except ResultTooLarge:
         return _too_large(limit)
+    except RemoteError as exc:  # a remote engine's failure or timeout (kg/remote.py): 502 or 504
+        return Outcome(exc.status, message=exc.message)
     except SyntaxError as exc:
         return Outcome(400, message=f"malformed query: {exc}")
     except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
@@ -257,6 +260,29 @@ class QueryPool:
             self._idle = []
 
 
+class RemoteQueries:
+    """Query jobs on a remote SPARQL engine, run in the request's thread: the engine does the work, and the HTTP
+    request to it carries the timeout (a remote engine keeps its own pool; there is nothing here to kill)."""
+
+    def __init__(self, handle: kgstore.RemoteHandle):
+        self.handle = handle
+
+    def run(self, job: dict, timeout: float) -> Outcome:
+        try:
+            store = self.handle.get()
+        except kgstore.StoreMissing as exc:
+            return Outcome(503, message=str(exc))
+        except RemoteError as exc:
+            return Outcome(exc.status, message=exc.message)
+        outcome = run_query_job(store.with_timeout(timeout), job)
+        if outcome.status == 504:
+            outcome.headers["X-Query-Timeout-Seconds"] = f"{timeout:g}"
+        return outcome
+
+    def close(self) -> None:
+        pass
+
+
 # --- writes -------------------------------------------------------------------------------------------------
 
 
@@ -301,6 +327,8 @@ def apply_write_job(store: ox.Store, job: dict) -> Outcome:
         store.extend(quads)
         created = not existed
         return Outcome(201 if created else 204, created=created)
+    except RemoteError as exc:
+        return Outcome(exc.status, message=exc.message)
     except SyntaxError as exc:
         return Outcome(400, message=f"malformed {'update' if kind == 'update' else 'RDF'}: {exc}")
     except ValueError as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from flask import Flask, jsonify
 
@@ -11,6 +10,8 @@ from kg import store as kgstore
 
 DEFAULTS = {
     "STORE_PATH": str(kgstore.DEFAULT_STORE),
+    # a store spec (kg/store.py): a path, oxigraph:PATH or sparql+http://HOST/PATH; empty: STORE_PATH
+    "STORE": "",
     "QUERY_TIMEOUT": 30.0,
     "MAX_REQUEST_BYTES": 1_000_000,
     # SPARQL endpoint (server/sparql.py, server/gsp.py; docs/decisions/0005-query-timeouts-and-writes.md)
@@ -29,12 +30,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
-    app.extensions["amurkg.store"] = kgstore.StoreHandle(Path(app.config["STORE_PATH"]))
+    handle = kgstore.open_handle(app.config["STORE"] or app.config["STORE_PATH"])
+    app.extensions["amurkg.store"] = handle
 
-    from kg.workers import QueryPool
+    from kg.workers import QueryPool, RemoteQueries
     from server import gsp, sparql
 
-    app.extensions["amurkg.query_pool"] = QueryPool(Path(app.config["STORE_PATH"]), int(app.config["QUERY_PROCESSES"]))
+    app.extensions["amurkg.query_pool"] = (RemoteQueries(handle) if handle.remote
+                                           else QueryPool(handle.store_path, int(app.config["QUERY_PROCESSES"])))
     app.register_blueprint(sparql.bp)
     app.register_blueprint(gsp.bp)
     from server import explorer
@@ -49,10 +52,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.get("/health")
     def health():
-        handle: kgstore.StoreHandle = app.extensions["amurkg.store"]
-        info = kgstore.manifest(handle.store_path)
+        try:
+            info = handle.manifest()
+        except OSError as exc:  # a remote engine that cannot be reached
+            return jsonify({"status": "store unreachable", "store": handle.label, "error": str(exc),
+                            "pid": os.getpid()}), 503
         status = 200 if info else 503
         return jsonify({"status": "ok" if info else "no store", "build": info and info["build_id"],
-                        "pid": os.getpid()}), status
+                        "store": handle.label, "pid": os.getpid()}), status
 
     return app

@@ -21,7 +21,7 @@ ANALYSES = {
 
 def _graph():
     handle: kgstore.StoreHandle = current_app.extensions["amurkg.store"]
-    return analytics.load(handle.store_path)
+    return analytics.load(handle)
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:

@@ -21,7 +21,12 @@ def _handle() -> kgstore.StoreHandle:
 
 
 def _build_dir() -> Path | None:
-    return kgstore.current_build(_handle().store_path)
+    """The build's own files; for a remote engine, a local cache whose dumps are written when first needed."""
+    handle = _handle()
+    build = handle.build_dir()
+    if build is not None and handle.remote and kx.read_dumps_manifest(build) is None:
+        kx.write_dumps_in_background(build, handle.get())
+    return build
 
 
 @bp.get("/downloads")

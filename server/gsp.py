@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from kg import workers as kgworkers
 from server.sparql import (
@@ -22,7 +22,6 @@ from server.sparql import (
     negotiate,
     outcome_response,
     query_pool,
-    store_path,
     timeout,
     unexpected,
 )
@@ -89,7 +88,7 @@ def graph_store(direct: bool) -> Response:
         job: dict = {"kind": request.method.lower(), "graph": graph, "base_iri": graph or request.base_url}
         if request.method != "DELETE":
             job["parts"] = uploaded_parts()
-        outcome = kgworkers.write(store_path(), job, timeout())
+        outcome = current_app.extensions["amurkg.store"].write(job, timeout())
         response = outcome_response(outcome)
         if location and outcome.ok:
             response.status_code = 201

@@ -257,7 +257,7 @@ def run_update(update: str) -> Response:
                            "using-graph-uri/using-named-graph-uri; give one or the other")
     refuse_fetches(update)
     job = {"kind": "update", "update": sparql_guard.add_using(update, using, using_named), "base_iri": request.base_url}
-    return outcome_response(kgworkers.write(store_path(), job, timeout()))
+    return outcome_response(current_app.extensions["amurkg.store"].write(job, timeout()))
 
 
 def describe_service() -> Response:

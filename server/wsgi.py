@@ -23,9 +23,9 @@ class GunicornApp(BaseApplication):
         return self.application
 
 
-def serve(store_path: Path, host: str = "127.0.0.1", port: int = 5000, workers: int = 2,
+def serve(store_path: Path | str, host: str = "127.0.0.1", port: int = 5000, workers: int = 2,
           query_timeout: float = 30.0) -> None:
-    app = create_app({"STORE_PATH": str(store_path), "QUERY_TIMEOUT": query_timeout})
+    app = create_app({"STORE": str(store_path), "QUERY_TIMEOUT": query_timeout})
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

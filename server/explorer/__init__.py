@@ -104,7 +104,7 @@ def explorer_helpers() -> dict:
 @bp.get("/")
 def home():
     handle = _handle()
-    info = kgstore.manifest(handle.store_path)
+    info = handle.manifest()
     if info is None:
         return render_template("explorer/empty.html"), 503
     store, _ = _store()
