@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup build lint clean browser bench
+.PHONY: run test setup build lint clean browser virtuoso bench
 
 # (Re)install only when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -24,6 +24,11 @@ browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
 
+# Virtuoso Open Source for the remote-store tests (tests/test_remote.py starts and stops it): installed when missing.
+virtuoso:
+	command -v virtuoso-t >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource-7-bin)
+
 setup: $(STAMP) node_modules/.package-lock.json
 
 build: setup
@@ -32,8 +37,8 @@ build: setup
 run: build
 	$(VENV)/bin/amurkg serve
 
-# the browser tests need Chromium; serving does not
-test: setup browser
+# the browser tests need Chromium, the remote-store tests Virtuoso; serving needs neither
+test: setup browser virtuoso
 	$(PY) -m pytest
 
 # The benchmark against Oxigraph server, rdflib-endpoint and rdflib (bench/harness.py): writes docs/benchmarks.md.

@@ -308,7 +308,8 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     from ingest import basin
 
     now = datetime.now(UTC)
-    built = Literal(now.replace(microsecond=0).isoformat(), datatype=XSD.dateTime)
+    # the canonical form of a UTC time ("Z"): engines that normalise dateTimes (Virtuoso) give back the same text
+    built = Literal(now.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
     build_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + key[:8]
     meta = Graph()
     for source in registry.SOURCES:

@@ -176,12 +176,35 @@ def _graph_iri(graph) -> str:
     raise ValueError(f"a remote store holds named graphs only, not {graph!r}")
 
 
+_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+_WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
+
+
+def _wkt_text(text: str) -> str:
+    """Virtuoso's text of a geometry ("MULTIPOLYGON(((1 2,3 4") in the usual spacing ("MULTIPOLYGON (((1 2, 3 4")."""
+    return re.sub(r"^([A-Za-z]+)\s*\(", r"\1 (", text.strip()).replace(",", ", ").replace(",  ", ", ")
+
+
+def engine_literals(body: bytes) -> bytes:
+    """Undo what engines do to literals on the way in: Virtuoso stores geo:wktLiteral values as its own geometry
+    type and answers them as virtrdf:Geometry with the spaces taken out (the same coordinates)."""
+    if _GEOMETRY.encode() not in body:
+        return body
+    text = body.decode("utf-8")
+    # SPARQL XML results
+    text = re.sub(rf'<literal datatype="{re.escape(_GEOMETRY)}">([^<]*)</literal>',
+                  lambda m: f'<literal datatype="{_WKT}">{_wkt_text(m.group(1))}</literal>', text)
+    # N-Triples
+    text = re.sub(rf'"([^"]*)"\^\^<{re.escape(_GEOMETRY)}>', lambda m: f'"{_wkt_text(m.group(1))}"^^<{_WKT}>', text)
+    return text.encode("utf-8")
+
+
 def _parse_rdf(body: bytes, content_type: str) -> list[ox.Triple]:
     media = content_type.split(";")[0].strip().lower()
     fmt = RDF_TYPES.get(media)
     if fmt is None:
         raise RemoteError(f"the remote engine answered with {media or 'no media type'}, which is not an RDF format")
-    return [quad.triple if isinstance(quad, ox.Quad) else quad for quad in ox.parse(body, fmt)]
+    return [quad.triple if isinstance(quad, ox.Quad) else quad for quad in ox.parse(engine_literals(body), fmt)]
 
 
 # --- the store -----------------------------------------------------------------------------------------------
@@ -275,7 +298,7 @@ class RemoteStore:
         content_type = headers.get("Content-Type", "")
         if content_type.split(";")[0].strip().lower() in (RESULTS_XML, "application/xml", "text/xml"):
             try:
-                result = ox.parse_query_results(body, ox.QueryResultsFormat.XML)
+                result = ox.parse_query_results(engine_literals(body), ox.QueryResultsFormat.XML)
             except SyntaxError as exc:
                 raise RemoteError(f"the remote engine's result cannot be read: {exc}") from None
             if form == "ASK" and isinstance(result, ox.QuerySolutions):

@@ -41,8 +41,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(store_path: Path, env: dict[str, str] | None = None, workers: int = 2,
-          timeout: float = 30.0) -> Iterator[str]:
+def serve(store_path: Path | str, env: dict[str, str] | None = None, workers: int = 2,
+          timeout: float = 30.0, startup: float = 60.0) -> Iterator[str]:
     """Run `amurkg serve` (gunicorn) on the store; yield its base URL; stop the whole process group after."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")} | (env or {})
@@ -52,7 +52,7 @@ def serve(store_path: Path, env: dict[str, str] | None = None, workers: int = 2,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=environment, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + startup
         while True:
             try:
                 with urllib.request.urlopen(base + "/health", timeout=5):
