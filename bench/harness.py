@@ -4,9 +4,12 @@ Run: .venv/bin/python -m bench.harness [--write docs/benchmarks.md]   (what `mak
      .venv/bin/python -m bench.harness --smoke --workdir /tmp/x        (a tiny graph, one repetition: the test)
 
 Every peer loads the same N-Quads dump of the built store (data/store) and runs every item of the mix (bench/mix.py)
-once untimed (warm-up; it also finds the queries a peer cannot finish within its timeout), then ``reps`` times at
-concurrency 1, then a bounded number of requests at concurrency 8. The graph is then grown with synthetic species
-(bench/synthetic.py) to draw the scale curve of our server and Oxigraph server. Figures are reported, never asserted.
+once untimed (warm-up; it also finds the queries a peer cannot finish within its timeout), then timed at
+concurrency 1 until a per-item time budget is spent (at least a few runs), then a bounded number of requests at
+concurrency 8. Then the full build from the sources is timed, and the graph is grown with synthetic species
+(bench/synthetic.py) to draw the scale curve of our server and Oxigraph server on a representative subset of the
+mix. The whole run has a time budget (``--budget``): a scale that would not fit is not started, and the report
+says so with the predicted cost; figures are reported, never asserted.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -29,7 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from bench import build_cost, mix, report, synthetic
-from bench.peers import OurServer, OxigraphServer, Peer, RdflibEndpoint, RdflibInProcess, Sample
+from bench.peers import OurServer, OxigraphServer, Peer, RdflibEndpoint, RdflibInProcess, Sample, child_rss_output
 from kg import store as kgstore
 from kg.namespaces import BASE
 from server.explorer.graphdata import query_text
@@ -48,6 +52,7 @@ class ItemResult:
     samples: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skipped: str = ""
+    warm_seconds: float | None = None
 
     def quantile(self, q: float) -> float | None:
         if not self.samples:
@@ -73,23 +78,74 @@ class PeerResult:
     timeout: float = 0.0
 
 
+# The scale curve's subset of the mix (the full mix at ×10 costs Oxigraph ~4 min per run of it): lookups of one
+# resource (which should not grow), aggregations over every species (which must grow at least linearly), and the
+# explorer's requests (search, pages, neighbourhood, one networkx table whose view is rebuilt from the store).
+SCALE_ITEMS = ("cranes", "ecoregions", "global200", "iucn-schemes", "work-lines", "ecoregion-threats",
+               "cited-threats-and-actions", "threatened-birds", "families-most-threatened", "china-red-list-plants",
+               "analytics-species-categories", "search: tiger", "species page", "neighbourhood", "analytics: threats")
+
+
 @dataclass
 class Settings:
-    reps: dict[str, int]
-    item_budget: float = 5.0  # seconds of timed runs per item and peer, then fewer repetitions
+    reps: dict[str, int]  # timed runs per item at most, per peer (else the peer's own)
+    min_reps: dict[str, int] = field(default_factory=lambda: {"amurkg": 3, "oxigraph": 3})  # else 1
+    item_budget: float = 2.0  # seconds of timed runs per item and peer: then stop, once min_reps are done
     concurrency: int = 8
-    requests: int = 160
-    deadline: float = 60.0
-    scales: tuple[int, ...] = (5, 10)
+    requests: int = 120
+    deadline: float = 30.0
+    scales: tuple[int, ...] = (5, 10, 50)
     scale_reps: int = 3
-    scale_timeout: float = 60.0
-    timeouts: dict[str, float] = field(default_factory=dict)  # per peer, else the peer's own
+    scale_timeout: float = 30.0
+    scale_items: tuple[str, ...] = SCALE_ITEMS
+    timeouts: dict[str, float] = field(default_factory=lambda: {"rdflib": 15.0, "rdflib-endpoint": 15.0})
+    # rdflib-endpoint is rdflib's engine behind HTTP: an item that took rdflib in-process longer than this has
+    # nothing left to warm (no caches), and its timeout is known, so it gets no separate warm-up run there
+    endpoint_warm_limit: float = 1.0
+    budget: float = 15 * 60.0  # seconds for the whole run
+    build_reserve: float = 180.0  # of the budget, kept for the full build
 
 
-def measure(peer: Peer, items: list[mix.Item], settings: Settings, skip: dict[str, str]) -> PeerResult:
-    """Warm-up and timed runs of every item at concurrency 1 on a started peer."""
-    reps = settings.reps.get(peer.name, peer.reps)
+class Clock:
+    """The run's time budget and the wall time of each phase."""
+
+    def __init__(self, budget: float):
+        self.began = time.monotonic()
+        self.budget = budget
+        self.phases: list[tuple[str, float]] = []
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.began
+
+    def left(self) -> float:
+        return self.budget - self.elapsed()
+
+    def deadline(self, reserve: float = 0.0) -> float:
+        return self.began + self.budget - reserve
+
+    @contextmanager
+    def phase(self, name: str):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.phases.append((name, time.monotonic() - started))
+
+
+OUT_OF_TIME = report.OUT_OF_TIME
+
+
+def measure(peer: Peer, items: list[mix.Item], *, reps: int, min_reps: int, budget: float,
+            skip: dict[str, str] | None = None, no_warm: set[str] = frozenset(),
+            deadline: float | None = None) -> PeerResult:
+    """Warm-up and timed runs of every item at concurrency 1 on a started peer.
+
+    Timed runs stop after ``reps``, or once they have taken ``budget`` seconds and ``min_reps`` are done; items
+    named in ``skip`` are not sent (their reason is kept), those in ``no_warm`` get no warm-up run; past the
+    ``deadline`` (time.monotonic) the remaining items are not run.
+    """
     result = PeerResult(peer.name, peer.label, peer.load_seconds, peer.load_peak, reps=reps, timeout=peer.timeout)
+    skip = skip or {}
     for item in items:
         outcome = result.items[item.name] = ItemResult(item.name, item.kind, item.note)
         if not peer.answers(item):
@@ -98,10 +154,15 @@ def measure(peer: Peer, items: list[mix.Item], settings: Settings, skip: dict[st
         if item.name in skip:
             outcome.skipped, outcome.errors = skip[item.name], ["timeout"]
             continue
-        first: Sample = peer.warm(item)
-        if first.error:
-            outcome.errors.append(first.error)
+        if deadline is not None and time.monotonic() > deadline:
+            outcome.skipped = OUT_OF_TIME
             continue
+        if item.name not in no_warm:
+            first: Sample = peer.warm(item)
+            outcome.warm_seconds = first.seconds
+            if first.error:
+                outcome.errors.append(first.error)
+                continue
         spent = 0.0
         for _ in range(reps):
             sample = peer.run(item)
@@ -110,7 +171,7 @@ def measure(peer: Peer, items: list[mix.Item], settings: Settings, skip: dict[st
                 break
             outcome.samples.append(sample.seconds)
             spent += sample.seconds
-            if spent > settings.item_budget:
+            if spent >= budget and len(outcome.samples) >= min_reps:
                 break
     return result
 
@@ -138,7 +199,7 @@ def server_routes(store_path: Path) -> set[str]:
     return {rule.rule for rule in create_app({"STORE_PATH": str(store_path)}).url_map.iter_rules()}
 
 
-def compare(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, settings: Settings,
+def compare(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, settings: Settings, clock: Clock,
             echo) -> tuple[list[PeerResult], list[str]]:
     """All four peers on one dump; Oxigraph first (the reference), rdflib-endpoint last (it skips what rdflib
     in-process, the same engine, could not finish)."""
@@ -149,24 +210,34 @@ def compare(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, se
     results: list[PeerResult] = []
     started: list[Peer] = []
     skip: dict[str, str] = {}
+    no_warm: set[str] = set()
+    deadline = clock.deadline(settings.build_reserve)
     try:
         for peer in peers:
-            echo(f"{peer.name}: loading {dump.name}")
-            started.append(peer)
-            peer.start(dump)
-            echo(f"{peer.name}: loaded in {peer.load_seconds:.1f} s; running the mix")
-            result = measure(peer, items, settings, skip if peer.name == "rdflib-endpoint" else {})
-            results.append(result)
+            with clock.phase(f"{peer.name}: load and latency"):
+                echo(f"{peer.name}: loading {dump.name}")
+                started.append(peer)
+                peer.start(dump)
+                echo(f"{peer.name}: loaded in {peer.load_seconds:.1f} s; running the mix")
+                endpoint = peer.name == "rdflib-endpoint"
+                result = measure(peer, items, reps=settings.reps.get(peer.name, peer.reps),
+                                 min_reps=settings.min_reps.get(peer.name, 1), budget=settings.item_budget,
+                                 skip=skip if endpoint else None, no_warm=no_warm if endpoint else set(),
+                                 deadline=deadline)
+                results.append(result)
             if peer.name == "rdflib":
                 skip = {name: "not sent: timed out on rdflib in-process (same engine)"
                         for name, r in result.items.items() if "timeout" in r.errors}
+                no_warm = {name for name, r in result.items.items()
+                           if r.samples and min(r.samples) > settings.endpoint_warm_limit}
         shared = common_items(items, results)
         echo(f"throughput at concurrency {settings.concurrency} over {len(shared)} items")
         for peer, result in zip(peers, results, strict=True):
-            if shared:
-                result.throughput = peer.throughput(shared, settings.concurrency, settings.requests,
-                                                    settings.deadline)
-            result.serving_peak = peer.serving_peak()
+            with clock.phase(f"{peer.name}: throughput"):
+                if shared:
+                    result.throughput = peer.throughput(shared, settings.concurrency, settings.requests,
+                                                        settings.deadline)
+                result.serving_peak = peer.serving_peak()
     finally:
         for peer in started:
             peer.stop()
@@ -174,31 +245,56 @@ def compare(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, se
 
 
 def scale_curve(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, settings: Settings,
-                echo) -> list[dict]:
-    """Our server and Oxigraph server on the graph grown ×k with synthetic species."""
-    rows = []
+                ones: list[PeerResult], clock: Clock, echo) -> tuple[list[dict], list[dict]]:
+    """Our server and Oxigraph server on the graph grown ×k with synthetic species, a scale at a time while the
+    budget allows: one store per scale, bulk-loaded once from the synthetic stream (the build's last step) and
+    served in turn by both servers (the same Oxigraph storage). Returns the rows and the scales not run."""
+    rows: list[dict] = []
+    skipped: list[dict] = []
+    owned = synthetic.clone_template(dump)[1]
+    base_quads = synthetic.count_lines(dump)
+    # the cost of a scale is predicted from the last one measured: load at its quads per second, and the subset's
+    # queries growing like the graph (×1: the comparison's own load and medians)
+    ours = next(r for r in ones if r.name == "amurkg")
+    rate = base_quads / ours.load_seconds if ours.load_seconds else 100_000.0
+    names = [i.name for i in items]
+    last_quads = base_quads
+    last_queries = sum((1 + settings.scale_reps) * (r.items[n].median or 0) for r in ones
+                       if r.name in ("amurkg", "oxigraph") for n in names if n in r.items)
+    deadline = clock.deadline()
     for factor in settings.scales:
-        scaled = workdir / f"scaled-x{factor}.nq"
-        started = time.perf_counter()
-        quads = synthetic.write_scaled(dump, scaled, factor)
-        echo(f"x{factor}: {quads} quads written in {time.perf_counter() - started:.0f} s")
-        scale_settings = Settings(reps={"amurkg": settings.scale_reps, "oxigraph": settings.scale_reps},
-                                  item_budget=settings.item_budget)
-        for peer_class in (OxigraphServer, OurServer):
-            peer = peer_class(workdir, manifest) if peer_class is OurServer else peer_class(workdir)
+        quads = synthetic.scaled_quads(dump, factor, owned)
+        predicted = quads / rate + last_queries * quads / last_quads
+        if predicted > clock.left():
+            skipped.append({"factor": factor, "quads": quads, "predicted": predicted, "left": clock.left(),
+                            "rate": rate})
+            echo(f"x{factor}: not run: predicted {predicted / 60:.1f} min, {clock.left() / 60:.1f} min left")
+            continue
+        build = workdir / "stores" / f"scaled-x{factor}"
+        shutil.rmtree(build, ignore_errors=True)
+        build.mkdir(parents=True)
+        with clock.phase(f"scale ×{factor}: load"):
+            seconds, peak, out = child_rss_output([sys.executable, "-m", "bench.synthetic", "load", str(dump),
+                                                   str(build / "oxigraph"), str(factor)])
+        echo(f"x{factor}: {quads} quads loaded in {seconds:.0f} s")
+        queries_started = time.monotonic()
+        for peer in (OxigraphServer(workdir), OurServer(workdir, manifest)):
             peer.timeout = settings.scale_timeout
-            try:
-                peer.start(scaled)
-                echo(f"x{factor} {peer.name}: loaded in {peer.load_seconds:.0f} s")
-                result = measure(peer, items, scale_settings, {})
-                result.serving_peak = peer.serving_peak()
-            finally:
-                peer.stop()
-            rows.append({"factor": factor, "quads": quads, "result": result})
-        scaled.unlink()
-        shutil.rmtree(workdir / "stores", ignore_errors=True)
-        shutil.rmtree(workdir / "oxigraph-server", ignore_errors=True)
-    return rows
+            with clock.phase(f"scale ×{factor}: {peer.name}"):
+                try:
+                    peer.serve(build / "oxigraph" if peer.name == "oxigraph" else build)
+                    peer.load_seconds, peer.load_peak = seconds, peak
+                    result = measure(peer, items, reps=settings.scale_reps, min_reps=1,
+                                     budget=settings.item_budget, deadline=deadline)
+                    result.serving_peak = peer.serving_peak()
+                finally:
+                    peer.stop()
+            echo(f"x{factor} {peer.name}: done")
+            rows.append({"factor": factor, "quads": quads, "result": result,
+                         "template_seconds": json.loads(out.strip().splitlines()[-1])["template_seconds"]})
+        rate, last_quads, last_queries = quads / seconds, quads, time.monotonic() - queries_started
+        shutil.rmtree(build, ignore_errors=True)
+    return rows, skipped
 
 
 def versions() -> dict[str, str]:
@@ -224,42 +320,44 @@ def machine() -> dict:
 def run_bench(store_path: Path, workdir: Path, settings: Settings, smoke: bool = False, build: bool = True,
               sources: str | None = None, echo=print) -> dict:
     """The whole benchmark; returns everything the report shows."""
-    began = time.perf_counter()
+    clock = Clock(settings.budget)
     load_start = os.getloadavg()[0]
-    manifest = kgstore.manifest(store_path) or {}
-    store = kgstore.open_read_only(store_path)
-    full = workdir / "full.nq"
-    synthetic.dump_store(store, full)
-    dump = full
-    if smoke:
-        dump = workdir / "tiny.nq"
-        synthetic.write_slice(full, dump, species_count=20, keep=PREFERRED_SPECIES)
-    quads = synthetic.count_lines(dump)
-    species = pick_species(dump)
-    ecoregion = f"{BASE}ecoregion/{PREFERRED_ECOREGION}"
-    explorer, missing = mix.explorer_items(species, ecoregion, incoming_predicates(store, species), PATH_ENDS,
-                                           server_routes(store_path))
-    del store
+    with clock.phase("dump and mix"):
+        manifest = kgstore.manifest(store_path) or {}
+        store = kgstore.open_read_only(store_path)
+        full = workdir / "full.nq"
+        synthetic.dump_store(store, full)
+        dump = full
+        if smoke:
+            dump = workdir / "tiny.nq"
+            synthetic.write_slice(full, dump, species_count=20, keep=PREFERRED_SPECIES)
+        quads = synthetic.count_lines(dump)
+        species = pick_species(dump)
+        ecoregion = f"{BASE}ecoregion/{PREFERRED_ECOREGION}"
+        explorer, missing = mix.explorer_items(species, ecoregion, incoming_predicates(store, species), PATH_ENDS,
+                                               server_routes(store_path))
+        del store
     items = mix.sparql_items() + explorer
     echo(f"mix: {len(items)} items ({len(explorer)} explorer requests; missing: {', '.join(missing) or 'none'})")
-    results, shared = compare(dump, manifest, items, workdir, settings, echo)
+    results, shared = compare(dump, manifest, items, workdir, settings, clock, echo)
     build_row = None
-    if build:
+    if build and clock.left() < settings.build_reserve * 0.5:
+        build_row = {"skipped": f"not measured: {clock.left():.0f} s of the run's budget left"}
+    elif build:
         echo("full build from the sources (cold parse cache)")
-        with tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        with clock.phase("full build (cold parse cache)"), tempfile.TemporaryDirectory(dir=workdir) as tmp:
             seconds, peak_mib = build_cost.run_build(Path(tmp) / "store", Path(tmp) / "cache", sources)
         build_row = {"seconds": seconds, "peak_mib": peak_mib}
-    scales = scale_curve(dump, manifest, [i for i in items if i.kind == "sparql" or i.name in SCALE_EXPLORER],
-                         workdir, settings, echo) if settings.scales else []
+    scale_items = [i for i in items if i.name in settings.scale_items]
+    scales, scales_skipped = scale_curve(dump, manifest, scale_items, workdir, settings, results, clock,
+                                         echo) if settings.scales else ([], [])
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "versions": versions(),
-        "load_average": (load_start, os.getloadavg()[0]), "seconds": time.perf_counter() - began,
+        "load_average": (load_start, os.getloadavg()[0]), "seconds": clock.elapsed(), "phases": clock.phases,
         "smoke": smoke, "quads": quads, "species": species, "items": items, "missing": missing,
-        "results": results, "shared": shared, "build": build_row, "scales": scales, "settings": settings,
+        "results": results, "shared": shared, "build": build_row, "scales": scales,
+        "scales_skipped": scales_skipped, "scale_items": [i.name for i in scale_items], "settings": settings,
     }
-
-
-SCALE_EXPLORER = ("search: tiger", "species page", "neighbourhood", "analytics: threats")
 
 
 def main() -> None:
@@ -268,15 +366,17 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="scratch directory (default: a temporary one, removed)")
     parser.add_argument("--write", type=Path, help="write the report to this markdown file")
     parser.add_argument("--smoke", action="store_true", help="a tiny graph, one repetition, no build, scale x2")
-    # x50 (30M quads) does not fit the 20 minutes of `make bench` on 2 cores: ask for it with --scales 10,50
-    parser.add_argument("--scales", default="5,10", help="growth factors of the scale curve (x1 is the comparison)")
+    parser.add_argument("--scales", default="5,10,50",
+                        help="growth factors of the scale curve (x1 is the comparison); one that would not fit the "
+                             "budget is not run")
+    parser.add_argument("--budget", type=float, default=15.0, help="minutes for the whole run (default 15)")
     parser.add_argument("--no-build", action="store_true", help="skip the full build from the sources")
     parser.add_argument("--sources", help="sources directory for the build")
     args = parser.parse_args()
     # a terminated run still stops the servers it started (the finally blocks run on SystemExit)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scales = tuple(int(f) for f in args.scales.split(",") if f.strip() and int(f) > 1)
-    settings = smoke_settings() if args.smoke else Settings(reps={}, scales=scales)
+    settings = smoke_settings() if args.smoke else Settings(reps={}, scales=scales, budget=args.budget * 60)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="amurkg-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
@@ -293,9 +393,9 @@ def main() -> None:
 
 
 def smoke_settings() -> Settings:
-    return Settings(reps={"amurkg": 1, "oxigraph": 1, "rdflib": 1, "rdflib-endpoint": 1}, item_budget=5.0,
-                    requests=16, deadline=30.0, scales=(2,), scale_reps=1, scale_timeout=10.0,
-                    timeouts={"rdflib": 3.0, "rdflib-endpoint": 3.0})
+    return Settings(reps={"amurkg": 1, "oxigraph": 1, "rdflib": 1, "rdflib-endpoint": 1}, min_reps={},
+                    item_budget=5.0, requests=16, deadline=30.0, scales=(2,), scale_reps=1, scale_timeout=10.0,
+                    timeouts={"rdflib": 3.0, "rdflib-endpoint": 3.0}, budget=3600.0)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import shutil
 import threading
 import time
@@ -314,11 +315,24 @@ def _cell(term) -> str:
     return "" if term is None else term.value
 
 
-def table(store: ox.Store, name: str) -> tuple[list[str], list[list[str]]]:
-    """The columns and rows of one export table, every cell as text."""
-    result = store.query(table_query(name), use_default_graph_as_union=True)
+_LISTS = re.compile(r'GROUP_CONCAT\(\s*(?:DISTINCT\s+)?\?\w+\s*;\s*separator\s*=\s*"([^"]+)"\s*\)\s*AS\s+\?(\w+)', re.I)
+
+
+def table(store, name: str) -> tuple[list[str], list[list[str]]]:
+    """The columns and rows of one export table, every cell as text.
+
+    List cells (GROUP_CONCAT) are sorted: SPARQL leaves their order to the engine, a download should not change
+    with it."""
+    text = table_query(name)
+    lists = {column: separator for separator, column in _LISTS.findall(text)}
+    result = store.query(text, use_default_graph_as_union=True)
     columns = [v.value for v in result.variables]
     rows = [[_cell(solution[c]) for c in columns] for solution in result]
+    for index, column in enumerate(columns):
+        if column in lists:
+            separator = lists[column]
+            for row in rows:
+                row[index] = separator.join(sorted(p for p in row[index].split(separator) if p))
     return columns, rows
 
 
