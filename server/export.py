@@ -39,6 +39,7 @@ def downloads():
         sources = [dict(zip(columns, row, strict=True)) for row in rows]
     citation = manifest["citation"] if manifest else kx.dataset_citation(kx.dataset_version(), build and build.name)
     return render_template("export/downloads.html", manifest=manifest, build=build and build.name,
+                           remote=_handle().remote,
                            sources=sources, citation=citation, licence=kx.citation_metadata().get("license"))
 
 
