@@ -246,6 +246,15 @@ class RemoteStore:
         return wrapper
 
     def _send(self, wrapper: SPARQLWrapper, what: str, timeout: float | None):
+        # SPARQLWrapper installs its digest-auth opener process-wide (urllib.request.install_opener): put back the
+        # one that was there, or every later urlopen in the process answers Bearer challenges with a ValueError
+        previous = urllib.request._opener
+        try:
+            return self._query(wrapper, what)
+        finally:
+            urllib.request.install_opener(previous)
+
+    def _query(self, wrapper: SPARQLWrapper, what: str):
         started = time.monotonic()
         try:
             return wrapper.query()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 
 from kg import store as kgstore
 
@@ -49,6 +49,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from server import analytics  # /api/analytics/..., /analytics/...
 
     app.register_blueprint(analytics.bp)
+
+    from kg.remote import RemoteError
+
+    @app.errorhandler(RemoteError)
+    def remote_failed(exc: RemoteError):
+        """A page whose queries the remote engine failed or did not answer in time: its status, its reason."""
+        return Response(f"the SPARQL engine behind this site failed: {exc.message}\n", status=exc.status,
+                        mimetype="text/plain")
 
     @app.get("/health")
     def health():

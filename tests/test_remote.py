@@ -32,6 +32,7 @@ from kg.namespaces import BASE
 
 QUERIES = kq.QUERIES_DIR
 TIGER = BASE + "taxon/panthera-tigris"
+TOKEN = "remote-write-token"
 BOUND = {"explorer/ecoregion": BASE + "ecoregion/PA0443", "explorer/threat": BASE + "threat/5.1.1",
          "explorer/action": BASE + "action/1", "explorer/concept": BASE + "threat/5.1"}
 
@@ -251,7 +252,7 @@ def test_the_analytics_view_is_the_same_from_either_store(remote, built_store, e
 
 @pytest.fixture(scope="module")
 def site(remote, engine, tmp_path_factory):
-    env = {"AMURKG_STORE_USER": virtuoso.USER, "AMURKG_STORE_PASSWORD": virtuoso.PASSWORD,
+    env = {"AMURKG_STORE_USER": virtuoso.USER, "AMURKG_STORE_PASSWORD": virtuoso.PASSWORD, "AMURKG_WRITE_TOKEN": TOKEN,
            "AMURKG_REMOTE_CACHE": str(tmp_path_factory.mktemp("remote-cache"))}
     with serve(virtuoso.spec(engine), env=env, timeout=5, startup=300) as base:
         yield base
@@ -270,7 +271,8 @@ def _get(url: str, accept: str | None = None) -> tuple[int, bytes, dict]:
     ("/", "Amur-Heilong"), ("/taxon/panthera-tigris", "Panthera tigris"),
     ("/ecoregion/PA0443", "Ussuri broadleaf"), ("/threat/5.1.1", "5.1.1"), ("/action/1", "Land/water protection"),
     ("/initiative/econet-green-belt", "Econet"), ("/map", "PA0443"), ("/downloads", "amurkg.nq.gz"),
-    ("/analytics/threats", "5.1.1"), ("/analytics/gaps", "Conservation gaps"), ("/explore/search.json?q=ginseng", "Panax"),
+    ("/analytics/threats", "5.1.1"), ("/analytics/gaps", "Conservation gaps"),
+    ("/explore/search.json?q=ginseng", "Panax"),
     ("/query", "sparql"),
 ])
 def test_the_explorer_pages_render_from_virtuoso(site, path, text):
@@ -311,6 +313,36 @@ def test_a_query_over_the_timeout_is_a_504_naming_the_timeout(site):
     status, body, headers = _get(site + "/sparql?" + urllib.parse.urlencode({"query": heavy}))
     assert status == 504, body[:300]
     assert headers.get("X-Query-Timeout-Seconds") == "5"
+
+
+def _send(method: str, url: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_graph_store_writes_go_to_the_engine_and_join_the_dataset(site, remote):
+    graph = BASE + "graph/field-notes"
+    url = site + "/rdf-graph-store?" + urllib.parse.urlencode({"graph": graph})
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/turtle"}
+    note = f'<{TIGER}> <http://www.w3.org/2000/01/rdf-schema#comment> "seen near Lazovsky, 2026"@en .'
+    status, _ = _send("PUT", url, note.encode(), auth)
+    assert status == 201
+    comment = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+    ask = {"query": f'ASK {{ <{TIGER}> {comment} "seen near Lazovsky, 2026"@en }}'}
+    status, body, _ = _get(site + "/sparql?" + urllib.parse.urlencode(ask), "application/sparql-results+json")
+    assert status == 200 and json.loads(body)["boolean"] is True  # in the union: part of the dataset
+    status, body, _ = _get(url, "text/turtle")
+    assert status == 200 and b"Lazovsky" in body
+    status, _ = _send("DELETE", url, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 204
+    assert _get(url, "text/turtle")[0] == 404
+    assert graph not in remote.graph_iris(refresh=True)
+    status, _ = _send("PUT", url, note.encode(), {"Content-Type": "text/turtle"})
+    assert status == 401  # no token, no write
 
 
 def test_an_unreachable_engine_is_a_clear_error(tmp_path):

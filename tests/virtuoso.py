@@ -2,9 +2,10 @@
 SQL and HTTP ports on loopback, stopped (and its files left to pytest's tmp cleanup) when the tests end.
 
 The Debian package virtuoso-opensource-7-bin provides ``virtuoso-t`` (the Makefile's ``virtuoso`` target installs
-it). The configuration is the one docs/deployment.md recommends for loading amurkg: result rows and CONSTRUCT
-triples uncapped, no "anytime" partial answers, and a transaction log large enough for the atomic switch of all
-graphs in one update.
+it). The configuration is the one docs/deployment.md recommends for amurkg: result rows and CONSTRUCT triples
+uncapped, the engine's own time limit above the app's (a runaway query stops in the engine too; a partial "anytime"
+answer at that limit is refused by kg/remote.py), and a transaction log large enough for the switch of all graphs
+in one update.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ KeepAliveTimeout = 10
 ResultSetMaxRows = 10000000
 MaxConstructTriples = 10000000
 MaxQueryCostEstimationTime = 0
-MaxQueryExecutionTime = 0
+MaxQueryExecutionTime = 60
 """
 
 
