@@ -22,7 +22,9 @@ MARK_BEGIN = "<!-- build-cost:begin -->"
 MARK_END = "<!-- build-cost:end -->"
 
 
-def run_build(store: Path, cache: Path, sources: str | None) -> tuple[float, float]:
+def run_build(store: Path, cache: Path, sources: str | None, timeout: float | None = None) -> tuple[float, float]:
+    """Wall time and peak memory (MiB) of one build in a child process; subprocess.TimeoutExpired (the child
+    killed) if it takes longer than ``timeout`` seconds."""
     # the child reports its own peak resident set size (KiB on Linux) when the build is done
     code = (
         "import resource; from pathlib import Path; from kg.build import build; "
@@ -30,7 +32,8 @@ def run_build(store: Path, cache: Path, sources: str | None) -> tuple[float, flo
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True,
+                         timeout=timeout)
     seconds = time.perf_counter() - started
     return seconds, int(out.stdout.strip().splitlines()[-1]) / 1024
 
