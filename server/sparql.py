@@ -8,7 +8,6 @@ Errors are short text/plain messages, never stack traces.
 from __future__ import annotations
 
 import hmac
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request
@@ -118,10 +117,6 @@ def timeout() -> float:
 
 def max_result_bytes() -> int:
     return int(current_app.config["RESULT_MAX_BYTES"])
-
-
-def store_path() -> Path:
-    return Path(current_app.config["STORE_PATH"])
 
 
 # --- content negotiation ------------------------------------------------------------------------------------
