@@ -37,9 +37,11 @@ build: setup
 run: build
 	$(VENV)/bin/amurkg serve
 
-# the browser tests need Chromium, the remote-store tests Virtuoso; serving needs neither
+# the browser tests need Chromium, the remote-store tests Virtuoso; serving needs neither.
+# Two xdist workers (CI has 2 cores): the modules that need no full build run while one worker builds
+# (tests/conftest.py). The fast core alone: `.venv/bin/pytest -m "not slow"`.
 test: setup browser virtuoso
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadscope --durations=15
 
 # The benchmark against Oxigraph server, rdflib-endpoint and rdflib (bench/harness.py): writes docs/benchmarks.md.
 # Its time budget (17 min by default, `--budget`) counts from make's start, so it covers a rebuild by `build` too.

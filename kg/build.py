@@ -45,6 +45,7 @@ class BuildReport:
     graphs: dict[str, int] = field(default_factory=dict)  # graph IRI -> triples
     classes: dict[str, int] = field(default_factory=dict)  # class IRI -> instances
     species: dict[str, dict] = field(default_factory=dict)  # reader -> rule yields
+    shacl: dict = field(default_factory=dict)  # engine, conforms, triples, seconds of the build's validation
 
 
 def code_fingerprint() -> str:
@@ -300,7 +301,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
         echo(f"store {store_path} is up to date (build {current['build_id']}); nothing to do (use --force)")
         return BuildReport(build_id=current["build_id"], skipped=True, store=store_path,
                            graphs=current.get("graphs", {}), classes=current.get("classes", {}),
-                           species=current.get("species", {}))
+                           species=current.get("species", {}), shacl=current.get("shacl", {}))
 
     graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo, cache_dir)
 
@@ -346,7 +347,11 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
 
     echo("validate: SHACL")
     data = union(graphs)
+    shacl_started = time.perf_counter()
     conforms, text = validate(data)
+    # the verdict is kept in the manifest: the store is never re-validated to learn what the build already knows
+    shacl = {"engine": SHACL_ENGINE, "conforms": conforms, "triples": len(data),
+             "seconds": round(time.perf_counter() - shacl_started, 1)}
     if not conforms:
         raise BuildError("SHACL validation failed, the store was not changed:\n" + _shorten(text))
     classes = count_classes(data)
@@ -361,7 +366,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
             "build_id": build_id, "key": key, "built": str(built), "base": BASE,
             "sources": {s.id: s.files for s in registry.SOURCES},
             "graphs": {str(n): len(g) for n, g in graphs.items()},
-            "classes": classes, "species": yields,
+            "classes": classes, "species": yields, "shacl": shacl,
             "occurrences": str(occurrences) if occurrences else None,
         }
         # the manifest is written last: a build directory without it is unfinished and never served
@@ -373,7 +378,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     kgstore.swap_in(store_path, target)
     kgstore.prune(store_path, keep={target} | ({previous} if previous else set()))
     return BuildReport(build_id=build_id, skipped=False, store=store_path, seconds=time.perf_counter() - started,
-                       graphs=report["graphs"], classes=classes, species=yields)
+                       graphs=report["graphs"], classes=classes, species=yields, shacl=shacl)
 
 
 def _shorten(text: str, lines: int = 80) -> str:

@@ -338,10 +338,8 @@ def test_analyze_path_unknown_name_fails(built_store):
 # --- the API and the pages --------------------------------------------------------------------------------------
 
 @pytest.fixture
-def client(built_store):
-    from server import create_app
-
-    return create_app({"STORE_PATH": str(built_store), "TESTING": True}).test_client()
+def client(real_client):
+    return real_client
 
 
 def test_api(client, real):

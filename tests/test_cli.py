@@ -68,7 +68,34 @@ def test_stats(built_store):
     assert numbers["classes"]["https://w3id.org/amurkg/ontology#TerrestrialEcoregion"] == 15
 
 
-def test_validate_conforms(built_store):
-    result = CliRunner().invoke(main, ["validate", "--store", str(built_store)])
+def _small_store(root, built_store, extra: list | None = None):
+    """The ecoregion graph of the real build in a store of its own: valid data, seconds to validate."""
+    import pyoxigraph as ox
+    from sparql_live import make_store
+
+    from kg import store as kgstore
+    from kg.namespaces import graph_iri
+
+    graph = ox.NamedNode(str(graph_iri("wwf-teow-2001")))
+    quads = list(kgstore.open_read_only(built_store).quads_for_pattern(None, None, None, graph))
+    return make_store(root, quads + (extra or []))
+
+
+def test_validate_conforms(built_store, tmp_path):
+    result = CliRunner().invoke(main, ["validate", "--store", str(_small_store(tmp_path, built_store))])
     assert result.exit_code == 0, result.output
     assert "conforms: True" in result.output
+
+
+def test_validate_reports_violations(built_store, tmp_path):
+    import pyoxigraph as ox
+
+    from kg.namespaces import AMUR, graph_iri
+
+    eco = ox.NamedNode("https://w3id.org/amurkg/ecoregion/PA0443")
+    negative_area = ox.Quad(eco, ox.NamedNode(str(AMUR.areaKm2)), ox.Literal("-5", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#decimal")), ox.NamedNode(str(graph_iri("wwf-teow-2001"))))
+    result = CliRunner().invoke(main, ["validate", "--store", str(_small_store(tmp_path, built_store,
+                                                                                [negative_area]))])
+    assert result.exit_code == 1, result.output
+    assert "conforms: False" in result.output and "areaKm2" in result.output

@@ -10,7 +10,6 @@ from rdflib import Graph, URIRef
 
 from kg.namespaces import BASE
 from kg.query import named_queries, run, with_prefixes
-from server import create_app
 from server.explorer.graphdata import query_files
 
 TIGER = BASE + "taxon/panthera-tigris"
@@ -27,9 +26,8 @@ RDF_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "appli
 
 
 @pytest.fixture(scope="module")
-def client(built_store):
-    app = create_app({"STORE_PATH": str(built_store), "TESTING": True})
-    return app.test_client()
+def client(real_app):
+    return real_app.test_client()
 
 
 @pytest.fixture(scope="module")

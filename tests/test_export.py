@@ -155,12 +155,10 @@ def test_export_help():
 # ---------------------------------------------------------------- JSON-LD and its context
 
 
-def test_jsonld_compacts_with_the_published_context(store, built_store):
+def test_jsonld_compacts_with_the_published_context(store, real_client):
     from pyld import jsonld
 
-    from server import create_app
-
-    client = create_app({"STORE_PATH": str(built_store), "TESTING": True}).test_client()
+    client = real_client
     response = client.get("/context.jsonld")
     assert response.status_code == 200 and response.mimetype == "application/ld+json"
     context = json.loads(response.data)

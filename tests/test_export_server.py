@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -42,8 +36,8 @@ def manifest(build_dir) -> dict:
 
 
 @pytest.fixture
-def client(built_store):
-    return create_app({"STORE_PATH": str(built_store), "TESTING": True}).test_client()
+def client(real_client):
+    return real_client
 
 
 def test_downloads_page_lists_dumps_with_sizes_checksums_licence_and_citation(client, manifest):
@@ -159,41 +153,18 @@ def test_build_without_dumps_still_serves_the_page_and_void(build_dir, tmp_path)
     assert (URIRef(BASE + "dataset"), VOID.triples, None) in Graph().parse(data=void.data, format="turtle")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_downloads_over_real_http_with_gunicorn(built_store, build_dir, manifest):
+def test_downloads_over_real_http_with_gunicorn(live_server, build_dir, manifest):
     """Range and ETag through `amurkg serve` (gunicorn), not only the test client."""
     data = (build_dir / kx.DUMPS_DIR / "amurkg.trig.gz").read_bytes()
     sha = next(f["sha256"] for f in manifest["files"] if f["file"] == "amurkg.trig.gz")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(built_store), "--port", str(port), "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        ranged = urllib.request.Request(base + "/downloads/amurkg.trig.gz", headers={"Range": "bytes=10-19"})
-        with urllib.request.urlopen(ranged, timeout=10) as response:
-            assert response.status == 206 and response.read() == data[10:20]
-            assert response.headers["ETag"] == f'"{sha}"'
-        conditional = urllib.request.Request(base + "/downloads/amurkg.trig.gz", headers={"If-None-Match": f'"{sha}"'})
-        with pytest.raises(urllib.error.HTTPError) as not_modified:
-            urllib.request.urlopen(conditional, timeout=10)
-        assert not_modified.value.code == 304
-        with urllib.request.urlopen(base + "/downloads/amurkg.trig.gz", timeout=10) as response:
-            assert hashlib.sha256(response.read()).hexdigest() == sha
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.communicate(timeout=20)
+    base = live_server
+    ranged = urllib.request.Request(base + "/downloads/amurkg.trig.gz", headers={"Range": "bytes=10-19"})
+    with urllib.request.urlopen(ranged, timeout=10) as response:
+        assert response.status == 206 and response.read() == data[10:20]
+        assert response.headers["ETag"] == f'"{sha}"'
+    conditional = urllib.request.Request(base + "/downloads/amurkg.trig.gz", headers={"If-None-Match": f'"{sha}"'})
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(conditional, timeout=10)
+    assert not_modified.value.code == 304
+    with urllib.request.urlopen(base + "/downloads/amurkg.trig.gz", timeout=30) as response:
+        assert hashlib.sha256(response.read()).hexdigest() == sha

@@ -9,12 +9,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import VOID
 
 from kg.namespaces import SD, graph_iri
-from server import create_app
 
 
 @pytest.fixture
-def client(built_store):
-    return create_app({"STORE_PATH": str(built_store), "TESTING": True}).test_client()
+def client(real_client):
+    return real_client
 
 
 def test_service_description_has_void_statistics_per_named_graph(client):

@@ -49,8 +49,11 @@ def test_counts_by_group(store):
 
 
 def test_every_species_has_evidence_with_source_method_confidence(store):
-    assert count(store, """?t dwc:taxonRank 'species' FILTER NOT EXISTS {
-        ?t amur:evidence ?e . ?e prov:wasDerivedFrom ?s ; amur:method ?m ; amur:confidence ?c ; amur:rule ?r }""") == 0
+    # one EXISTS per property of the same ?e: as strict as one pattern, and seconds instead of minutes in Oxigraph
+    assert count(store, """?t dwc:taxonRank 'species' FILTER NOT EXISTS { ?t amur:evidence ?e .
+        FILTER EXISTS { ?e prov:wasDerivedFrom ?s } FILTER EXISTS { ?e amur:method ?m }
+        FILTER EXISTS { ?e amur:confidence ?c } FILTER EXISTS { ?e amur:rule ?r } }""") == 0
+    assert count(store, "?t dwc:taxonRank 'species'") > 2000
 
 
 def test_every_link_has_source_method_confidence(store):

@@ -1,17 +1,9 @@
-"""Browser tests: headless Debian Chromium driven by Selenium (chromedriver), against `amurkg serve` (gunicorn)."""
+"""Browser tests: headless Debian Chromium driven by Selenium (chromedriver), against `amurkg serve` (gunicorn,
+the session's `live_server` of tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,42 +15,6 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def live_server(built_store) -> Iterator[str]:
-    """`amurkg serve` on a free loopback port over the session's built store; stopped after the module."""
-    port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(built_store), "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=environment, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            if process.poll() is not None:
-                pytest.fail(f"amurkg serve exited with {process.returncode}")
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.25)
-        else:
-            pytest.fail("amurkg serve did not answer /health")
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def make_driver(profile: Path, width: int = 1280, height: int = 1000, javascript: bool = True):
@@ -79,22 +35,46 @@ def make_driver(profile: Path, width: int = 1280, height: int = 1000, javascript
     return driver
 
 
-@pytest.fixture
-def browser(tmp_path):
-    driver = make_driver(tmp_path / "profile")
+def _fresh(driver):
+    """The session's driver, as a new test expects it: blank page, no cookies, console log read empty."""
+    driver.get("about:blank")
+    driver.delete_all_cookies()
+    driver.get_log("browser")
+    return driver
+
+
+# One Chromium per kind for the whole session (the live server is session-scoped too, tests/conftest.py).
+@pytest.fixture(scope="session")
+def _desktop(tmp_path_factory):
+    driver = make_driver(tmp_path_factory.mktemp("profile"))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def _phone(tmp_path_factory):
+    driver = make_driver(tmp_path_factory.mktemp("profile-phone"), width=390, height=844)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def _no_script(tmp_path_factory):
+    driver = make_driver(tmp_path_factory.mktemp("profile-nojs"), javascript=False)
     yield driver
     driver.quit()
 
 
 @pytest.fixture
-def phone(tmp_path):
-    driver = make_driver(tmp_path / "profile-phone", width=390, height=844)
-    yield driver
-    driver.quit()
+def browser(_desktop):
+    return _fresh(_desktop)
 
 
 @pytest.fixture
-def no_script_browser(tmp_path):
-    driver = make_driver(tmp_path / "profile-nojs", javascript=False)
-    yield driver
-    driver.quit()
+def phone(_phone):
+    return _fresh(_phone)
+
+
+@pytest.fixture
+def no_script_browser(_no_script):
+    return _fresh(_no_script)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -284,24 +283,19 @@ def real_files(sources_dir: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory) -> Path:
-    # a private cache: the test below counts the files this reader writes
-    return tmp_path_factory.mktemp("plants-cache")
+def selection(real_files, source_cache) -> Selection:
+    return plants.read(real_files, cache_dir=source_cache)
 
 
-@pytest.fixture(scope="module")
-def selection(real_files, cache_dir) -> Selection:
-    started = time.perf_counter()
-    result = plants.read(real_files, cache_dir=cache_dir)
-    print(f"plants.read: {time.perf_counter() - started:.1f} s, {len(result.records)} species, {result.report}")
-    return result
+def test_cached_read_is_the_same(selection, real_files, source_cache, monkeypatch):
+    """The second read comes from the checksum-keyed cache: the R parser is not called again."""
+    assert len(list(source_cache.glob("plants-*.json"))) >= 2
 
+    def no_parse(*args, **kwargs):
+        raise AssertionError("the cache was bypassed: the .rda file was parsed again")
 
-def test_cached_read_is_the_same(selection, real_files, cache_dir):
-    assert len(list(cache_dir.glob("plants-*.json"))) == 2
-    started = time.perf_counter()
-    again = plants.read(real_files, cache_dir=cache_dir)
-    assert time.perf_counter() - started < 10
+    monkeypatch.setattr(plants, "_parse_rda", no_parse)
+    again = plants.read(real_files, cache_dir=source_cache)
     assert again.report == selection.report
     assert again.records == selection.records
 
