@@ -286,7 +286,10 @@ def _fetch_pip(download: Download, target: Path, retries: int, timeout: float, m
         done = subprocess.run(command + ["-d", tmp, download.source.pip_requirement], capture_output=True, text=True)
         if done.returncode:
             said = [line.strip() for line in done.stderr.splitlines() if line.strip()]
-            raise _Refused(f"pip download failed: {said[-1] if said else f'exit status {done.returncode}'}")
+            reason = said[-1] if said else f"exit status {done.returncode}"
+            if "connection broken by" in done.stderr:  # offline, pip's last word is only "No matching distribution"
+                reason += " (pip could not connect to the index)"
+            raise _Refused(f"pip download failed: {reason}")
         got = Path(tmp) / final.name
         if not got.is_file():
             names = ", ".join(sorted(p.name for p in Path(tmp).iterdir())) or "nothing"

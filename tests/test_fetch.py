@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import io
+import re
 import shutil
 import socket
 import subprocess
@@ -193,6 +195,22 @@ def test_resumed_pieces_that_do_not_match_are_downloaded_again_whole(origin, tmp
     kf.fetch(tmp_path / "cache", [_source("demo", origin.url, {"cut.bin": CUT})], echo=_quiet)
     assert origin.requests_for("/cut.bin") == ["bytes=1000-", None]
     assert (tmp_path / "cache" / "demo" / "cut.bin").read_bytes() == CUT
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_sees_a_live_line_with_file_bytes_and_rate(origin, tmp_path):
+    origin.files = {"/cut.bin": CUT}
+    terminal = _Terminal()
+    kf.fetch(tmp_path, [_source("demo", origin.url, {"cut.bin": CUT})], echo=_quiet, terminal=terminal)
+    shown = terminal.getvalue()
+    assert re.search(r"\r  demo/cut\.bin  [0-9.]+ kB of 204\.8 kB  [0-9.]+ [kMG]?B/s\x1b\[K", shown)
+    assert shown.endswith("\r\x1b[K")  # cleared before the summary line
+    assert kf.fetch(tmp_path / "again", [_source("demo", origin.url, {"cut.bin": CUT})], echo=_quiet,
+                    terminal=io.StringIO()) == ["demo/cut.bin"]  # not a terminal: no live line, no error
 
 
 def test_present_files_are_not_fetched_again(origin, tmp_path):
