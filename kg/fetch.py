@@ -203,6 +203,7 @@ def _fetch_http(download: Download, target: Path, echo, retries: int, backoff: f
                 if attempt == retries:
                     raise
                 delay = backoff * 2 ** attempt
+                meter.clear()  # the message goes where the live line is
                 echo(f"  {download.name}: {exc}; trying again in {delay:g} s")
                 time.sleep(delay)
         ok, actual = digest_matches(part.path, download.digest)
@@ -333,6 +334,7 @@ class _Meter:
         if self.live is not None and self.shown:
             self.live.write("\r\x1b[K")
             self.live.flush()
+            self.shown = 0.0
 
     def summary(self) -> str:
         seconds = time.monotonic() - self.started
