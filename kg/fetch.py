@@ -145,7 +145,9 @@ def fetch(target: Path | None = None, sources: list[Source] | None = None, echo=
             failures.append(Failure(download, f"{exc} (tried {retries + 1} times)"))
             continue
         except _Retry as exc:
-            failures.append(Failure(download, f"{exc} (tried {retries + 1} times; the part kept resumes next time)"))
+            kept = _Part(target / download.name).path.is_file()
+            resumes = "; the part kept resumes next time" if kept else ""
+            failures.append(Failure(download, f"{exc} (tried {retries + 1} times{resumes})"))
             continue
         except _Refused as exc:
             failures.append(Failure(download, str(exc)))
