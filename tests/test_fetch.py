@@ -144,7 +144,6 @@ def test_every_failure_is_reported_at_once_and_no_bad_file_is_kept(origin, tmp_p
     assert f"from {origin.url}/wrong.txt: sha256 mismatch: expected {_sha(b'zeya' + bytes([10]))}" in message
     assert f"got {_sha(b'not what was registered' + bytes([10]))}; the download was deleted, not used" in message
     assert f"from {origin.url}/gone.txt: HTTP 404" in message
-    assert "resumes" not in message  # nothing partial was kept
     assert wrong < gone
     assert "--sources DIR" in message and "AMURKG_SOURCES=DIR" in message
     # the transient failures were retried, the cut download resumed where it stopped
