@@ -59,11 +59,16 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def build_key(sources: list[registry.Source], occurrences: Path | None) -> str:
+def build_key(sources: list[registry.Source], occurrences: Path | None,
+              located: dict[str, dict[str, Path]] | None = None) -> str:
     digest = hashlib.sha256()
     for source in sources:
         for file, sha in sorted(source.files.items()):
             digest.update(f"{file}={sha}\n".encode())
+            # a full file read in place of its extract may give a few more links: another graph, another key
+            used = (located or {}).get(source.id, {}).get(file)
+            if file in source.alternates and used is not None and used.name != Path(file).name:
+                digest.update(f"{file}<-{source.alternates[file][1]}\n".encode())
     digest.update(code_fingerprint().encode())
     digest.update(BASE.encode())
     if occurrences:
@@ -288,14 +293,14 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
           cache_dir: Path = CACHE_DIR) -> BuildReport:
     started = time.perf_counter()
     store_path = Path(store_path)
-    directory = registry.resolve_dir(sources_dir)
+    directory = registry.resolve_dir(sources_dir, echo=echo)  # fetches into the cache when nothing is complete
     echo(f"sources: {directory}")
     located = registry.verify(directory)
     echo(f"verified {sum(len(f) for f in located.values())} files of {len(located)} sources (sha256)")
     if occurrences is not None and not Path(occurrences).is_file():
         raise BuildError(f"{occurrences}: occurrence archive not found")
 
-    key = build_key(registry.SOURCES, occurrences)
+    key = build_key(registry.SOURCES, occurrences, located)
     current = kgstore.manifest(store_path)
     if current and current.get("key") == key and not force:
         echo(f"store {store_path} is up to date (build {current['build_id']}); nothing to do (use --force)")

@@ -44,7 +44,8 @@ def main() -> None:
 
 @main.command()
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
-              help="Sources directory (else AMURKG_SOURCES, ../shared/data/sources, the fetch cache).")
+              help="Sources directory (else AMURKG_SOURCES, ../shared/data/sources, the fetch cache, where missing "
+                   "files are fetched to).")
 @STORE_OPTION
 @click.option("--occurrences", type=click.Path(path_type=Path),
               help="A GBIF occurrence download (Darwin Core Archive .zip): species placed by point in polygon.")
@@ -176,11 +177,13 @@ def stats(store_path, fmt) -> None:
 @click.option("--to", "target", type=click.Path(path_type=Path), default=registry.FETCH_CACHE, show_default=True,
               help="Cache directory to fill. Env: AMURKG_CACHE (parent of sources/).")
 def fetch(target) -> None:
-    """Download missing source files from their origins and verify their sha256."""
+    """Download missing source files from their origins (retrying, resuming) and verify their digests."""
+    from kg.fetch import fetch as fetch_sources
+
     try:
-        fetched = registry.fetch(Path(target), echo=lambda m: click.echo(m, err=True))
-    except (registry.SourceError, OSError) as exc:
-        fail(f"fetch failed: {exc}")
+        fetched = fetch_sources(Path(target), echo=lambda m: click.echo(m, err=True))
+    except registry.SourceError as exc:
+        fail(str(exc))
     click.echo(f"{len(fetched)} files fetched into {target}; all sources verified")
 
 

