@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from urllib.parse import quote, quote_from_bytes
+from urllib.parse import unquote as urllib_unquote
 
 import pyoxigraph as ox
 import pytest
@@ -153,6 +154,56 @@ def test_route_survives_hostile_requests(app, rule, data):
     client = app.test_client()
     response = client.open(path, method=method, query_string=query, headers=sent_headers, data=payload)
     check(response, f"{method} {path}?{query} {sent_headers} {payload[:80]!r}")
+
+
+# The SPARQL protocol's forms, each fuzzed on its own so that every one is reached whatever Hypothesis draws.
+VALID_QUERIES = [
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 5", "ASK {}", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3",
+    f"DESCRIBE <{BASE}taxon/alpha-one>", "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
+    f'SELECT ?x {{ BIND("{SCRIPT}" AS ?x) }}', 'SELECT ?x { BIND("\u0000\uFFFF" AS ?x) }',
+    "SELECT ?x { BIND(9999999999999999999999999999999999999 * 99999999999999999999999 AS ?x) }",
+    f"SELECT * FROM <{BASE}graph/fuzz> WHERE {{ ?s ?p ?o }} LIMIT 2", "INSERT DATA { <http://x/a> <http://x/b> 1 }",
+]
+# valid queries as sent, with bytes appended (often still valid: a comment, a LIMIT), hostile values, any text
+query_text = st.one_of(st.sampled_from(VALID_QUERIES),
+                       st.tuples(st.sampled_from(VALID_QUERIES), st.text(max_size=20)).map("".join),
+                       st.sampled_from([urllib_unquote(v) for v in HOSTILE_VALUES]), st.text(max_size=200))
+PROTOCOL_FORMS = ["GET query", "POST form query", "POST form update", "POST direct query", "POST direct update",
+                  "GSP read", "GSP write"]
+
+
+@pytest.mark.parametrize("form", PROTOCOL_FORMS)
+@settings(max_examples=25, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_sparql_protocol_forms_survive_hostile_input(app, form, data):
+    raw = data.draw(st.one_of(query_text.map(lambda t: t.encode("utf-8", "surrogatepass")), body), label="text")
+    extra = data.draw(query_string, label="extra parameters")
+    sent_headers = data.draw(headers, label="headers")
+    token = data.draw(st.sampled_from([None, "Bearer wrong", f"Bearer {TOKEN}-not"]), label="token")
+    if token:
+        sent_headers["Authorization"] = token
+    method, path, query, payload = "GET", "/sparql", extra, b""
+    if form == "GET query":
+        query = f"query={encoded(raw)}&{extra}"
+    elif form.startswith("POST form"):
+        field = form.rsplit(" ", 1)[1]
+        method, payload = "POST", f"{field}={encoded(raw)}&{extra}".encode()
+        sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
+    elif form.startswith("POST direct"):
+        method, payload = "POST", raw
+        sent_headers["Content-Type"] = f"application/sparql-{form.rsplit(' ', 1)[1]}"
+    else:
+        path = "/rdf-graph-store" + data.draw(st.one_of(st.sampled_from(["", "/"]), segment.map(lambda x: "/" + x)),
+                                              label="path")
+        method = "GET" if form == "GSP read" else data.draw(st.sampled_from(["PUT", "POST", "DELETE"]))
+        graph = data.draw(st.one_of(st.sampled_from(["default", "graph=" + quote(BASE + "graph/fuzz", safe="")]),
+                                    value.map(lambda v: "graph=" + v)), label="graph")
+        query, payload = f"{graph}&{extra}", raw if method != "GET" else b""
+    response = app.test_client().open(path, method=method, query_string=query, headers=sent_headers, data=payload)
+    check(response, f"{form}: {method} {path}?{query[:200]} {sent_headers} {payload[:80]!r}")
+    if form.endswith("update") or form == "GSP write":
+        assert response.status_code in (400, 401, 403, 404, 405, 413, 415), "a write without the token got through"
 
 
 @pytest.mark.parametrize("path", ["/taxon/%ff", "/taxon/a%00b", "/ecoregion/%ff", "/threat/%ed%a0%80",
