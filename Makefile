@@ -56,7 +56,7 @@ bench: build $(VENV)/.bench-installed
 CLIENTS ?= 8
 MINUTES ?= 10
 soak: build $(VENV)/.bench-installed
-	$(PY) -m bench.soak --clients $(CLIENTS) --minutes $(MINUTES)
+	$(PY) -m bench.soak --clients $(CLIENTS) --minutes $(MINUTES) --write docs/benchmarks.md
 
 lint: setup
 	$(VENV)/bin/ruff check kg ingest server tests

@@ -426,6 +426,30 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+SECTION = "## Soak"
+
+
+def soak_section(text: str) -> str:
+    """The Soak section of docs/benchmarks.md (to its end or the next section), or ''."""
+    start = text.find("\n" + SECTION + "\n")
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 1)
+    return text[start + 1:] if end < 0 else text[start + 1:end + 1]
+
+
+def write_section(path: Path, report: dict) -> None:
+    """Put this run's report into the Soak section of ``path`` (replacing the last run's); `make bench` keeps it."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    section = (f"{SECTION}\n\nWritten by `make soak` (`bench/soak.py`) on {when}: " + markdown(report)
+               + "\nThe soak fails on any 5xx other than a timeout 503, script echoed into HTML, a dropped connection, "
+               "memory growth over 15 % from warm-up to end, or a changed store. Latencies are reported, not judged.\n")
+    text = path.read_text() if path.exists() else ""
+    old = soak_section(text)
+    text = text.replace(old, section) if old else text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
@@ -435,11 +459,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=10.0, help="the server's query timeout (s)")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--json", type=Path, help="also write the report as JSON")
+    parser.add_argument("--write", type=Path, help="put the report into the Soak section of this file")
     args = parser.parse_args(argv)
     report = run_soak(args.store, args.clients, args.minutes * 60, args.workers, args.timeout, args.seed)
     print(markdown(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
+    if args.write:
+        write_section(args.write, report)
     return 1 if report["failures"] else 0
 
 

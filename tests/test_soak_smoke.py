@@ -63,3 +63,14 @@ def test_soak_reports_memory_and_latency(report):
     assert report["latency"]["all"]["n"] == report["requests"] > 0
     text = soak.markdown(report)
     assert "verdict:" in text and "| runaway |" in text
+
+
+@pytest.mark.soak
+def test_the_report_replaces_the_soak_section_only(report, tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\n## Latency\nkept\n\n## Soak\n\nthe last run\n\n## Wall time\nkept too\n")
+    soak.write_section(doc, report)
+    soak.write_section(doc, report)
+    text = doc.read_text()
+    assert "the last run" not in text and text.count("## Soak") == 1 and "verdict:" in text
+    assert "## Latency\nkept\n" in text and "## Wall time\nkept too\n" in text
