@@ -70,6 +70,29 @@ def test_a_connected_client_gets_its_answer(store):
         pool.close()
 
 
+def test_the_socket_check_tells_a_hang_up_from_a_pipelined_request():
+    from server import create_app
+    from server.sparql import client_gone_check
+
+    app = create_app({"STORE_PATH": "/nonexistent/amurkg-cancel/store"})
+    with app.test_request_context("/sparql"):
+        assert client_gone_check() is None  # no socket in the environ: nothing to check
+    server_side, client_side = socket.socketpair()
+    pipelined_server, pipelined_client = socket.socketpair()
+    try:
+        with app.test_request_context("/sparql", environ_overrides={"gunicorn.socket": server_side}):
+            gone = client_gone_check()
+            assert gone is not None and gone() is False  # connected and quiet
+            client_side.close()
+            assert gone() is True
+        with app.test_request_context("/sparql", environ_overrides={"gunicorn.socket": pipelined_server}):
+            pipelined_client.sendall(b"GET /health HTTP/1.1\r\n\r\n")
+            assert client_gone_check()() is False  # more bytes to read: the client is still there
+    finally:
+        for sock in (server_side, pipelined_server, pipelined_client):
+            sock.close()
+
+
 def _query_workers(server_pid: int) -> list[psutil.Process]:
     processes = psutil.Process(server_pid).children(recursive=True)
     found = []
