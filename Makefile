@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup build lint clean browser virtuoso bench
+.PHONY: run test setup build lint clean browser virtuoso bench soak
 
 # (Re)install only when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -52,6 +52,13 @@ $(VENV)/.bench-installed: pyproject.toml $(STAMP)
 
 bench: build $(VENV)/.bench-installed
 	$(PY) -m bench.harness --write docs/benchmarks.md --started-at $(BENCH_START)
+
+# The soak (bench/soak.py, not part of `make test`): CLIENTS clients for MINUTES minutes against `amurkg serve` on
+# loopback; exits non-zero on an unexpected 5xx, a dropped connection, memory growth or a changed store.
+CLIENTS ?= 8
+MINUTES ?= 10
+soak: build $(VENV)/.bench-installed
+	$(PY) -m bench.soak --clients $(CLIENTS) --minutes $(MINUTES) --write docs/benchmarks.md
 
 lint: setup
 	$(VENV)/bin/ruff check kg ingest server tests

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from bench import build_cost, mix, report, synthetic
+from bench import build_cost, mix, report, soak, synthetic
 from bench.peers import OurServer, OxigraphServer, Peer, RdflibEndpoint, RdflibInProcess, Sample, child_rss_output
 from kg import store as kgstore
 from kg.namespaces import BASE
@@ -407,7 +407,9 @@ def main() -> None:
         text = report.markdown(data)
         (workdir / "results.json").write_text(json.dumps(report.as_json(data), indent=2, default=str))
         if args.write:
-            args.write.write_text(text)
+            # the Soak section is written by `make soak` (bench/soak.py): keep it
+            kept = soak.soak_section(args.write.read_text()) if args.write.exists() else ""
+            args.write.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text)
         print(text)
     finally:
         if args.workdir is None:

@@ -3,8 +3,10 @@
 pyoxigraph cannot cancel a running query from Python, so every query runs in a small pool of long-lived
 worker processes (started with ``spawn``: no inherited locks or store handles). Each worker opens the current
 build read-only and reopens it when the store link moves. A query that outlives its timeout is stopped by
-killing its worker; a fresh worker takes its place. Results are serialized in the worker, so the timeout and the
-result-size cap also cover serialization. See docs/decisions/0005-query-timeouts-and-writes.md.
+killing its worker; a fresh worker takes its place. So is a query whose client has hung up: while it waits, the
+pool asks the request's ``cancelled`` check a few times a second (server/sparql.py looks at the client's socket).
+Results are serialized in the worker, so the timeout and the result-size cap also cover serialization.
+See docs/decisions/0005-query-timeouts-and-writes.md and docs/deployment.md (cancellation under gunicorn).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -53,6 +56,17 @@ UPLOAD_FORMATS = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "text/n3": ox.RdfFormat.N3,
 }
+# How often a waiting query asks whether its client is still there: a query is stopped well within a second of
+# the client hanging up, and the check (one poll of a socket) costs nothing next to a query.
+CANCEL_CHECK_SECONDS = 0.2
+# Deeply nested or long-chained queries (5,000 nested groups, a 2,000-step property path, 20,000 terms joined by
+# `+` or UNION) recurse in Oxigraph's parser and optimizer deeper than a main thread's 8 MB stack, and a stack
+# overflow kills the worker: a 500 for the client. Worker jobs run on a thread with a 1 GiB stack instead; only
+# the pages a query touches become resident, and the time such a query takes is bounded by the timeout.
+WORKER_STACK_BYTES = 1 << 30
+# The status of a query stopped because its client closed the connection (nginx's convention); nobody receives
+# the response, it is only written to the access log.
+CLIENT_CLOSED = 499
 
 
 @dataclass
@@ -232,7 +246,8 @@ class QueryPool:
                 worker.stop()
         return _Worker()
 
-    def run(self, job: dict, timeout: float) -> Outcome:
+    def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None) -> Outcome:
+        """Run a job in a worker; stop it at the timeout, or as soon as ``cancelled()`` says the client is gone."""
         build = kgstore.current_build(self.store_path)
         if build is None:
             return Outcome(503, message=f"no graph built at {self.store_path}")
@@ -240,11 +255,16 @@ class QueryPool:
             worker = self._take()
             try:
                 worker.conn.send((str(build), job))
-                if not worker.conn.poll(timeout):
-                    worker.stop()  # the only way to stop Oxigraph mid-query
-                    return Outcome(503, message=(f"the query did not finish within the server's timeout of "
-                                                 f"{timeout:g} s and was stopped; narrow it or add a LIMIT"),
-                                   headers={"X-Query-Timeout-Seconds": f"{timeout:g}"})
+                deadline = time.monotonic() + timeout
+                while not worker.conn.poll(max(0.0, min(CANCEL_CHECK_SECONDS, deadline - time.monotonic()))):
+                    if cancelled is not None and cancelled():
+                        worker.stop()  # killing the worker is the only way to stop Oxigraph mid-query
+                        return Outcome(CLIENT_CLOSED, message="the client closed the connection; the query was stopped")
+                    if time.monotonic() >= deadline:
+                        worker.stop()
+                        return Outcome(503, message=(f"the query did not finish within the server's timeout of "
+                                                     f"{timeout:g} s and was stopped; narrow it or add a LIMIT"),
+                                       headers={"X-Query-Timeout-Seconds": f"{timeout:g}"})
                 outcome = worker.conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 worker.stop()
@@ -267,7 +287,8 @@ class RemoteQueries:
     def __init__(self, handle: kgstore.RemoteHandle):
         self.handle = handle
 
-    def run(self, job: dict, timeout: float) -> Outcome:
+    def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None) -> Outcome:
+        # ``cancelled`` is not consulted: the request to the engine is synchronous and carries the timeout
         try:
             store = self.handle.get()
         except kgstore.StoreMissing as exc:
@@ -406,7 +427,8 @@ if __name__ == "__main__":
     except (OSError, AttributeError):
         pass
     _connection = Connection(int(sys.argv[2]))
-    if sys.argv[1] == "query":
-        workers._worker_main(_connection)
-    else:
-        workers._writer_main(_connection)
+    threading.stack_size(WORKER_STACK_BYTES)
+    _main = workers._worker_main if sys.argv[1] == "query" else workers._writer_main
+    _thread = threading.Thread(target=_main, args=(_connection,), name=f"amurkg-{sys.argv[1]}")
+    _thread.start()
+    _thread.join()

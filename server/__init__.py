@@ -58,6 +58,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         return Response(f"the SPARQL engine behind this site failed: {exc.message}\n", status=exc.status,
                         mimetype="text/plain")
 
+    @app.after_request
+    def no_sniffing(response: Response) -> Response:
+        # error messages quote what the client sent as text/plain: never let a browser sniff them into HTML
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
     @app.get("/health")
     def health():
         try:

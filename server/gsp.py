@@ -17,6 +17,7 @@ from server.sparql import (
     GRAPH_TYPES,
     Refused,
     check_write_permission,
+    client_gone_check,
     error,
     max_result_bytes,
     negotiate,
@@ -74,7 +75,7 @@ def graph_store(direct: bool) -> Response:
             if mime is None:
                 raise Refused(406, "no acceptable RDF format; available: " + ", ".join(kgworkers.GRAPH_FORMATS))
             job = {"kind": "graph", "graph": graph, "graph_mime": mime, "max_bytes": max_result_bytes()}
-            response = outcome_response(query_pool().run(job, timeout()))
+            response = outcome_response(query_pool().run(job, timeout(), client_gone_check()))
             response.vary.add("Accept")
             return response
         check_write_permission()

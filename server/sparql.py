@@ -8,6 +8,10 @@ Errors are short text/plain messages, never stack traces.
 from __future__ import annotations
 
 import hmac
+import select
+import socket
+import ssl
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, render_template, request
@@ -117,6 +121,33 @@ def timeout() -> float:
 
 def max_result_bytes() -> int:
     return int(current_app.config["RESULT_MAX_BYTES"])
+
+
+def client_gone_check() -> Callable[[], bool] | None:
+    """A check whether the client of this request has hung up, for the query pool to stop its query early.
+
+    gunicorn (and Werkzeug's development server) put the client's socket in the WSGI environ. The request has been
+    read in full before a query runs, so the socket turning readable with nothing to read (EOF) or reset means the
+    client is gone. None where there is no socket to look at (the test client, TLS terminated in the WSGI server).
+    """
+    sock = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+    if not isinstance(sock, socket.socket) or isinstance(sock, ssl.SSLSocket):
+        return None  # no socket, or TLS, whose bytes cannot be peeked at
+    poller = select.poll()
+    poller.register(sock, select.POLLIN | select.POLLHUP | select.POLLERR)
+
+    def gone() -> bool:
+        try:
+            if not poller.poll(0):
+                return False
+            # readable: either the client sent more (pipelining: still there) or it closed its side (EOF)
+            return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:  # reset by the peer, or already closed
+            return True
+
+    return gone
 
 
 # --- content negotiation ------------------------------------------------------------------------------------
@@ -237,7 +268,7 @@ def run_query(query: str) -> Response:
         "results_mime": negotiate(RESULT_TYPES, 0), "graph_mime": negotiate(GRAPH_TYPES, 1),
         "max_bytes": max_result_bytes(),
     }
-    response = outcome_response(query_pool().run(job, timeout()))
+    response = outcome_response(query_pool().run(job, timeout(), client_gone_check()))
     response.vary.add("Accept")
     return response
 

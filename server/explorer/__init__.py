@@ -19,7 +19,7 @@ from kg.namespaces import AMUR, BASE, PREFIXES
 from kg.query import named_queries
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
-from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, select, short
+from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
 from server.explorer.search import KIND_TITLES, SearchIndex, grouped
 
 bp = Blueprint("explorer", __name__)
@@ -208,9 +208,9 @@ def own_node(store: ox.Store, iri: str) -> dict:
 
 @bp.get("/explore/neighbourhood.json")
 def neighbourhood_json():
-    iri = request.args.get("iri", "")
-    if not iri.startswith(BASE):
-        return jsonify({"error": "iri must be minted under " + BASE}), 400
+    iri = minted_iri(request.args.get("iri", ""))
+    if iri is None:
+        return jsonify({"error": "iri must be a valid IRI minted under " + BASE}), 400
     store, _ = _store()
     nodes, edges = neighbourhood(store, iri)
     centre = own_node(store, iri)
@@ -220,9 +220,9 @@ def neighbourhood_json():
 @bp.get("/explore/path.json")
 def path_json():
     """A shortest path between two nodes (breadth-first over the same neighbourhoods, a bounded search)."""
-    start, goal = request.args.get("from", ""), request.args.get("to", "")
-    if not start.startswith(BASE) or not goal.startswith(BASE):
-        return jsonify({"error": "from and to must be IRIs minted under " + BASE}), 400
+    start, goal = minted_iri(request.args.get("from", "")), minted_iri(request.args.get("to", ""))
+    if start is None or goal is None:
+        return jsonify({"error": "from and to must be valid IRIs minted under " + BASE}), 400
     store, _ = _store()
     parents: dict[str, tuple[str, dict] | None] = {start: None}
     frontier = deque([(start, 0)])
@@ -273,7 +273,9 @@ def _wanted_type() -> str:
 
 
 def resource(path: str):
-    iri = BASE + path
+    iri = minted_iri(BASE + path)
+    if iri is None:  # e.g. /taxon/%ff or /taxon/a%00b: no IRI, so no resource
+        return Response("no resource here: the path is not a valid IRI\n", status=404, mimetype="text/plain")
     store, _ = _store()
     wanted = _wanted_type()
     if wanted != "text/html" and wanted not in RDF_TYPES:

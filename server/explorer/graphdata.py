@@ -56,6 +56,21 @@ def construct(store: ox.Store, name: str, iri: str) -> list[ox.Triple]:
     return list(result)
 
 
+def minted_iri(text: str) -> str | None:
+    """``text`` when it is a valid IRI minted under the base, else None.
+
+    Paths and parameters come from clients: an invalid IRI (a NUL, an unpaired surrogate, U+FFFD from a bad
+    percent-escape) would make pyoxigraph's NamedNode raise, so the explorer checks here before any query.
+    """
+    if not text.startswith(BASE):
+        return None
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return None
+    return text
+
+
 def local_path(iri: str) -> str | None:
     """The server path of an IRI minted under the base, else None (an external IRI)."""
     if iri.startswith(BASE):
