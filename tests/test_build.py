@@ -127,16 +127,19 @@ def copy_of_store(built_store, tmp_path):
 
 def test_failed_validation_keeps_old_store(copy_of_store, sources_dir, monkeypatch):
     before = kgstore.current_build(copy_of_store)
+    builds = sorted(p.name for p in kgstore.builds_dir(copy_of_store).iterdir())
     monkeypatch.setattr(kgbuild, "ingest", lambda *a, **k: _small_graphs(valid=False))
     with pytest.raises(kgbuild.BuildError, match="SHACL validation failed"):
         kgbuild.build(sources_dir, copy_of_store, force=True, echo=lambda m: None)
     assert kgstore.current_build(copy_of_store) == before
     assert _query_ok(copy_of_store) == 15
-    assert sorted(p.name for p in kgstore.builds_dir(copy_of_store).iterdir()) == [before.name]
+    # nothing of the failed build is left beside the builds that were there
+    assert sorted(p.name for p in kgstore.builds_dir(copy_of_store).iterdir()) == builds
 
 
 def test_interrupted_build_keeps_old_store(copy_of_store, sources_dir, monkeypatch):
     before = kgstore.current_build(copy_of_store)
+    builds = sorted(p.name for p in kgstore.builds_dir(copy_of_store).iterdir())
     monkeypatch.setattr(kgbuild, "ingest", lambda *a, **k: _small_graphs(valid=True))
     monkeypatch.setattr(kgbuild, "validate", lambda data: (True, ""))
 
@@ -149,7 +152,8 @@ def test_interrupted_build_keeps_old_store(copy_of_store, sources_dir, monkeypat
         kgbuild.build(sources_dir, copy_of_store, force=True, echo=lambda m: None)
     assert kgstore.current_build(copy_of_store) == before
     assert _query_ok(copy_of_store) == 15
-    assert sorted(p.name for p in kgstore.builds_dir(copy_of_store).iterdir()) == [before.name]
+    # nothing of the failed build is left beside the builds that were there
+    assert sorted(p.name for p in kgstore.builds_dir(copy_of_store).iterdir()) == builds
 
 
 def test_tampered_sources_write_nothing(sources_dir, tmp_path):
