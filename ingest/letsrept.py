@@ -9,7 +9,7 @@ columns the graph uses are extracted, cached as JSON (ingest/cache.py) keyed by 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +32,7 @@ class Reptile:
     iucn_year: int | None = None
     iucn_criteria: str | None = None
     iucn_source: str = ""  # "SquamBase" or "ReptTraits"
-    synonyms: tuple[str, ...] = field(default=())
-
-
-
-
+    synonyms: tuple[str, ...] = ()
 
 
 def _text(value: Any) -> str | None:

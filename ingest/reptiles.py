@@ -20,7 +20,8 @@ Rules, first that applies:
 - turtles and other reptiles without country lists:
   - ``realm:palearctic-non-squamate`` - main region Palearctic (checked by hand: only the Amur softshell
     turtle is of the basin; the others are KNOWN_FALSE_POSITIVES); low confidence, as the realm is the only
-    geographic fact the sources give.
+    geographic fact the sources give. The basin's softshell, long called Pelodiscus sinensis, is
+    P. maackii in the Reptile Database; P. sinensis in the current sense is Oriental and not admitted.
 
 The 2017 lists use the names of their day: a name that is no longer a species of the Reptile Database is
 joined to the current one through SquamBase's synonyms (the record carries the current name, ``matched`` the
