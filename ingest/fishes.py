@@ -16,6 +16,19 @@ Rules, first that applies:
    named, whose distribution names Siberia, the Russian Far East or Manchuria together with China or
    Mongolia, i.e. a range spanning the Amur's two banks (Brachymystax lenok: "Siberia, Korea and North
    China"). Low: a third of such ranges reach the Amur only by their extent.
+3. ``country:russia-and-china`` - a freshwater species whose native range names the countries Russia and
+   China (Silurus asotus: "... Taiwan, China, and Russia"): the two share only the Amur, Argun and Ussuri
+   and, through Kazakhstan, the Irtysh. Medium. Not admitted: ranges that also name Central Asia
+   (``exclude:central-asian-link``: Kazakhstan, Xinjiang, the Altai, Balkhash ...), Russia named only in a
+   hedged clause (``exclude:russia-reported-only``) or only with the Pacific coast (Primorye, Sakhalin ...;
+   ``exclude:russia-coast-only``: their rivers drain to the sea), and Russia with Mongolia but no China
+   (``exclude:russia-and-mongolia-only``: they share the Selenge to Lake Baikal and the endorheic basins of
+   Tuva and western Mongolia; the basin's Onon and Kherlen are named when meant). "Former USSR" is not
+   Russia (it stands for Central Asia as often).
+4. ``region:circumpolar-freshwater`` - a freshwater species FishBase calls circumpolar or circumarctic
+   (Lota lota: the northern rivers of Eurasia include the Amur). Low.
+5. ``region:siberia-only`` - a freshwater species whose native range is given as Siberia and nothing
+   narrower (Carassius gibelio: "Asia: Siberia", the rest of its text is about introductions). Low.
 
 False hits removed before matching: "Amur Bay" / "Amurskiy Zaliv" (a bay of Peter the Great Gulf,
 marine), "Sungari Kinarom" (a place in Sabah), and the Argun of the Caucasus (a Terek tributary).
@@ -110,13 +123,43 @@ _FRESHWATER = re.compile(r"\bfreshwater\b", re.IGNORECASE)
 _MARINE = re.compile(r"\bmarine\b", re.IGNORECASE)
 _FRESH_OR_BRACKISH = re.compile(r"\b(?:freshwater|brackish)\b", re.IGNORECASE)
 
-# Species the region rule admits by their extent alone although they do not live in the Amur.
+# Country rule: the country names as FishBase writes them ("Russia", "Russia Fed."; not "Russian", which
+# is "Russian Far East" or "the Russian republics adjacent to Europe"). canonical name -> pattern
+COUNTRIES = {
+    "Russia": re.compile(r"\bRussia\b"),
+    "China": re.compile(r"\bChina\b"),
+    "Mongolia": re.compile(r"\bMongolia\b"),
+}
+# Places that link Russia and China through Central Asia (the Irtysh, Ili and Tarim basins), not the Amur
+_CENTRAL_ASIA = re.compile(
+    r"\b(?:Kazakhstan|Xinjiang|Xijiang|Altai|Balkhash|Irtysh|Tarim|Ili|Issyk-?kul|Tibet|Uzbekistan|Kyrgyz\w*)\b",
+    re.IGNORECASE)
+# Russia named with its Pacific coast only: Primorye's coastal rivers, Sakhalin, Kamchatka drain to the sea
+_RUSSIAN_COAST = re.compile(r"\b(?:Primor\w*|Sakhalin|Kamchatka|Kuril\w*|Vladivostok|Khasan|Tumen)\b", re.IGNORECASE)
+_CIRCUMPOLAR = re.compile(r"\bcircum(?:polar|arctic)\b", re.IGNORECASE)
+CIRCUMPOLAR = "circumpolar"  # the canonical word a circumpolar record carries
+# a native range given as Siberia alone, after its region header ("Asia:  Siberia")
+_SIBERIA_ONLY = re.compile(
+    r"^\s*(?:(?:Asia|Eurasia|Former\s+USSR):\s*)?(?:endemic\s+to\s+|throughout\s+)?(?:eastern\s+)?Siberia\s*\.?\s*$",
+    re.IGNORECASE)
+# clauses that are conservation or impact notes, not range
+_NOTE = re.compile(r"adverse ecological impact|Appendix|Convention|CITES", re.IGNORECASE)
+
+# Species a rule admits by their extent alone although they do not live in the Amur.
 KNOWN_FALSE_POSITIVES: dict[str, str] = {
     "Barbatula barbatula": "European stone loach ranging 'to China'; the Amur's stone loach is B. toni",
+    "Esox lucius": "northern pike, circumpolar, but replaced in the Amur basin by the Amur pike E. reichertii",
 }
 
 RULE_WATER_BODY = "water-body"
 RULE_REGION = "region:far-east-and-neighbour"
+RULE_COUNTRY = "country:russia-and-china"
+RULE_CIRCUMPOLAR = "region:circumpolar-freshwater"
+RULE_SIBERIA = "region:siberia-only"
+EXCLUDE_CENTRAL_ASIA = "exclude:central-asian-link"
+EXCLUDE_REPORTED = "exclude:russia-reported-only"
+EXCLUDE_RUSSIAN_COAST = "exclude:russia-coast-only"
+EXCLUDE_MONGOLIA_ONLY = "exclude:russia-and-mongolia-only"
 EXCLUDE_MARINE = "exclude:marine-habitat"
 EXCLUDE_COASTAL = "exclude:coastal-range-limit-only"
 EXCLUDE_DOUBTFUL = "exclude:doubtful-record-only"
@@ -221,14 +264,54 @@ def decide(row: Row) -> Decision | None:
                            (INTRODUCED, EXCLUDE_INTRODUCED), (COASTAL, EXCLUDE_COASTAL)):
             if kind in kinds:
                 return Decision(rule)
-    region = far_east_region(distribution)
-    if region and _FRESHWATER.search(habitat) and not _MARINE.search(habitat):
-        if binomial(text_of(row, "ScientificName")) in KNOWN_FALSE_POSITIVES:
-            return Decision(EXCLUDE_KNOWN)
-        return Decision(RULE_REGION, "low", region)
+    freshwater = _FRESHWATER.search(habitat) and not _MARINE.search(habitat)
+    if freshwater:
+        decision = range_decision(distribution)
+        if decision is not None:
+            admitted = not decision.rule.startswith("exclude:")
+            if admitted and binomial(text_of(row, "ScientificName")) in KNOWN_FALSE_POSITIVES:
+                return Decision(EXCLUDE_KNOWN)
+            return decision
     if false_hits:
         return Decision(EXCLUDE_FALSE_HIT)
     return None
+
+
+def range_decision(distribution: str) -> Decision | None:
+    """Rules 2-5 for a freshwater species whose text names no basin water body: its range as a whole."""
+    region = far_east_region(distribution)
+    if region:
+        return Decision(RULE_REGION, "low", region)
+    native = [c for c in clauses(distribution)
+              if not (_INTRODUCED.search(c) or _DOUBTFUL.search(c) or _NEGATED.search(c) or _NOTE.search(c))]
+    country = country_decision(native)
+    if country is not None:
+        return country
+    if _CIRCUMPOLAR.search(distribution):
+        return Decision(RULE_CIRCUMPOLAR, "low", (CIRCUMPOLAR,))
+    if native and all(_SIBERIA_ONLY.match(_REF.sub("", c)) for c in native):
+        return Decision(RULE_SIBERIA, "low", ("Siberia",))
+    return None
+
+
+_REF = re.compile(r"\(Ref\.\s*\d+\)")
+
+
+def country_decision(native: list[str]) -> Decision | None:
+    """Rule 3 on the native-range clauses: Russia and China named as countries."""
+    named = {name for name, p in COUNTRIES.items() for c in native if p.search(c)}
+    if "Russia" not in named:
+        return None
+    if any(_CENTRAL_ASIA.search(c) for c in native):
+        return Decision(EXCLUDE_CENTRAL_ASIA)
+    if "China" not in named:
+        return Decision(EXCLUDE_MONGOLIA_ONLY) if "Mongolia" in named else None
+    russian = [c for c in native if COUNTRIES["Russia"].search(c)]
+    if all(_RUSSIAN_COAST.search(c) for c in russian):
+        return Decision(EXCLUDE_RUSSIAN_COAST)
+    if all(_HEDGED.search(c) for c in russian):
+        return Decision(EXCLUDE_REPORTED)
+    return Decision(RULE_COUNTRY, "medium", tuple(name for name in COUNTRIES if name in named))
 
 
 def binomial(name: str) -> str:

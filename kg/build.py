@@ -60,7 +60,7 @@ def code_fingerprint() -> str:
 
 
 def build_key(sources: list[registry.Source], occurrences: Path | None,
-              located: dict[str, dict[str, Path]] | None = None) -> str:
+              located: dict[str, dict[str, Path]] | None = None, checklists: tuple[Path, ...] = ()) -> str:
     digest = hashlib.sha256()
     for source in sources:
         for file, sha in sorted(source.files.items()):
@@ -73,6 +73,8 @@ def build_key(sources: list[registry.Source], occurrences: Path | None,
     digest.update(BASE.encode())
     if occurrences:
         digest.update(registry.sha256_of(occurrences).encode())
+    for archive in checklists:
+        digest.update(f"checklist={registry.sha256_of(archive)}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -162,6 +164,25 @@ def describe_occurrence_source(graph: Graph, archive: Path) -> str:
     return sid
 
 
+def describe_checklist_source(graph: Graph, archive: Path, source) -> str:
+    """A checklist archive given to the build is a source: described from its EML, with its checksum."""
+    node = source_iri(source.id)
+    for cls in (AMUR.Source, DCAT.Dataset, PROV.Entity):
+        graph.add((node, RDF.type, cls))
+    graph.add((node, DCTERMS.title, Literal(source.title, lang="en")))
+    graph.add((node, RDFS.label, Literal(source.title, lang="en")))
+    graph.add((node, DCTERMS.identifier, Literal(source.id)))
+    graph.add((node, DCTERMS.license, Literal(source.licence)))
+    graph.add((node, DCTERMS.bibliographicCitation, Literal(
+        f"{source.title}. Darwin Core checklist archive {archive.name}" + (f". https://doi.org/{source.doi}"
+                                                                           if source.doi else ""))))
+    if source.doi:
+        graph.add((node, DCAT.landingPage, URIRef(f"https://doi.org/{source.doi}")))
+    graph.add((node, AMUR.sha256, Literal(registry.sha256_of(archive))))
+    graph.add((node, AMUR.reader, Literal("ingest.checklists")))
+    return source.id
+
+
 def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[str], licence: str,
                    built: Literal, label: str) -> None:
     meta.add((name, RDF.type, VOID.Dataset))
@@ -175,7 +196,7 @@ def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[s
 
 
 def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
-           cache_dir: Path = CACHE_DIR) -> tuple[dict[URIRef, Graph], dict]:
+           cache_dir: Path = CACHE_DIR, checklists: dict | None = None) -> tuple[dict[URIRef, Graph], dict]:
     """Run every reader: named graph IRI -> graph, and the species rule yields."""
     from ingest import basin, ecoregions, iucn, species
 
@@ -199,6 +220,10 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
 
     echo("ingest: species")
     selections = species.read_all(located, cache_dir, echo)
+    for sid, (_, selection) in (checklists or {}).items():
+        # after the registered readers: a species they hold keeps its record as primary and gains the archive's
+        echo(f"  {sid}: {len(selection.records)} species")
+        selections[sid] = selection
     records = [r for sel in selections.values() for r in sel.records]
     taxa = species.merge(records)
     ecoregion_threats: dict[str, set[str]] = {}
@@ -290,7 +315,7 @@ def write_store(target: Path, graphs: dict[URIRef, Graph]) -> None:
 
 def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFAULT_STORE,
           occurrences: Path | None = None, force: bool = False, echo=print,
-          cache_dir: Path = CACHE_DIR) -> BuildReport:
+          cache_dir: Path = CACHE_DIR, checklists: tuple[Path, ...] = ()) -> BuildReport:
     started = time.perf_counter()
     store_path = Path(store_path)
     directory = registry.resolve_dir(sources_dir, echo=echo)  # fetches into the cache when nothing is complete
@@ -300,7 +325,18 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     if occurrences is not None and not Path(occurrences).is_file():
         raise BuildError(f"{occurrences}: occurrence archive not found")
 
-    key = build_key(registry.SOURCES, occurrences, located)
+    # checklist archives are read before anything is built: a bad one stops the build, the old store serves on
+    from ingest.checklists import ChecklistError
+    from ingest.checklists import read as read_checklist
+
+    read_checklists: dict[str, tuple] = {}
+    for archive in map(Path, checklists):
+        try:
+            source, selection = read_checklist(archive)
+        except ChecklistError as error:
+            raise BuildError(str(error)) from error
+        read_checklists[source.id] = ((archive, source), selection)
+    key = build_key(registry.SOURCES, occurrences, located, tuple(Path(a) for a in checklists))
     current = kgstore.manifest(store_path)
     if current and current.get("key") == key and not force:
         echo(f"store {store_path} is up to date (build {current['build_id']}); nothing to do (use --force)")
@@ -308,7 +344,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
                            graphs=current.get("graphs", {}), classes=current.get("classes", {}),
                            species=current.get("species", {}), shacl=current.get("shacl", {}))
 
-    graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo, cache_dir)
+    graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo, cache_dir, read_checklists)
 
     # PROV and VoID of every named graph, and the sources they come from
     from ingest import basin
@@ -325,6 +361,8 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     licences = {s.id: s.licence for s in registry.SOURCES} | {basin.SOURCE_ID: facts["source"]["licence"]}
     if occurrences:
         licences[describe_occurrence_source(meta, Path(occurrences))] = OCCURRENCE_LICENCE
+    for (archive, source), _ in read_checklists.values():
+        licences[describe_checklist_source(meta, archive, source)] = source.licence
     for name, graph in graphs.items():
         sid = str(name).rsplit("/", 1)[-1]
         if sid == "ontology":
@@ -373,6 +411,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
             "graphs": {str(n): len(g) for n, g in graphs.items()},
             "classes": classes, "species": yields, "shacl": shacl,
             "occurrences": str(occurrences) if occurrences else None,
+            "checklists": [str(archive) for (archive, _), _ in read_checklists.values()],
         }
         # the manifest is written last: a build directory without it is unfinished and never served
         (target / kgstore.MANIFEST).write_text(json.dumps(report, indent=2, ensure_ascii=False))

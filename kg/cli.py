@@ -49,10 +49,13 @@ def main() -> None:
 @STORE_OPTION
 @click.option("--occurrences", type=click.Path(path_type=Path),
               help="A GBIF occurrence download (Darwin Core Archive .zip): species placed by point in polygon.")
+@click.option("--checklist", "checklists", multiple=True, type=click.Path(path_type=Path),
+              help="A Darwin Core checklist archive (.zip: Taxon core, Distribution extension): adds its taxa native "
+                   "to the basin's regions. Repeatable.")
 @click.option("--force", is_flag=True, help="Rebuild even if sources and code are unchanged.")
 @click.option("--local-store", type=click.Path(path_type=Path), default=kgstore.DEFAULT_STORE, show_default=True,
               help="With a remote --store: the embedded store the build is made and validated in before loading.")
-def build(sources_dir, store_path, occurrences, force, local_store) -> None:
+def build(sources_dir, store_path, occurrences, checklists, force, local_store) -> None:
     """Verify sources, ingest, validate with SHACL and swap in a new store (or load it into a remote engine)."""
     from kg.build import BuildError
     from kg.build import build as run_build
@@ -60,7 +63,8 @@ def build(sources_dir, store_path, occurrences, force, local_store) -> None:
     remote = kgstore.is_remote(store_path)
     try:
         report = run_build(sources_dir, local_store if remote else kgstore.embedded_path(store_path),
-                           occurrences=occurrences, force=force, echo=lambda m: click.echo(m, err=True))
+                           occurrences=occurrences, force=force, echo=lambda m: click.echo(m, err=True),
+                           checklists=tuple(checklists))
     except (registry.SourceError, BuildError) as exc:
         fail(str(exc))
     if remote:

@@ -201,6 +201,34 @@ SOURCES: list[Source] = [
         publisher="Pascal Title",
         retrieved="2022-06-21",
     ),
+    Source(
+        id="letsrept-1.1.1",
+        title="letsRept 1.1.1 data: the Reptile Database species list (allReptiles), ReptTraits 2024 and "
+              "SquamBase 2024",
+        origin=_GH + "joao-svalencar/letsRept/6c3417cdf8f394ea0d3f98596c78cfed9b41c97b/data/",
+        files={
+            "letsrept-1.1.1/allReptiles.rda": "d6b5d2a91bb4d206c6b4ae67d6dddf0c431fa6c19424af0c9b0223c14cec8dc7",
+            "letsrept-1.1.1/letsRept_ReptTraits.rda":
+                "56a489da3f95f384a5e42e5108931c75e497eb785a2f82749eb75384d2e38f95",
+            "letsrept-1.1.1/letsRept_SquamBase.rda":
+                "c21f7e65dfe7b037cb553c5c11e41555838e2fc2ccae8998c5051e862da31dbf",
+        },
+        urls={f"letsrept-1.1.1/{name}": _GH + "joao-svalencar/letsRept/6c3417cdf8f394ea0d3f98596c78cfed9b41c97b/"
+                                              f"data/{name}"
+              for name in ("allReptiles.rda", "letsRept_ReptTraits.rda", "letsRept_SquamBase.rda")},
+        licence="package MIT; cite the Reptile Database, ReptTraits (Oskyrko et al. 2024, Scientific Data) and "
+                "SquamBase (Meiri 2024, Scientific Data)",
+        citation="Vieira-Alencar, J. P. S. & Liedtke, H. C. letsRept: an R package for the Reptile Database "
+                 "(version 1.1.1, data of commit 6c3417c). Data: Uetz, P. et al. The Reptile Database, "
+                 "http://www.reptile-database.org; Oskyrko, O. et al. (2024) ReptTraits: a comprehensive database "
+                 "of ecological traits in reptiles. Scientific Data 11: 243; Meiri, S. (2024) SquamBase - a "
+                 "database of squamate (Reptilia: Squamata) traits. Scientific Data 11: 1235.",
+        reader="ingest.reptiles",
+        publisher="Vieira-Alencar & Liedtke (R package letsRept); Reptile Database (Uetz et al.); ReptTraits "
+                  "(Oskyrko et al. 2024); SquamBase (Meiri 2024)",
+        retrieved="2024",
+        homepage="https://reptile-database.reptarium.cz/",
+    ),
 ]
 
 BY_ID = {s.id: s for s in SOURCES}

@@ -24,7 +24,8 @@ def row(distribution: str, habitat: str = "benthopelagic; freshwater", name: str
 
 def allowed_strings(record) -> set[str]:
     """Every string a fish record may carry: names, ids, rule words and canonical place names."""
-    places = set(fishes.WATER_BODIES) | set(fishes.FAR_EAST) | set(fishes.NEIGHBOURS)
+    places = (set(fishes.WATER_BODIES) | set(fishes.FAR_EAST) | set(fishes.NEIGHBOURS) | set(fishes.COUNTRIES)
+              | {fishes.CIRCUMPOLAR})
     matched_ok = all(part in places for part in record.matched.split("; "))
     assert matched_ok, record.matched
     return {record.source, record.row_id, record.group, record.scientific_name, record.kingdom, record.phylum,
@@ -146,9 +147,56 @@ def test_region_rule_for_ranges_spanning_the_amur():
     assert fishes.to_record(lenok, decision).matched == "Siberia; China"
     assert fishes.decide(row("Asia:  Japan, Korea and Siberia.")) is None  # Korea is not across the Amur
     assert fishes.decide(row("Asia:  eastern Siberia, China.", "demersal; brackish; marine")) is None
-    assert fishes.decide(row("Asia:  Primorskii Krai, Russia to Korea and China.")) is None  # coastal Primorye
+    # coastal Primorye: its rivers drain to the sea
+    assert fishes.decide(row("Asia:  Primorskii Krai, Russia to Korea and China.")).rule == fishes.EXCLUDE_RUSSIAN_COAST
     stone_loach = row("Eurasia:  Ireland across Europe and Asia to China; Siberia.", name="Barbatula barbatula")
     assert fishes.decide(stone_loach).rule == fishes.EXCLUDE_KNOWN
+
+
+@pytest.mark.parametrize(
+    ("distribution", "habitat", "expected"),
+    [
+        # Russia and China named as countries: they share the Amur, Argun and Ussuri
+        ("Europe and Asia:  Honshu, Shikoku and  Kyushu in Japan, the Korean Peninsula, Taiwan, China, and Russia.",
+         "demersal; freshwater", (fishes.RULE_COUNTRY, "medium", ("Russia", "China"))),
+        ("Asia:  China and Mongolia (Ref. 57778).  Europe:  Russia (Ref. 53210).", "demersal; freshwater",
+         (fishes.RULE_COUNTRY, "medium", ("Russia", "China", "Mongolia"))),
+        # ... not through Central Asia, not when Russia is only reported, not Russia with Mongolia alone
+        ("Europe and Asia:  Russia, Kazakhstan, Mongolia and China.", "benthopelagic; freshwater",
+         (fishes.EXCLUDE_CENTRAL_ASIA, "", ())),
+        ("Asia:  Sakhalin, Japan, and Korea.  Reported from Russia (Ref. 26334) and China (Ref. 33783).",
+         "benthopelagic; freshwater", (fishes.EXCLUDE_REPORTED, "", ())),
+        ("Asia: Mongolia.  Former USSR:  Russia.", "benthopelagic; freshwater", (fishes.EXCLUDE_MONGOLIA_ONLY, "", ())),
+        # "Former USSR" and "Russian" are not the country
+        ("Asia:  China (Ref. 33800) and former USSR (Ref. 1441).", "benthopelagic; freshwater", None),
+        ("Eurasia:  the Russian republics adjacent to Europe; China.", "benthopelagic; freshwater", None),
+        # an introduction into Russia is no native range; a marine species is no candidate
+        ("Asia:  China.  Introduced to Russia.", "benthopelagic; freshwater", None),
+        ("Northwest Pacific:  Russia, Korea and China.", "demersal; marine", None),
+        # circumpolar in fresh water
+        ("Circumarctic in freshwater.", "demersal; potamodromous (Ref. 51243); freshwater; brackish",
+         (fishes.RULE_CIRCUMPOLAR, "low", (fishes.CIRCUMPOLAR,))),
+        ("Circumpolar:  Arctic seas.", "demersal; marine", None),
+        # a native range of Siberia and nothing narrower
+        ("Asia:  Siberia.  Introduced and now widely distributed throughout Europe.", "benthopelagic; freshwater",
+         (fishes.RULE_SIBERIA, "low", ("Siberia",))),
+        ("Asia:  Endemic to Siberia.  Known from the Ob to the Yana rivers.", "benthopelagic; freshwater", None),
+        ("Siberia:  endemic to Lake Baikal.", "benthopelagic; freshwater", None),
+        ("Eastern Europe and Siberia.", "benthopelagic; freshwater", None),
+    ],
+)
+def test_range_rules_without_a_water_body(distribution, habitat, expected):
+    decision = fishes.decide(row(distribution, habitat, name="Silurus asotus", family="Siluridae"))
+    assert (None if decision is None else (decision.rule, decision.confidence, decision.water_bodies)) == expected
+
+
+def test_range_rules_keep_the_named_false_positives_out():
+    pike = row("Circumpolar in fresh water.  Eurasia:  France to eastern Siberia.", "demersal; freshwater; brackish",
+               name="Esox lucius", family="Esocidae")
+    assert fishes.decide(pike).rule == fishes.EXCLUDE_KNOWN
+    # an exclusion of a range rule stays that exclusion, named or not
+    assert fishes.decide(row("Asia: Mongolia.  Former USSR:  Russia.", name="Esox lucius")).rule == (
+        fishes.EXCLUDE_MONGOLIA_ONLY)
 
 
 def test_subspecies_rows_merge_into_one_binomial():
@@ -203,6 +251,21 @@ def test_real_rows(rows):
 def test_real_yield(selection):
     assert 70 <= len(selection.records) <= 130
     assert selection.report[fishes.RULE_WATER_BODY] >= 70
+    # the range rules admit a handful and reject more than they admit
+    admitted = sum(selection.report.get(rule, 0) for rule in (fishes.RULE_COUNTRY, fishes.RULE_CIRCUMPOLAR,
+                                                                fishes.RULE_SIBERIA))
+    rejections = (fishes.EXCLUDE_CENTRAL_ASIA, fishes.EXCLUDE_REPORTED, fishes.EXCLUDE_RUSSIAN_COAST,
+                  fishes.EXCLUDE_MONGOLIA_ONLY)
+    rejected = sum(selection.report.get(rule, 0) for rule in rejections)
+    assert 3 <= admitted <= 20 and rejected >= 5
+
+
+def test_real_named_false_positives_are_real_candidates(rows):
+    """Every named false positive is admitted by a range rule when unnamed (so the list is not stale)."""
+    for name in fishes.KNOWN_FALSE_POSITIVES:
+        (candidate,) = [r for r in rows if r["ScientificName"] == name]
+        decision = fishes.range_decision(candidate["distribution"])
+        assert decision is not None and not decision.rule.startswith("exclude:"), name
 
 
 @pytest.mark.parametrize(
@@ -217,6 +280,11 @@ def test_real_yield(selection):
         ("Lampetra reissneri", fishes.RULE_WATER_BODY),
         ("Brachymystax lenok", fishes.RULE_REGION),
         ("Hypophthalmichthys molitrix", fishes.RULE_REGION),
+        ("Lota lota", fishes.RULE_CIRCUMPOLAR),
+        ("Silurus asotus", fishes.RULE_COUNTRY),
+        ("Carassius gibelio", fishes.RULE_SIBERIA),
+        ("Misgurnus mohoity", fishes.RULE_COUNTRY),
+        ("Acanthorhodeus chankaensis", fishes.RULE_COUNTRY),
     ],
 )
 def test_real_basin_fishes_are_in(by_name, name, rule):
@@ -226,7 +294,10 @@ def test_real_basin_fishes_are_in(by_name, name, rule):
 @pytest.mark.parametrize(
     "name",
     ["Acipenser sinensis", "Liparis ochotensis", "Chelon haematocheilus", "Gastromyzon cornusaccus",
-     "Iksookimia koreensis", "Oncorhynchus mykiss", "Barbatula barbatula"],
+     "Iksookimia koreensis", "Oncorhynchus mykiss", "Barbatula barbatula",
+     # range rules' rejections: the Amur pike replaces the northern pike; Tuva and western Mongolia; Sakhalin;
+     # the Altai and Irtysh
+     "Esox lucius", "Oreoleuciscus potanini", "Thymallus brevirostris", "Gymnogobius laevis", "Phoxinus ujmonensis"],
 )
 def test_real_non_basin_fishes_are_out(by_name, name):
     assert name not in by_name
