@@ -47,6 +47,17 @@ RANGE_BOX_MIN_SHARE = 0.2
 # Confidence of an inferred threat exposure, from the confidence of the occurrence it goes through.
 INFERRED_CONFIDENCE = {"high": "medium", "medium": "low", "low": None}
 LEVEL = {"low": 0, "medium": 1, "high": 2}
+# A placement of medium or high confidence is a record of the species in the ecoregion; a low one is a possibility.
+RECORDED = {"medium", "high"}
+
+
+def is_recorded(confidence: str) -> bool:
+    return confidence in RECORDED
+
+
+def shortcut_of(confidence: str) -> URIRef:
+    """The direct property of a species-ecoregion pair whose best placement has this confidence."""
+    return AMUR.occursIn if is_recorded(confidence) else AMUR.possiblyOccursIn
 
 
 @dataclass
@@ -193,6 +204,8 @@ class SpeciesLayer:
             current = self.occurrences[key].get(eco)
             if current is None or LEVEL[p.confidence] > LEVEL[current.confidence]:
                 self.occurrences[key][eco] = p
+        for p in self.occurrences[key].values():
+            self._occurrence_shortcut(node, p)
 
     def _lineage(self, g: Graph, node: URIRef, record: SpeciesRecord) -> None:
         kingdom = record.kingdom or ("Plantae" if record.group == "plant" else "Animalia")
@@ -265,7 +278,12 @@ class SpeciesLayer:
         g.add((o, AMUR.confidence, iri("confidence", p.confidence)))
         g.add((o, AMUR.matched, Literal(p.matched)))
         g.add((o, PROV.wasDerivedFrom, source_iri(p.source)))
-        g.add((node, AMUR.occursIn, eco))
+
+    def _occurrence_shortcut(self, node: URIRef, p: Placement) -> None:
+        """The direct triple of a species-ecoregion pair, from its most confident placement: amur:occursIn
+        only where the placement is recorded (medium or high), amur:possiblyOccursIn where it is low."""
+        g = self.derived if p.method in ("range-box", "occurrence") else self.graphs[p.source]
+        g.add((node, shortcut_of(p.confidence), iri("ecoregion", p.ecoregion)))
 
     # --- threats ----------------------------------------------------------------------------
     def _curated_threats(self) -> None:

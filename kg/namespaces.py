@@ -110,6 +110,7 @@ class AMUR(DefinedNamespace):
     threat: URIRef
     via: URIRef
     occursIn: URIRef
+    possiblyOccursIn: URIRef
     threatenedBy: URIRef
     inferredThreat: URIRef
     confidenceScore: URIRef
