@@ -21,7 +21,8 @@ from ingest.records import Placement, SpeciesRecord
 from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, slug, source_iri, taxon_iri
 
 # Reader modules in build order; the first record of a name is the primary one (its taxonomy wins).
-READERS = ("ingest.plants", "ingest.birds", "ingest.mammals", "ingest.fishes", "ingest.amphibians", "ingest.reptiles")
+READERS = ("ingest.plants", "ingest.birds", "ingest.mammals", "ingest.wildfinder", "ingest.fishes", "ingest.amphibians",
+           "ingest.reptiles")
 
 # Country lists of the sources span the world; the graph keeps the basin's countries and neighbours.
 REGION_COUNTRIES = {"RU", "CN", "MN", "KP", "KR", "JP"}

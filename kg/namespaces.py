@@ -130,6 +130,7 @@ class AMUR(DefinedNamespace):
 
 # Methods by which a species is placed in an ecoregion or linked to a threat.
 METHODS = {
+    "wildfinder": "WWF WildFinder lists the species in the ecoregion",
     "range-box": "range box intersects the ecoregion polygon",
     "gazetteer": "place name in the source's range text names the ecoregion",
     "province": "province of the distribution mapped to ecoregions",

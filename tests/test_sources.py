@@ -32,7 +32,7 @@ def test_every_reader_module_exists():
 
 def test_real_sources_verify(sources_dir):
     located = registry.verify(sources_dir)
-    assert sum(len(files) for files in located.values()) == 15
+    assert sum(len(files) for files in located.values()) == 18
 
 
 @pytest.fixture
