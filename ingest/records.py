@@ -78,3 +78,4 @@ class Selection:
 
     records: list[SpeciesRecord]
     report: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, list[str]] = field(default_factory=dict)  # exclusion rule -> names, where a reader lists them

@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
-from shapely.geometry import box as shapely_box
 
+from ingest import rangebox
 from ingest.records import Placement, SpeciesRecord
 from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, slug, source_iri, taxon_iri
 
@@ -102,20 +102,33 @@ def merge(records: list[SpeciesRecord]) -> dict[str, Taxon]:
     return taxa
 
 
-def range_box_placements(record: SpeciesRecord, polygons: dict) -> list[Placement]:
+def range_box_placements(record: SpeciesRecord, polygons: dict, min_share: float = RANGE_BOX_MIN_SHARE
+                         ) -> list[Placement]:
+    """The ecoregions the species' range box covers by ``min_share`` of their area or more.
+
+    The box is tested in geographic coordinates (a bird box in Mollweide metres is unprojected first,
+    ``ingest.rangebox``), shares are of area (equal-area), and a box spanning more than half the globe's
+    longitudes places nothing (Cervus canadensis: -151..171° E).
+    The build raises the share to the measured rule (``ingest.calibration``); ``share`` is kept for that.
+    """
     if record.range_box is None:
         return []
-    lon_min, lon_max, lat_min, lat_max = record.range_box
-    area = shapely_box(lon_min, lat_min, lon_max, lat_max)
+    if rangebox.lon_span(record.range_box, record.range_box_projection) > rangebox.MAX_LON_SPAN:
+        return []
     placements = []
-    for code, geometry in polygons.items():
-        share = geometry.intersection(area).area / geometry.area
-        if share >= RANGE_BOX_MIN_SHARE:
+    shares = rangebox.box_shares(record.range_box, record.range_box_projection, polygons)
+    for code, share in sorted(shares.items()):
+        if share >= min_share:
             placements.append(Placement(
                 ecoregion=code, method="range-box", confidence="low",
-                matched=f"box {lon_min:.1f}..{lon_max:.1f} E, {lat_min:.1f}..{lat_max:.1f} N covers {share:.0%}",
-                source=_box_source(record)))
+                matched=f"{_box_text(record)} covers {share:.0%}", source=_box_source(record), share=round(share, 4)))
     return placements
+
+
+def _box_text(record: SpeciesRecord) -> str:
+    lon_min, lon_max, lat_min, lat_max = rangebox.geographic(record.range_box, record.range_box_projection)
+    text = f"box {lon_min:.1f}..{lon_max:.1f} E, {lat_min:.1f}..{lat_max:.1f} N"
+    return text + " (unprojected from Mollweide)" if record.range_box_projection == rangebox.MOLLWEIDE else text
 
 
 def _box_source(record: SpeciesRecord) -> str:
@@ -123,8 +136,11 @@ def _box_source(record: SpeciesRecord) -> str:
     return "pantheria-1.0" if record.rule.startswith("pantheria") else "rangebuilder-2022"
 
 
-def best_placements(placements: list[Placement]) -> dict[tuple[str, str], Placement]:
-    """One placement per (ecoregion, method): the most confident."""
+def best_placements(placements: list[Placement], calibration=None, taxon: Taxon | None = None
+                    ) -> dict[tuple[str, str], Placement]:
+    """One placement per (ecoregion, method): the most confident, after the measured calibration if given."""
+    if calibration is not None:
+        placements = calibration.apply(placements, taxon)
     best: dict[tuple[str, str], Placement] = {}
     for p in placements:
         key = (p.ecoregion, p.method)
@@ -139,6 +155,7 @@ class SpeciesLayer:
     def __init__(self, taxa: dict[str, Taxon], polygons: dict, ecoregion_threats: dict[str, set[str]],
                  curated_threats: list, threat_parents: dict[str, str]):
         self.taxa = taxa
+        self.calibration = None  # the measured placement calibration, set by the build (ingest.calibration)
         self.polygons = polygons
         self.ecoregion_threats = ecoregion_threats  # ecoregion code -> IUCN threat codes
         self.curated_threats = curated_threats
@@ -198,7 +215,7 @@ class SpeciesLayer:
             placements.extend(record.placements)
             placements.extend(range_box_placements(record, self.polygons))
 
-        best = best_placements(placements)
+        best = best_placements(placements, self.calibration, taxon)
         self.occurrences[key] = {}
         for (eco, _method), p in sorted(best.items()):
             self._occurrence(node, key, p)
