@@ -305,6 +305,9 @@ class WildFinderSelection(Selection):
     joins: JoinReport = field(default_factory=JoinReport)
     admissions: dict[str, list[str]] = field(default_factory=dict)  # rule -> MDD names
     marginal: dict[str, float] = field(default_factory=dict)  # marginal ecoregion -> share in the basin box
+    # MDD name -> (rangeBuilder box, PanTHERIA box) of every joined species: the build measures each box
+    # source against WildFinder on all of them (ingest.calibration), not only where a reader used the box
+    boxes: dict[str, tuple] = field(default_factory=dict)
 
 
 def select(species: list[WildFinderSpecies], mdd_rows: list[Row], held: set[str], rb_boxes: Mapping,
@@ -345,8 +348,9 @@ def select(species: list[WildFinderSpecies], mdd_rows: list[Row], held: set[str]
     report["rows"] = sum(len(s.ecoregions) for s in species)
     report["rows:outside-graph-ecoregions"] = sum(
         1 for s in species for code in s.ecoregions if code not in BASIN_ECOREGIONS)
+    boxes = {name: index.boxes(name) for name in grouped}
     return WildFinderSelection(records=records, report=dict(report), joins=joins, admissions=dict(admissions),
-                               marginal=dict(marginal))
+                               marginal=dict(marginal), boxes=boxes)
 
 
 def read(files: Mapping[str, Path], cache_dir: Path | None = None) -> WildFinderSelection:
