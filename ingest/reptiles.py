@@ -81,6 +81,8 @@ def decide(name: str, codes: list[str]) -> tuple[str, str] | None:
 
 
 def to_record(name: str, codes: list[str], confidence: str) -> SpeciesRecord:
+    from ingest.amphibians import native_countries
+
     countries = tuple(c for c in RECORD_COUNTRIES if c in codes)
     return SpeciesRecord(
         source=RANGEBUILDER,
@@ -96,7 +98,7 @@ def to_record(name: str, codes: list[str], confidence: str) -> SpeciesRecord:
         rule=RULE_COUNTRY,
         matched="countries " + ", ".join(countries),
         confidence=confidence,
-        countries=countries,
+        countries=native_countries(codes),  # every country kept (South Korea: Gloydius intermedius)
     )
 
 

@@ -98,3 +98,7 @@ def test_real_records_are_well_formed(selection):
         assert record.group == "reptile" and record.class_ == "Reptilia" and record.order == "Squamata"
         assert record.family is None and "RU" in record.countries
         assert record.rule == reptiles.RULE_COUNTRY and record.confidence in ("medium", "low")
+
+
+def test_real_south_korea_is_kept(by_name):
+    assert {"KR", "RU", "CN"} <= set(by_name["Gloydius intermedius"].countries)
