@@ -223,19 +223,22 @@ def calibrate(taxa: Mapping[str, object], polygons: Mapping, boxes: Mapping[str,
     return calibration
 
 
-def markdown(calibration: Calibration) -> str:
-    """The table as docs/data.md shows it (the build prints the same lines)."""
+def markdown(calibration: Calibration | dict) -> str:
+    """The table as docs/data.md shows it (the build prints the same lines), from a calibration or from the
+    ``summary()`` a build manifest holds."""
+    summary = calibration.summary() if isinstance(calibration, Calibration) else calibration
     lines = [
         "| method | placements | agree with WildFinder | precision | recall | mammals placed | confidence |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
-    chosen = {(k, s) for k, s in calibration.box_share.items()}
-    for f in calibration.table:
-        if f.share is not None:
-            level = calibration.levels[f.key] + " (rule)" if (f.key, f.share) in chosen else "-"
+    chosen = set(summary["box_share"].items())
+    for row in summary["table"]:
+        if row["share"] is not None:
+            level = summary["levels"][row["key"]] + " (rule)" if (row["key"], row["share"]) in chosen else "-"
         else:
-            level = calibration.levels.get(f.key, "not judged")
-        precision = f"{f.precision:.0%}" if f.precision is not None else "-"
-        recall = f"{f.recall:.0%}" if f.recall is not None else "-"
-        lines.append(f"| {f.label} | {f.placements} | {f.agree} | {precision} | {recall} | {f.species} | {level} |")
+            level = summary["levels"].get(row["key"], "not judged")
+        precision = f"{row['precision']:.0%}" if row["precision"] is not None else "-"
+        recall = f"{row['recall']:.0%}" if row["recall"] is not None else "-"
+        lines.append(f"| {row['method']} | {row['placements']} | {row['agree']} | {precision} | {recall} "
+                     f"| {row['species']} | {level} |")
     return "\n".join(lines)

@@ -239,14 +239,22 @@ def join(species: WildFinderSpecies, index: MddIndex) -> Join:
     for route in JOIN_ROUTES[2:]:
         if len(tried[route]) == 1:
             return Join(species, tried[route][0], route)
-    return Join(species, None, "unjoined", unjoined_reason(species, index, tried))
+    # what the synonym routes found before the basin filter, for the reason
+    found = [n for names in (index.by_msw3.get(name, []), index.by_original.get(name, []),
+                             index.by_nominal.get(epithet, [])) for n in names if index.related(n, species)]
+    return Join(species, None, "unjoined", unjoined_reason(species, index, tried, found))
 
 
-def unjoined_reason(species: WildFinderSpecies, index: MddIndex, tried: dict[str, list[str]]) -> str:
+def unjoined_reason(species: WildFinderSpecies, index: MddIndex, tried: dict[str, list[str]],
+                    found: list[str] = ()) -> str:
     name = species.name
     several = next((names for names in tried.values() if len(names) > 1), None)
     if several:
         return f"ambiguous: the 2006 concept is now several basin species ({', '.join(sorted(several))})"
+    if name not in index.rows and found:
+        names = ", ".join(sorted(set(found)))
+        return (f"MDD 1.13 has it as {names}, outside Russia, China and Mongolia or a concept its range boxes "
+                "place away from the basin")
     if name in index.rows:
         row = index.rows[name]
         if not mammals.is_candidate(row):
