@@ -37,6 +37,8 @@ class Source:
     pip_requirement: str = ""
     notes: str = ""
     urls: dict[str, str] = field(default_factory=dict)  # file -> download URL
+    # files that are stated extracts of their origin (not its bytes): `fetch` cannot download them
+    extracts: tuple[str, ...] = ()
 
     def url(self, file: str) -> str:
         return self.urls.get(file, self.origin)
@@ -214,7 +216,8 @@ SOURCES.append(Source(
     origin=_WILDFINDER_BASE,
     files=dict(_WILDFINDER_FILES),
     # the link file is an extract of the origin's wildfinder-ecoregions_species.csv (the basin rows only):
-    # its checksum is of the extract, so `amurkg fetch` reports the full origin file as a mismatch
+    # its checksum is of the extract, so `amurkg fetch` does not download it (its URL names the origin file)
+    extracts=("wildfinder-2006/wildfinder-ecoregions_species.basin-mammals.csv",),
     urls={
         "wildfinder-2006/wildfinder-mammals_list.csv": _WILDFINDER_BASE + "wildfinder-mammals_list.csv",
         "wildfinder-2006/wildfinder-ecoregions_list.csv": _WILDFINDER_BASE + "wildfinder-ecoregions_list.csv",
@@ -306,6 +309,10 @@ def fetch(target: Path = FETCH_CACHE, sources: list[Source] | None = None, echo=
         for file, expected in source.files.items():
             path = target / file
             if path.is_file() and sha256_of(path) == expected:
+                continue
+            if file in source.extracts:
+                echo(f"not fetched: {file} is an extract of {source.url(file)} (see the source's notes); "
+                     "copy it from a sources directory that has it")
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=path.parent) as tmp:

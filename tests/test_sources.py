@@ -120,3 +120,15 @@ def test_fetch_refuses_a_mismatching_download(origin_server, tmp_path):
     with pytest.raises(registry.SourceError, match="sha256 mismatch"):
         registry.fetch(tmp_path / "cache", [_source(url, "0" * 64)], echo=lambda m: None)
     assert not (tmp_path / "cache" / "demo" / "demo.txt").exists()
+
+
+def test_an_extract_is_not_fetched(tmp_path):
+    # the WildFinder link file is an extract of its origin: fetching the origin could never match its checksum
+    source = registry.BY_ID["wildfinder-2006"]
+    extract = [f for f in source.files if f in source.extracts]
+    said = []
+    assert registry.fetch(tmp_path, [registry.Source(
+        id=source.id, title=source.title, origin=source.origin, files={f: source.files[f] for f in extract},
+        licence=source.licence, citation=source.citation, reader=source.reader, extracts=source.extracts)],
+        echo=said.append) == []
+    assert extract and "extract" in said[0] and not (tmp_path / extract[0]).exists()
