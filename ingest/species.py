@@ -16,9 +16,9 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ingest import rangebox
+from ingest import rangebox, threat_applicability
 from ingest.records import Placement, SpeciesRecord
-from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, slug, source_iri, taxon_iri
+from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
 
 # Reader modules in build order; the first record of a name is the primary one (its taxonomy wins).
 READERS = ("ingest.plants", "ingest.birds", "ingest.mammals", "ingest.wildfinder", "ingest.fishes", "ingest.amphibians",
@@ -48,12 +48,6 @@ RANGE_BOX_MIN_SHARE = 0.2
 # Confidence of an inferred threat exposure, from the confidence of the occurrence it goes through.
 INFERRED_CONFIDENCE = {"high": "medium", "medium": "low", "low": None}
 LEVEL = {"low": 0, "medium": 1, "high": 2}
-# A placement of medium or high confidence is a record of the species in the ecoregion; a low one is a possibility.
-RECORDED = {"medium", "high"}
-
-
-def is_recorded(confidence: str) -> bool:
-    return confidence in RECORDED
 
 
 def shortcut_of(confidence: str) -> URIRef:
@@ -153,9 +147,13 @@ class SpeciesLayer:
     """Builds the per-source species graphs and the derived links of all merged taxa."""
 
     def __init__(self, taxa: dict[str, Taxon], polygons: dict, ecoregion_threats: dict[str, set[str]],
-                 curated_threats: list, threat_parents: dict[str, str]):
+                 curated_threats: list, threat_parents: dict[str, str],
+                 applicability: threat_applicability.Applicability | None = None):
         self.taxa = taxa
         self.calibration = None  # the measured placement calibration, set by the build (ingest.calibration)
+        self.applicability = applicability or threat_applicability.load()
+        # inferred threat links: as the ecoregions alone would give them, as written, and removed per rule and group
+        self.threat_report: dict = {"before": 0, "after": 0, "removed": defaultdict(lambda: defaultdict(int))}
         self.polygons = polygons
         self.ecoregion_threats = ecoregion_threats  # ecoregion code -> IUCN threat codes
         self.curated_threats = curated_threats
@@ -312,24 +310,20 @@ class SpeciesLayer:
                 add_species_threat(self.graphs["wwf-amur-heilong"], link)
 
     def _inferred_threats(self) -> None:
-        """A species is exposed to a threat of an ecoregion it occurs in: inferred, never direct."""
+        """A species is exposed to a threat of an ecoregion it is recorded in (medium or high placement) where the
+        threat can act on its kind of organism (ingest/curated/threat_applicability.yml): inferred, never direct."""
         for key, by_eco in self.occurrences.items():
             taxon = taxon_iri(self.taxa[key].name)
-            exposures: dict[str, tuple[str, list[str]]] = {}
-            for eco, placement in by_eco.items():
-                level = INFERRED_CONFIDENCE[placement.confidence]
-                if level is None:
-                    continue
-                for threat in self.ecoregion_threats.get(eco, ()):
-                    current = exposures.get(threat)
-                    if current is None:
-                        exposures[threat] = (level, [eco])
-                    else:
-                        best = level if LEVEL[level] > LEVEL[current[0]] else current[0]
-                        exposures[threat] = (best, current[1] + [eco])
-            for threat, (level, ecos) in exposures.items():
-                if self._broader_present(threat, exposures):
+            record = self.taxa[key].primary
+            genus = record.genus or record.scientific_name.split()[0]
+            exposures = self._ecoregion_exposures(by_eco)
+            applicable = {threat: found for threat, found in exposures.items()
+                          if self.applicability.applies(threat, record.group, record.family, genus)}
+            self._count_removed(exposures, applicable, record.group)
+            for threat, (level, ecos) in applicable.items():
+                if self._broader_present(threat, applicable):
                     continue  # the broader code already carries the exposure
+                self.threat_report["after"] += 1
                 node = iri("inferred-threat", key, threat)
                 g = self.derived
                 g.add((node, RDF.type, AMUR.InferredThreatExposure))
@@ -341,6 +335,38 @@ class SpeciesLayer:
                     g.add((node, AMUR.via, iri("ecoregion", eco)))
                 g.add((node, PROV.wasDerivedFrom, source_iri("wwf-amur-heilong")))
                 g.add((taxon, AMUR.inferredThreat, iri("threat", threat)))
+
+    def _ecoregion_exposures(self, by_eco: dict[str, Placement]) -> dict[str, tuple[str, list[str]]]:
+        """Threat code -> (best inferred confidence, ecoregions): every threat of the recorded ecoregions."""
+        exposures: dict[str, tuple[str, list[str]]] = {}
+        for eco, placement in by_eco.items():
+            level = INFERRED_CONFIDENCE[placement.confidence]
+            if level is None:
+                continue  # a possible (low) placement is no ground for an exposure
+            for threat in self.ecoregion_threats.get(eco, ()):
+                current = exposures.get(threat)
+                if current is None:
+                    exposures[threat] = (level, [eco])
+                else:
+                    best = level if LEVEL[level] > LEVEL[current[0]] else current[0]
+                    exposures[threat] = (best, current[1] + [eco])
+        return exposures
+
+    def _count_removed(self, exposures: dict, applicable: dict, group: str) -> None:
+        # counted on the links the ecoregions alone would give (each at its broadest code), so that
+        # before - after = the sum of the removals; a narrower code of a removed one is removed with it
+        for threat in exposures:
+            if self._broader_present(threat, exposures):
+                continue
+            self.threat_report["before"] += 1
+            if threat not in applicable:
+                rule = self.applicability.rule_for(threat)
+                self.threat_report["removed"][rule.name if rule else f"{threat} (no row)"][group] += 1
+
+    def threat_yields(self) -> dict:
+        """The inference's yield for the build report: links before and after the applicability rules."""
+        removed = {rule: dict(sorted(groups.items())) for rule, groups in sorted(self.threat_report["removed"].items())}
+        return {"before": self.threat_report["before"], "after": self.threat_report["after"], "removed": removed}
 
     def _broader_present(self, threat: str, codes) -> bool:
         parent = self.threat_parents.get(threat)

@@ -240,6 +240,12 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     for reader, rules in placement["removed_by_readers"].items():
         for rule, names in rules.items():
             echo(f"  {reader} {rule}: {len(names)} ({', '.join(names)})")
+    # inferred threats before and after the applicability table (ingest/curated/threat_applicability.yml)
+    yields["inferred-threats"] = layer.threat_yields()
+    echo(f"  inferred threats: {yields['inferred-threats']['before']} from the ecoregions, "
+         f"{yields['inferred-threats']['after']} kept where the threat can act on the species")
+    for rule, groups in yields["inferred-threats"]["removed"].items():
+        echo(f"    removed by {rule}: {sum(groups.values())} ({', '.join(f'{g} {n}' for g, n in groups.items())})")
     return graphs, yields
 
 

@@ -141,6 +141,13 @@ METHODS = {
     "checklist-rule": "selected from a checklist by a named rule",
 }
 CONFIDENCE_SCORES = {"high": 1.0, "medium": 0.6, "low": 0.3}
+# A placement of medium or high confidence records a species in an ecoregion (amur:occursIn); low ones alone
+# only say it possibly occurs there (amur:possiblyOccursIn).
+RECORDED_CONFIDENCE = ("medium", "high")
+
+
+def is_recorded(confidence: str) -> bool:
+    return confidence in RECORDED_CONFIDENCE
 
 
 def rebase(text: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -119,6 +120,28 @@ def test_paths_small(small):
     assert analytics.connection_paths(small, "Alpha one", "Phi five").tables["paths"] == []
 
 
+def test_possible_placements_only_on_request_small(small):
+    # Phi five possibly occurs in PA0001 (low confidence only): left out by default, counted with possible=True
+    assert small.edges[AK + "taxon/phi-five", AK + "ecoregion/PA0001", "possiblyOccursIn"]["confidence"] == 0.3
+
+    def pair(**options):
+        rows = analytics.ecoregion_similarity(small, **options).tables["pairs"]
+        return next((r["shared_species"], r["union_species"], r["jaccard"]) for r in rows
+                    if (r["a"], r["b"]) == ("PA0001", "PA0003"))
+
+    assert pair() == (0, 5, 0.0)
+    assert pair(possible=True) == (1, 5, 0.2)
+    assert analytics.connection_paths(small, "Alpha one", "Phi five").tables["paths"] == []
+    assert [r["text"] for r in analytics.connection_paths(small, "Alpha one", "Phi five", possible=True)
+            .tables["paths"]] == ["Alpha one —[occurs in]→ PA0001 First forests —[is possibly the range of]→ Phi five"]
+
+    def degree(**options):
+        rows = analytics.key_nodes(small, top=1, **options).tables["key_nodes"]
+        return next(r["degree"] for r in rows if r["kind"] == "ecoregion" and r["measure"] == "degree")
+
+    assert (degree(), degree(possible=True)) == (4, 5)
+
+
 def test_resolve_names(small):
     assert analytics.resolve(small, "Alpha one Linnaeus, 1758") == AK + "taxon/alpha-one"  # with authorship
     assert analytics.resolve(small, "second forests") == AK + "ecoregion/PA0002"  # label, any case
@@ -200,6 +223,31 @@ def test_threat_exposure_matches_sparql(real):
         """ + EFFECTIVE_RANK + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""")}
     assert {r["code"]: r["threatened"] for r in analytics.threat_exposure(graph).tables["threats"]
             if r["threatened"]} == threatened
+
+
+def test_threat_exposure_follows_the_applicability_table(real):
+    # the ranking counts only inferred links the table allows: no plant hunted (5.1), no animal gathered (5.2),
+    # no "species is the target" code (5.x.1) inferred for anyone
+    from ingest import threat_applicability
+
+    graph, _ = real
+    table = threat_applicability.load()
+    rows = analytics.threat_exposure(graph).tables["threats"]
+    assert rows
+    for row in rows:
+        rule = table.rule_for(row["code"])
+        assert row["inferred_on"] == (rule.kind.label if rule else "no species (no row in the table)")
+        groups = {graph.nodes[s]["group"] for s in analytics._sources(graph, row["threat"], "inferredThreat", "species")}
+        if rule is None or not (rule.kind.groups or rule.kind.families or rule.kind.genera):
+            assert not groups, row["code"]
+        elif not (rule.kind.families or rule.kind.genera):
+            assert groups <= rule.kind.groups, row["code"]
+        if re.fullmatch(r"5\.\d+\.1", row["code"]):
+            assert row["inferred_species"] == 0, row["code"]
+        if row["code"].startswith(("5.1", "5.4")):
+            assert "plant" not in groups
+        if row["code"].startswith("5.2"):
+            assert groups <= {"plant"}
 
 
 def test_conservation_gaps_match_sparql(real):

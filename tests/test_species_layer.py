@@ -108,6 +108,37 @@ def test_inferred_threats_are_labelled_and_never_mixed_with_direct(store):
     assert direct == curated > 0
 
 
+def test_inferred_threats_act_on_the_kind_of_organism(store):
+    # no plant hunted or fished, no animal gathered, no "species is the target" code (5.x.1) inferred at all
+    def inferred(condition: str) -> int:
+        return count(store, f"""?l a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat/skos:notation ?code .
+            ?t amur:group/skos:notation ?group FILTER({condition})""")
+
+    assert inferred('?group = "plant" && (STRSTARTS(?code, "5.1") || STRSTARTS(?code, "5.4"))') == 0
+    assert inferred('?group != "plant" && STRSTARTS(?code, "5.2")') == 0
+    assert inferred('REGEX(?code, "^5[.][0-9]+[.]1$")') == 0
+    assert count(store, "?t amur:inferredThreat ?x . ?x skos:notation ?code FILTER(REGEX(?code, '^5[.][0-9]+[.]1$'))") == 0
+    # and every inferred link is one the applicability table allows, for the species' group, family and genus
+    from ingest import threat_applicability
+
+    table = threat_applicability.load()
+    rows = select(store, """SELECT DISTINCT ?t ?code ?group ?family ?genus WHERE {
+        ?l a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat/skos:notation ?code .
+        ?t amur:group/skos:notation ?group ; dwc:genus ?genus . OPTIONAL { ?t dwc:family ?family } }""")
+    assert rows
+    refused = [r for r in rows if not table.applies(r["code"], r["group"], r["family"], r["genus"])]
+    assert refused == []
+
+
+def test_inferred_threat_yields_are_reported(store, built_store):
+    # the build report says how many inferred links each rule removed; the figures add up and match the graph
+    report = kgstore.manifest(built_store)["species"]["inferred-threats"]
+    removed = sum(n for groups in report["removed"].values() for n in groups.values())
+    assert report["before"] - report["after"] == removed
+    assert report["after"] == count(store, "?l a amur:InferredThreatExposure")
+    assert all(rule.split(" on ")[0] and " on " in rule for rule in report["removed"])
+
+
 def test_curated_species_threats(store):
     rows = select(store, """SELECT ?code WHERE { ?l a amur:ThreatExposure ; amur:taxon ?t ;
         amur:threat/skos:notation ?code . ?t amur:canonicalName 'Panthera tigris' }""")
