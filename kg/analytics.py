@@ -3,8 +3,9 @@
 The view is a ``networkx.MultiDiGraph`` built from the store by the ``queries/analytics-*.rq`` queries:
 nodes are species, higher taxa, ecoregions, IUCN threats, IUCN conservation actions and initiatives (node
 attribute ``kind``); edges are keyed by the relation (``occursIn``, ``possiblyOccursIn``, ``threatenedBy``,
-``inferredThreat``, ``parentTaxon``, ``addressesThreat``, ``implementsAction``, ``concernsEcoregion``, ``actionAddresses``,
-``broader``) and carry the link's confidence score. Species carry the red-list category they are weighed by.
+``inferredThreat``, ``parentTaxon``, ``addressesThreat``, ``implementsAction``, ``concernsEcoregion``,
+``actionAddresses``, ``broader``) and carry the link's confidence score. Species carry the red-list category
+they are weighed by.
 
 A species is *recorded* in an ecoregion (``occursIn``: a placement of medium or high confidence) or *possibly*
 there (``possiblyOccursIn``: low-confidence placements only). The analyses use recorded links; ``possible=True``

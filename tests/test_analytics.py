@@ -237,7 +237,8 @@ def test_threat_exposure_follows_the_applicability_table(real):
     for row in rows:
         rule = table.rule_for(row["code"])
         assert row["inferred_on"] == (rule.kind.label if rule else "no species (no row in the table)")
-        groups = {graph.nodes[s]["group"] for s in analytics._sources(graph, row["threat"], "inferredThreat", "species")}
+        inferred = analytics._sources(graph, row["threat"], "inferredThreat", "species")
+        groups = {graph.nodes[s]["group"] for s in inferred}
         if rule is None or not (rule.kind.groups or rule.kind.families or rule.kind.genera):
             assert not groups, row["code"]
         elif not (rule.kind.families or rule.kind.genera):
