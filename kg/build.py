@@ -280,7 +280,7 @@ def echo_placement_report(report: dict, calibration, echo) -> None:
              f" (e.g. {', '.join(names[:5])})")
     if "wildfinder" in report:
         wf = report["wildfinder"]
-        echo(f"  WildFinder names joined: " + ", ".join(f"{r} {len(n)}" for r, n in wf["joined"].items())
+        echo("  WildFinder names joined: " + ", ".join(f"{r} {len(n)}" for r, n in wf["joined"].items())
              + f"; not joined: {len(wf['unjoined'])}")
         for rule, names in wf["admissions"].items():
             echo(f"  WildFinder {rule}: {len(names)} ({', '.join(names)})")

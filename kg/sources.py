@@ -206,7 +206,8 @@ SOURCES: list[Source] = [
 _WILDFINDER_BASE = _GH + "rdatatoolbox/datarepo/a29af1f5eec81d3c5a948371cadebcd4e27bf1d2/data/wildfinder/"
 _WILDFINDER_FILES = {
     "wildfinder-2006/wildfinder-mammals_list.csv": "3cc0466fe504255710d46b685a0ca533507a5975b1fb4e0fbfabbea097e2494a",
-    "wildfinder-2006/wildfinder-ecoregions_list.csv": "29a828b92360e6995fa5ba2443931f2504b0341f65456af0308c5fbec59be77b",
+    "wildfinder-2006/wildfinder-ecoregions_list.csv":
+        "29a828b92360e6995fa5ba2443931f2504b0341f65456af0308c5fbec59be77b",
     "wildfinder-2006/wildfinder-ecoregions_species.basin-mammals.csv":
         "7a21a480dd3f67214b46248ce448dc3ea1312c9f05462b8a0dc61667caffeb1b",
 }
