@@ -323,7 +323,7 @@ def test_degrees_match_sparql(real):
 
 def test_path_hops_are_triples_of_the_store(real):
     graph, store = real
-    result = analytics.connection_paths(graph, "Panax ginseng", "Econet-Green Belt")
+    result = analytics.connection_paths(graph, "Panthera tigris", "Econet-Green Belt")
     assert result.extra["to"] == AK + "initiative/econet-green-belt"
     paths = result.extra["paths"]
     assert paths and all(p["length"] == 2 for p in paths)
@@ -373,9 +373,9 @@ def test_analyze_commands(built_store):
     assert similarity.exit_code == 0 and "== clusters" in similarity.output
     centrality = runner.invoke(main, ["analyze", "centrality", "--top", "3", *store])
     assert centrality.exit_code == 0 and "approximate" in centrality.output
-    path = runner.invoke(main, ["analyze", "path", "Panax ginseng", "Econet-Green Belt", *store])
+    path = runner.invoke(main, ["analyze", "path", "Panthera tigris", "Econet-Green Belt", *store])
     assert path.exit_code == 0, path.output
-    assert "Panax ginseng —[occurs in]→" in path.output and "Econet-Green Belt protected-area network" in path.output
+    assert "Panthera tigris —[occurs in]→" in path.output and "Econet-Green Belt protected-area network" in path.output
 
 
 def test_analyze_path_unknown_name_fails(built_store):
@@ -404,8 +404,8 @@ def test_api(client, real):
     assert len(similarity["matrix"]["codes"]) == 16
     centrality = client.get("/api/analytics/centrality", query_string={"top": 2}).get_json()
     assert len(centrality["tables"]["key_nodes"]) == 3 * 2 * 2
-    path = client.get("/api/analytics/path", query_string={"from": "Panax ginseng", "to": "Econet-Green Belt"})
-    assert path.status_code == 200 and path.get_json()["paths"][0]["hops"][0]["from_label"] == "Panax ginseng"
+    path = client.get("/api/analytics/path", query_string={"from": "Panthera tigris", "to": "Econet-Green Belt"})
+    assert path.status_code == 200 and path.get_json()["paths"][0]["hops"][0]["from_label"] == "Panthera tigris"
     assert client.get("/api/analytics/path", query_string={"from": "Panax ginseng"}).status_code == 400
     missing = client.get("/api/analytics/path", query_string={"from": "Nonexistent beast", "to": "Econet"})
     assert missing.status_code == 404 and "no species" in missing.get_json()["error"]
@@ -426,10 +426,26 @@ def test_pages_with_charts(client):
 
 def test_path_page(client):
     assert "<form" in client.get("/analytics/path").get_data(as_text=True)
-    page = client.get("/analytics/path", query_string={"from": "Panax ginseng", "to": "Econet-Green Belt"})
+    page = client.get("/analytics/path", query_string={"from": "Panthera tigris", "to": "Econet-Green Belt"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert '<a href="/taxon/panax-ginseng">Panax ginseng</a> <strong>occurs in</strong>' in html
+    assert '<a href="/taxon/panthera-tigris">Panthera tigris</a> <strong>occurs in</strong>' in html
     assert '<a href="/initiative/econet-green-belt">' in html
     unknown = client.get("/analytics/path", query_string={"from": "Nonexistent beast", "to": "Econet"})
     assert unknown.status_code == 404 and "no species" in unknown.get_data(as_text=True)
+
+
+def test_path_page_through_possible_placements_on_request(client, real):
+    _, store = real
+    # a species placed only by low-confidence evidence, possibly in an ecoregion the initiative works in
+    rows = _select(store, """SELECT ?name WHERE {
+        ?t amur:possiblyOccursIn ?e ; amur:canonicalName ?name .
+        <https://w3id.org/amurkg/initiative/econet-green-belt> amur:concernsEcoregion ?e .
+        FILTER NOT EXISTS { ?t amur:occursIn ?any } } ORDER BY ?name LIMIT 1""")
+    assert rows
+    name = rows[0]["name"]
+    query = {"from": name, "to": "Econet-Green Belt"}
+    default = client.get("/analytics/path", query_string=query).get_data(as_text=True)
+    assert "<strong>possibly occurs in</strong>" not in default
+    wider = client.get("/analytics/path", query_string=query | {"possible": "true"}).get_data(as_text=True)
+    assert f"{name}</a> <strong>possibly occurs in</strong>" in wider
