@@ -424,6 +424,12 @@ def test_pages_with_charts(client):
     assert "Analytics" in client.get("/analytics/").get_data(as_text=True)
 
 
+def test_threats_page_says_what_each_threat_is_inferred_on(client):
+    html = client.get("/analytics/threats").get_data(as_text=True)
+    assert "<th>inferred on</th>" in html
+    assert "terrestrial animals" in html and "no species by inference" in html  # 5.1; 5.1.1 (the target)
+
+
 def test_path_page(client):
     assert "<form" in client.get("/analytics/path").get_data(as_text=True)
     page = client.get("/analytics/path", query_string={"from": "Panthera tigris", "to": "Econet-Green Belt"})
