@@ -282,9 +282,12 @@ class SpeciesLayer:
         g.add((e, AMUR.confidence, iri("confidence", record.confidence)))
         g.add((e, PROV.wasDerivedFrom, source_iri(record.source)))
 
-    def _occurrence(self, node: URIRef, key: str, p: Placement) -> None:
+    def _placement_graph(self, p: Placement) -> Graph:
         # range-box placements are computed by the build from two sources: they go to the derived graph
-        g = self.derived if p.method in ("range-box", "occurrence") else self.graphs[p.source]
+        return self.derived if p.method in ("range-box", "occurrence") else self.graphs[p.source]
+
+    def _occurrence(self, node: URIRef, key: str, p: Placement) -> None:
+        g = self._placement_graph(p)
         o = iri("occurrence", key, p.ecoregion, p.method)
         eco = iri("ecoregion", p.ecoregion)
         g.add((o, RDF.type, AMUR.Occurrence))
@@ -298,8 +301,7 @@ class SpeciesLayer:
     def _occurrence_shortcut(self, node: URIRef, p: Placement) -> None:
         """The direct triple of a species-ecoregion pair, from its most confident placement: amur:occursIn
         only where the placement is recorded (medium or high), amur:possiblyOccursIn where it is low."""
-        g = self.derived if p.method in ("range-box", "occurrence") else self.graphs[p.source]
-        g.add((node, shortcut_of(p.confidence), iri("ecoregion", p.ecoregion)))
+        self._placement_graph(p).add((node, shortcut_of(p.confidence), iri("ecoregion", p.ecoregion)))
 
     # --- threats ----------------------------------------------------------------------------
     def _curated_threats(self) -> None:
