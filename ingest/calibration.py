@@ -20,7 +20,7 @@ reference, so they take the levels the same method earned on mammals):
   is low (possible): the reference disagrees.
 
 Province placements of plants are not measured here (no mammal is placed by province); their level comes
-from the area share of the province in each ecoregion (``ingest.plants``).
+from the area share of the province in each ecoregion (``ingest.provinces``).
 """
 
 from __future__ import annotations

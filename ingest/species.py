@@ -42,8 +42,9 @@ IDENTIFIERS = {
 }
 ASSESSORS = {"IUCN": "iucn", "MEE-CAS": "mee-cas"}
 
-# Range-box placement: the box must cover this share of an ecoregion's polygon, so a box that only
-# grazes an ecoregion's edge does not place the species there. Boxes are coarse: confidence is low.
+# Range-box placement: the box must cover at least this share of an ecoregion's area, so a box that only
+# grazes an ecoregion's edge does not place the species there. The build raises it to the share measured
+# against WildFinder (ingest.calibration: the smallest share measured) and sets the confidence boxes earn.
 RANGE_BOX_MIN_SHARE = 0.2
 # Confidence of an inferred threat exposure, from the confidence of the occurrence it goes through.
 INFERRED_CONFIDENCE = {"high": "medium", "medium": "low", "low": None}
