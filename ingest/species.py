@@ -43,8 +43,8 @@ IDENTIFIERS = {
 ASSESSORS = {"IUCN": "iucn", "MEE-CAS": "mee-cas"}
 
 # Range-box placement: the box must cover at least this share of an ecoregion's area, so a box that only
-# grazes an ecoregion's edge does not place the species there. The build raises it to the share measured
-# against WildFinder (ingest.calibration: the smallest share measured) and sets the confidence boxes earn.
+# grazes an ecoregion's edge does not place the species there. It is the smallest share measured against
+# WildFinder; the build raises it to the share the measurement chooses (ingest.calibration).
 RANGE_BOX_MIN_SHARE = 0.2
 # Confidence of an inferred threat exposure, from the confidence of the occurrence it goes through.
 INFERRED_CONFIDENCE = {"high": "medium", "medium": "low", "low": None}
