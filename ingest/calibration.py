@@ -46,6 +46,8 @@ LABELS = {
     "gazetteer:broad": "gazetteer, broad place",
     "curated": "curated (WWF Amur-Heilong pages)",
     "province": "province list",
+    "range-box:rangebuilder:wide": "range box, rangeBuilder, wider than 180° (not placed)",
+    "range-box:pantheria:wide": "range box, PanTHERIA, wider than 180° (not placed)",
 }
 # Methods the reference cannot measure (kept as their readers state them, see the module docstring).
 UNMEASURED = ("province", "freshwater", "occurrence", REFERENCE)
@@ -192,15 +194,20 @@ def calibrate(taxa: Mapping[str, object], polygons: Mapping, boxes: Mapping[str,
             if p.method != REFERENCE and p.method != "range-box":
                 predictions[variant(p)][key].add(p.ecoregion)
     box_rows: dict[str, list[Figures]] = {}
+    wide_shares: dict[str, dict[str, dict[str, float]]] = {}
     for index, source in enumerate(("rangebuilder", "pantheria")):
         key = f"range-box:{source}"
         shares_of: dict[str, dict[str, float]] = {}
+        wide_shares[key] = {}
         for name, pair in boxes.items():
             box = pair[index] if pair else None
             taxon_key = slug(name)
-            if box is None or taxon_key not in reference or rangebox.lon_span(box) > rangebox.MAX_LON_SPAN:
+            if box is None or taxon_key not in reference:
                 continue
-            shares_of[taxon_key] = rangebox.box_shares(box, rangebox.DEGREES, polygons)
+            # a box wider than MAX_LON_SPAN places nothing; it is measured apart, so the table shows that rule
+            wide = rangebox.lon_span(box) > rangebox.MAX_LON_SPAN
+            (wide_shares[key] if wide else shares_of)[taxon_key] = rangebox.box_shares(box, rangebox.DEGREES,
+                                                                                       polygons)
         box_rows[key] = []
         for share in BOX_SHARES:
             at = {key: {t: {c for c, s in shares.items() if s >= share} for t, shares in shares_of.items()}}
@@ -213,6 +220,10 @@ def calibrate(taxa: Mapping[str, object], polygons: Mapping, boxes: Mapping[str,
         chosen = choose_share(rows)
         box_share[key] = chosen.share
         levels[key] = level_for(chosen.precision or 0.0)
+        wide_key = f"{key}:wide"
+        at = {wide_key: {t: {c for c, s in shares.items() if s >= chosen.share}
+                         for t, shares in wide_shares[key].items()}}
+        table.append(measure(reference, at, wide_key, chosen.share))
     for key in sorted(set(predictions) | {"province"}):
         figures = measure(reference, predictions, key)
         table.append(figures)
@@ -233,7 +244,9 @@ def markdown(calibration: Calibration | dict) -> str:
     ]
     chosen = set(summary["box_share"].items())
     for row in summary["table"]:
-        if row["share"] is not None:
+        if row["key"].endswith(":wide"):
+            level = "not placed (rule)"
+        elif row["share"] is not None:
             level = summary["levels"][row["key"]] + " (rule)" if (row["key"], row["share"]) in chosen else "-"
         else:
             level = summary["levels"].get(row["key"], "not judged")

@@ -126,3 +126,24 @@ def test_circumpolar_boxes_place_nothing():
                           range_box=(66.9, 147.5, -11.6, 57.3))
     (p,) = range_box_placements(tiger, polygons)
     assert p.share == 1.0 and p.method == "range-box" and "covers 100%" in p.matched
+
+
+def test_boxes_wider_than_half_the_globe_are_measured_apart():
+    polygons = {"A": box(120, 40, 130, 50), "B": box(130, 40, 140, 50)}
+    taxa = {}
+    boxes = {}
+    for name, ecos, species_box in (("Panthera tigris", ["A"], (119.0, 131.0, 39.0, 51.0)),
+                                    ("Cervus canadensis", ["B"], (-151.4, 170.8, 24.0, 64.5))):
+        taxa[name.lower().replace(" ", "-")] = Taxon(name, [SpeciesRecord(
+            source="x", row_id=name, group="mammal", scientific_name=name,
+            placements=[placement(e, "wildfinder", "high") for e in ecos])])
+        boxes[name] = (species_box, None)
+    cal = calibration.calibrate(taxa, polygons, boxes, {})
+    by_key = {(f.key, f.share): f for f in cal.table}
+    chosen = cal.box_share["range-box:rangebuilder"]
+    assert (by_key[("range-box:rangebuilder", 0.2)].placements, by_key[("range-box:rangebuilder", 0.2)].agree) == (
+        1, 1)  # the tiger's box only: the wapiti's circumpolar box is not among the boxes that place
+    wide = by_key[("range-box:rangebuilder:wide", chosen)]
+    assert (wide.placements, wide.agree) == (2, 1)  # it covers both ecoregions; WildFinder lists one
+    assert "range-box:rangebuilder:wide" not in cal.levels
+    assert "wider than 180° (not placed)" in calibration.markdown(cal)
