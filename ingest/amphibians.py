@@ -38,6 +38,9 @@ Row = Mapping[str, Any]
 
 NEIGHBOURS = ("CN", "MN", "KP")
 RECORD_COUNTRIES = ("RU", "CN", "MN", "KP")
+# countries a record keeps for amur:nativeTo: the basin's, its neighbours' and every other the lists give
+# (South Korea was dropped before: Bombina orientalis is RU, KR, KP, CN in AmphibiaWeb)
+NATIVE_ORDER = ("RU", "CN", "MN", "KP", "KR", "JP")
 
 RULE_BOX = "country+box"
 RULE_NO_BOX = "country:no-box"
@@ -117,6 +120,12 @@ def vernacular_names(row: Row) -> list[tuple[str, str]]:
     return [(n, "en") for n in dict.fromkeys(n.strip() for n in names) if n]
 
 
+def native_countries(codes) -> tuple[str, ...]:
+    """Every country code, the basin's and its neighbours' first (the species layer keeps the region's)."""
+    codes = set(codes)
+    return tuple(c for c in NATIVE_ORDER if c in codes) + tuple(sorted(codes - set(NATIVE_ORDER)))
+
+
 def to_record(row: Row, decision: Decision, countries: set[str]) -> SpeciesRecord:
     assessed = assessment(row)
     uid = str(row["aweb_uid"]).strip()
@@ -139,7 +148,7 @@ def to_record(row: Row, decision: Decision, countries: set[str]) -> SpeciesRecor
         matched=decision.matched,
         confidence=decision.confidence,
         range_box=clip_box(decision.range_box) if decision.range_box else None,
-        countries=tuple(c for c in RECORD_COUNTRIES if c in countries),
+        countries=native_countries(countries),
     )
 
 

@@ -323,9 +323,14 @@ def assessment(row: Row) -> Assessment | None:
 
 
 def record_countries(row: Row) -> tuple[str, ...]:
-    """ISO codes of the basin countries MDD lists without doubt ("North Korea?" is left out)."""
+    """ISO codes of every country MDD lists without doubt ("North Korea?" is left out), the basin's first.
+
+    Every country is kept: the species layer keeps the region's for amur:nativeTo (South Korea was dropped
+    before: Lasiopodomys mandarinus)."""
+    from ingest.amphibians import native_countries
+
     listed = [c.strip() for c in (row.get("countryDistribution") or "").split("|")]
-    return tuple(dict.fromkeys(RECORD_COUNTRIES[c] for c in listed if c in RECORD_COUNTRIES))
+    return native_countries(code for code in (gazetteer.country_code(c) for c in listed) if code)
 
 
 def to_record(row: Row, decision: Decision) -> SpeciesRecord:

@@ -25,8 +25,8 @@ from typing import Any
 from ingest.cache import cached_json
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
 
-SOURCES = ("col-china-2023", "cbrl-2020")
-CHECKLIST, REDLIST = SOURCES
+SOURCES = ("col-china-2023", "cbrl-2020", "wwf-teow-2001")
+CHECKLIST, REDLIST, ECOREGIONS = SOURCES
 
 Row = Mapping[str, Any]
 
@@ -47,25 +47,12 @@ BASIN_PROVINCES = {"heilongjiang": "黑龙江", "jilin": "吉林"}
 # miliaceum, Aspidistra elatior), so such species are kept at a lower confidence.
 NATIONWIDE_PROVINCES = 30
 
-# Province (or Northeast China as a whole) -> basin ecoregions (WWF eco_code) and placement confidence.
-# Checked by points in the WWF polygons (wwf-teow-2001): Heilongjiang — Mohe, Tahe, Jiagedaqi PA0505; Harbin
-# PA0430; Yichun, Mudanjiang, Huma PA0426; Heihe, Jiamusi, Fuyuan PA0901; Qiqihar, Daqing, Zhalong PA0813;
-# Tailai PA0903; Jixi, Hulin, Mishan PA0907; PA0443 reaches only a sliver along the Ussuri (low).
-# Jilin — Changbai Shan, Baishan, Linjiang PA0414; Yanji, Dunhua, Tonghua, Hunchun PA0426; Changchun,
-# Songyuan, Siping PA0430; Baicheng, Tongyu, Zhenlai PA0813; Da'an PA0903.
-# A province holds several ecoregions, so one mapped province is "medium"; Northeast China as a whole
-# (which also covers Liaoning, outside the basin) is "low".
-PROVINCE_ECOREGIONS: dict[str, dict[str, str]] = {
-    "heilongjiang": {
-        "PA0505": "medium", "PA0426": "medium", "PA0430": "medium", "PA0813": "medium", "PA0903": "medium",
-        "PA0901": "medium", "PA0907": "medium", "PA0443": "low",
-    },
-    "jilin": {"PA0414": "medium", "PA0426": "medium", "PA0430": "medium", "PA0813": "medium", "PA0903": "medium"},
-    NORTHEAST: {
-        code: "low"
-        for code in ("PA0505", "PA0426", "PA0430", "PA0813", "PA0903", "PA0901", "PA0907", "PA0443", "PA0414")
-    },
-}
+# Province placements are weighed by the share of the province's area in each ecoregion, computed from the
+# polygons (ingest.provinces): Heilongjiang is 45 % Manchurian mixed forests (PA0426) and 4 % Nenjiang River
+# grassland (PA0903), so a Heilongjiang plant is only *possibly* in either. A placement is low (possible)
+# unless the province lies almost wholly in one ecoregion; a sliver (under 2 %) places nothing. Northeast
+# China as a whole (which also covers Liaoning, outside the basin) is always low.
+ProvinceShares = Mapping[str, Mapping[str, float]]  # place slug -> {eco_code: share of the place's area}
 
 # Rule names (report keys).
 RULE_PROVINCE = "province:heilongjiang-jilin-wild"
@@ -266,18 +253,28 @@ def promote_infraspecies(species_row: Row, infraspecific_rows: Iterable[Row]) ->
     return RULE_INFRASPECIES, "; ".join(matched), "medium"
 
 
-def placements(occurrences: Iterable[Occurrence], source: str = CHECKLIST) -> list[Placement]:
-    """Ecoregion placements from the wild basin provinces, or from Northeast China when no province is given."""
+def placements(occurrences: Iterable[Occurrence], province_shares: ProvinceShares | None,
+               source: str = CHECKLIST) -> list[Placement]:
+    """Ecoregion placements from the wild basin provinces, or from Northeast China when no province is given,
+    each weighed by the share of the province in the ecoregion (``ingest.provinces``)."""
+    from ingest import provinces
+
+    if not province_shares:
+        return []
     wild = {o.place for o in occurrences if o.status == WILD}
     places = [slug for slug in BASIN_PROVINCES if slug in wild] or ([NORTHEAST] if NORTHEAST in wild else [])
-    best: dict[str, tuple[str, list[str]]] = {}  # eco_code -> (confidence, places it came from)
+    best: dict[str, tuple[str, list[str]]] = {}  # eco_code -> (confidence, "province: share" texts)
     for place in places:
         name = BASIN_PROVINCES.get(place, "东北")
-        for code, confidence in PROVINCE_ECOREGIONS[place].items():
+        for code, share in province_shares[place].items():
+            confidence = provinces.confidence(place, share)
+            if confidence is None:
+                continue
             old_confidence, names = best.get(code, ("low", []))
-            best[code] = (max(confidence, old_confidence, key=_RANK.get), names + [name])
+            best[code] = (max(confidence, old_confidence, key=_RANK.get), names + [f"{name} {share:.0%}"])
     return [
-        Placement(ecoregion=code, method="province", confidence=confidence, matched="、".join(names), source=source)
+        Placement(ecoregion=code, method="province", confidence=confidence,
+                  matched="、".join(names) + " of the province's area", source=source)
         for code, (confidence, names) in best.items()
     ]
 
@@ -293,7 +290,8 @@ def vernacular_names(row: Row) -> list[tuple[str, str]]:
 
 
 def to_record(row: Row, rule: str, matched: str, confidence: str,
-              occurrences: Iterable[Occurrence] | None = None) -> SpeciesRecord:
+              occurrences: Iterable[Occurrence] | None = None,
+              province_shares: ProvinceShares | None = None) -> SpeciesRecord:
     """A selected checklist row as a species record (no red-list assessment yet).
 
     ``occurrences`` (default: the row's own) are where the placements come from.
@@ -317,7 +315,7 @@ def to_record(row: Row, rule: str, matched: str, confidence: str,
         rule=rule,
         matched=matched,
         confidence=confidence,
-        placements=placements(occurrences),
+        placements=placements(occurrences, province_shares),
         countries=("CN",),
     )
 
@@ -429,8 +427,10 @@ def _rows(path: Path, columns: tuple[str, ...], cache_dir: Path | None = None) -
     return cached_json(path, cache_dir, f"plants-{path.stem}", lambda p: _parse_rda(p, columns))
 
 
-def select(checklist: Iterable[Row], redlist_rows: Iterable[Row] = ()) -> Selection:
-    """Select the basin species of checklist rows and join their red-list assessments."""
+def select(checklist: Iterable[Row], redlist_rows: Iterable[Row] = (),
+           province_shares: ProvinceShares | None = None) -> Selection:
+    """Select the basin species of checklist rows and join their red-list assessments; ``province_shares``
+    (``ingest.provinces.shares``) places them in ecoregions."""
     checklist = list(checklist)
     redlist = redlist_index(redlist_rows)
     report: Counter[str] = Counter()
@@ -443,7 +443,7 @@ def select(checklist: Iterable[Row], redlist_rows: Iterable[Row] = ()) -> Select
         rule, matched, confidence = selected
         report[rule] += 1
         if not rule.startswith("exclude:"):
-            records.append(to_record(row, rule, matched, confidence))
+            records.append(to_record(row, rule, matched, confidence, province_shares=province_shares))
             selected_keys.add(species_key(row))
 
     # species the checklist places in the Northeast only through their varieties or subspecies
@@ -460,7 +460,7 @@ def select(checklist: Iterable[Row], redlist_rows: Iterable[Row] = ()) -> Select
         promoted = promote_infraspecies(row, infraspecific[key])
         if promoted:
             occurrences = [o for r in infraspecific[key] for o in parse_distribution(r.get("distribution_c"))]
-            records.append(to_record(row, *promoted, occurrences=occurrences))
+            records.append(to_record(row, *promoted, occurrences=occurrences, province_shares=province_shares))
             selected_keys.add(key)
             report[promoted[0]] += 1
 
@@ -483,4 +483,16 @@ def read(files: Mapping[str, Path], cache_dir: Path | None = None) -> Selection:
     parsed rows (parsing the two files takes ~23 s)."""
     checklist = _rows(Path(files[CHECKLIST]), CHECKLIST_COLUMNS, cache_dir)
     redlist = _rows(Path(files[REDLIST]), REDLIST_COLUMNS, cache_dir) if REDLIST in files else []
-    return select(checklist, redlist)
+    shares = province_shares(Path(files[ECOREGIONS]), cache_dir) if ECOREGIONS in files else None
+    return select(checklist, redlist, shares)
+
+
+def province_shares(teow_wheel: Path, cache_dir: Path | None = None) -> dict[str, dict[str, float]]:
+    """The share of each basin province in each basin ecoregion (cached, keyed by the ecoregion file)."""
+    from ingest import ecoregions, provinces
+
+    def compute(path: Path) -> dict:
+        found = ecoregions.basin_ecoregions(ecoregions.read_features(path))
+        return provinces.shares({code: e.geometry for code, e in found.items()})
+
+    return cached_json(teow_wheel, cache_dir, "province-shares-v1", compute)

@@ -36,6 +36,7 @@ class Placement:
     confidence: str  # one of CONFIDENCE
     matched: str  # what matched: place name, province, box figures ...
     source: str  # source id whose data supports it
+    share: float | None = None  # range box: the share of the ecoregion's area the box covers (equal-area)
 
 
 @dataclass
@@ -61,6 +62,8 @@ class SpeciesRecord:
     confidence: str = "medium"  # how surely the species is in the basin
     placements: list[Placement] = field(default_factory=list)
     range_box: tuple[float, float, float, float] | None = None  # lon_min, lon_max, lat_min, lat_max
+    # "degrees", or "mollweide" for a box kept in the metres of its map (x_min, x_max, y_min, y_max)
+    range_box_projection: str = "degrees"
     countries: tuple[str, ...] = ()  # ISO 3166 alpha-2 codes where the source gives them
 
 
@@ -75,3 +78,4 @@ class Selection:
 
     records: list[SpeciesRecord]
     report: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, list[str]] = field(default_factory=dict)  # exclusion rule -> names, where a reader lists them

@@ -187,6 +187,8 @@ def decide_without_countries(reptile: Reptile) -> Decision | None:
 
 def to_record(name: str, reptile: Reptile | None, decision: Decision, matched: str,
               codes: list[str] = ()) -> SpeciesRecord:
+    from ingest.amphibians import native_countries
+
     assessed = assessment(reptile) if reptile else None
     return SpeciesRecord(
         source=LETSREPT,
@@ -204,7 +206,7 @@ def to_record(name: str, reptile: Reptile | None, decision: Decision, matched: s
         rule=decision.rule,
         matched=matched,
         confidence=decision.confidence,
-        countries=tuple(c for c in RECORD_COUNTRIES if c in codes),
+        countries=native_countries(codes),  # every country kept (South Korea: Gloydius intermedius)
     )
 
 

@@ -15,13 +15,14 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
-from shapely.geometry import box as shapely_box
 
+from ingest import rangebox, threat_applicability
 from ingest.records import Placement, SpeciesRecord
-from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, slug, source_iri, taxon_iri
+from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
 
 # Reader modules in build order; the first record of a name is the primary one (its taxonomy wins).
-READERS = ("ingest.plants", "ingest.birds", "ingest.mammals", "ingest.fishes", "ingest.amphibians", "ingest.reptiles")
+READERS = ("ingest.plants", "ingest.birds", "ingest.mammals", "ingest.wildfinder", "ingest.fishes", "ingest.amphibians",
+           "ingest.reptiles")
 
 # Country lists of the sources span the world; the graph keeps the basin's countries and neighbours.
 REGION_COUNTRIES = {"RU", "CN", "MN", "KP", "KR", "JP"}
@@ -41,12 +42,18 @@ IDENTIFIERS = {
 }
 ASSESSORS = {"IUCN": "iucn", "MEE-CAS": "mee-cas"}
 
-# Range-box placement: the box must cover this share of an ecoregion's polygon, so a box that only
-# grazes an ecoregion's edge does not place the species there. Boxes are coarse: confidence is low.
+# Range-box placement: the box must cover at least this share of an ecoregion's area, so a box that only
+# grazes an ecoregion's edge does not place the species there. It is the smallest share measured against
+# WildFinder; the build raises it to the share the measurement chooses (ingest.calibration).
 RANGE_BOX_MIN_SHARE = 0.2
 # Confidence of an inferred threat exposure, from the confidence of the occurrence it goes through.
 INFERRED_CONFIDENCE = {"high": "medium", "medium": "low", "low": None}
 LEVEL = {"low": 0, "medium": 1, "high": 2}
+
+
+def shortcut_of(confidence: str) -> URIRef:
+    """The direct property of a species-ecoregion pair whose best placement has this confidence."""
+    return AMUR.occursIn if is_recorded(confidence) else AMUR.possiblyOccursIn
 
 
 @dataclass
@@ -90,20 +97,33 @@ def merge(records: list[SpeciesRecord]) -> dict[str, Taxon]:
     return taxa
 
 
-def range_box_placements(record: SpeciesRecord, polygons: dict) -> list[Placement]:
+def range_box_placements(record: SpeciesRecord, polygons: dict, min_share: float = RANGE_BOX_MIN_SHARE
+                         ) -> list[Placement]:
+    """The ecoregions the species' range box covers by ``min_share`` of their area or more.
+
+    The box is tested in geographic coordinates (a bird box in Mollweide metres is unprojected first,
+    ``ingest.rangebox``), shares are of area (equal-area), and a box spanning more than half the globe's
+    longitudes places nothing (Cervus canadensis: -151..171° E).
+    The build raises the share to the measured rule (``ingest.calibration``); ``share`` is kept for that.
+    """
     if record.range_box is None:
         return []
-    lon_min, lon_max, lat_min, lat_max = record.range_box
-    area = shapely_box(lon_min, lat_min, lon_max, lat_max)
+    if rangebox.lon_span(record.range_box, record.range_box_projection) > rangebox.MAX_LON_SPAN:
+        return []
     placements = []
-    for code, geometry in polygons.items():
-        share = geometry.intersection(area).area / geometry.area
-        if share >= RANGE_BOX_MIN_SHARE:
+    shares = rangebox.box_shares(record.range_box, record.range_box_projection, polygons)
+    for code, share in sorted(shares.items()):
+        if share >= min_share:
             placements.append(Placement(
                 ecoregion=code, method="range-box", confidence="low",
-                matched=f"box {lon_min:.1f}..{lon_max:.1f} E, {lat_min:.1f}..{lat_max:.1f} N covers {share:.0%}",
-                source=_box_source(record)))
+                matched=f"{_box_text(record)} covers {share:.0%}", source=_box_source(record), share=round(share, 4)))
     return placements
+
+
+def _box_text(record: SpeciesRecord) -> str:
+    lon_min, lon_max, lat_min, lat_max = rangebox.geographic(record.range_box, record.range_box_projection)
+    text = f"box {lon_min:.1f}..{lon_max:.1f} E, {lat_min:.1f}..{lat_max:.1f} N"
+    return text + " (unprojected from Mollweide)" if record.range_box_projection == rangebox.MOLLWEIDE else text
 
 
 def _box_source(record: SpeciesRecord) -> str:
@@ -111,8 +131,11 @@ def _box_source(record: SpeciesRecord) -> str:
     return "pantheria-1.0" if record.rule.startswith("pantheria") else "rangebuilder-2022"
 
 
-def best_placements(placements: list[Placement]) -> dict[tuple[str, str], Placement]:
-    """One placement per (ecoregion, method): the most confident."""
+def best_placements(placements: list[Placement], calibration=None, taxon: Taxon | None = None
+                    ) -> dict[tuple[str, str], Placement]:
+    """One placement per (ecoregion, method): the most confident, after the measured calibration if given."""
+    if calibration is not None:
+        placements = calibration.apply(placements, taxon)
     best: dict[tuple[str, str], Placement] = {}
     for p in placements:
         key = (p.ecoregion, p.method)
@@ -125,8 +148,13 @@ class SpeciesLayer:
     """Builds the per-source species graphs and the derived links of all merged taxa."""
 
     def __init__(self, taxa: dict[str, Taxon], polygons: dict, ecoregion_threats: dict[str, set[str]],
-                 curated_threats: list, threat_parents: dict[str, str]):
+                 curated_threats: list, threat_parents: dict[str, str],
+                 applicability: threat_applicability.Applicability | None = None):
         self.taxa = taxa
+        self.calibration = None  # the measured placement calibration, set by the build (ingest.calibration)
+        self.applicability = applicability or threat_applicability.load()
+        # inferred threat links: as the ecoregions alone would give them, as written, and removed per rule and group
+        self.threat_report: dict = {"before": 0, "after": 0, "removed": defaultdict(lambda: defaultdict(int))}
         self.polygons = polygons
         self.ecoregion_threats = ecoregion_threats  # ecoregion code -> IUCN threat codes
         self.curated_threats = curated_threats
@@ -186,13 +214,15 @@ class SpeciesLayer:
             placements.extend(record.placements)
             placements.extend(range_box_placements(record, self.polygons))
 
-        best = best_placements(placements)
+        best = best_placements(placements, self.calibration, taxon)
         self.occurrences[key] = {}
         for (eco, _method), p in sorted(best.items()):
             self._occurrence(node, key, p)
             current = self.occurrences[key].get(eco)
             if current is None or LEVEL[p.confidence] > LEVEL[current.confidence]:
                 self.occurrences[key][eco] = p
+        for p in self.occurrences[key].values():
+            self._occurrence_shortcut(node, p)
 
     def _lineage(self, g: Graph, node: URIRef, record: SpeciesRecord) -> None:
         kingdom = record.kingdom or ("Plantae" if record.group == "plant" else "Animalia")
@@ -253,9 +283,12 @@ class SpeciesLayer:
         g.add((e, AMUR.confidence, iri("confidence", record.confidence)))
         g.add((e, PROV.wasDerivedFrom, source_iri(record.source)))
 
-    def _occurrence(self, node: URIRef, key: str, p: Placement) -> None:
+    def _placement_graph(self, p: Placement) -> Graph:
         # range-box placements are computed by the build from two sources: they go to the derived graph
-        g = self.derived if p.method in ("range-box", "occurrence") else self.graphs[p.source]
+        return self.derived if p.method in ("range-box", "occurrence") else self.graphs[p.source]
+
+    def _occurrence(self, node: URIRef, key: str, p: Placement) -> None:
+        g = self._placement_graph(p)
         o = iri("occurrence", key, p.ecoregion, p.method)
         eco = iri("ecoregion", p.ecoregion)
         g.add((o, RDF.type, AMUR.Occurrence))
@@ -265,7 +298,11 @@ class SpeciesLayer:
         g.add((o, AMUR.confidence, iri("confidence", p.confidence)))
         g.add((o, AMUR.matched, Literal(p.matched)))
         g.add((o, PROV.wasDerivedFrom, source_iri(p.source)))
-        g.add((node, AMUR.occursIn, eco))
+
+    def _occurrence_shortcut(self, node: URIRef, p: Placement) -> None:
+        """The direct triple of a species-ecoregion pair, from its most confident placement: amur:occursIn
+        only where the placement is recorded (medium or high), amur:possiblyOccursIn where it is low."""
+        self._placement_graph(p).add((node, shortcut_of(p.confidence), iri("ecoregion", p.ecoregion)))
 
     # --- threats ----------------------------------------------------------------------------
     def _curated_threats(self) -> None:
@@ -276,24 +313,20 @@ class SpeciesLayer:
                 add_species_threat(self.graphs["wwf-amur-heilong"], link)
 
     def _inferred_threats(self) -> None:
-        """A species is exposed to a threat of an ecoregion it occurs in: inferred, never direct."""
+        """A species is exposed to a threat of an ecoregion it is recorded in (medium or high placement) where the
+        threat can act on its kind of organism (ingest/curated/threat_applicability.yml): inferred, never direct."""
         for key, by_eco in self.occurrences.items():
             taxon = taxon_iri(self.taxa[key].name)
-            exposures: dict[str, tuple[str, list[str]]] = {}
-            for eco, placement in by_eco.items():
-                level = INFERRED_CONFIDENCE[placement.confidence]
-                if level is None:
-                    continue
-                for threat in self.ecoregion_threats.get(eco, ()):
-                    current = exposures.get(threat)
-                    if current is None:
-                        exposures[threat] = (level, [eco])
-                    else:
-                        best = level if LEVEL[level] > LEVEL[current[0]] else current[0]
-                        exposures[threat] = (best, current[1] + [eco])
-            for threat, (level, ecos) in exposures.items():
-                if self._broader_present(threat, exposures):
+            record = self.taxa[key].primary
+            genus = record.genus or record.scientific_name.split()[0]
+            exposures = self._ecoregion_exposures(by_eco)
+            applicable = {threat: found for threat, found in exposures.items()
+                          if self.applicability.applies(threat, record.group, record.family, genus)}
+            self._count_removed(exposures, applicable, record.group)
+            for threat, (level, ecos) in applicable.items():
+                if self._broader_present(threat, applicable):
                     continue  # the broader code already carries the exposure
+                self.threat_report["after"] += 1
                 node = iri("inferred-threat", key, threat)
                 g = self.derived
                 g.add((node, RDF.type, AMUR.InferredThreatExposure))
@@ -305,6 +338,38 @@ class SpeciesLayer:
                     g.add((node, AMUR.via, iri("ecoregion", eco)))
                 g.add((node, PROV.wasDerivedFrom, source_iri("wwf-amur-heilong")))
                 g.add((taxon, AMUR.inferredThreat, iri("threat", threat)))
+
+    def _ecoregion_exposures(self, by_eco: dict[str, Placement]) -> dict[str, tuple[str, list[str]]]:
+        """Threat code -> (best inferred confidence, ecoregions): every threat of the recorded ecoregions."""
+        exposures: dict[str, tuple[str, list[str]]] = {}
+        for eco, placement in by_eco.items():
+            level = INFERRED_CONFIDENCE[placement.confidence]
+            if level is None:
+                continue  # a possible (low) placement is no ground for an exposure
+            for threat in self.ecoregion_threats.get(eco, ()):
+                current = exposures.get(threat)
+                if current is None:
+                    exposures[threat] = (level, [eco])
+                else:
+                    best = level if LEVEL[level] > LEVEL[current[0]] else current[0]
+                    exposures[threat] = (best, current[1] + [eco])
+        return exposures
+
+    def _count_removed(self, exposures: dict, applicable: dict, group: str) -> None:
+        # counted on the links the ecoregions alone would give (each at its broadest code), so that
+        # before - after = the sum of the removals; a narrower code of a removed one is removed with it
+        for threat in exposures:
+            if self._broader_present(threat, exposures):
+                continue
+            self.threat_report["before"] += 1
+            if threat not in applicable:
+                rule = self.applicability.rule_for(threat)
+                self.threat_report["removed"][rule.name if rule else f"{threat} (no row)"][group] += 1
+
+    def threat_yields(self) -> dict:
+        """The inference's yield for the build report: links before and after the applicability rules."""
+        removed = {rule: dict(sorted(groups.items())) for rule, groups in sorted(self.threat_report["removed"].items())}
+        return {"before": self.threat_report["before"], "after": self.threat_report["after"], "removed": removed}
 
     def _broader_present(self, threat: str, codes) -> bool:
         parent = self.threat_parents.get(threat)

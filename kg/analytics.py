@@ -2,9 +2,15 @@
 
 The view is a ``networkx.MultiDiGraph`` built from the store by the ``queries/analytics-*.rq`` queries:
 nodes are species, higher taxa, ecoregions, IUCN threats, IUCN conservation actions and initiatives (node
-attribute ``kind``); edges are keyed by the relation (``occursIn``, ``threatenedBy``, ``inferredThreat``,
-``parentTaxon``, ``addressesThreat``, ``implementsAction``, ``concernsEcoregion``, ``actionAddresses``,
-``broader``) and carry the link's confidence score. Species carry the red-list category they are weighed by.
+attribute ``kind``); edges are keyed by the relation (``occursIn``, ``possiblyOccursIn``, ``threatenedBy``,
+``inferredThreat``, ``parentTaxon``, ``addressesThreat``, ``implementsAction``, ``concernsEcoregion``,
+``actionAddresses``, ``broader``) and carry the link's confidence score. Species carry the red-list category
+they are weighed by.
+
+A species is *recorded* in an ecoregion (``occursIn``: a placement of medium or high confidence) or *possibly*
+there (``possiblyOccursIn``: low-confidence placements only). The analyses use recorded links; ``possible=True``
+adds the possible ones. Inferred threats come from recorded links only, filtered by the applicability table
+(ingest/curated/threat_applicability.yml), which the threat analysis shows per threat.
 
 Each analysis returns an ``Analysis``: named tables of plain rows (JSON-ready) and notes on the method.
 The view is cached per store build, in memory and as a pickle beside the build.
@@ -26,6 +32,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
+from ingest import threat_applicability
 from kg import store as kgstore
 from kg.namespaces import PREFIXES
 from kg.query import QUERIES_DIR, term_text
@@ -36,6 +43,7 @@ KINDS = ("species", "taxon", "ecoregion", "threat", "action", "initiative")
 # relation -> (phrase read from subject to object, phrase read backwards)
 RELATIONS = {
     "occursIn": ("occurs in", "is the range of"),
+    "possiblyOccursIn": ("possibly occurs in", "is possibly the range of"),
     "threatenedBy": ("is threatened by", "threatens"),
     "inferredThreat": ("is exposed (inferred via its ecoregions) to", "is inferred to threaten"),
     "parentTaxon": ("belongs to", "contains"),
@@ -180,6 +188,18 @@ def _write_pickle(path: Path, graph: nx.MultiDiGraph) -> None:
 
 # --- helpers ---------------------------------------------------------------------------------------------------
 
+def placement_relations(possible: bool) -> tuple[str, ...]:
+    """The species-ecoregion relations an analysis counts: recorded only, or recorded and possible."""
+    return ("occursIn", "possiblyOccursIn") if possible else ("occursIn",)
+
+
+def _without_possible(graph: nx.MultiDiGraph, possible: bool) -> nx.MultiDiGraph:
+    """The view as an analysis sees it: without the possible placements unless they are asked for."""
+    if possible:
+        return graph
+    return nx.subgraph_view(graph, filter_edge=lambda s, o, key: key != "possiblyOccursIn")
+
+
 def nodes_of(graph: nx.MultiDiGraph, kind: str) -> list[str]:
     return [n for n, d in graph.nodes(data=True) if d["kind"] == kind]
 
@@ -229,6 +249,7 @@ def addressed_by(graph: nx.MultiDiGraph, threat: str) -> list[str]:
 
 def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
     """IUCN threats ranked by the species they affect, weighted by red-list category; direct and inferred apart."""
+    applicability = threat_applicability.load()
     rows = []
     for threat in nodes_of(graph, "threat"):
         direct = _sources(graph, threat, "threatenedBy", "species")
@@ -236,8 +257,11 @@ def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
         either = direct | inferred
         if not either:
             continue
+        rule = applicability.rule_for(graph.nodes[threat]["notation"] or "")
         rows.append({
             "threat": threat, "code": graph.nodes[threat]["notation"], "label": graph.nodes[threat]["label"],
+            # which species the inference may link to this threat (the applicability table's row)
+            "inferred_on": rule.kind.label if rule else "no species (no row in the table)",
             "direct_species": len(direct), "direct_threatened": sum(is_threatened(graph, s) for s in direct),
             "direct_score": sum(graph.nodes[s]["weight"] for s in direct),
             "inferred_species": len(inferred),
@@ -252,12 +276,14 @@ def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
         "category's rank (LC 1, NT 2, VU 3, EN 4, CR 5; DD, NE and unassessed 1)",
         "a species is weighed by its global IUCN category, else by its worst national category (China red "
         "list for plants)",
-        "direct = amur:threatenedBy (curated); inferred = amur:inferredThreat (the species occurs in an "
-        "ecoregion exposed to the threat)",
+        "direct = amur:threatenedBy (curated); inferred = amur:inferredThreat (the species is recorded, with "
+        "medium or high confidence, in an ecoregion exposed to the threat)",
+        "inferred_on: the kind of organism the threat can act on (ingest/curated/threat_applicability.yml); no "
+        "threat is inferred for other species, and none whose IUCN definition is that the species is the target",
     ])
 
 
-def conservation_gaps(graph: nx.MultiDiGraph) -> Analysis:
+def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysis:
     """Exposed threats nobody addresses, threatened species whose threats nobody addresses, ecoregions left out."""
     exposure = threat_exposure(graph).tables["threats"]
     threats = [{k: r[k] for k in ("threat", "code", "label", "species", "threatened", "score")}
@@ -281,7 +307,7 @@ def conservation_gaps(graph: nx.MultiDiGraph) -> Analysis:
     for ecoregion in nodes_of(graph, "ecoregion"):
         if _sources(graph, ecoregion, "concernsEcoregion"):
             continue
-        species = _sources(graph, ecoregion, "occursIn", "species")
+        species = set().union(*(_sources(graph, ecoregion, r, "species") for r in placement_relations(possible)))
         threatened = [s for s in species if is_threatened(graph, s)]
         if threatened:
             ecoregion_rows.append({"ecoregion": ecoregion, "code": graph.nodes[ecoregion]["notation"],
@@ -297,16 +323,24 @@ def conservation_gaps(graph: nx.MultiDiGraph) -> Analysis:
         "unaddressed_threats: threats with exposed species (direct or inferred) that nothing addresses, by score",
         "unaddressed_species: CR/EN/VU species with at least one threat, none of them addressed",
         "ecoregions_without_initiative: ecoregions with CR/EN/VU species and no amur:concernsEcoregion initiative",
+        "species of an ecoregion: " + _placement_note(possible),
     ])
 
 
-def ecoregion_similarity(graph: nx.MultiDiGraph) -> Analysis:
+def _placement_note(possible: bool) -> str:
+    if possible:
+        return "recorded (amur:occursIn) and possible (amur:possiblyOccursIn) placements"
+    return "recorded placements only (amur:occursIn, medium or high confidence); possible=true adds the possible ones"
+
+
+def ecoregion_similarity(graph: nx.MultiDiGraph, possible: bool = False) -> Analysis:
     """Jaccard similarity of the ecoregions' species sets (bipartite projection), clustered by Louvain."""
     ecoregions = sorted(nodes_of(graph, "ecoregion"), key=lambda e: graph.nodes[e]["notation"])
     bipartite = nx.Graph()
     bipartite.add_nodes_from(ecoregions)
     bipartite.add_edges_from((s, e) for s, e, k in graph.edges(keys=True)
-                             if k == "occursIn" and graph.nodes[s]["kind"] == "species" and e in bipartite)
+                             if k in placement_relations(possible) and graph.nodes[s]["kind"] == "species"
+                             and e in bipartite)
     projection = nx.bipartite.overlap_weighted_projected_graph(bipartite, ecoregions, jaccard=True)
     pairs = []
     for a, b in itertools.combinations(ecoregions, 2):
@@ -329,26 +363,27 @@ def ecoregion_similarity(graph: nx.MultiDiGraph) -> Analysis:
     matrix = [[1.0 if a == b else round(projection[a][b]["weight"], 4) if projection.has_edge(a, b) else 0.0
                for b in ecoregions] for a in ecoregions]
     return Analysis("similarity", {"pairs": pairs, "clusters": clusters}, [
-        "jaccard = species in both ecoregions / species in either (amur:occursIn, every method and confidence)",
+        "jaccard = species in both ecoregions / species in either; " + _placement_note(possible),
         f"clusters: Louvain communities of the projection weighted by Jaccard (networkx, seed {SEED})",
     ], extra={"matrix": {"codes": codes, "labels": [graph.nodes[e]["label"] for e in ecoregions],
                          "values": matrix}})
 
 
-def _betweenness(graph: nx.MultiDiGraph, undirected: nx.Graph, samples: int) -> dict[str, float]:
+def _betweenness(graph: nx.MultiDiGraph, undirected: nx.Graph, samples: int, possible: bool) -> dict[str, float]:
     # kept on the view itself: a view is never changed once built, and one view per build is cached
     cache = graph.graph.setdefault("betweenness", {})
-    if samples not in cache:
+    if (samples, possible) not in cache:
         k = samples if samples < undirected.number_of_nodes() else None
-        cache[samples] = nx.betweenness_centrality(undirected, k=k, seed=SEED)
-    return cache[samples]
+        cache[samples, possible] = nx.betweenness_centrality(undirected, k=k, seed=SEED)
+    return cache[samples, possible]
 
 
-def key_nodes(graph: nx.MultiDiGraph, top: int = 10, samples: int = BETWEENNESS_SAMPLES) -> Analysis:
+def key_nodes(graph: nx.MultiDiGraph, top: int = 10, samples: int = BETWEENNESS_SAMPLES,
+              possible: bool = False) -> Analysis:
     """The species, threats and ecoregions with the highest betweenness and degree centrality."""
-    undirected = nx.Graph(graph)  # links in either direction, parallel relations merged
+    undirected = nx.Graph(_without_possible(graph, possible))  # either direction, parallel relations merged
     degree = nx.degree_centrality(undirected)
-    betweenness = _betweenness(graph, undirected, samples)
+    betweenness = _betweenness(graph, undirected, samples, possible)
     exact = samples >= undirected.number_of_nodes()
     rows = []
     for kind in ("species", "threat", "ecoregion"):
@@ -367,6 +402,7 @@ def key_nodes(graph: nx.MultiDiGraph, top: int = 10, samples: int = BETWEENNESS_
         f"computed on the whole view as an undirected graph: {undirected.number_of_nodes()} nodes, "
         f"{undirected.number_of_edges()} links (species, higher taxa, ecoregions, threats, actions, initiatives)",
         note, "degree centrality: share of the other nodes a node is linked to",
+        "species-ecoregion links: " + _placement_note(possible),
     ])
 
 
@@ -420,7 +456,7 @@ def _link_graph(graph: nx.MultiDiGraph) -> nx.Graph:
 PATHS_ENUMERATED = 2000
 
 
-def connection_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5) -> Analysis:
+def connection_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5, possible: bool = False) -> Analysis:
     """How two nodes are linked: the shortest paths, one per pattern of relations, every link spelt out.
 
     Shortest paths between a species and an initiative often differ only in which of a dozen ecoregions they
@@ -428,7 +464,7 @@ def connection_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5) -> 
     is shown by its most confident path with the number of alternatives.
     """
     start, end = resolve(graph, a), resolve(graph, b)
-    links = _link_graph(graph)
+    links = _link_graph(_without_possible(graph, possible))
     patterns: dict[tuple, dict] = {}
     enumerated = 0
     if start != end and nx.has_path(links, start, end):
@@ -445,7 +481,8 @@ def connection_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5) -> 
     notes = [f"from {display(graph, start)} <{start}> to {display(graph, end)} <{end}>",
              "shortest paths (fewest links, in either direction), grouped by pattern of relations and node kinds; "
              "each pattern is shown by its most confident path (a link costs 2 - its confidence: curated and high "
-             "1, medium 1.4, low 1.7) with the number of shortest paths of that pattern"]
+             "1, medium 1.4, low 1.7) with the number of shortest paths of that pattern",
+             "species-ecoregion links: " + _placement_note(possible)]
     if enumerated >= PATHS_ENUMERATED:
         notes.append(f"only the first {PATHS_ENUMERATED} shortest paths were examined")
     return Analysis("path", {"paths": rows}, notes, extra={"from": start, "to": end, "paths": paths})

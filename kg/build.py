@@ -245,7 +245,16 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
             extra_placements.setdefault(key, []).extend(found)
     layer = species.SpeciesLayer(taxa, {k: v.geometry for k, v in polygons.items()}, ecoregion_threats,
                                  basin.species_threats(facts), threat_parents)
+    # measure every placement method against WildFinder and calibrate them all (ingest/calibration.py)
+    from ingest import calibration as placement_calibration
+
+    wildfinder = selections.get("ingest.wildfinder")
+    calibration = placement_calibration.calibrate(taxa, layer.polygons, wildfinder.boxes if wildfinder else {},
+                                                  extra_placements)
+    layer.calibration = calibration
     layer.build(extra_placements)
+    placement = placement_report(calibration, wildfinder)
+    echo_placement_report(placement, calibration, echo)
     for sid, graph in layer.graphs.items():
         graphs.setdefault(graph_iri(sid), Graph())
         graphs[graph_iri(sid)] += graph
@@ -255,7 +264,57 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     yields = {name.split(".")[-1]: dict(sel.report) | {"selected": len(sel.records)}
               for name, sel in selections.items()}
     yields["merged"] = {"species": len(taxa), "records": len(records)}
+    yields["placement"] = placement
+    # the species each reader's concept rules removed, by rule (ingest/birds.py: box of a lumped concept)
+    placement["removed_by_readers"] = {name.split(".")[-1]: sel.removed for name, sel in selections.items()
+                                       if getattr(sel, "removed", None)}
+    for reader, rules in placement["removed_by_readers"].items():
+        for rule, names in rules.items():
+            echo(f"  {reader} {rule}: {len(names)} ({', '.join(names)})")
+    # inferred threats before and after the applicability table (ingest/curated/threat_applicability.yml)
+    yields["inferred-threats"] = layer.threat_yields()
+    echo(f"  inferred threats: {yields['inferred-threats']['before']} from the ecoregions, "
+         f"{yields['inferred-threats']['after']} kept where the threat can act on the species")
+    for rule, groups in yields["inferred-threats"]["removed"].items():
+        echo(f"    removed by {rule}: {sum(groups.values())} ({', '.join(f'{g} {n}' for g, n in groups.items())})")
     return graphs, yields
+
+
+def placement_report(calibration, wildfinder) -> dict:
+    """The placement part of the build report: the measured table, the calibration and its rules' yields,
+    and the WildFinder name join (every name that did not join, with its reason)."""
+    report = calibration.summary()
+    if wildfinder is not None:
+        report["wildfinder"] = {
+            "joined": {route: sorted(f"{j.species.name} -> {j.mdd_name}" for j in wildfinder.joins.joined()
+                                     if j.route == route)
+                       for route in sorted({j.route for j in wildfinder.joins.joined()})},
+            "unjoined": [{"name": j.species.name, "species_id": j.species.species_id, "reason": j.reason}
+                         for j in wildfinder.joins.unjoined()],
+            "admissions": {rule: sorted(names) for rule, names in sorted(wildfinder.admissions.items())},
+            "marginal_ecoregions": {code: round(share, 3) for code, share in sorted(wildfinder.marginal.items())},
+        }
+    return report
+
+
+def echo_placement_report(report: dict, calibration, echo) -> None:
+    from ingest.calibration import markdown
+
+    ref = report["reference"]
+    echo(f"  placement methods measured against WildFinder ({ref['mammals']} mammals, {ref['links']} links):")
+    for line in markdown(calibration).splitlines():
+        echo("    " + line)
+    echo(f"  range-box rule: {', '.join(f'{k} share >= {v:.0%}' for k, v in report['box_share'].items())}")
+    for rule, found in report["rules"].items():
+        names = found["species"]
+        echo(f"  rule {rule}: {found['placements']} placements, {len(names)} species"
+             f" (e.g. {', '.join(names[:5])})")
+    if "wildfinder" in report:
+        wf = report["wildfinder"]
+        echo("  WildFinder names joined: " + ", ".join(f"{r} {len(n)}" for r, n in wf["joined"].items())
+             + f"; not joined: {len(wf['unjoined'])}")
+        for rule, names in wf["admissions"].items():
+            echo(f"  WildFinder {rule}: {len(names)} ({', '.join(names)})")
 
 
 def closure_of_broader(graphs: dict[URIRef, Graph]) -> Graph:

@@ -251,29 +251,37 @@ def analyze_threats(store_path, fmt) -> None:
     _analyze(store_path, fmt, "threats")
 
 
+# recorded placements (amur:occursIn) by default; possible ones (amur:possiblyOccursIn) on request
+POSSIBLE_OPTION = click.option("--possible", is_flag=True,
+                               help="Count possible species-ecoregion links (low confidence) besides the recorded.")
+
+
 @analyze.command("gaps")
 @STORE_OPTION
 @ANALYZE_FORMAT
-def analyze_gaps(store_path, fmt) -> None:
+@POSSIBLE_OPTION
+def analyze_gaps(store_path, fmt, possible) -> None:
     """Exposed threats, threatened species and ecoregions that no action or initiative addresses."""
-    _analyze(store_path, fmt, "gaps")
+    _analyze(store_path, fmt, "gaps", possible=possible)
 
 
 @analyze.command("similarity")
 @STORE_OPTION
 @ANALYZE_FORMAT
-def analyze_similarity(store_path, fmt) -> None:
+@POSSIBLE_OPTION
+def analyze_similarity(store_path, fmt, possible) -> None:
     """Jaccard similarity of the ecoregions' species sets, with Louvain clusters."""
-    _analyze(store_path, fmt, "similarity")
+    _analyze(store_path, fmt, "similarity", possible=possible)
 
 
 @analyze.command("centrality")
 @STORE_OPTION
 @ANALYZE_FORMAT
+@POSSIBLE_OPTION
 @click.option("--top", default=10, show_default=True, type=int, help="Nodes listed per kind and measure.")
-def analyze_centrality(store_path, fmt, top) -> None:
+def analyze_centrality(store_path, fmt, possible, top) -> None:
     """Species, threats and ecoregions with the highest betweenness and degree centrality."""
-    _analyze(store_path, fmt, "centrality", top=top)
+    _analyze(store_path, fmt, "centrality", top=top, possible=possible)
 
 
 @analyze.command("path")
@@ -281,10 +289,11 @@ def analyze_centrality(store_path, fmt, top) -> None:
 @click.argument("b")
 @STORE_OPTION
 @ANALYZE_FORMAT
+@POSSIBLE_OPTION
 @click.option("--limit", default=5, show_default=True, type=int, help="Patterns of paths listed.")
-def analyze_path(a, b, store_path, fmt, limit) -> None:
+def analyze_path(a, b, store_path, fmt, possible, limit) -> None:
     """How A is linked to B (each an IRI, a scientific name, a label or a notation)."""
-    _analyze(store_path, fmt, "path", a, b, limit=limit)
+    _analyze(store_path, fmt, "path", a, b, limit=limit, possible=possible)
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml", "dwca", "csv"]),

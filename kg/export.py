@@ -28,7 +28,7 @@ import yaml
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
-from kg.namespaces import AMUR, BASE, DWC, ONTOLOGY_VERSION, PREFIXES, iri
+from kg.namespaces import AMUR, BASE, DWC, ONTOLOGY_VERSION, PREFIXES, iri, is_recorded
 from kg.sources import ROOT
 
 EXPORT_QUERIES = ROOT / "queries" / "export"
@@ -439,8 +439,11 @@ def dwca_rows(tables: dict[str, tuple[list[str], list[list[str]]]]) -> dict[str,
                                sources[sid]["title"], "checklist", sources[sid]["landingPage"]])
     vernacular = [[r["taxonID"], r["vernacularName"], r["language"], source_iris(r["source"])]
                   for r in _records(*tables["vernacular_names"])]
+    # a link of medium or high confidence records the species there ("present"); a low one alone does not
+    # ("doubtful", the graph's amur:possiblyOccursIn); each row carries its method and confidence
     distribution = [
-        [r["taxonID"], r["ecoregionID"], f"{r['ecoregionName']} ({r['ecoregionCode']})", "", "present", "",
+        [r["taxonID"], r["ecoregionID"], f"{r['ecoregionName']} ({r['ecoregionCode']})", "",
+         "present" if is_recorded(r["confidence"]) else "doubtful", "",
          f"method: {r['method']}; confidence: {r['confidence']}; matched: {r['matched']}",
          source_iris(r["source"])]
         for r in _records(*tables["species_ecoregions"])]

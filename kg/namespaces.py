@@ -110,6 +110,7 @@ class AMUR(DefinedNamespace):
     threat: URIRef
     via: URIRef
     occursIn: URIRef
+    possiblyOccursIn: URIRef
     threatenedBy: URIRef
     inferredThreat: URIRef
     confidenceScore: URIRef
@@ -129,6 +130,7 @@ class AMUR(DefinedNamespace):
 
 # Methods by which a species is placed in an ecoregion or linked to a threat.
 METHODS = {
+    "wildfinder": "WWF WildFinder lists the species in the ecoregion",
     "range-box": "range box intersects the ecoregion polygon",
     "gazetteer": "place name in the source's range text names the ecoregion",
     "province": "province of the distribution mapped to ecoregions",
@@ -139,6 +141,13 @@ METHODS = {
     "checklist-rule": "selected from a checklist by a named rule",
 }
 CONFIDENCE_SCORES = {"high": 1.0, "medium": 0.6, "low": 0.3}
+# A placement of medium or high confidence records a species in an ecoregion (amur:occursIn); low ones alone
+# only say it possibly occurs there (amur:possiblyOccursIn).
+RECORDED_CONFIDENCE = ("medium", "high")
+
+
+def is_recorded(confidence: str) -> bool:
+    return confidence in RECORDED_CONFIDENCE
 
 
 def rebase(text: str) -> str:

@@ -231,6 +231,41 @@ SOURCES: list[Source] = [
     ),
 ]
 
+_WILDFINDER_BASE = _GH + "rdatatoolbox/datarepo/a29af1f5eec81d3c5a948371cadebcd4e27bf1d2/data/wildfinder/"
+_WILDFINDER_FILES = {
+    "wildfinder-2006/wildfinder-mammals_list.csv": "3cc0466fe504255710d46b685a0ca533507a5975b1fb4e0fbfabbea097e2494a",
+    "wildfinder-2006/wildfinder-ecoregions_list.csv":
+        "29a828b92360e6995fa5ba2443931f2504b0341f65456af0308c5fbec59be77b",
+    "wildfinder-2006/wildfinder-ecoregions_species.basin-mammals.csv":
+        "7a21a480dd3f67214b46248ce448dc3ea1312c9f05462b8a0dc61667caffeb1b",
+}
+SOURCES.append(Source(
+    id="wildfinder-2006",
+    title="WWF WildFinder: species distributions by terrestrial ecoregion, version Jan-06 (mammals)",
+    origin=_WILDFINDER_BASE,
+    files=dict(_WILDFINDER_FILES),
+    # the link file is an extract of the origin's wildfinder-ecoregions_species.csv (the basin rows only): the
+    # fetcher downloads the full file and verifies it by its git blob id; the reader filters either to the basin
+    alternates={"wildfinder-2006/wildfinder-ecoregions_species.basin-mammals.csv": (
+        "wildfinder-2006/wildfinder-ecoregions_species.csv", "git-blob:9ebb10e9a9d668ce2efa075f11ea963d56282756")},
+    urls={
+        "wildfinder-2006/wildfinder-mammals_list.csv": _WILDFINDER_BASE + "wildfinder-mammals_list.csv",
+        "wildfinder-2006/wildfinder-ecoregions_list.csv": _WILDFINDER_BASE + "wildfinder-ecoregions_list.csv",
+        "wildfinder-2006/wildfinder-ecoregions_species.basin-mammals.csv":
+            _WILDFINDER_BASE + "wildfinder-ecoregions_species.csv",
+    },
+    licence="CC-BY-4.0 (the packaging repository); cite World Wildlife Fund (2006) WildFinder",
+    citation="World Wildlife Fund (2006). WildFinder: Online database of species distributions, ver. Jan-06. "
+             "Packaged by the FRB-CESAB/GdR EcoStat workshop data repository (Casajus et al. 2023, "
+             "doi:10.5281/zenodo.4262978).",
+    reader="ingest.wildfinder",
+    publisher="World Wildlife Fund",
+    retrieved="2006-01",
+    homepage="https://www.worldwildlife.org/pages/wildfinder",
+    notes="the species x ecoregion file is a stated extract of its origin: the rows of the 16 basin ecoregions "
+          "whose species is a mammal (634 rows, 155 species)",
+))
+
 BY_ID = {s.id: s for s in SOURCES}
 
 

@@ -19,6 +19,13 @@ COUNTS = {
     "species-ecoregion links by method and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
         ?o a amur:Occurrence ; amur:method/skos:notation ?m ; amur:confidence/skos:notation ?c .
         BIND(CONCAT(?m, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
+    # a species-ecoregion pair has exactly one of the two shortcuts (medium/high confidence: recorded)
+    "recorded species-ecoregion links (amur:occursIn) by group": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+        { SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e } } ?t amur:group/skos:notation ?key }
+        GROUP BY ?key ORDER BY DESC(?n)""",
+    "possible species-ecoregion links (amur:possiblyOccursIn) by group": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+        { SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e } } ?t amur:group/skos:notation ?key }
+        GROUP BY ?key ORDER BY DESC(?n)""",
     "species-threat links by kind and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
         { ?l a amur:ThreatExposure . BIND("direct" AS ?kind) } UNION
         { ?l a amur:InferredThreatExposure . BIND("inferred" AS ?kind) }

@@ -32,14 +32,22 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
+def _possible() -> bool:
+    """?possible=true: count possible placements (amur:possiblyOccursIn) besides the recorded ones."""
+    return request.args.get("possible", "").lower() in ("1", "true", "yes", "on")
+
+
 def _analysis(name: str) -> tuple[analytics.Analysis, str]:
     graph, build_id = _graph()
+    if name == "threats":  # inferred threats come from recorded placements only
+        return analytics.run(graph, name), build_id
     if name == "centrality":
-        return analytics.run(graph, name, top=_int_arg("top", 10, 1, 100)), build_id
+        return analytics.run(graph, name, top=_int_arg("top", 10, 1, 100), possible=_possible()), build_id
     if name == "path":
         start, end = request.args.get("from", ""), request.args.get("to", "")
-        return analytics.run(graph, name, start, end, limit=_int_arg("limit", 5, 1, 20)), build_id
-    return analytics.run(graph, name), build_id
+        return analytics.run(graph, name, start, end, limit=_int_arg("limit", 5, 1, 20),
+                             possible=_possible()), build_id
+    return analytics.run(graph, name, possible=_possible()), build_id
 
 
 def _problem(status: int, message: str, html: bool) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -119,6 +120,28 @@ def test_paths_small(small):
     assert analytics.connection_paths(small, "Alpha one", "Phi five").tables["paths"] == []
 
 
+def test_possible_placements_only_on_request_small(small):
+    # Phi five possibly occurs in PA0001 (low confidence only): left out by default, counted with possible=True
+    assert small.edges[AK + "taxon/phi-five", AK + "ecoregion/PA0001", "possiblyOccursIn"]["confidence"] == 0.3
+
+    def pair(**options):
+        rows = analytics.ecoregion_similarity(small, **options).tables["pairs"]
+        return next((r["shared_species"], r["union_species"], r["jaccard"]) for r in rows
+                    if (r["a"], r["b"]) == ("PA0001", "PA0003"))
+
+    assert pair() == (0, 5, 0.0)
+    assert pair(possible=True) == (1, 5, 0.2)
+    assert analytics.connection_paths(small, "Alpha one", "Phi five").tables["paths"] == []
+    assert [r["text"] for r in analytics.connection_paths(small, "Alpha one", "Phi five", possible=True)
+            .tables["paths"]] == ["Alpha one —[occurs in]→ PA0001 First forests —[is possibly the range of]→ Phi five"]
+
+    def degree(**options):
+        rows = analytics.key_nodes(small, top=1, **options).tables["key_nodes"]
+        return next(r["degree"] for r in rows if r["kind"] == "ecoregion" and r["measure"] == "degree")
+
+    assert (degree(), degree(possible=True)) == (4, 5)
+
+
 def test_resolve_names(small):
     assert analytics.resolve(small, "Alpha one Linnaeus, 1758") == AK + "taxon/alpha-one"  # with authorship
     assert analytics.resolve(small, "second forests") == AK + "ecoregion/PA0002"  # label, any case
@@ -202,6 +225,32 @@ def test_threat_exposure_matches_sparql(real):
             if r["threatened"]} == threatened
 
 
+def test_threat_exposure_follows_the_applicability_table(real):
+    # the ranking counts only inferred links the table allows: no plant hunted (5.1), no animal gathered (5.2),
+    # no "species is the target" code (5.x.1) inferred for anyone
+    from ingest import threat_applicability
+
+    graph, _ = real
+    table = threat_applicability.load()
+    rows = analytics.threat_exposure(graph).tables["threats"]
+    assert rows
+    for row in rows:
+        rule = table.rule_for(row["code"])
+        assert row["inferred_on"] == (rule.kind.label if rule else "no species (no row in the table)")
+        inferred = analytics._sources(graph, row["threat"], "inferredThreat", "species")
+        groups = {graph.nodes[s]["group"] for s in inferred}
+        if rule is None or not (rule.kind.groups or rule.kind.families or rule.kind.genera):
+            assert not groups, row["code"]
+        elif not (rule.kind.families or rule.kind.genera):
+            assert groups <= rule.kind.groups, row["code"]
+        if re.fullmatch(r"5\.\d+\.1", row["code"]):
+            assert row["inferred_species"] == 0, row["code"]
+        if row["code"].startswith(("5.1", "5.4")):
+            assert "plant" not in groups
+        if row["code"].startswith("5.2"):
+            assert groups <= {"plant"}
+
+
 def test_conservation_gaps_match_sparql(real):
     graph, store = real
     gaps = analytics.conservation_gaps(graph).tables
@@ -274,7 +323,7 @@ def test_degrees_match_sparql(real):
 
 def test_path_hops_are_triples_of_the_store(real):
     graph, store = real
-    result = analytics.connection_paths(graph, "Panax ginseng", "Econet-Green Belt")
+    result = analytics.connection_paths(graph, "Panthera tigris", "Econet-Green Belt")
     assert result.extra["to"] == AK + "initiative/econet-green-belt"
     paths = result.extra["paths"]
     assert paths and all(p["length"] == 2 for p in paths)
@@ -324,9 +373,9 @@ def test_analyze_commands(built_store):
     assert similarity.exit_code == 0 and "== clusters" in similarity.output
     centrality = runner.invoke(main, ["analyze", "centrality", "--top", "3", *store])
     assert centrality.exit_code == 0 and "approximate" in centrality.output
-    path = runner.invoke(main, ["analyze", "path", "Panax ginseng", "Econet-Green Belt", *store])
+    path = runner.invoke(main, ["analyze", "path", "Panthera tigris", "Econet-Green Belt", *store])
     assert path.exit_code == 0, path.output
-    assert "Panax ginseng —[occurs in]→" in path.output and "Econet-Green Belt protected-area network" in path.output
+    assert "Panthera tigris —[occurs in]→" in path.output and "Econet-Green Belt protected-area network" in path.output
 
 
 def test_analyze_path_unknown_name_fails(built_store):
@@ -353,8 +402,8 @@ def test_api(client, real):
     assert len(similarity["matrix"]["codes"]) == 16
     centrality = client.get("/api/analytics/centrality", query_string={"top": 2}).get_json()
     assert len(centrality["tables"]["key_nodes"]) == 3 * 2 * 2
-    path = client.get("/api/analytics/path", query_string={"from": "Panax ginseng", "to": "Econet-Green Belt"})
-    assert path.status_code == 200 and path.get_json()["paths"][0]["hops"][0]["from_label"] == "Panax ginseng"
+    path = client.get("/api/analytics/path", query_string={"from": "Panthera tigris", "to": "Econet-Green Belt"})
+    assert path.status_code == 200 and path.get_json()["paths"][0]["hops"][0]["from_label"] == "Panthera tigris"
     assert client.get("/api/analytics/path", query_string={"from": "Panax ginseng"}).status_code == 400
     missing = client.get("/api/analytics/path", query_string={"from": "Nonexistent beast", "to": "Econet"})
     assert missing.status_code == 404 and "no species" in missing.get_json()["error"]
@@ -373,12 +422,34 @@ def test_pages_with_charts(client):
     assert "Analytics" in client.get("/analytics/").get_data(as_text=True)
 
 
+def test_threats_page_says_what_each_threat_is_inferred_on(client):
+    html = client.get("/analytics/threats").get_data(as_text=True)
+    assert "<th>inferred on</th>" in html
+    assert "terrestrial animals" in html and "no species by inference" in html  # 5.1; 5.1.1 (the target)
+
+
 def test_path_page(client):
     assert "<form" in client.get("/analytics/path").get_data(as_text=True)
-    page = client.get("/analytics/path", query_string={"from": "Panax ginseng", "to": "Econet-Green Belt"})
+    page = client.get("/analytics/path", query_string={"from": "Panthera tigris", "to": "Econet-Green Belt"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert '<a href="/taxon/panax-ginseng">Panax ginseng</a> <strong>occurs in</strong>' in html
+    assert '<a href="/taxon/panthera-tigris">Panthera tigris</a> <strong>occurs in</strong>' in html
     assert '<a href="/initiative/econet-green-belt">' in html
     unknown = client.get("/analytics/path", query_string={"from": "Nonexistent beast", "to": "Econet"})
     assert unknown.status_code == 404 and "no species" in unknown.get_data(as_text=True)
+
+
+def test_path_page_through_possible_placements_on_request(client, real):
+    _, store = real
+    # a species placed only by low-confidence evidence, possibly in an ecoregion the initiative works in
+    rows = _select(store, """SELECT ?name WHERE {
+        ?t amur:possiblyOccursIn ?e ; amur:canonicalName ?name .
+        <https://w3id.org/amurkg/initiative/econet-green-belt> amur:concernsEcoregion ?e .
+        FILTER NOT EXISTS { ?t amur:occursIn ?any } } ORDER BY ?name LIMIT 1""")
+    assert rows
+    name = rows[0]["name"]
+    query = {"from": name, "to": "Econet-Green Belt"}
+    default = client.get("/analytics/path", query_string=query).get_data(as_text=True)
+    assert "<strong>possibly occurs in</strong>" not in default
+    wider = client.get("/analytics/path", query_string=query | {"possible": "true"}).get_data(as_text=True)
+    assert f"{name}</a> <strong>possibly occurs in</strong>" in wider

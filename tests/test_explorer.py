@@ -150,7 +150,37 @@ def test_species_page(client):
     assert "Site/area protection" in html  # an action answering its threat
     assert "mddId" in html and "mammaldiversity.org" in html  # external identifiers
     assert "CC-BY-4.0" in html and "Mammal Diversity Database" in html  # source with licence
-    assert 'class="region highlight"' in html  # its ecoregions highlighted on the map
+    # its ecoregions on the map, in the tone of their placement: the curated and WildFinder forests are recorded
+    assert 'class="region highlight tone-recorded" data-code="PA0443" data-tone="recorded"' in html
+    assert "recorded:" in html and "possible" in html
+
+
+def distinct_species(store, pattern: str) -> int:
+    query = with_prefixes(f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ {pattern} }}")
+    return int(next(iter(store.query(query, use_default_graph_as_union=True)))["n"].value)
+
+
+@pytest.mark.parametrize("code", ["PA0443", "PA0804"])
+def test_ecoregion_page_shows_recorded_and_possible_species_apart(client, store, code):
+    html = client.get(f"/ecoregion/{code}").get_data(as_text=True)
+    recorded = distinct_species(store, f"?t amur:occursIn <{BASE}ecoregion/{code}> ; amur:group ?g")
+    possible = distinct_species(store, f"?t amur:possiblyOccursIn <{BASE}ecoregion/{code}> ; amur:group ?g")
+    assert recorded + possible > 0
+    assert f'Recorded species <small>(<span class="count">{recorded}</span>)' in html
+    assert f'Possible species <small>(<span class="count">{possible}</span>)' in html
+
+
+def test_home_reports_recorded_and_possible_links_per_group(client, store):
+    html = client.get("/").get_data(as_text=True)
+    table = html.split('class="placement-status"')[1].split("</table>")[0]
+    recorded = int(next(iter(store.query(with_prefixes(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e } }"),
+        use_default_graph_as_union=True)))["n"].value)
+    possible = int(next(iter(store.query(with_prefixes(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e } }"),
+        use_default_graph_as_union=True)))["n"].value)
+    assert (f'<th>all groups</th><td class="num">{recorded}</td><td class="num">{possible}</td>') in table
+    assert "birds" in table and "plants" in table
 
 
 def test_species_with_inferred_threats_shows_them_apart(client, store):

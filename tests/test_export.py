@@ -350,8 +350,22 @@ def test_dwca_distribution_matches_the_store(archive, store):
                          "?c skos:notation ?code }", use_default_graph_as_union=True)
     assert countries == {(s["t"].value, s["c"].value, s["code"].value) for s in native}
     for r in rows:
-        assert r[f"{DWC}occurrenceStatus"] == "present" and r[f"{DC}source"]
+        assert r[f"{DC}source"]
         assert r[f"{DWC}establishmentMeans"] == ("native" if "/country/" in r[f"{DWC}locationID"] else "")
+        if "/country/" in r[f"{DWC}locationID"]:
+            assert r[f"{DWC}occurrenceStatus"] == "present"
+        else:  # present where the link is recorded (medium or high confidence), doubtful where it is low
+            confidence = re.search(r"confidence: (\S+);", r[f"{DWC}occurrenceRemarks"]).group(1)
+            assert r[f"{DWC}occurrenceStatus"] == ("present" if confidence in ("medium", "high") else "doubtful")
+    # the pairs with a "present" row are the graph's recorded pairs (amur:occursIn), the rest its possible ones
+    present = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows
+               if "/ecoregion/" in r[f"{DWC}locationID"] and r[f"{DWC}occurrenceStatus"] == "present"}
+    recorded = store.query(sparql_prefixes() + "SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e }",
+                           use_default_graph_as_union=True)
+    assert present == {(s["t"].value, s["e"].value) for s in recorded}
+    possible = store.query(sparql_prefixes() + "SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e }",
+                           use_default_graph_as_union=True)
+    assert ecoregions - present == {(s["t"].value, s["e"].value) for s in possible}
 
 
 def test_dwca_references_are_the_sources_of_each_species(archive, store):

@@ -32,7 +32,7 @@ def test_every_reader_module_exists():
 
 def test_real_sources_verify(sources_dir):
     located = registry.verify(sources_dir)
-    assert sum(len(files) for files in located.values()) == 18
+    assert sum(len(files) for files in located.values()) == 21
 
 
 @pytest.fixture
@@ -90,3 +90,14 @@ def test_a_complete_directory_is_used_without_fetching(copied_sources, monkeypat
     (copied_sources / "mdd-1.13" / "MDD.zip").unlink()
     with pytest.raises(registry.SourceError, match="no complete sources directory found; tried ../shared"):
         registry.resolve_dir(None, fetch_missing=False)
+
+
+def test_wildfinder_extract_has_its_full_origin_file():
+    """The staged WildFinder link file is an extract (nowhere online): the fetcher takes the origin's full file,
+    verified by the git blob id its repository gives it (kg/fetch.py), and the reader filters it to the basin."""
+    source = registry.BY_ID["wildfinder-2006"]
+    extract = "wildfinder-2006/wildfinder-ecoregions_species.basin-mammals.csv"
+    full, digest = source.alternates[extract]
+    assert extract in source.files and full.endswith("/wildfinder-ecoregions_species.csv")
+    assert digest == "git-blob:9ebb10e9a9d668ce2efa075f11ea963d56282756"
+    assert source.url(extract).endswith("/wildfinder-ecoregions_species.csv")

@@ -68,12 +68,30 @@ def distinct_pairs(store, pattern: str) -> int:
     return int(select(store, query)[0]["n"])
 
 
-def test_direct_shortcut_triples_match_qualified_links(store):
-    # the shortcut pairs, the qualified-link pairs and their join have the same size: the two sets are equal
-    direct = distinct_pairs(store, "?a amur:occursIn ?b")
-    qualified = distinct_pairs(store, "?o a amur:Occurrence ; amur:taxon ?a ; amur:ecoregion ?b")
-    both = distinct_pairs(store, "?a amur:occursIn ?b . ?o a amur:Occurrence ; amur:taxon ?a ; amur:ecoregion ?b")
-    assert direct == qualified == both > 20000
+def pair_set(store, pattern: str) -> set[tuple[str, str]]:
+    return {(r["a"], r["b"]) for r in select(store, f"SELECT DISTINCT ?a ?b WHERE {{ {pattern} }}")}
+
+
+def test_occurs_in_returns_no_low_confidence_placement(store):
+    # what every user writes first: each pair it returns rests on a placement of medium or high confidence,
+    # and each such pair is returned; a pair placed by low-confidence evidence alone is possible, never recorded
+    recorded = pair_set(store, "?a amur:occursIn ?b")
+    possible = pair_set(store, "?a amur:possiblyOccursIn ?b")
+    confident = pair_set(store, """?o a amur:Occurrence ; amur:confidence ?c ; amur:taxon ?a ; amur:ecoregion ?b
+        FILTER(?c IN (<https://w3id.org/amurkg/confidence/medium>, <https://w3id.org/amurkg/confidence/high>))""")
+    low = pair_set(store, """?o a amur:Occurrence ; amur:taxon ?a ; amur:ecoregion ?b ;
+        amur:confidence <https://w3id.org/amurkg/confidence/low>""")
+    assert recorded == confident and recorded
+    assert possible == low - confident and possible
+
+
+def test_every_occurrence_pair_has_exactly_one_shortcut(store):
+    # recorded and possible pairs together are the qualified-link pairs, and no pair is both
+    recorded = pair_set(store, "?a amur:occursIn ?b")
+    possible = pair_set(store, "?a amur:possiblyOccursIn ?b")
+    qualified = pair_set(store, "?o a amur:Occurrence ; amur:taxon ?a ; amur:ecoregion ?b")
+    assert not recorded & possible
+    assert recorded | possible == qualified and len(qualified) > 10000
 
 
 def test_inferred_threats_are_labelled_and_never_mixed_with_direct(store):
@@ -91,6 +109,37 @@ def test_inferred_threats_are_labelled_and_never_mixed_with_direct(store):
     curated = distinct_pairs(store, "?a amur:threatenedBy ?b ; dwc:taxonRank 'species' . "
                                     "?l a amur:ThreatExposure ; amur:taxon ?a ; amur:threat ?b")
     assert direct == curated > 0
+
+
+def test_inferred_threats_act_on_the_kind_of_organism(store):
+    # no plant hunted or fished, no animal gathered, no "species is the target" code (5.x.1) inferred at all
+    def inferred(condition: str) -> int:
+        return count(store, f"""?l a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat/skos:notation ?code .
+            ?t amur:group/skos:notation ?group FILTER({condition})""")
+
+    assert inferred('?group = "plant" && (STRSTARTS(?code, "5.1") || STRSTARTS(?code, "5.4"))') == 0
+    assert inferred('?group != "plant" && STRSTARTS(?code, "5.2")') == 0
+    assert inferred('REGEX(?code, "^5[.][0-9]+[.]1$")') == 0
+    assert count(store, "?t amur:inferredThreat/skos:notation ?code FILTER(REGEX(?code, '^5[.][0-9]+[.]1$'))") == 0
+    # and every inferred link is one the applicability table allows, for the species' group, family and genus
+    from ingest import threat_applicability
+
+    table = threat_applicability.load()
+    rows = select(store, """SELECT DISTINCT ?t ?code ?group ?family ?genus WHERE {
+        ?l a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat/skos:notation ?code .
+        ?t amur:group/skos:notation ?group ; dwc:genus ?genus . OPTIONAL { ?t dwc:family ?family } }""")
+    assert rows
+    refused = [r for r in rows if not table.applies(r["code"], r["group"], r["family"], r["genus"])]
+    assert refused == []
+
+
+def test_inferred_threat_yields_are_reported(store, built_store):
+    # the build report says how many inferred links each rule removed; the figures add up and match the graph
+    report = kgstore.manifest(built_store)["species"]["inferred-threats"]
+    removed = sum(n for groups in report["removed"].values() for n in groups.values())
+    assert report["before"] - report["after"] == removed
+    assert report["after"] == count(store, "?l a amur:InferredThreatExposure")
+    assert all(rule.split(" on ")[0] and " on " in rule for rule in report["removed"])
 
 
 def test_curated_species_threats(store):

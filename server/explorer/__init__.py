@@ -113,8 +113,10 @@ def home():
     national = pages.summary_table(select(store, "summary-national"))
     sources = select(store, "sources-list")
     coverage = select(store, "coverage")
+    placements = [{**row, "recorded_links": int(row["recorded_links"] or 0), "possible_links":
+                   int(row["possible_links"] or 0)} for row in select(store, "placement-status")]
     return render_template("explorer/home.html", info=info, counts=counts, summary=summary, sources=sources,
-                           coverage=coverage, national=national,
+                           coverage=coverage, national=national, placements=placements,
                            **_map_context())
 
 

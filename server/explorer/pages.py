@@ -98,18 +98,39 @@ def taxon_sections(store: ox.Store, iri: str, stmts: list[dict]) -> dict:
             for g in stmts if g["property"] in IDENTIFIER_PROPERTIES for v in g["values"]]
         sections["see_also"] = values_of(stmts, "http://www.w3.org/2000/01/rdf-schema#seeAlso")
         sections["sources"] = select(store, "sources-of", iri)
-        sections["highlight"] = {row["ecoregion"] for row in sections["ecoregions"]}
+        sections["tones"] = placement_tones(sections["ecoregions"])
+        sections["highlight"] = set(sections["tones"])
+        sections["recorded_count"] = sum(1 for t in sections["tones"].values() if t["tone"] == "recorded")
+        sections["possible_count"] = sum(1 for t in sections["tones"].values() if t["tone"] == "possible")
     else:
         sections["children"] = select(store, "taxon-children", iri)
         sections["species"] = select(store, "taxon-species", iri)
     return sections
 
 
+def placement_tones(placements: list[dict]) -> dict[str, dict]:
+    """Ecoregion IRI -> how the map shows it on a species page: its tone (recorded or possible) and, on hover,
+    the methods and confidences that place the species there."""
+    tones: dict[str, dict] = {}
+    for row in placements:
+        tone = tones.setdefault(row["ecoregion"], {"tone": row["status"], "methods": []})
+        method = f"{row['method_label'] or short(row['method'] or '')} ({row['confidence_label'] or '?'})"
+        if method not in tone["methods"]:
+            tone["methods"].append(method)
+    for tone in tones.values():
+        tone["title"] = f"{tone['tone']}: " + ", ".join(tone["methods"])
+    return tones
+
+
 def ecoregion_sections(store: ox.Store, iri: str) -> dict:
     summary = select(store, "ecoregion-species-summary", iri)
+    threatened = select(store, "ecoregion-threatened-species", iri)
     return {
-        "summary": summary_table(summary),
-        "threatened": select(store, "ecoregion-threatened-species", iri),
+        # recorded (amur:occursIn) and possible (amur:possiblyOccursIn) species are shown apart
+        "summary": summary_table([r for r in summary if r["status"] == "recorded"]),
+        "possible_summary": summary_table([r for r in summary if r["status"] == "possible"]),
+        "threatened": [r for r in threatened if r["status"] == "recorded"],
+        "possible_threatened": [r for r in threatened if r["status"] == "possible"],
         "threats": select(store, "ecoregion-threats", iri),
         "initiatives": select(store, "ecoregion-initiatives", iri),
         "highlight": {iri},

@@ -1,5 +1,5 @@
 """The analytics pages in headless Chromium: each chart is drawn by Chart.js (served by the app, no network), the
-path form finds Panax ginseng's links to the Econet-Green Belt; no console errors; screenshots in tmp_path."""
+path form finds the tiger's links to the Econet-Green Belt; no console errors; screenshots in tmp_path."""
 
 from __future__ import annotations
 
@@ -31,11 +31,11 @@ def test_chart_is_drawn(browser, live_server, tmp_path, name):
 
 def test_path_form(browser, live_server, tmp_path):
     browser.get(f"{live_server}/analytics/path")
-    browser.find_element(By.CSS_SELECTOR, "form.path-form input[name=from]").send_keys("Panax ginseng")
+    browser.find_element(By.CSS_SELECTOR, "form.path-form input[name=from]").send_keys("Panthera tigris")
     browser.find_element(By.CSS_SELECTOR, "form.path-form input[name=to]").send_keys("Econet-Green Belt")
     browser.find_element(By.CSS_SELECTOR, "form.path-form button[type=submit]").click()
     WebDriverWait(browser, WAIT).until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.path")))
     first = browser.find_element(By.CSS_SELECTOR, "section.path ol.hops li").text
-    assert first.startswith("Panax ginseng occurs in")
+    assert first.startswith("Panthera tigris occurs in")
     browser.save_screenshot(str(tmp_path / "analytics-path.png"))
     assert console_errors(browser) == []

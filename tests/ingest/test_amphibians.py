@@ -93,7 +93,7 @@ def test_record_fields():
     (assessment,) = record.assessments
     assert (assessment.category, assessment.assessor, assessment.scope, assessment.source) == (
         "NT", "IUCN", "global", "amphibiaweb-2025")
-    assert record.countries == ("RU", "CN", "KP")
+    assert record.countries == ("RU", "CN", "KP", "JP")  # every country kept, the basin's first
     assert record.range_box == (122.3, 180.0, 30.2, 66.9)
     assert record.placements == []
 
@@ -148,6 +148,11 @@ def test_real_records_are_well_formed(selection):
         assert record.group == "amphibian" and record.class_ == "Amphibia" and record.order in ("Anura", "Caudata")
         assert record.rule in (amphibians.RULE_BOX, amphibians.RULE_NO_BOX) and record.confidence in CONFIDENCE
         assert record.identifiers == {"amphibiaweb": record.row_id}
-        assert "RU" in record.countries and set(record.countries) <= {"RU", "CN", "MN", "KP"}
+        assert "RU" in record.countries and all(len(code) == 2 for code in record.countries)
         assert all(a.category in CATEGORIES for a in record.assessments)
         assert (record.range_box is None) == (record.rule == amphibians.RULE_NO_BOX)
+
+
+def test_real_south_korea_is_kept(by_name):
+    # AmphibiaWeb gives Bombina orientalis RU, KR, KP, CN: every country stays on the record (amur:nativeTo)
+    assert set(by_name["Bombina orientalis"].countries) >= {"RU", "KR", "KP", "CN"}

@@ -30,7 +30,7 @@ def allowed_strings(record) -> set[str]:
     assert matched_ok, record.matched
     return {record.source, record.row_id, record.group, record.scientific_name, record.kingdom, record.phylum,
             record.class_, record.order, record.family, record.genus, record.rule, record.matched, record.confidence,
-            "fishbase", fishes.FRESHWATER_UNIT, "freshwater", "fishbase-2013"}
+            "fishbase", fishes.FRESHWATER_UNIT, "freshwater", "fishbase-2013", record.range_box_projection}
 
 
 def strings_of(value) -> list[str]:

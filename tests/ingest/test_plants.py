@@ -181,26 +181,46 @@ def test_crop_is_not_promoted_through_its_varieties():
     assert plants.promote_infraspecies(wild_elsewhere, [nationwide]) is None
 
 
-def test_placements_from_provinces():
-    heilongjiang = {p.ecoregion: p for p in plants.placements(plants.parse_distribution("黑龙江"))}
-    assert heilongjiang["PA0505"].confidence == "medium"
-    assert heilongjiang["PA0443"].confidence == "low"
-    assert "PA0414" not in heilongjiang
-    assert all(p.method == "province" and p.matched == "黑龙江" for p in heilongjiang.values())
-    both = {p.ecoregion: p for p in plants.placements(plants.parse_distribution("黑龙江、吉林"))}
-    assert both["PA0426"].matched == "黑龙江、吉林"
-    assert both["PA0414"].matched == "吉林"
-    # a province wins over the vaguer Northeast China; the Northeast alone is low
-    assert {p.matched for p in plants.placements(plants.parse_distribution("吉林、中国东北部"))} == {"吉林"}
-    northeast = plants.placements(plants.parse_distribution("中国东北部"))
+# made-up shares: Heilongjiang mostly PA0426 with a sliver of PA0443; Jilin almost wholly PA0414
+SHARES = {
+    "heilongjiang": {"PA0426": 0.6, "PA0505": 0.39, "PA0443": 0.01},
+    "jilin": {"PA0414": 0.95, "PA0426": 0.05},
+    "northeast-china": {"PA0426": 0.97, "PA0414": 0.03},
+}
+
+
+def test_placements_are_weighed_by_the_province_share():
+    heilongjiang = {p.ecoregion: p for p in plants.placements(plants.parse_distribution("黑龙江"), SHARES)}
+    # a province spread over several ecoregions is only possibly in each; a sliver places nothing
+    assert {code: p.confidence for code, p in heilongjiang.items()} == {"PA0426": "low", "PA0505": "low"}
+    assert heilongjiang["PA0426"].matched == "黑龙江 60% of the province's area"
+    assert all(p.method == "province" for p in heilongjiang.values())
+    # almost wholly in one ecoregion: recorded there (medium)
+    jilin = {p.ecoregion: p.confidence for p in plants.placements(plants.parse_distribution("吉林"), SHARES)}
+    assert jilin == {"PA0414": "medium", "PA0426": "low"}
+    both = {p.ecoregion: p for p in plants.placements(plants.parse_distribution("黑龙江、吉林"), SHARES)}
+    assert both["PA0426"].matched == "黑龙江 60%、吉林 5% of the province's area"
+    assert both["PA0414"].confidence == "medium"
+    # a province wins over the vaguer Northeast China; the Northeast alone is low, however concentrated
+    mixed = plants.placements(plants.parse_distribution("吉林、中国东北部"), SHARES)
+    assert {p.matched.split(" ")[0] for p in mixed} == {"吉林"}
+    northeast = plants.placements(plants.parse_distribution("中国东北部"), SHARES)
     assert northeast and {p.confidence for p in northeast} == {"low"}
-    assert plants.placements(plants.parse_distribution("栽培：黑龙江")) == []
+    assert plants.placements(plants.parse_distribution("栽培：黑龙江"), SHARES) == []
+    assert plants.placements(plants.parse_distribution("黑龙江"), None) == []
 
 
-def test_province_table_uses_basin_ecoregions():
-    for place, ecoregions in plants.PROVINCE_ECOREGIONS.items():
-        assert set(ecoregions) <= BASIN_ECOREGIONS, place
-        assert set(ecoregions.values()) <= {"high", "medium", "low"}
+def test_real_province_shares(sources_dir, source_cache):
+    shares = plants.province_shares(sources_dir / "wwf-teow-2001" / "pytsammalex-0.1.0-py2.py3-none-any.whl",
+                                    source_cache)
+    for place in ("heilongjiang", "jilin"):
+        assert set(shares[place]) <= BASIN_ECOREGIONS, place
+        # the basin's ecoregions cover the two provinces: their shares add up to the whole
+        assert abs(sum(shares[place].values()) - 1) < 0.01, place
+        # no province lies almost wholly in one ecoregion, so no province placement is recorded
+        assert max(shares[place].values()) < 0.9, place
+    assert shares["jilin"]["PA0414"] > 0.15  # Changbai Shan
+    assert shares["jilin"].get("PA0903", 0) < 0.02  # a sliver of the Nenjiang grassland: no placement
 
 
 def test_record_fields():
@@ -279,6 +299,7 @@ def real_files(sources_dir: Path) -> dict[str, Path]:
     return {
         "col-china-2023": sources_dir / "col-china-2023" / "dat_all_accepted_sp2023.rda",
         "cbrl-2020": sources_dir / "cbrl-2020" / "dat_CBRL2020_higher_plants.rda",
+        "wwf-teow-2001": sources_dir / "wwf-teow-2001" / "pytsammalex-0.1.0-py2.py3-none-any.whl",
     }
 
 
@@ -350,3 +371,13 @@ def test_redlist_joins(selection, by_name):
     threatened = {r.scientific_name for r in selection.records for a in r.assessments if a.category in
                   ("CR", "EN", "VU")}
     assert len(threatened) > 20
+
+
+def test_province_placements_are_possible_not_recorded(by_name):
+    # an alpine plant of Changbai Shan (Jilin) is not "recorded" in the Nenjiang River or Mongolian-Manchurian
+    # grasslands because Jilin touches them: a province placement is possible (low) unless the province lies
+    # almost wholly in one ecoregion, and the Nenjiang grassland holds a mere sliver of Jilin (no placement)
+    placements = {p.ecoregion: p.confidence for p in by_name["Bupleurum euphorbioides"].placements}
+    assert placements and set(placements.values()) == {"low"}
+    assert "PA0903" not in placements and placements.get("PA0813") == "low"
+    assert all(p.confidence == "low" for r in by_name.values() for p in r.placements if p.method == "province")

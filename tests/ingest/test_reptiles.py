@@ -248,3 +248,7 @@ def test_real_records_are_well_formed(selection):
         else:
             assert record.rule == reptiles.RULE_REALM and record.confidence == "low"
         assert record.confidence in ("medium", "low") and record.matched
+
+
+def test_real_south_korea_is_kept(by_name):
+    assert {"KR", "RU", "CN"} <= set(by_name["Gloydius intermedius"].countries)
