@@ -52,6 +52,11 @@ SOURCES = ("wildfinder-2006", "mdd-1.13", "pantheria-1.0", "rangebuilder-2022", 
 WILDFINDER = SOURCES[0]
 MAMMALS_FILE = "wildfinder-mammals_list.csv"
 LINKS_FILE = "wildfinder-ecoregions_species.basin-mammals.csv"
+# the origin's full link file, which `amurkg fetch` downloads in place of the extract (nowhere online)
+FULL_LINKS_FILE = "wildfinder-ecoregions_species.csv"
+# the ecoregions of the staged extract: the basin's 15 and the Daurian forest steppe (PA0816) whose edge it touches;
+# the full file is filtered to them, so that either file gives the same rows (the extract's README says how it was cut)
+EXTRACT_ECOREGIONS = frozenset(BASIN_ECOREGIONS) | {"PA0816"}
 
 # what MDD 1.13's species of a name is to the basin (MddIndex.concept)
 HELD, BASIN, OLD, OUTSIDE = "held", "basin", "old", "outside"
@@ -111,9 +116,11 @@ def read_species(folder: Path) -> list[WildFinderSpecies]:
     with open(folder / MAMMALS_FILE, encoding="utf-8", newline="") as handle:
         names = {row["species_id"]: row for row in csv.DictReader(handle)}
     ecoregions: dict[str, list[str]] = defaultdict(list)
-    with open(folder / LINKS_FILE, encoding="utf-8", newline="") as handle:
+    links = folder / LINKS_FILE if (folder / LINKS_FILE).exists() else folder / FULL_LINKS_FILE
+    with open(links, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["species_id"] in names:  # the extract holds mammals only; keep the check cheap and explicit
+            # the extract holds the basin's mammals only; the full file holds every species of every ecoregion
+            if row["species_id"] in names and row["ecoregion_id"] in EXTRACT_ECOREGIONS:
                 ecoregions[row["species_id"]].append(row["ecoregion_id"])
     return [
         WildFinderSpecies(species_id=sid, name=names[sid]["sci_name"].strip(), order=names[sid]["order"],

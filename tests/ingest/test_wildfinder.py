@@ -175,3 +175,19 @@ def test_real_placements_match_the_source_rows(selection, sources_dir):
         assert (row["ecoregion_id"], "high", "wildfinder") in found, (name, row)
         checked += 1
     assert checked >= 40
+
+
+def test_real_full_origin_file_reads_as_the_extract(sources_dir, tmp_path):
+    """`amurkg fetch` gets the origin's full link file (the extract is nowhere online): filtered to the extract's
+    ecoregions, it gives the same species and rows. The stand-in full file adds rows the filter must drop."""
+    import shutil
+
+    staged = sources_dir / "wildfinder-2006"
+    full = tmp_path / "wildfinder-2006"
+    full.mkdir()
+    shutil.copy(staged / wildfinder.MAMMALS_FILE, full / wildfinder.MAMMALS_FILE)
+    rows = (staged / wildfinder.LINKS_FILE).read_text(encoding="utf-8").splitlines()
+    mammal = rows[1].split(",")[1]
+    rows += ['"NA0517",' + mammal, '"PA0443",999999999']  # another ecoregion; a species that is no mammal
+    (full / wildfinder.FULL_LINKS_FILE).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert wildfinder.read_species(full) == wildfinder.read_species(staged)
