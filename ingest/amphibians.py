@@ -9,7 +9,7 @@ Rules, first that applies:
 
 - ``exclude:known-false-positive`` - the candidates of KNOWN_FALSE_POSITIVES (named with the reason).
 - ``country+box`` - the species' range box (rangeBuilder, looked up by its name and AmphibiaWeb's
-  synonyms, e.g. Hyla japonica = Dryophytes japonicus) reaches the basin (ingest.mammals.box_reach).
+  synonyms, e.g. Hyla japonica = Dryophytes japonicus) reaches the basin (ingest.geography.box_reach).
   When the border-spanning countries come only from combining the two lists, the box must hold two
   core points (Bufo bufo: AmphibiaWeb "KZ,RU", IUCN adds China; its box only touches the Argun).
 - ``country:no-box`` - no box (species described or revalidated after 2017, Salamandrella tridactyla):
@@ -23,13 +23,12 @@ import csv
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ingest import gazetteer
-from ingest.mammals import CORE, INSIDE, Box, box_figures, box_reach, clip_box, core_points_in
-from ingest.records import CATEGORIES, Assessment, Selection, SpeciesRecord
+from ingest.geography import CORE, INSIDE, Box, box_figures, box_reach, clip_box, core_points_in, native_countries
+from ingest.records import CATEGORIES, Assessment, Decision, Selection, SpeciesRecord
 
 SOURCES = ("amphibiaweb-2025", "rangebuilder-2022")
 AMPHIBIAWEB, RANGEBUILDER = SOURCES
@@ -38,9 +37,6 @@ Row = Mapping[str, Any]
 
 NEIGHBOURS = ("CN", "MN", "KP")
 RECORD_COUNTRIES = ("RU", "CN", "MN", "KP")
-# countries a record keeps for amur:nativeTo: the basin's, its neighbours' and every other the lists give
-# (South Korea was dropped before: Bombina orientalis is RU, KR, KP, CN in AmphibiaWeb)
-NATIVE_ORDER = ("RU", "CN", "MN", "KP", "KR", "JP")
 
 RULE_BOX = "country+box"
 RULE_NO_BOX = "country:no-box"
@@ -57,14 +53,6 @@ KNOWN_FALSE_POSITIVES: dict[str, str] = {
 }
 
 _IUCN_CODE = re.compile(r"\(([A-Z]{2})\)")
-
-
-@dataclass(frozen=True)
-class Decision:
-    rule: str
-    confidence: str = ""
-    matched: str = ""
-    range_box: Box | None = None
 
 
 def canonical_name(row: Row) -> str:
@@ -118,12 +106,6 @@ def assessment(row: Row) -> Assessment | None:
 def vernacular_names(row: Row) -> list[tuple[str, str]]:
     names = (row.get("common_name") or "").split(",")
     return [(n, "en") for n in dict.fromkeys(n.strip() for n in names) if n]
-
-
-def native_countries(codes) -> tuple[str, ...]:
-    """Every country code, the basin's and its neighbours' first (the species layer keeps the region's)."""
-    codes = set(codes)
-    return tuple(c for c in NATIVE_ORDER if c in codes) + tuple(sorted(codes - set(NATIVE_ORDER)))
 
 
 def to_record(row: Row, decision: Decision, countries: set[str]) -> SpeciesRecord:

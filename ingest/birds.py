@@ -38,19 +38,12 @@ from pathlib import Path
 
 from ingest import gazetteer, rangebuilder
 from ingest.cache import cached_json
+from ingest.geography import CORE_POINTS  # a box covering them reaches the basin itself, not its edge
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
 
 SOURCES = ("avilist-2025", "rangebuilder-2022")
 SOURCE = "avilist-2025"
 
-# Core points of the basin (lon, lat): a box covering them reaches the basin itself, not its edge.
-CORE_POINTS: dict[str, tuple[float, float]] = {
-    "Amur-Ussuri confluence": (135.0, 48.5),
-    "Zeya-Amur confluence": (127.5, 50.3),
-    "Songhua at Harbin": (126.6, 45.8),
-    "Argun-Shilka junction": (121.5, 53.3),
-    "Lake Khanka": (132.4, 44.9),
-}
 MIN_CORE_POINTS = 3
 
 # Families whose members live at sea; their range boxes span oceans and prove nothing inland.

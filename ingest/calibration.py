@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from ingest import gazetteer, rangebox
+from ingest.geography import CONFIDENCE_RANK
 from ingest.records import Placement
 
 REFERENCE = "wildfinder"
@@ -37,7 +38,7 @@ BOX_SHARES = (0.2, 0.35, 0.5, 0.75, 0.9)
 LEVELS = ((0.9, "high"), (0.6, "medium"), (0.0, "low"))
 MEDIUM_PRECISION = 0.6
 MIN_MEASURED = 10
-LEVEL = {"low": 0, "medium": 1, "high": 2}
+LEVEL = CONFIDENCE_RANK
 BOX_SOURCES = {"rangebuilder-2022": "rangebuilder", "pantheria-1.0": "pantheria"}
 LABELS = {
     "range-box:rangebuilder": "range box, rangeBuilder (IUCN 2017 maps)",

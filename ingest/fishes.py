@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.cache import cached_json
+from ingest.geography import CONFIDENCE_RANK
 from ingest.records import Placement, Selection, SpeciesRecord
 
 SOURCES = ("fishbase-2013",)
@@ -343,7 +344,7 @@ def to_record(row: Row, decision: Decision) -> SpeciesRecord:
     )
 
 
-_RANK = {"high": 2, "medium": 1, "low": 0}
+_RANK = CONFIDENCE_RANK
 
 
 def select(rows: list[Row]) -> Selection:

@@ -32,79 +32,36 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ingest import gazetteer
-from ingest.records import CATEGORIES, Assessment, Placement, Selection, SpeciesRecord
+
+# the shared basin geometry; CORE, INSIDE, NEAR and box_reach are used as mammals.* by ingest.wildfinder
+from ingest.geography import (  # noqa: F401
+    CONFIDENCE_RANK,
+    CORE,
+    CORE_POINTS,
+    INSIDE,
+    NEAR,
+    Box,
+    box_figures,
+    box_reach,
+    clip_box,
+    core_points_in,
+    native_countries,
+)
+from ingest.records import CATEGORIES, Assessment, Decision, Placement, Selection, SpeciesRecord
 
 SOURCES = ("mdd-1.13", "pantheria-1.0", "rangebuilder-2022")
 MDD, PANTHERIA, RANGEBUILDER = SOURCES
 MDD_MEMBER = "MDD/MDD_v1.13_6753species.csv"
 
 Row = Mapping[str, Any]
-Box = tuple[float, float, float, float]  # lon_min, lon_max, lat_min, lat_max (degrees)
-
-# --- basin geometry (shared with ingest.amphibians) ----------------------------------------------------
-
-# (lon, lat) points that are certainly in the basin, spread over its parts
-CORE_POINTS: dict[str, tuple[float, float]] = {
-    "Amur-Ussuri confluence": (135.0, 48.5),
-    "Zeya-Amur": (127.5, 50.3),
-    "Songhua at Harbin": (126.6, 45.8),
-    "Argun-Shilka": (121.5, 53.3),
-    "Lake Khanka": (132.4, 44.9),
-}
-# The box spanned by the core points (121.5-135.0 E, 44.9-53.3 N). The basin's own envelope (107-141 E,
-# 41-56 N) is not used: its west is the Gobi and Lake Baikal, its corners Korea, Sakhalin and Hokkaido.
-CORE_HULL: Box = (
-    min(lon for lon, _ in CORE_POINTS.values()), max(lon for lon, _ in CORE_POINTS.values()),
-    min(lat for _, lat in CORE_POINTS.values()), max(lat for _, lat in CORE_POINTS.values()),
-)
-
-# Reach of a box into the basin, strongest first.
-CORE = "core"  # contains a core point
-INSIDE = "inside"  # a small range centred between the core points (Murina fusca near Harbin)
-NEAR = "near"  # overlaps the core hull but holds no core point: not enough alone
-
-
-def clip_box(box: Box) -> Box:
-    """A box with its longitudes clipped to -180..180 (IUCN boxes of circumpolar ranges run past the dateline)."""
-    lon_min, lon_max, lat_min, lat_max = box
-    return max(lon_min, -180.0), min(lon_max, 180.0), lat_min, lat_max
-
-
-def core_points_in(box: Box) -> list[str]:
-    lon_min, lon_max, lat_min, lat_max = clip_box(box)
-    return [name for name, (lon, lat) in CORE_POINTS.items() if lon_min <= lon <= lon_max and lat_min <= lat <= lat_max]
-
-
-def box_reach(box: Box | None) -> str | None:
-    """CORE, INSIDE, NEAR or None: how far a range box reaches into the basin."""
-    if box is None:
-        return None
-    if core_points_in(box):
-        return CORE
-    lon_min, lon_max, lat_min, lat_max = clip_box(box)
-    h_lon_min, h_lon_max, h_lat_min, h_lat_max = CORE_HULL
-    if h_lon_min <= (lon_min + lon_max) / 2 <= h_lon_max and h_lat_min <= (lat_min + lat_max) / 2 <= h_lat_max:
-        return INSIDE
-    if lon_min <= h_lon_max and lon_max >= h_lon_min and lat_min <= h_lat_max and lat_max >= h_lat_min:
-        return NEAR
-    return None
-
-
-def box_figures(label: str, box: Box) -> str:
-    """Short figures of a box for ``matched``: "rangebuilder 66.9..147.5 E, -11.6..57.3 N (5 core points)"."""
-    lon_min, lon_max, lat_min, lat_max = clip_box(box)
-    points = len(core_points_in(box))
-    return f"{label} {lon_min:.1f}..{lon_max:.1f} E, {lat_min:.1f}..{lat_max:.1f} N ({points} core points)"
-
 
 def gazetteer_placements(places: list[tuple[str, str]], source: str) -> list[Placement]:
     """One gazetteer placement per ecoregion of the named places: medium, low for broad places."""
-    rank = {"low": 0, "medium": 1, "high": 2}
+    rank = CONFIDENCE_RANK
     best: dict[str, Placement] = {}
     for place, matched in places:
         confidence = "low" if place in gazetteer.BROAD_PLACES else "medium"
@@ -158,17 +115,6 @@ KNOWN_FALSE_POSITIVES: dict[str, str] = {
 
 # "split from M. daubentonii" / "split from Myotis daubentonii" in taxonomyNotes
 _SPLIT_FROM = re.compile(r"\bsplit from ([A-Z][a-z]*\.?) ([a-z]+)")
-
-
-@dataclass(frozen=True)
-class Decision:
-    """How one candidate row fares: an admitting rule (with evidence) or an ``exclude:`` rule."""
-
-    rule: str
-    confidence: str = ""
-    matched: str = ""
-    range_box: Box | None = None
-    places: tuple[tuple[str, str], ...] = ()
 
 
 def canonical_name(row: Row) -> str:
@@ -327,8 +273,6 @@ def record_countries(row: Row) -> tuple[str, ...]:
 
     Every country is kept: the species layer keeps the region's for amur:nativeTo (South Korea was dropped
     before: Lasiopodomys mandarinus)."""
-    from ingest.amphibians import native_countries
-
     listed = [c.strip() for c in (row.get("countryDistribution") or "").split("|")]
     return native_countries(code for code in (gazetteer.country_code(c) for c in listed) if code)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.cache import cached_json
+from ingest.geography import CONFIDENCE_RANK
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
 
 SOURCES = ("col-china-2023", "cbrl-2020", "wwf-teow-2001")
@@ -91,7 +92,7 @@ _ANY_MARKER_RE = re.compile(_MARKER)
 # parts of China that end a list with a marker after them: "东北、华北、西北各地区均有栽培"
 _REGION_HINT_RE = re.compile(r"东北|华北|西北|华东|华中|华南|西南|南部|北部|东部|西部|中部|南方|北方")
 _DOUBT = ("？", "?")
-_RANK = {"low": 0, "medium": 1, "high": 2}
+_RANK = CONFIDENCE_RANK
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,10 @@ RDF lets each selection rule be tested on rows alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 GROUPS = ("plant", "bird", "mammal", "fish", "amphibian", "reptile")
 CONFIDENCE = ("high", "medium", "low")
@@ -37,6 +40,20 @@ class Placement:
     matched: str  # what matched: place name, province, box figures ...
     source: str  # source id whose data supports it
     share: float | None = None  # range box: the share of the ecoregion's area the box covers (equal-area)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How a reader judged one candidate row: an admitting rule with its evidence, or an ``exclude:`` rule.
+
+    ``matched`` says what in the source admitted it; ``range_box`` (lon_min, lon_max, lat_min, lat_max) and
+    ``places`` ((place, matched text) pairs for the gazetteer) are the geographic evidence it carries."""
+
+    rule: str
+    confidence: str = ""
+    matched: str = ""
+    range_box: tuple[float, float, float, float] | None = None
+    places: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -79,3 +96,13 @@ class Selection:
     records: list[SpeciesRecord]
     report: dict[str, int] = field(default_factory=dict)
     removed: dict[str, list[str]] = field(default_factory=dict)  # exclusion rule -> names, where a reader lists them
+
+
+class SpeciesReader(Protocol):
+    """What every species reader module offers (``ingest.species.READERS``): the registry ids of the sources it
+    reads, and a pure ``read`` from their verified files (source id -> path) to a Selection. ``cache_dir`` holds the
+    parse cache (``ingest/cache.py``); a reader that parses nothing slow may ignore it."""
+
+    SOURCES: tuple[str, ...]
+
+    def read(self, files: Mapping[str, Path], cache_dir: Path | None = None) -> Selection: ...

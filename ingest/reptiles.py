@@ -34,12 +34,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import gazetteer, letsrept
+from ingest.geography import native_countries
 from ingest.letsrept import Reptile
-from ingest.records import CATEGORIES, Assessment, Selection, SpeciesRecord
+from ingest.records import CATEGORIES, Assessment, Decision, Selection, SpeciesRecord
 
 SOURCES = ("letsrept-1.1.1", "rangebuilder-2022")
 LETSREPT, RANGEBUILDER = SOURCES
@@ -95,12 +95,6 @@ CATEGORY_CODES = {
 }
 # lower-case name particles of authorship ("de Queiroz", "van Denburgh") when another name follows
 _PARTICLES = {"de", "da", "das", "del", "der", "den", "di", "do", "dos", "du", "la", "van", "von", "y"}
-
-
-@dataclass(frozen=True)
-class Decision:
-    rule: str
-    confidence: str = ""
 
 
 # --- names, authorship, assessment ----------------------------------------------------------------
@@ -187,8 +181,6 @@ def decide_without_countries(reptile: Reptile) -> Decision | None:
 
 def to_record(name: str, reptile: Reptile | None, decision: Decision, matched: str,
               codes: list[str] = ()) -> SpeciesRecord:
-    from ingest.amphibians import native_countries
-
     assessed = assessment(reptile) if reptile else None
     return SpeciesRecord(
         source=LETSREPT,

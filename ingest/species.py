@@ -17,7 +17,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from ingest import rangebox, threat_applicability
-from ingest.records import Placement, SpeciesRecord
+from ingest.geography import CONFIDENCE_RANK
+from ingest.records import Placement, SpeciesReader, SpeciesRecord
 from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
 
 # Reader modules in build order; the first record of a name is the primary one (its taxonomy wins).
@@ -48,7 +49,7 @@ ASSESSORS = {"IUCN": "iucn", "MEE-CAS": "mee-cas"}
 RANGE_BOX_MIN_SHARE = 0.2
 # Confidence of an inferred threat exposure, from the confidence of the occurrence it goes through.
 INFERRED_CONFIDENCE = {"high": "medium", "medium": "low", "low": None}
-LEVEL = {"low": 0, "medium": 1, "high": 2}
+LEVEL = CONFIDENCE_RANK
 
 
 def shortcut_of(confidence: str) -> URIRef:
@@ -72,12 +73,9 @@ def read_all(located: dict[str, dict[str, Path]], cache_dir: Path | None, echo=p
     """Run every species reader on its verified files: reader module name -> (records, report)."""
     results = {}
     for module_name in READERS:
-        module = importlib.import_module(module_name)
+        module: SpeciesReader = importlib.import_module(module_name)
         files = {sid: _file_of(located, sid) for sid in module.SOURCES}
-        if "cache_dir" in module.read.__code__.co_varnames:
-            selection = module.read(files, cache_dir=cache_dir)
-        else:
-            selection = module.read(files)
+        selection = module.read(files, cache_dir=cache_dir)
         echo(f"  {module_name.split('.')[-1]}: {len(selection.records)} species")
         results[module_name] = selection
     return results

@@ -33,6 +33,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ingest import threat_applicability
+from kg import backend
 from kg import store as kgstore
 from kg.namespaces import PREFIXES
 from kg.query import QUERIES_DIR, term_text
@@ -149,7 +150,7 @@ def load(store) -> tuple[nx.MultiDiGraph, str]:
     """The view of the current build and its id: from memory, a pickle beside the build, or the store.
 
     ``store`` is a store handle (kg/store.py: embedded or remote) or the embedded store's path."""
-    handle = store if hasattr(store, "build_dir") else kgstore.StoreHandle(Path(store))
+    handle = store if hasattr(store, "build_dir") else backend.StoreHandle(Path(store))
     build = handle.build_dir()
     if build is None:
         raise kgstore.StoreMissing(f"no graph built at {handle.label}: run `amurkg build` first")

@@ -21,6 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from kg import export
+from kg import fetch as kgfetch
 from kg import sources as registry
 from kg import store as kgstore
 from kg.namespaces import AMUR, BASE, ONTOLOGY_VERSION, graph_iri, iri, rebase, slug, source_iri
@@ -377,7 +378,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
           cache_dir: Path = CACHE_DIR, checklists: tuple[Path, ...] = ()) -> BuildReport:
     started = time.perf_counter()
     store_path = Path(store_path)
-    directory = registry.resolve_dir(sources_dir, echo=echo)  # fetches into the cache when nothing is complete
+    directory = kgfetch.resolve_dir(sources_dir, echo=echo)  # fetches into the cache when nothing is complete
     echo(f"sources: {directory}")
     located = registry.verify(directory)
     echo(f"verified {sum(len(f) for f in located.values())} files of {len(located)} sources (sha256)")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kg import backend
 from kg import sources as registry
 from kg import store as kgstore
 
@@ -23,7 +24,7 @@ def open_store(spec: str):
     from kg.remote import RemoteError
 
     try:
-        handle = kgstore.open_handle(spec)
+        handle = backend.open_handle(spec)
         return handle, handle.get()
     except kgstore.StoreMissing as exc:
         fail(str(exc))
@@ -202,14 +203,9 @@ def serve(store_path, host, port, workers, query_timeout) -> None:
     """Serve the graph (SPARQL endpoint and pages) with gunicorn, workers sharing the store read-only."""
     from server.wsgi import serve as run_server
 
-    handle, store = open_store(store_path)
-    if handle.remote:  # the downloads of a remote engine's build are written here once, before serving
-        from kg import export as kx
-
-        build = handle.build_dir()
-        if kx.read_dumps_manifest(build) is None:
-            click.echo(f"writing the dumps of build {build.name} from {handle.label}", err=True)
-            kx.write_dumps(build, store, echo=lambda m: click.echo(m, err=True))
+    handle, _ = open_store(store_path)
+    # a remote engine's build gets its downloads here, once, before serving (an embedded build has its own)
+    handle.ensure_dumps(echo=lambda m: click.echo(m, err=True), background=False)
     run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout)
 
 
@@ -229,7 +225,7 @@ def _analyze(store_path: str, fmt: str, name: str, *args: str, **options) -> Non
     from kg import analytics
 
     try:
-        graph, build_id = analytics.load(kgstore.open_handle(store_path))
+        graph, build_id = analytics.load(backend.open_handle(store_path))
         result = analytics.run(graph, name, *args, **options)
     except (kgstore.StoreMissing, OSError) as exc:
         fail(str(exc))

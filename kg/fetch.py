@@ -1,5 +1,5 @@
 """Fetching the sources from their origins into the fetch cache: ``amurkg fetch``, and the build when no
-sources directory holds every registered file (kg/sources.py, ``resolve_dir``).
+sources directory holds every registered file (``resolve_dir``).
 
 Every missing file is tried. A transient failure (HTTP 408, 425, 429 or 5xx; a refused, dropped or timed-out
 connection) is retried with exponential backoff, and a download cut short resumes where it stopped with an
@@ -353,3 +353,28 @@ def _size(count: float | None) -> str:
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
         count /= 1000
     return f"{count:.1f} GB"
+
+
+def resolve_dir(explicit: str | Path | None = None, sources: list[Source] | None = None, echo=print,
+                fetch_missing: bool = True) -> Path:
+    """The sources directory to build from.
+
+    An explicit directory (--sources, AMURKG_SOURCES) must exist and is used as it is: verify() names what it
+    lacks. Otherwise the first candidate holding every registered file; when none does, the missing files are
+    fetched into the fetch cache, which raises FetchError naming every file it could not get.
+    """
+    candidates = registry.candidate_dirs(explicit)
+    if explicit or os.environ.get("AMURKG_SOURCES"):
+        how, path = candidates[0]
+        if path.is_dir():
+            return path
+        raise SourceError(f"no sources directory found: {how} names {path}, which does not exist")
+    for _how, path in candidates:
+        if path.is_dir() and not registry.missing_files(path, sources):
+            return path
+    tried = ", ".join(f"{how} ({path})" for how, path in candidates)
+    if not fetch_missing:
+        raise SourceError(f"no complete sources directory found; tried {tried}: {registry.SUPPLY_HINT}")
+    echo(f"no complete sources directory (tried {tried}): fetching the missing files into {registry.FETCH_CACHE}")
+    fetch(registry.FETCH_CACHE, sources, echo=echo)
+    return registry.FETCH_CACHE

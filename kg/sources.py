@@ -334,33 +334,6 @@ def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]
     return found
 
 
-def resolve_dir(explicit: str | Path | None = None, sources: list[Source] | None = None, echo=print,
-                fetch_missing: bool = True) -> Path:
-    """The sources directory to build from.
-
-    An explicit directory (--sources, AMURKG_SOURCES) must exist and is used as it is: verify() names what it
-    lacks. Otherwise the first candidate holding every registered file; when none does, the missing files are
-    fetched into the fetch cache (kg/fetch.py), which raises FetchError naming every file it could not get.
-    """
-    candidates = candidate_dirs(explicit)
-    if explicit or os.environ.get("AMURKG_SOURCES"):
-        how, path = candidates[0]
-        if path.is_dir():
-            return path
-        raise SourceError(f"no sources directory found: {how} names {path}, which does not exist")
-    for _how, path in candidates:
-        if path.is_dir() and not missing_files(path, sources):
-            return path
-    tried = ", ".join(f"{how} ({path})" for how, path in candidates)
-    if not fetch_missing:
-        raise SourceError(f"no complete sources directory found; tried {tried}: {SUPPLY_HINT}")
-    from kg.fetch import fetch  # fetch.py imports this module
-
-    echo(f"no complete sources directory (tried {tried}): fetching the missing files into {FETCH_CACHE}")
-    fetch(FETCH_CACHE, sources, echo=echo)
-    return FETCH_CACHE
-
-
 def verify(sources_dir: Path, sources: list[Source] | None = None) -> dict[str, dict[str, Path]]:
     """Check every file of every source; return source id -> {file: path}. Raise naming every problem.
 

@@ -26,11 +26,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import store as kgstore
 from kg.remote import RemoteError
+
+if TYPE_CHECKING:  # a type only: kg.backend builds on this module
+    from kg.backend import RemoteHandle
 
 RESULT_FORMATS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -284,7 +288,7 @@ class RemoteQueries:
     """Query jobs on a remote SPARQL engine, run in the request's thread: the engine does the work, and the HTTP
     request to it carries the timeout (a remote engine keeps its own pool; there is nothing here to kill)."""
 
-    def __init__(self, handle: kgstore.RemoteHandle):
+    def __init__(self, handle: RemoteHandle):
         self.handle = handle
 
     def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None) -> Outcome:

@@ -6,6 +6,7 @@ import os
 
 from flask import Flask, Response, jsonify
 
+from kg import backend
 from kg import store as kgstore
 
 DEFAULTS = {
@@ -30,14 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
-    handle = kgstore.open_handle(app.config["STORE"] or app.config["STORE_PATH"])
+    handle = backend.open_handle(app.config["STORE"] or app.config["STORE_PATH"])
     app.extensions["amurkg.store"] = handle
 
-    from kg.workers import QueryPool, RemoteQueries
     from server import gsp, sparql
 
-    app.extensions["amurkg.query_pool"] = (RemoteQueries(handle) if handle.remote
-                                           else QueryPool(handle.store_path, int(app.config["QUERY_PROCESSES"])))
+    app.extensions["amurkg.query_pool"] = handle.query_runner(int(app.config["QUERY_PROCESSES"]))
     app.register_blueprint(sparql.bp)
     app.register_blueprint(gsp.bp)
     from server import explorer

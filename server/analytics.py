@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from kg import analytics
+from kg import analytics, backend
 from kg import store as kgstore
 from kg.namespaces import BASE
 
@@ -20,7 +20,7 @@ ANALYSES = {
 
 
 def _graph():
-    handle: kgstore.StoreHandle = current_app.extensions["amurkg.store"]
+    handle: backend.StoreHandle | backend.RemoteHandle = current_app.extensions["amurkg.store"]
     return analytics.load(handle)
 
 

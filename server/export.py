@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
+from kg import backend
 from kg import export as kx
 from kg import store as kgstore
 
@@ -16,7 +17,7 @@ VOID_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "applic
               "application/rdf+xml": "xml"}
 
 
-def _handle() -> kgstore.StoreHandle:
+def _handle() -> backend.StoreHandle | backend.RemoteHandle:
     return current_app.extensions["amurkg.store"]
 
 
@@ -24,8 +25,7 @@ def _build_dir() -> Path | None:
     """The build's own files; for a remote engine, a local cache whose dumps are written when first needed."""
     handle = _handle()
     build = handle.build_dir()
-    if build is not None and handle.remote and kx.read_dumps_manifest(build) is None:
-        kx.write_dumps_in_background(build, handle.get())
+    handle.ensure_dumps()
     return build
 
 
@@ -39,7 +39,7 @@ def downloads():
         sources = [dict(zip(columns, row, strict=True)) for row in rows]
     citation = manifest["citation"] if manifest else kx.dataset_citation(kx.dataset_version(), build and build.name)
     return render_template("export/downloads.html", manifest=manifest, build=build and build.name,
-                           remote=_handle().remote,
+                           dumps_coming=_handle().ensure_dumps(),
                            sources=sources, citation=citation, licence=kx.citation_metadata().get("license"))
 
 

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from kg import workers as kgworkers
-from server.sparql import (
+from server.protocol import (
     GRAPH_TYPES,
     Refused,
     check_write_permission,

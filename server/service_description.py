@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, VOID, XSD
 
 from kg.namespaces import SD
 from kg.workers import GRAPH_FORMATS, RESULT_FORMATS
-from server import sparql
+from server import protocol as sparql
 
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
 # W3C format IRIs of what the endpoint serves

@@ -341,7 +341,7 @@ def test_resolve_dir_fetches_into_the_cache_when_no_directory_is_complete(origin
     origin.files = {"/ok.txt": b"amur\n", "/data/links.csv": FULL}
     sources = [_source("demo", origin.url, {"ok.txt": b"amur\n"}), _extracted(origin.url)]
     said: list[str] = []
-    assert registry.resolve_dir(None, sources, echo=said.append) == fresh_machine
+    assert kf.resolve_dir(None, sources, echo=said.append) == fresh_machine
     assert said[0].startswith("no complete sources directory (tried ../shared/data/sources")
     assert registry.missing_files(fresh_machine, sources) == []
     # a complete directory beside the project is used as it is, with no request
@@ -349,7 +349,7 @@ def test_resolve_dir_fetches_into_the_cache_when_no_directory_is_complete(origin
     shutil.copytree(fresh_machine, shared)
     asked = len(origin.requests)
     shutil.rmtree(fresh_machine)
-    assert registry.resolve_dir(None, sources, echo=said.append) == shared
+    assert kf.resolve_dir(None, sources, echo=said.append) == shared
     assert len(origin.requests) == asked
 
 
@@ -357,7 +357,7 @@ def test_an_explicit_directory_is_never_fetched_into(origin, fresh_machine, tmp_
     explicit = tmp_path / "mine"
     explicit.mkdir()
     sources = [_source("demo", origin.url, {"ok.txt": b"amur\n"})]
-    assert registry.resolve_dir(explicit, sources, echo=_quiet) == explicit
+    assert kf.resolve_dir(explicit, sources, echo=_quiet) == explicit
     assert origin.requests == []
     with pytest.raises(registry.SourceError, match="ok.txt: missing"):
         registry.verify(explicit, sources)

@@ -23,7 +23,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from sparql_live import serve
 
-from kg import analytics
+from kg import analytics, backend
 from kg import export as kx
 from kg import query as kq
 from kg import remote as kr
@@ -65,9 +65,9 @@ def test_a_bad_store_spec_is_refused_with_a_reason(spec, message):
 
 
 def test_the_store_spec_chooses_the_store():
-    assert isinstance(kgstore.open_handle("oxigraph:/tmp/x/store"), kgstore.StoreHandle)
-    assert kgstore.open_handle("oxigraph:/tmp/x/store").store_path == Path("/tmp/x/store")
-    assert isinstance(kgstore.open_handle("sparql+http://127.0.0.1:1/sparql"), kgstore.RemoteHandle)
+    assert isinstance(backend.open_handle("oxigraph:/tmp/x/store"), backend.StoreHandle)
+    assert backend.open_handle("oxigraph:/tmp/x/store").store_path == Path("/tmp/x/store")
+    assert isinstance(backend.open_handle("sparql+http://127.0.0.1:1/sparql"), backend.RemoteHandle)
 
 
 def test_bound_variables_become_a_values_block_opening_the_where_group():
@@ -237,8 +237,8 @@ def test_the_explorer_and_export_queries_answer_the_same_on_virtuoso(path, remot
 
 
 def test_the_analytics_view_is_the_same_from_either_store(remote, built_store, engine, tmp_path):
-    local, _ = analytics.load(kgstore.StoreHandle(built_store))
-    handle = kgstore.RemoteHandle(virtuoso.spec(engine), cache_root=tmp_path)
+    local, _ = analytics.load(backend.StoreHandle(built_store))
+    handle = backend.RemoteHandle(virtuoso.spec(engine), cache_root=tmp_path)
     view, build = analytics.load(handle)
     assert build == kgstore.manifest(built_store)["build_id"]
     assert sorted(view.nodes) == sorted(local.nodes)

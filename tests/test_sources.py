@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from kg import fetch as kf
 from kg import sources as registry
 
 
@@ -67,9 +68,9 @@ def test_lookup_order(monkeypatch, tmp_path):
     explicit = tmp_path / "explicit"
     explicit.mkdir()
     monkeypatch.setenv("AMURKG_SOURCES", str(tmp_path / "from-env"))
-    assert registry.resolve_dir(explicit) == explicit
+    assert kf.resolve_dir(explicit) == explicit
     with pytest.raises(registry.SourceError, match="AMURKG_SOURCES"):
-        registry.resolve_dir(None)  # the variable names a folder that does not exist
+        kf.resolve_dir(None)  # the variable names a folder that does not exist
     monkeypatch.delenv("AMURKG_SOURCES")
     assert registry.candidate_dirs()[0][1] == registry.ROOT.parent / "shared" / "data" / "sources"
     assert registry.candidate_dirs()[-1][1] == registry.FETCH_CACHE
@@ -86,10 +87,10 @@ def test_a_complete_directory_is_used_without_fetching(copied_sources, monkeypat
     monkeypatch.delenv("AMURKG_SOURCES", raising=False)
     monkeypatch.setattr(registry, "SHARED_SOURCES", copied_sources)
     monkeypatch.setattr(registry, "FETCH_CACHE", tmp_path / "cache")
-    assert registry.resolve_dir(None, fetch_missing=False) == copied_sources
+    assert kf.resolve_dir(None, fetch_missing=False) == copied_sources
     (copied_sources / "mdd-1.13" / "MDD.zip").unlink()
     with pytest.raises(registry.SourceError, match="no complete sources directory found; tried ../shared"):
-        registry.resolve_dir(None, fetch_missing=False)
+        kf.resolve_dir(None, fetch_missing=False)
 
 
 def test_wildfinder_extract_has_its_full_origin_file():

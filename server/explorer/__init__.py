@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
 
+from kg import backend
 from kg import store as kgstore
 from kg.namespaces import AMUR, BASE, PREFIXES
 from kg.query import named_queries
@@ -71,7 +72,7 @@ class BuildCache:
             return self._map
 
 
-def _handle() -> kgstore.StoreHandle:
+def _handle() -> backend.StoreHandle | backend.RemoteHandle:
     return current_app.extensions["amurkg.store"]
 
 

@@ -1,0 +1,63 @@
+"""The package structure: no import cycle among the modules of kg, ingest and server (deferred imports
+inside functions count too: a cycle hidden in a function is still two modules that need each other; imports
+for type annotations only, under `if TYPE_CHECKING:`, do not run and do not count)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("kg", "ingest", "server")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_nodes(tree: ast.AST):
+    """Every node but those under `if TYPE_CHECKING:` (imports for annotations only, never executed)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            continue
+        yield node
+        yield from _runtime_nodes(node)
+
+
+def imports_of(path: Path, modules: set[str]) -> set[str]:
+    """The project modules a file imports, anywhere in it ("from kg import store" names kg.store)."""
+    found = set()
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        found |= {name for name in names if name in modules}
+    return found
+
+
+def import_graph() -> nx.DiGraph:
+    files = {module_name(p): p for package in PACKAGES for p in (ROOT / package).rglob("*.py")}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(files)
+    for name, path in files.items():
+        for target in imports_of(path, set(files)):
+            # a package's __init__ importing its own submodules is how packages are built, not a cycle
+            if target != name and not target.startswith(name + "."):
+                graph.add_edge(name, target)
+    return graph
+
+
+def test_the_walk_sees_the_imports():
+    graph = import_graph()
+    assert graph.has_edge("kg.build", "kg.store") and graph.has_edge("server.sparql", "kg.workers")
+
+
+def test_no_import_cycle():
+    cycles = sorted(sorted(c) for c in nx.simple_cycles(import_graph()))
+    assert cycles == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)
