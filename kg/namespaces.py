@@ -6,16 +6,17 @@
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD, DefinedNamespace
 
-# Base under which every resource IRI is minted; the explorer serves {base}x at /x.
-DEFAULT_BASE = "https://w3id.org/amurkg/"
-BASE = os.environ.get("AMURKG_BASE", DEFAULT_BASE)
+from kg import config
+
+# Base under which every resource IRI is minted (AMURKG_BASE, kg/config.py); the explorer serves {base}x at /x.
+DEFAULT_BASE = config.DEFAULT_BASE
+BASE = config.base()
 ONTOLOGY_IRI = "https://w3id.org/amurkg/ontology"
 ONTOLOGY_VERSION = "0.1.0"
 

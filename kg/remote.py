@@ -16,7 +16,6 @@ docs/decisions/0007-remote-sparql-store.md and docs/deployment.md.
 from __future__ import annotations
 
 import io
-import os
 import re
 import socket
 import time
@@ -29,6 +28,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from SPARQLWrapper import DIGEST, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sparql_errors
+
+from kg import config
 
 SCHEME = "sparql+"
 META_GRAPH_PATH = "graph/meta"
@@ -88,7 +89,7 @@ class RemoteConfig:
 
     @classmethod
     def parse(cls, spec: str, env: dict | None = None) -> RemoteConfig:
-        env = os.environ if env is None else env
+        user, password = config.store_credentials(env)
         if not spec.startswith(SCHEME + "http://") and not spec.startswith(SCHEME + "https://"):
             raise ValueError(f"a remote store is sparql+http://HOST/PATH or sparql+https://HOST/PATH, not {spec!r}")
         url = urllib.parse.urlsplit(spec[len(SCHEME):])
@@ -111,9 +112,8 @@ class RemoteConfig:
             raise ValueError(f"auth must be basic or digest, not {auth!r}")
         return cls(query_url=query_url, update_url=absolute(options.get("update")) or query_url,
                    gsp_url=absolute(options.get("gsp")), gsp_param=options.get("gsp-param", "graph"),
-                   user=urllib.parse.unquote(url.username) if url.username else env.get("AMURKG_STORE_USER"),
-                   password=(urllib.parse.unquote(url.password) if url.password
-                             else env.get("AMURKG_STORE_PASSWORD")),
+                   user=urllib.parse.unquote(url.username) if url.username else user,
+                   password=urllib.parse.unquote(url.password) if url.password else password,
                    auth=auth, timeout=float(options.get("timeout", 60)), batch=int(options.get("batch", 20_000)))
 
     @property

@@ -8,13 +8,14 @@ A missing file or a checksum mismatch stops the build before anything is written
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg import config
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCES = ROOT.parent / "shared" / "data" / "sources"
-FETCH_CACHE = Path(os.environ.get("AMURKG_CACHE", Path.home() / ".cache" / "amurkg")) / "sources"
+FETCH_CACHE = config.fetch_cache()
 SUPPLY_HINT = ("pass a directory holding them with `amurkg build --sources DIR` or `AMURKG_SOURCES=DIR`, "
                "or run `amurkg fetch` where there is a network")
 
@@ -327,8 +328,8 @@ def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]
     found: list[tuple[str, Path]] = []
     if explicit:
         return [("--sources", Path(explicit))]
-    if os.environ.get("AMURKG_SOURCES"):
-        return [("AMURKG_SOURCES", Path(os.environ["AMURKG_SOURCES"]))]
+    if config.sources_dir():
+        return [("AMURKG_SOURCES", config.sources_dir())]
     found.append(("../shared/data/sources", SHARED_SOURCES))
     found.append(("fetch cache", FETCH_CACHE))
     return found

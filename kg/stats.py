@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import iri, sparql_prefixes
+
+# the China red list's assessor, under the graph's own base (AMURKG_BASE)
+MEE_CAS = iri("agent/mee-cas")
 
 COUNTS = {
     "graphs": "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key ORDER BY ?key",
@@ -13,9 +16,9 @@ COUNTS = {
         ?t amur:group/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
     "species by global IUCN category": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
         ?t amur:redListCategory/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
-    "species by China red-list category (plants, CBRL 2020)": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
-        ?a a amur:Assessment ; amur:taxon ?t ; amur:assessor <https://w3id.org/amurkg/agent/mee-cas> ;
-           amur:category/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
+    "species by China red-list category (plants, CBRL 2020)": f"""SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {{
+        ?a a amur:Assessment ; amur:taxon ?t ; amur:assessor <{MEE_CAS}> ;
+           amur:category/skos:notation ?key }} GROUP BY ?key ORDER BY DESC(?n)""",
     "species-ecoregion links by method and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
         ?o a amur:Occurrence ; amur:method/skos:notation ?m ; amur:confidence/skos:notation ?c .
         BIND(CONCAT(?m, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",

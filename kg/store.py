@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.sources import ROOT
+from kg import config
 
-DEFAULT_STORE = Path(os.environ.get("AMURKG_STORE_PATH", ROOT / "data" / "store"))
+DEFAULT_STORE = config.store_path()
 MANIFEST = "BUILD.json"
 # files a server keeps for a remote engine's build (dumps, analytics view), by engine and build id
-REMOTE_CACHE = Path(os.environ.get("AMURKG_REMOTE_CACHE", ROOT / "data" / "remote"))
+REMOTE_CACHE = config.remote_cache()
 
 
 class StoreMissing(Exception):

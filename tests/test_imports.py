@@ -61,3 +61,17 @@ def test_the_walk_sees_the_imports():
 def test_no_import_cycle():
     cycles = sorted(sorted(c) for c in nx.simple_cycles(import_graph()))
     assert cycles == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in cycles)
+
+
+def test_environment_is_read_in_one_place():
+    """Settings come from kg/config.py (and the CLI's own options): no other module reads os.environ."""
+    readers = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if module_name(path) in ("kg.config", "kg.cli"):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv") and \
+                        isinstance(node.value, ast.Name) and node.value.id == "os":
+                    readers.append(f"{module_name(path)}:{node.lineno}")
+    assert readers == []
