@@ -266,9 +266,13 @@ class QueryPool:
                                                      f"{timeout:g} s and was stopped; narrow it or add a LIMIT"),
                                        headers={"X-Query-Timeout-Seconds": f"{timeout:g}"})
                 outcome = worker.conn.recv()
-            except (EOFError, OSError, BrokenPipeError):
+            except (EOFError, OSError):
+                # the worker died under the query (killed, out of memory, crashed): the server is fine and the next
+                # query gets a fresh worker, so this is "unavailable, try again", not an internal error
                 worker.stop()
-                return Outcome(500, message="the query worker stopped unexpectedly")
+                return Outcome(503, message=("the query worker stopped unexpectedly (killed or out of memory) and "
+                                             "the query was not answered; retry it, or narrow it if it was heavy"),
+                               headers={"Retry-After": "1"})
             with self._lock:
                 self._idle.append(worker)
             return outcome
