@@ -300,6 +300,8 @@ class RemoteQueries:
         except RemoteError as exc:
             return Outcome(exc.status, message=exc.message)
         outcome = run_query_job(store.with_timeout(timeout), job)
+        if outcome.status == 502:  # the engine failed or went away: /health must not vouch for it from memory
+            self.handle.forget()
         if outcome.status == 504:
             outcome.headers["X-Query-Timeout-Seconds"] = f"{timeout:g}"
         return outcome

@@ -8,9 +8,11 @@ SystemExit, as Ctrl-C or a signal handler would). Builds ingest small stand-in g
 from __future__ import annotations
 
 import gc
+import http.server
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +27,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
-from sparql_live import ROOT, make_store, serve
+from sparql_live import ROOT, free_port, make_store, serve
 
 from kg import build as kgbuild
 from kg import store as kgstore
@@ -306,3 +308,110 @@ def test_the_cli_reports_a_full_disk_in_one_line(small_disk, sources_dir):
     assert done.returncode != 0
     assert "no space left on the device" in done.stderr and "Traceback" not in done.stderr
     assert count(old_store) == 10
+
+
+# --- the remote engine going away -------------------------------------------------------------------------------
+
+SMALL_BUILD = "small-remote-build"
+
+
+class BreakingEngine(http.server.BaseHTTPRequestHandler):
+    """A SPARQL engine that answers the build's metadata queries, then dies halfway through every other answer."""
+
+    def do_POST(self):
+        query = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).get("query", [""])[0]
+        if "void#subset" in query:
+            self.answer(b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="g"/>'
+                        b'<variable name="n"/></head><results/></sparql>')
+        elif "terms/identifier" in query:
+            self.answer(b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="id"/>'
+                        b'<variable name="built"/></head><results><result><binding name="id"><literal>'
+                        + SMALL_BUILD.encode() + b"</literal></binding></result></results></sparql>")
+        else:  # a promised answer of 100 kB, cut off after a few bytes as the engine dies
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+xml")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b'<?xml version="1.0"?><sparql')
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def answer(self, body: bytes):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_engine_dying_in_the_middle_of_its_answer_is_a_502():
+    from server import create_app
+
+    engine = http.server.ThreadingHTTPServer(("127.0.0.1", 0), BreakingEngine)
+    threading.Thread(target=engine.serve_forever, daemon=True).start()
+    try:
+        app = create_app({"STORE": f"sparql+http://127.0.0.1:{engine.server_address[1]}/sparql"})
+        client = app.test_client()
+        assert client.get("/health").status_code == 200
+        answer = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }",
+                                                     "default-graph-uri": EX + "things"})
+        assert answer.status_code == 502, answer.data
+        assert b"broke while it answered the query" in answer.data and b"Traceback" not in answer.data
+    finally:
+        engine.shutdown()
+        engine.server_close()
+
+
+@pytest.fixture
+def virtuoso_root(tmp_path, monkeypatch):
+    import virtuoso
+
+    if not virtuoso.available():
+        pytest.fail("virtuoso-t is not installed: `make test` installs the Debian package virtuoso-opensource-7-bin")
+    monkeypatch.setenv("AMURKG_STORE_USER", virtuoso.USER)
+    monkeypatch.setenv("AMURKG_STORE_PASSWORD", virtuoso.PASSWORD)
+    return tmp_path / "virtuoso"
+
+
+def test_a_remote_engine_killed_mid_query_is_a_502_health_503_and_recovers_when_it_returns(virtuoso_root, tmp_path):
+    import virtuoso
+
+    from kg import remote as kr
+    from server import create_app
+
+    ports = (free_port(), free_port())
+    spec = virtuoso.spec(ports[0])
+    embedded = kgstore.open_read_only(make_store(tmp_path / "embedded", old_quads()))
+    with virtuoso.running(virtuoso_root, ports):
+        remote = kr.RemoteStore(spec)
+        meta = ox.NamedNode(remote.meta_graph)
+        embedded_copy = ox.Store()
+        embedded_copy.extend(list(embedded.quads_for_pattern(None, None, None, None)))
+        embedded_copy.add(ox.Quad(ox.NamedNode(remote.dataset_iri), ox.NamedNode(str(RDFS.label)),
+                                  ox.Literal("small"), meta))
+        kr.load_dataset(remote, embedded_copy, SMALL_BUILD, echo=lambda m: None)
+        app = create_app({"STORE": spec, "QUERY_TIMEOUT": HANG_GUARD})
+        client = app.test_client()
+        assert client.get("/health").get_json()["build"] == SMALL_BUILD
+        counted = client.get("/sparql", query_string={"query": COUNT},
+                             headers={"Accept": "application/sparql-results+json"}).get_json()
+        (engine,) = [p for p in psutil.Process().children(recursive=True) if p.name() == "virtuoso-t"]
+        killer = threading.Thread(target=kill_when_busy, args=(engine,))
+        killer.start()
+        answer = client.get("/sparql", query_string={"query": CARTESIAN})
+        killer.join()
+        assert answer.status_code == 502, answer.data
+        assert b"remote engine" in answer.data and b"Traceback" not in answer.data
+        health = client.get("/health")
+        assert health.status_code == 503 and health.get_json()["status"] == "store unreachable"
+        assert client.get("/sparql", query_string={"query": COUNT}).status_code == 502
+    with virtuoso.running(virtuoso_root, ports):  # the engine comes back, with its data
+        health = client.get("/health")
+        assert health.status_code == 200 and health.get_json()["build"] == SMALL_BUILD
+        answer = client.get("/sparql", query_string={"query": COUNT},
+                            headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200
+        assert answer.get_json() == counted
