@@ -6,7 +6,6 @@ written beside the old one and swapped in atomically (kg/store.py).
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -290,11 +289,6 @@ def write_store(target: Path, graphs: dict[URIRef, Graph]) -> None:
     del store
 
 
-def disk_full(exc: OSError) -> bool:
-    """Whether an error means the filesystem is full; Oxigraph (RocksDB) gives the reason only in its message."""
-    return exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(exc)
-
-
 def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFAULT_STORE,
           occurrences: Path | None = None, force: bool = False, echo=print,
           cache_dir: Path = CACHE_DIR) -> BuildReport:
@@ -388,7 +382,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
         (target / kgstore.MANIFEST).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     except BaseException as exc:
         shutil.rmtree(target, ignore_errors=True)
-        if isinstance(exc, OSError) and disk_full(exc):
+        if isinstance(exc, OSError) and kgstore.disk_full(exc):
             raise BuildError(f"no space left on the device holding {target.parent} while writing the new store "
                              f"({exc}); the half-written build was removed and the store was not changed: free "
                              "space there and build again") from exc

@@ -361,7 +361,14 @@ def apply_write_job(store: ox.Store, job: dict) -> Outcome:
     except ValueError as exc:
         return Outcome(400, message=f"bad request: {exc}")
     except OSError as exc:
+        if kgstore.disk_full(exc):
+            return _disk_full(exc)
         return Outcome(500, message=f"update failed: {exc}")
+
+
+def _disk_full(exc: OSError) -> Outcome:
+    return Outcome(507, message=f"the server's disk is full; the write was not applied and the store is unchanged "
+                                f"({exc})")
 
 
 def _writer_main(conn: Connection) -> None:
@@ -372,6 +379,8 @@ def _writer_main(conn: Connection) -> None:
         outcome = apply_write_job(store, job)
         store.flush()
         del store
+    except OSError as exc:
+        outcome = _disk_full(exc) if kgstore.disk_full(exc) else Outcome(500, message=f"update failed: {exc}")
     except Exception as exc:
         outcome = Outcome(500, message=f"update failed: {type(exc).__name__}: {exc}")
     conn.send(outcome)
@@ -415,8 +424,12 @@ def write(store_path: Path, job: dict, timeout: float) -> Outcome:
         manifest = {k: v for k, v in previous.items() if k != "key"}  # no build key: a rebuild replaces edits
         manifest.update({"build_id": build_id, "updated_from": previous.get("build_id"),
                          "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-        (target / kgstore.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-        kgstore.swap_in(store_path, target)
+        try:
+            (target / kgstore.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+            kgstore.swap_in(store_path, target)
+        except OSError as exc:  # the new build is not serving: remove it
+            shutil.rmtree(target, ignore_errors=True)
+            return _disk_full(exc) if kgstore.disk_full(exc) else Outcome(500, message=f"update failed: {exc}")
         kgstore.prune(store_path, keep={target, source})
         return outcome
 

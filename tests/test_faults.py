@@ -310,6 +310,25 @@ def test_the_cli_reports_a_full_disk_in_one_line(small_disk, sources_dir):
     assert count(old_store) == 10
 
 
+def test_a_full_disk_refuses_a_write_with_507_and_keeps_the_store(small_disk):
+    from server import create_app
+
+    store_path = make_store(small_disk, old_quads(10))
+    room = os.statvfs(small_disk)
+    (small_disk / "filler").write_bytes(b"\0" * (room.f_bavail * room.f_frsize - 600_000))  # leave ~600 kB
+    client = create_app({"STORE": str(store_path), "WRITE_TOKEN": "t"}).test_client()
+    headers = {"Authorization": "Bearer t", "Content-Type": "application/n-triples"}
+    big = "".join(f'<{EX}big/{i}> <{EX}p> "{i} {"filler " * 10}" .\n' for i in range(7000)).encode()
+    answer = client.put("/rdf-graph-store", query_string={"graph": EX + "big"}, data=big, headers=headers)
+    assert answer.status_code == 507, answer.data
+    assert b"disk is full; the write was not applied" in answer.data
+    assert count(store_path) == 10 and builds(store_path) == [".write.lock", "test-build"]
+    (small_disk / "filler").unlink()  # space again: writes go through
+    small = b"".join(big.splitlines(keepends=True)[:1000])
+    answer = client.put("/rdf-graph-store", query_string={"graph": EX + "big"}, data=small, headers=headers)
+    assert answer.status_code == 201 and count(store_path) == 10 + 1000
+
+
 # --- the remote engine going away -------------------------------------------------------------------------------
 
 SMALL_BUILD = "small-remote-build"
