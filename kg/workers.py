@@ -251,6 +251,16 @@ class QueryPool:
         build = kgstore.current_build(self.store_path)
         if build is None:
             return Outcome(503, message=f"no graph built at {self.store_path}")
+        outcome = self._run_on(build, job, timeout, cancelled)
+        if outcome.status == 500 and not build.exists():
+            # a write keeps the current build and the one before it: two writes in quick succession removed the
+            # build this query was sent to before its worker read it. Not the client's fault: the current build
+            current = kgstore.current_build(self.store_path)
+            if current is not None and current != build:
+                outcome = self._run_on(current, job, timeout, cancelled)
+        return outcome
+
+    def _run_on(self, build: Path, job: dict, timeout: float, cancelled: Callable[[], bool] | None) -> Outcome:
         with self._free:
             worker = self._take()
             try:

@@ -165,3 +165,30 @@ def test_concurrent_writes_are_serializable_and_never_seen_half_applied(site):
         headers={"Accept": "application/sparql-results+json"})
     (by,) = [b["by"]["value"] for b in json.loads(text)["results"]["bindings"]]
     assert by in {f"op-{c}-{r}" for c in range(CLIENTS) for r in range(ROUNDS)}
+
+
+def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one(tmp_path, monkeypatch):
+    """The race behind a reader's 500 under frequent writes, made deterministic: the query resolves the store link
+    to a build, and before its worker opens that build two writes swap in newer ones and remove it."""
+    from kg import store as kgstore
+    from kg import workers as kgworkers
+
+    store_path = make_store(tmp_path, [])
+    stale = kgstore.current_build(store_path)
+    for n in range(2):
+        outcome = kgworkers.write(store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> {n} }}"},
+                                  HANG_GUARD)
+        assert outcome.status == 204
+    assert not stale.exists()  # pruned: writes keep the current build and the one before it
+    resolved = iter([stale])
+    real = kgstore.current_build
+    monkeypatch.setattr(kgworkers.kgstore, "current_build", lambda path: next(resolved, None) or real(path))
+    pool = kgworkers.QueryPool(store_path, 1)
+    try:
+        outcome = pool.run({"kind": "query", "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                            "results_mime": "application/sparql-results+json", "graph_mime": None,
+                            "max_bytes": 100_000}, HANG_GUARD)
+    finally:
+        pool.close()
+    assert outcome.status == 200, outcome.message
+    assert json.loads(outcome.body)["results"]["bindings"][0]["n"]["value"] == "2"
