@@ -462,9 +462,6 @@ class RemoteStore:
         except urllib.error.URLError as exc:
             raise RemoteError(f"the remote Graph Store at {self.config.gsp_url} cannot be reached: "
                               f"{exc.reason}") from None
-        except (http.client.HTTPException, OSError) as exc:  # the engine went away in the middle of its answer
-            raise RemoteError(f"the connection to the remote Graph Store at {self.config.gsp_url} broke during "
-                              f"{method} {graph}: {type(exc).__name__}: {exc}") from None
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         passwords.add_password(None, self.config.gsp_url, self.config.user, self.config.password or "")
         fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge))

@@ -323,13 +323,32 @@ class RemoteQueries:
 # --- writes -------------------------------------------------------------------------------------------------
 
 
+class WriteBusy(Exception):
+    """Other writes held the store for longer than a write may wait."""
+
+
+# how often a waiting writer tries the lock again
+LOCK_RETRY_SECONDS = 0.05
+
+
 @contextmanager
-def write_lock(store_path: Path):
-    """Serialize writers across processes; the kernel releases the lock if a writer dies."""
+def write_lock(store_path: Path, wait: float | None = None):
+    """Serialize writers across processes; the kernel releases the lock if a writer dies.
+
+    With ``wait``, give up (WriteBusy) after that many seconds: a write queued behind many others must answer
+    before gunicorn's worker timeout, which would otherwise kill the worker and drop the connection."""
     root = kgstore.builds_dir(Path(store_path))
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".write.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WriteBusy from None
+                time.sleep(LOCK_RETRY_SECONDS)
         try:
             yield
         finally:
@@ -402,46 +421,56 @@ def write(store_path: Path, job: dict, timeout: float) -> Outcome:
     A failed, refused or timed-out write leaves the serving store untouched; writers are serialized.
     """
     store_path = Path(store_path)
-    with write_lock(store_path):
-        source = kgstore.current_build(store_path)
-        if source is None:
-            return Outcome(503, message=f"no graph built at {store_path}")
-        build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-update-" + uuid.uuid4().hex[:8]
-        target = kgstore.builds_dir(store_path) / build_id
-        target.mkdir(parents=True)
-        process, conn = _start("write")
-        finished = False
-        try:
-            conn.send((str(source), str(target), job))
-            if not conn.poll(timeout):
-                outcome = Outcome(503, message=f"the update did not finish within {timeout:g} s and was not applied")
-            else:
-                outcome = conn.recv()
-                finished = True
-        except (EOFError, OSError):
-            outcome = Outcome(500, message="the update worker stopped unexpectedly; nothing was applied")
-        finally:
-            if finished:
-                try:
-                    process.wait(30)  # let the writer close its store cleanly
-                except subprocess.TimeoutExpired:
-                    pass
-            _stop(process, conn)
-        if not outcome.ok:
-            shutil.rmtree(target, ignore_errors=True)
-            return outcome
-        previous = json.loads((source / kgstore.MANIFEST).read_text())
-        manifest = {k: v for k, v in previous.items() if k != "key"}  # no build key: a rebuild replaces edits
-        manifest.update({"build_id": build_id, "updated_from": previous.get("build_id"),
-                         "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-        try:
-            (target / kgstore.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-            kgstore.swap_in(store_path, target)
-        except OSError as exc:  # the new build is not serving: remove it
-            shutil.rmtree(target, ignore_errors=True)
-            return _disk_full(exc) if kgstore.disk_full(exc) else Outcome(500, message=f"update failed: {exc}")
-        kgstore.prune(store_path, keep={target, source})
+    deadline = time.monotonic() + timeout
+    try:
+        with write_lock(store_path, wait=timeout):
+            return _write_locked(store_path, job, max(1.0, deadline - time.monotonic()))
+    except WriteBusy:
+        return Outcome(503, message=(f"other writes held the store for the whole {timeout:g} s this write may take; "
+                                     "it was not applied: retry it later"), headers={"Retry-After": "5"})
+
+
+def _write_locked(store_path: Path, job: dict, timeout: float) -> Outcome:
+    source = kgstore.current_build(store_path)
+    if source is None:
+        return Outcome(503, message=f"no graph built at {store_path}")
+    build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-update-" + uuid.uuid4().hex[:8]
+    target = kgstore.builds_dir(store_path) / build_id
+    target.mkdir(parents=True)
+    process, conn = _start("write")
+    finished = False
+    try:
+        conn.send((str(source), str(target), job))
+        if not conn.poll(timeout):
+            outcome = Outcome(503, message=f"the update did not finish within {timeout:.0f} s and was not applied")
+        else:
+            outcome = conn.recv()
+            finished = True
+    except (EOFError, OSError):
+        outcome = Outcome(503, message="the update worker stopped unexpectedly; nothing was applied: retry it",
+                          headers={"Retry-After": "1"})
+    finally:
+        if finished:
+            try:
+                process.wait(30)  # let the writer close its store cleanly
+            except subprocess.TimeoutExpired:
+                pass
+        _stop(process, conn)
+    if not outcome.ok:
+        shutil.rmtree(target, ignore_errors=True)
         return outcome
+    previous = json.loads((source / kgstore.MANIFEST).read_text())
+    manifest = {k: v for k, v in previous.items() if k != "key"}  # no build key: a rebuild replaces edits
+    manifest.update({"build_id": build_id, "updated_from": previous.get("build_id"),
+                     "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    try:
+        (target / kgstore.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+        kgstore.swap_in(store_path, target)
+    except OSError as exc:  # the new build is not serving: remove it
+        shutil.rmtree(target, ignore_errors=True)
+        return _disk_full(exc) if kgstore.disk_full(exc) else Outcome(500, message=f"update failed: {exc}")
+    kgstore.prune(store_path, keep={target, source})
+    return outcome
 
 
 if __name__ == "__main__":

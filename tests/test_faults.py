@@ -26,7 +26,7 @@ import psutil
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDFS
 from sparql_live import ROOT, free_port, make_store, serve
 
 from kg import build as kgbuild
@@ -299,10 +299,9 @@ def test_a_full_disk_fails_the_build_with_a_clear_message_and_keeps_the_old_stor
 
 def test_the_cli_reports_a_full_disk_in_one_line(small_disk, sources_dir):
     old_store = make_store(small_disk, old_quads(10))
-    script = ("import sys\nsys.path.insert(0, %r)\nimport test_faults\nfrom kg import build, cli\n"
-              "build.ingest = test_faults.big_graphs\n"
-              "cli.main(['build', '--sources', %r, '--store', %r, '--force'])\n"
-              % (str(Path(__file__).parent), str(sources_dir), str(old_store)))
+    script = (f"import sys\nsys.path.insert(0, {str(Path(__file__).parent)!r})\nimport test_faults\n"
+              "from kg import build, cli\nbuild.ingest = test_faults.big_graphs\n"
+              f"cli.main(['build', '--sources', {str(sources_dir)!r}, '--store', {str(old_store)!r}, '--force'])\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
                           timeout=HANG_GUARD)
     assert done.returncode != 0
@@ -338,7 +337,8 @@ class BreakingEngine(http.server.BaseHTTPRequestHandler):
     """A SPARQL engine that answers the build's metadata queries, then dies halfway through every other answer."""
 
     def do_POST(self):
-        query = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).get("query", [""])[0]
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        query = form.get("query", [""])[0]
         if "void#subset" in query:
             self.answer(b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="g"/>'
                         b'<variable name="n"/></head><results/></sparql>')

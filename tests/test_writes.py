@@ -43,7 +43,8 @@ SELECT ?counter ?logged ?halves ?put_triples ?put_writers WHERE {
   { SELECT ?counter WHERE { GRAPH ex:counter { ex:counter ex:value ?counter } } }
   { SELECT (COUNT(?op) AS ?logged) WHERE { GRAPH ex:log { ?op ex:saw ?v } } }
   { SELECT (COUNT(*) AS ?halves) WHERE {
-      { ?s ex:left ?o FILTER NOT EXISTS { ?s ex:right ?o } } UNION { ?s ex:right ?o FILTER NOT EXISTS { ?s ex:left ?o } } } }
+      { ?s ex:left ?o FILTER NOT EXISTS { ?s ex:right ?o } }
+      UNION { ?s ex:right ?o FILTER NOT EXISTS { ?s ex:left ?o } } } }
   { SELECT (COUNT(*) AS ?put_triples) (COUNT(DISTINCT ?by) AS ?put_writers) WHERE {
       GRAPH ex:put { ?s ?p ?o OPTIONAL { ?s ex:by ?by } } } }
 }
@@ -156,7 +157,8 @@ def test_concurrent_writes_are_serializable_and_never_seen_half_applied(site):
     assert status == 200
     assert sorted(int(b["v"]["value"]) for b in json.loads(text)["results"]["bindings"]) == list(range(updates))
     status, text = send(site + "/sparql?" + urllib.parse.urlencode(
-        {"query": PREFIX + "SELECT ?s WHERE { GRAPH ?g { ?s ex:left ?o } FILTER(STRSTARTS(STR(?g), STR(ex:posted-))) }"}),
+        {"query": PREFIX + "SELECT ?s WHERE { GRAPH ?g { ?s ex:left ?o } "
+                           "FILTER(STRSTARTS(STR(?g), STR(ex:posted-))) }"}),
         headers={"Accept": "application/sparql-results+json"})
     posted = {b["s"]["value"] for b in json.loads(text)["results"]["bindings"]}
     assert posted == {f"{EX}post-{c}-{r}" for c in range(CLIENTS) for r in range(ROUNDS)}
@@ -192,3 +194,25 @@ def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one
         pool.close()
     assert outcome.status == 200, outcome.message
     assert json.loads(outcome.body)["results"]["bindings"][0]["n"]["value"] == "2"
+
+
+def test_a_write_that_waits_for_others_longer_than_its_timeout_is_a_503_and_not_applied(tmp_path):
+    """A write queued behind others gives up at its timeout with a clear answer, before gunicorn's worker timeout
+    (timeout + 30 s) would kill the worker and drop the connection."""
+    from kg import store as kgstore
+    from kg import workers as kgworkers
+
+    store_path = make_store(tmp_path, [])
+    before = kgstore.current_build(store_path)
+    outcomes = []
+    waiting = threading.Thread(target=lambda: outcomes.append(kgworkers.write(
+        store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"}, timeout=1)))
+    with kgworkers.write_lock(store_path):  # another writer holds the store throughout
+        waiting.start()
+        waiting.join(HANG_GUARD)
+        assert not waiting.is_alive(), "the write waited for the lock past its timeout"
+    (outcome,) = outcomes
+    assert outcome.status == 503 and "other writes held the store" in outcome.message
+    assert kgstore.current_build(store_path) == before
+    assert kgworkers.write(store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"},
+                           timeout=HANG_GUARD).status == 204
