@@ -95,7 +95,8 @@ def test_a_killed_query_worker_is_a_503_and_the_next_query_is_served(small_store
     pool = kgworkers.QueryPool(small_store, 1)
     try:
         assert pool.run(job(COUNT), HANG_GUARD).status == 200  # the worker exists and has the store open
-        (worker,) = query_workers(psutil.Process())
+        (idle,) = pool._idle
+        worker = psutil.Process(idle.process.pid)
         killer = threading.Thread(target=kill_when_busy, args=(worker,))
         killer.start()
         outcome = pool.run(job(CARTESIAN), HANG_GUARD)
@@ -395,6 +396,7 @@ def virtuoso_root(tmp_path, monkeypatch):
     return tmp_path / "virtuoso"
 
 
+@pytest.mark.remote
 def test_a_remote_engine_killed_mid_query_is_a_502_health_503_and_recovers_when_it_returns(virtuoso_root, tmp_path):
     import virtuoso
 
@@ -417,7 +419,8 @@ def test_a_remote_engine_killed_mid_query_is_a_502_health_503_and_recovers_when_
         assert client.get("/health").get_json()["build"] == SMALL_BUILD
         counted = client.get("/sparql", query_string={"query": COUNT},
                              headers={"Accept": "application/sparql-results+json"}).get_json()
-        (engine,) = [p for p in psutil.Process().children(recursive=True) if p.name() == "virtuoso-t"]
+        (engine,) = [p for p in psutil.Process().children(recursive=True)
+                     if p.name() == "virtuoso-t" and str(virtuoso_root / "virtuoso.ini") in p.cmdline()]
         killer = threading.Thread(target=kill_when_busy, args=(engine,))
         killer.start()
         answer = client.get("/sparql", query_string={"query": CARTESIAN})
