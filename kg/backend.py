@@ -95,6 +95,11 @@ class RemoteHandle:
                 self._manifest = (now, self.store.manifest())
             return self._manifest[1]
 
+    def forget(self) -> None:
+        """Drop the remembered manifest: the engine failed, so /health and the next request ask it again."""
+        with self._lock:
+            self._manifest = None
+
     def get(self):
         if self.manifest() is None:
             raise StoreMissing(f"no amurkg build is loaded in {self.label}: run `amurkg build --store {self.label}`")

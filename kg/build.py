@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import shutil
 import time
 from collections import Counter
@@ -412,6 +413,9 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     # the canonical form of a UTC time ("Z"): engines that normalise dateTimes (Virtuoso) give back the same text
     built = Literal(now.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
     build_id = now.strftime("%Y%m%dT%H%M%SZ") + "-" + key[:8]
+    if (kgstore.builds_dir(store_path) / build_id).exists():
+        # a forced rebuild in the same second, or the remains of a build killed in it (pruned by this one)
+        build_id += "-" + secrets.token_hex(2)
     meta = Graph()
     for source in registry.SOURCES:
         describe_source(meta, source)
@@ -474,11 +478,22 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
         }
         # the manifest is written last: a build directory without it is unfinished and never served
         (target / kgstore.MANIFEST).write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(target, ignore_errors=True)
+        if isinstance(exc, OSError) and kgstore.disk_full(exc):
+            raise BuildError(f"no space left on the device holding {target.parent} while writing the new store "
+                             f"({exc}); the half-written build was removed and the store was not changed: free "
+                             "space there and build again") from exc
         raise
     previous = kgstore.current_build(store_path)
-    kgstore.swap_in(store_path, target)
+    try:
+        kgstore.swap_in(store_path, target)
+    except BaseException:
+        # stopped before the link moved: the finished build is not serving, remove it (after the rename the new
+        # build is serving and is kept)
+        if kgstore.current_build(store_path) != target:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
     kgstore.prune(store_path, keep={target} | ({previous} if previous else set()))
     return BuildReport(build_id=build_id, skipped=False, store=store_path, seconds=time.perf_counter() - started,
                        graphs=report["graphs"], classes=classes, species=yields, shacl=shacl)

@@ -15,6 +15,7 @@ docs/decisions/0007-remote-sparql-store.md and docs/deployment.md.
 
 from __future__ import annotations
 
+import http.client
 import io
 import re
 import socket
@@ -298,7 +299,11 @@ class RemoteStore:
             wrapper.addParameter("named-graph-uri", iri)
         response = self._send(wrapper, "the query", timeout).response
         headers = response.info()
-        body = response.read()
+        try:
+            body = response.read()
+        except (http.client.HTTPException, OSError) as exc:  # the engine went away in the middle of its answer
+            raise RemoteError(f"the connection to the remote engine at {self.config.query_url} broke while it "
+                              f"answered the query: {type(exc).__name__}: {exc}") from None
         # Virtuoso's "anytime" queries answer a partial result when they hit the engine's time limit: never pass a
         # partial result off as the answer
         if (headers.get("X-SQL-State") or "").upper() == "S1TAT":
@@ -337,7 +342,13 @@ class RemoteStore:
         wrapper.setQuery(with_base(update, base_iri))
         wrapper.queryType = "INSERT"  # SPARQLWrapper guesses from keywords; an update is an update
         wrapper.isSparqlUpdateRequest = lambda: True
-        self._send(wrapper, "the update", timeout).response.read()
+        response = self._send(wrapper, "the update", timeout).response
+        try:
+            response.read()
+        except (http.client.HTTPException, OSError) as exc:  # the engine went away before it answered
+            raise RemoteError(f"the connection to the remote engine at {self.config.update_url} broke while it "
+                              f"answered the update (it may or may not have been applied): "
+                              f"{type(exc).__name__}: {exc}") from None
         self._cache.pop("graphs", None)
 
     # -- the dataset's graphs --
@@ -489,6 +500,9 @@ class RemoteStore:
         except urllib.error.URLError as exc:
             raise RemoteError(f"the remote Graph Store at {self.config.gsp_url} cannot be reached: "
                               f"{exc.reason}") from None
+        except (http.client.HTTPException, OSError) as exc:  # the engine went away in the middle of its answer
+            raise RemoteError(f"the connection to the remote Graph Store at {self.config.gsp_url} broke during "
+                              f"{method} {graph}: {type(exc).__name__}: {exc}") from None
 
     def put_graph(self, graph: str, triples: list[ox.Triple], timeout: float | None = None) -> None:
         """Replace one graph with these triples: a GSP PUT when configured, else DROP + INSERT DATA batches."""

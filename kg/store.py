@@ -11,6 +11,7 @@ complete store and a failed build leaves the previous one serving.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -28,6 +29,11 @@ REMOTE_CACHE = config.remote_cache()
 
 class StoreMissing(Exception):
     """No finished build exists at the store path."""
+
+
+def disk_full(exc: OSError) -> bool:
+    """Whether an error means the filesystem is full; Oxigraph (RocksDB) gives the reason only in its message."""
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(exc)
 
 
 def builds_dir(store_path: Path) -> Path:

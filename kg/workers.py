@@ -255,6 +255,16 @@ class QueryPool:
         build = kgstore.current_build(self.store_path)
         if build is None:
             return Outcome(503, message=f"no graph built at {self.store_path}")
+        outcome = self._run_on(build, job, timeout, cancelled)
+        if outcome.status == 500 and not build.exists():
+            # a write keeps the current build and the one before it: two writes in quick succession removed the
+            # build this query was sent to before its worker read it. Not the client's fault: the current build
+            current = kgstore.current_build(self.store_path)
+            if current is not None and current != build:
+                outcome = self._run_on(current, job, timeout, cancelled)
+        return outcome
+
+    def _run_on(self, build: Path, job: dict, timeout: float, cancelled: Callable[[], bool] | None) -> Outcome:
         with self._free:
             worker = self._take()
             try:
@@ -270,9 +280,13 @@ class QueryPool:
                                                      f"{timeout:g} s and was stopped; narrow it or add a LIMIT"),
                                        headers={"X-Query-Timeout-Seconds": f"{timeout:g}"})
                 outcome = worker.conn.recv()
-            except (EOFError, OSError, BrokenPipeError):
+            except (EOFError, OSError):
+                # the worker died under the query (killed, out of memory, crashed): the server is fine and the next
+                # query gets a fresh worker, so this is "unavailable, try again", not an internal error
                 worker.stop()
-                return Outcome(500, message="the query worker stopped unexpectedly")
+                return Outcome(503, message=("the query worker stopped unexpectedly (killed or out of memory) and "
+                                             "the query was not answered; retry it, or narrow it if it was heavy"),
+                               headers={"Retry-After": "1"})
             with self._lock:
                 self._idle.append(worker)
             return outcome
@@ -300,6 +314,8 @@ class RemoteQueries:
         except RemoteError as exc:
             return Outcome(exc.status, message=exc.message)
         outcome = run_query_job(store.with_timeout(timeout), job)
+        if outcome.status == 502:  # the engine failed or went away: /health must not vouch for it from memory
+            self.handle.forget()
         if outcome.status == 504:
             outcome.headers["X-Query-Timeout-Seconds"] = f"{timeout:g}"
         return outcome
@@ -311,13 +327,32 @@ class RemoteQueries:
 # --- writes -------------------------------------------------------------------------------------------------
 
 
+class WriteBusy(Exception):
+    """Other writes held the store for longer than a write may wait."""
+
+
+# how often a waiting writer tries the lock again
+LOCK_RETRY_SECONDS = 0.05
+
+
 @contextmanager
-def write_lock(store_path: Path):
-    """Serialize writers across processes; the kernel releases the lock if a writer dies."""
+def write_lock(store_path: Path, wait: float | None = None):
+    """Serialize writers across processes; the kernel releases the lock if a writer dies.
+
+    With ``wait``, give up (WriteBusy) after that many seconds: a write queued behind many others must answer
+    before gunicorn's worker timeout, which would otherwise kill the worker and drop the connection."""
     root = kgstore.builds_dir(Path(store_path))
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".write.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WriteBusy from None
+                time.sleep(LOCK_RETRY_SECONDS)
         try:
             yield
         finally:
@@ -359,7 +394,14 @@ def apply_write_job(store: ox.Store, job: dict) -> Outcome:
     except ValueError as exc:
         return Outcome(400, message=f"bad request: {exc}")
     except OSError as exc:
+        if kgstore.disk_full(exc):
+            return _disk_full(exc)
         return Outcome(500, message=f"update failed: {exc}")
+
+
+def _disk_full(exc: OSError) -> Outcome:
+    return Outcome(507, message=f"the server's disk is full; the write was not applied and the store is unchanged "
+                                f"({exc})")
 
 
 def _writer_main(conn: Connection) -> None:
@@ -370,6 +412,8 @@ def _writer_main(conn: Connection) -> None:
         outcome = apply_write_job(store, job)
         store.flush()
         del store
+    except OSError as exc:
+        outcome = _disk_full(exc) if kgstore.disk_full(exc) else Outcome(500, message=f"update failed: {exc}")
     except Exception as exc:
         outcome = Outcome(500, message=f"update failed: {type(exc).__name__}: {exc}")
     conn.send(outcome)
@@ -381,42 +425,56 @@ def write(store_path: Path, job: dict, timeout: float) -> Outcome:
     A failed, refused or timed-out write leaves the serving store untouched; writers are serialized.
     """
     store_path = Path(store_path)
-    with write_lock(store_path):
-        source = kgstore.current_build(store_path)
-        if source is None:
-            return Outcome(503, message=f"no graph built at {store_path}")
-        build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-update-" + uuid.uuid4().hex[:8]
-        target = kgstore.builds_dir(store_path) / build_id
-        target.mkdir(parents=True)
-        process, conn = _start("write")
-        finished = False
-        try:
-            conn.send((str(source), str(target), job))
-            if not conn.poll(timeout):
-                outcome = Outcome(503, message=f"the update did not finish within {timeout:g} s and was not applied")
-            else:
-                outcome = conn.recv()
-                finished = True
-        except (EOFError, OSError):
-            outcome = Outcome(500, message="the update worker stopped unexpectedly; nothing was applied")
-        finally:
-            if finished:
-                try:
-                    process.wait(30)  # let the writer close its store cleanly
-                except subprocess.TimeoutExpired:
-                    pass
-            _stop(process, conn)
-        if not outcome.ok:
-            shutil.rmtree(target, ignore_errors=True)
-            return outcome
-        previous = json.loads((source / kgstore.MANIFEST).read_text())
-        manifest = {k: v for k, v in previous.items() if k != "key"}  # no build key: a rebuild replaces edits
-        manifest.update({"build_id": build_id, "updated_from": previous.get("build_id"),
-                         "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    deadline = time.monotonic() + timeout
+    try:
+        with write_lock(store_path, wait=timeout):
+            return _write_locked(store_path, job, max(1.0, deadline - time.monotonic()))
+    except WriteBusy:
+        return Outcome(503, message=(f"other writes held the store for the whole {timeout:g} s this write may take; "
+                                     "it was not applied: retry it later"), headers={"Retry-After": "5"})
+
+
+def _write_locked(store_path: Path, job: dict, timeout: float) -> Outcome:
+    source = kgstore.current_build(store_path)
+    if source is None:
+        return Outcome(503, message=f"no graph built at {store_path}")
+    build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-update-" + uuid.uuid4().hex[:8]
+    target = kgstore.builds_dir(store_path) / build_id
+    target.mkdir(parents=True)
+    process, conn = _start("write")
+    finished = False
+    try:
+        conn.send((str(source), str(target), job))
+        if not conn.poll(timeout):
+            outcome = Outcome(503, message=f"the update did not finish within {timeout:.0f} s and was not applied")
+        else:
+            outcome = conn.recv()
+            finished = True
+    except (EOFError, OSError):
+        outcome = Outcome(503, message="the update worker stopped unexpectedly; nothing was applied: retry it",
+                          headers={"Retry-After": "1"})
+    finally:
+        if finished:
+            try:
+                process.wait(30)  # let the writer close its store cleanly
+            except subprocess.TimeoutExpired:
+                pass
+        _stop(process, conn)
+    if not outcome.ok:
+        shutil.rmtree(target, ignore_errors=True)
+        return outcome
+    previous = json.loads((source / kgstore.MANIFEST).read_text())
+    manifest = {k: v for k, v in previous.items() if k != "key"}  # no build key: a rebuild replaces edits
+    manifest.update({"build_id": build_id, "updated_from": previous.get("build_id"),
+                     "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    try:
         (target / kgstore.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
         kgstore.swap_in(store_path, target)
-        kgstore.prune(store_path, keep={target, source})
-        return outcome
+    except OSError as exc:  # the new build is not serving: remove it
+        shutil.rmtree(target, ignore_errors=True)
+        return _disk_full(exc) if kgstore.disk_full(exc) else Outcome(500, message=f"update failed: {exc}")
+    kgstore.prune(store_path, keep={target, source})
+    return outcome
 
 
 if __name__ == "__main__":

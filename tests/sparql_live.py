@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -46,10 +47,13 @@ def serve(store_path: Path | str, env: dict[str, str] | None = None, workers: in
     """Run `amurkg serve` (gunicorn) on the store; yield its base URL; stop the whole process group after."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")} | (env or {})
+    # the server's output (one access-log line a request) goes to a file: a pipe nobody reads while the tests run
+    # fills after a few hundred requests, and then every gunicorn worker blocks writing its log
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "serve", "--store", str(store_path), "--port", str(port),
          "--workers", str(workers), "--timeout", str(timeout)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, env=environment, cwd=ROOT)
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=environment, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup
@@ -59,18 +63,21 @@ def serve(store_path: Path | str, env: dict[str, str] | None = None, workers: in
                     break
             except (urllib.error.URLError, ConnectionError):
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start:\n" + _output(process)) from None
+                    raise RuntimeError("the server did not start:\n" + _output(process, log)) from None
                 time.sleep(0.2)
         yield base
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
-        _output(process)
+        _output(process, log)
+        log.close()
 
 
-def _output(process: subprocess.Popen) -> str:
+def _output(process: subprocess.Popen, log) -> str:
     try:
-        return process.communicate(timeout=20)[0].decode(errors="replace")
+        process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        return process.communicate()[0].decode(errors="replace")
+        process.wait()
+    log.seek(0)
+    return log.read().decode(errors="replace")

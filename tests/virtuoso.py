@@ -83,10 +83,13 @@ def spec(http_port: int) -> str:
 
 
 @contextmanager
-def running(root: Path) -> Iterator[int]:
-    """Start Virtuoso on free loopback ports with a new database under ``root``; yield its HTTP port."""
+def running(root: Path, ports: tuple[int, int] | None = None) -> Iterator[int]:
+    """Start Virtuoso on free loopback ports with a new database under ``root``; yield its HTTP port.
+
+    Given ``ports`` (HTTP, SQL) and the ``root`` of an earlier run, it starts again where that one stopped: the
+    same database at the same address, as an engine that comes back after going away."""
     root.mkdir(parents=True, exist_ok=True)
-    http_port, sql_port = free_port(), free_port()
+    http_port, sql_port = ports or (free_port(), free_port())
     (root / "virtuoso.ini").write_text(INI.format(root=root, sql_port=sql_port, http_port=http_port))
     # +foreground: the process is ours to stop; its own session so that stopping it stops everything it started
     process = subprocess.Popen([BINARY, "+configfile", str(root / "virtuoso.ini"), "+foreground"], cwd=root,
