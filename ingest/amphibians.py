@@ -27,7 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from ingest import gazetteer
-from ingest.geography import CORE, INSIDE, Box, box_figures, box_reach, clip_box, core_points_in, native_countries
+from ingest.geography import (
+    CORE,
+    INSIDE,
+    NEIGHBOURS,
+    RECORD_COUNTRIES,
+    Box,
+    box_figures,
+    box_reach,
+    clip_box,
+    core_points_in,
+    native_countries,
+)
 from ingest.records import CATEGORIES, Assessment, Decision, Selection, SpeciesRecord
 
 SOURCES = ("amphibiaweb-2025", "rangebuilder-2022")
@@ -35,8 +46,6 @@ AMPHIBIAWEB, RANGEBUILDER = SOURCES
 
 Row = Mapping[str, Any]
 
-NEIGHBOURS = ("CN", "MN", "KP")
-RECORD_COUNTRIES = ("RU", "CN", "MN", "KP")
 
 RULE_BOX = "country+box"
 RULE_NO_BOX = "country:no-box"

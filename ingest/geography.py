@@ -33,6 +33,10 @@ NEAR = "near"  # overlaps the core hull but holds no core point: not enough alon
 # Countries a record keeps for amur:nativeTo: the basin's and its neighbours' first, then every other the
 # source gives (South Korea was once dropped: Bombina orientalis is RU, KR, KP, CN in AmphibiaWeb).
 NATIVE_ORDER = ("RU", "CN", "MN", "KP", "KR", "JP")
+# The basin's neighbours of Russia (a species listed for Russia and one of them may live on the Amur), and the
+# countries a country-list rule names in its evidence.
+NEIGHBOURS = ("CN", "MN", "KP")
+RECORD_COUNTRIES = ("RU", "CN", "MN", "KP")
 
 # Confidence levels in order, for "the best placement of a pair" and calibration.
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}

@@ -37,15 +37,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ingest import gazetteer, letsrept
-from ingest.geography import native_countries
+from ingest.geography import NEIGHBOURS, RECORD_COUNTRIES, native_countries
 from ingest.letsrept import Reptile
 from ingest.records import CATEGORIES, Assessment, Decision, Selection, SpeciesRecord
 
 SOURCES = ("letsrept-1.1.1", "rangebuilder-2022")
 LETSREPT, RANGEBUILDER = SOURCES
 
-NEIGHBOURS = ("CN", "MN", "KP")
-RECORD_COUNTRIES = ("RU", "CN", "MN", "KP")
 
 RULE_COUNTRY = "country:russia-and-neighbour"
 RULE_REALM = "realm:palearctic-non-squamate"
