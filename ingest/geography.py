@@ -13,9 +13,9 @@ Box = tuple[float, float, float, float]  # lon_min, lon_max, lat_min, lat_max (d
 # (lon, lat) points that are certainly in the basin, spread over its parts
 CORE_POINTS: dict[str, tuple[float, float]] = {
     "Amur-Ussuri confluence": (135.0, 48.5),
-    "Zeya-Amur confluence": (127.5, 50.3),
+    "Zeya-Amur": (127.5, 50.3),
     "Songhua at Harbin": (126.6, 45.8),
-    "Argun-Shilka junction": (121.5, 53.3),
+    "Argun-Shilka": (121.5, 53.3),
     "Lake Khanka": (132.4, 44.9),
 }
 # The box spanned by the core points (121.5-135.0 E, 44.9-53.3 N). The basin's own envelope (107-141 E,

@@ -59,8 +59,15 @@ def job(query: str) -> dict:
             "graph_mime": None, "max_bytes": 1_000_000}
 
 
+def _command(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:  # gone, or a zombie not yet reaped
+        return []
+
+
 def query_workers(root: psutil.Process) -> list[psutil.Process]:
-    return [p for p in root.children(recursive=True) if p.cmdline()[1:4] == ["-m", "kg.workers", "query"]]
+    return [p for p in root.children(recursive=True) if _command(p)[1:4] == ["-m", "kg.workers", "query"]]
 
 
 def busy(process: psutil.Process, baseline: float) -> bool:
@@ -122,10 +129,16 @@ def sparql_url(base: str, query: str) -> str:
     return base + "/sparql?" + urllib.parse.urlencode({"query": query})
 
 
+def _is_serve(process: psutil.Process, port: str) -> bool:
+    """Whether a child is `amurkg serve` on this port; children of earlier tests may be gone or zombies."""
+    command = _command(process)
+    return "serve" in command and port in command
+
+
 def test_kill_9_of_the_servers_query_worker_answers_503_and_the_server_goes_on(small_store):
     with serve(small_store, workers=1, timeout=600) as base:
         port = base.rsplit(":", 1)[1]
-        (server,) = [p for p in psutil.Process().children() if "serve" in p.cmdline() and port in p.cmdline()]
+        (server,) = [p for p in psutil.Process().children() if _is_serve(p, port)]
         assert get(sparql_url(base, COUNT))[0] == 200
         (worker,) = query_workers(server)
         killer = threading.Thread(target=kill_when_busy, args=(worker,))
@@ -420,7 +433,7 @@ def test_a_remote_engine_killed_mid_query_is_a_502_health_503_and_recovers_when_
         counted = client.get("/sparql", query_string={"query": COUNT},
                              headers={"Accept": "application/sparql-results+json"}).get_json()
         (engine,) = [p for p in psutil.Process().children(recursive=True)
-                     if p.name() == "virtuoso-t" and str(virtuoso_root / "virtuoso.ini") in p.cmdline()]
+                     if str(virtuoso_root / "virtuoso.ini") in _command(p) and p.name() == "virtuoso-t"]
         killer = threading.Thread(target=kill_when_busy, args=(engine,))
         killer.start()
         answer = client.get("/sparql", query_string={"query": CARTESIAN})
