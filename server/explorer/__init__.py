@@ -7,17 +7,17 @@ so the routes of the other blueprints (/sparql, /downloads, /analytics, ...) are
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, send_from_directory
 
 from kg import backend
 from kg import store as kgstore
 from kg.namespaces import AMUR, BASE, PREFIXES
 from kg.query import named_queries
+from server.caching import BuildMemo, etag, not_modified, validated
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
@@ -44,32 +44,14 @@ FORMAT_ALIASES = {alias: mime for mime, (alias, _) in RDF_TYPES.items()} | {"tur
                                                                             "html": "text/html"}
 
 
-class BuildCache:
-    """The search index and the map of one store build (rebuilt when the store link moves to a new build)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._build: str | None = None
-        self._index: SearchIndex | None = None
-        self._map: BasinMap | None = None
-
-    def _refresh(self, store: ox.Store, build: str) -> None:
-        if build != self._build:
-            self._build, self._index, self._map = build, None, None
+class BuildCache(BuildMemo):
+    """The search index, the map and the home page's figures of one store build (server/caching.py)."""
 
     def index(self, store: ox.Store, build: str) -> SearchIndex:
-        with self._lock:
-            self._refresh(store, build)
-            if self._index is None:
-                self._index = SearchIndex.from_store(store)
-            return self._index
+        return self.get(build, "search-index", lambda: SearchIndex.from_store(store))
 
     def basin_map(self, store: ox.Store, build: str) -> BasinMap:
-        with self._lock:
-            self._refresh(store, build)
-            if self._map is None:
-                self._map = build_map(store)
-            return self._map
+        return self.get(build, "map", lambda: build_map(store))
 
 
 def _handle() -> backend.StoreHandle | backend.RemoteHandle:
@@ -94,6 +76,39 @@ def _map_context(highlight: set[str] | None = None) -> dict:
     return {"basin_map": _cache().basin_map(store, build), "highlight": highlight or set(), "region_href": region_href}
 
 
+# Views whose answer is not a function of the build, the path and the representation: never validated by ETag.
+UNCACHED_ENDPOINTS = {"explorer.vendor"}
+
+
+def _representation_tag() -> str | None:
+    """The ETag of what this GET asks for: build id, view, path with its arguments, and (for the dereferenceable
+    IRIs, which negotiate) the media type chosen. None when there is no store to name."""
+    if request.method not in ("GET", "HEAD") or request.endpoint in UNCACHED_ENDPOINTS:
+        return None
+    try:
+        build = _handle().build_id
+    except (kgstore.StoreMissing, OSError):
+        return None  # the view answers 503 (or the remote's failure) itself
+    if not build:
+        return None
+    negotiated = _wanted_type() if (request.endpoint or "").startswith("explorer.iri_") else ""
+    return etag(build, request.endpoint or "", request.full_path, negotiated)
+
+
+@bp.before_request
+def answer_not_modified():
+    """A matching If-None-Match is answered before any query runs: the graph of one build never changes."""
+    tag = _representation_tag()
+    g.explorer_etag = tag
+    return not_modified(tag) if tag else None
+
+
+@bp.after_request
+def add_validators(response: Response) -> Response:
+    tag = g.get("explorer_etag")
+    return validated(response, tag) if tag else response
+
+
 @bp.app_context_processor
 def explorer_helpers() -> dict:
     return {"link": pages.link, "short": short, "kind_of": kind_of, "base": BASE}
@@ -108,17 +123,23 @@ def home():
     info = handle.manifest()
     if info is None:
         return render_template("explorer/empty.html"), 503
-    store, _ = _store()
-    counts = {short(r["class"]): int(r["n"]) for r in select(store, "counts")}
-    summary = pages.summary_table(select(store, "summary"))
-    national = pages.summary_table(select(store, "summary-national"))
-    sources = select(store, "sources-list")
-    coverage = select(store, "coverage")
-    placements = [{**row, "recorded_links": int(row["recorded_links"] or 0), "possible_links":
-                   int(row["possible_links"] or 0)} for row in select(store, "placement-status")]
-    return render_template("explorer/home.html", info=info, counts=counts, summary=summary, sources=sources,
-                           coverage=coverage, national=national, placements=placements,
-                           **_map_context())
+    store, build = _store()
+    figures = _cache().get(build, "home", lambda: home_figures(store))
+    return render_template("explorer/home.html", info=info, **figures, **_map_context())
+
+
+def home_figures(store: ox.Store) -> dict:
+    """The home page's tables: seconds of queries over the whole graph, so computed once per build."""
+    return {
+        "counts": {short(r["class"]): int(r["n"]) for r in select(store, "counts")},
+        "summary": pages.summary_table(select(store, "summary")),
+        "national": pages.summary_table(select(store, "summary-national")),
+        "sources": select(store, "sources-list"),
+        "coverage": select(store, "coverage"),
+        "placements": [{**row, "recorded_links": int(row["recorded_links"] or 0),
+                        "possible_links": int(row["possible_links"] or 0)}
+                       for row in select(store, "placement-status")],
+    }
 
 
 @bp.get("/search")

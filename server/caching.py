@@ -1,0 +1,67 @@
+"""What the server may reuse because the graph is immutable between builds (docs/decisions/0009-per-build-caching.md).
+
+- ``BuildMemo``: values computed from the store once per build and worker (home page figures, the map, the search
+  index), dropped as soon as the store link points to another build;
+- ``etag`` and ``not_modified``/``validated``: an ETag names the build and the representation (path, arguments,
+  media type), so it is known before any work is done and a matching ``If-None-Match`` costs no query at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, request
+
+# Browsers and proxies may keep a copy but must ask before reusing it: a new build can be swapped in at any moment
+# (docs/decisions/0004-atomic-store-swap.md), and asking costs one 304 without a query.
+CACHE_CONTROL = "public, no-cache"
+
+
+class BuildMemo:
+    """Values that depend only on the build, computed on first use; a new build id empties the memo.
+
+    One per worker process (the app's extensions): a worker serves one build at a time, so the memo holds at most
+    one build's values."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._build: str | None = None
+        self._values: dict[str, Any] = {}
+
+    def get(self, build: str, name: str, compute: Callable[[], Any]) -> Any:
+        # computed under the lock: concurrent first requests of a worker wait for one computation, not run several
+        with self._lock:
+            if build != self._build:
+                self._build, self._values = build, {}
+            if name not in self._values:
+                self._values[name] = compute()
+            return self._values[name]
+
+
+def etag(build: str, *representation: str) -> str:
+    """The (unquoted) ETag of one representation of one build: the build id, and a digest of what picks the bytes."""
+    digest = hashlib.sha256("\x00".join(representation).encode()).hexdigest()[:20]
+    return f"{build}-{digest}"
+
+
+def not_modified(tag: str) -> Response | None:
+    """A 304 when the client's If-None-Match names ``tag`` (or is ``*``), before the response is computed.
+
+    If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" matches "x"."""
+    if request.if_none_match.contains_weak(tag):
+        return validated(Response(status=304), tag)
+    return None
+
+
+def validated(response: Response, tag: str, weak: bool = False) -> Response:
+    """The response with its ETag and Cache-Control, when it is a 200 (an error is not a representation).
+
+    ``weak``: the same answer, not necessarily the same bytes (a query's blank node labels or row order may differ
+    between runs)."""
+    if response.status_code in (200, 304):
+        response.set_etag(tag, weak=weak)
+        response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
