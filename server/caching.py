@@ -13,7 +13,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, request
+from flask import Blueprint, Response, current_app, g, request
+
+from kg import store as kgstore
 
 # Browsers and proxies may keep a copy but must ask before reusing it: a new build can be swapped in at any moment
 # (docs/decisions/0004-atomic-store-swap.md), and asking costs one 304 without a query.
@@ -65,3 +67,29 @@ def validated(response: Response, tag: str, weak: bool = False) -> Response:
         response.set_etag(tag, weak=weak)
         response.headers["Cache-Control"] = CACHE_CONTROL
     return response
+
+
+def validate_by_build(bp: Blueprint, negotiated: Callable[[], str] = lambda: "",
+                      skip: frozenset[str] = frozenset()) -> None:
+    """Give every GET answer of ``bp`` an ETag (build id, view, path with arguments, ``negotiated()``: the media
+    type chosen where the view negotiates) and answer a matching If-None-Match with 304 before the view runs.
+    Views named in ``skip`` (endpoints) are left alone: their answer is not a function of the build and the URL."""
+
+    @bp.before_request
+    def answer_not_modified():
+        g.build_etag = None
+        if request.method not in ("GET", "HEAD") or request.endpoint in skip:
+            return None
+        try:
+            build = current_app.extensions["amurkg.store"].build_id
+        except (kgstore.StoreMissing, OSError):
+            return None  # the view answers 503 (or the remote's failure) itself
+        if not build:
+            return None
+        g.build_etag = etag(build, request.endpoint or "", request.full_path, negotiated())
+        return not_modified(g.build_etag)
+
+    @bp.after_request
+    def add_validators(response: Response) -> Response:
+        tag = g.get("build_etag")
+        return validated(response, tag) if tag else response

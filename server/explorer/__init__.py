@@ -11,13 +11,13 @@ from collections import deque
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
 
 from kg import backend
 from kg import store as kgstore
 from kg.namespaces import AMUR, BASE, PREFIXES
 from kg.query import named_queries
-from server.caching import BuildMemo, etag, not_modified, validated
+from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
@@ -76,37 +76,14 @@ def _map_context(highlight: set[str] | None = None) -> dict:
     return {"basin_map": _cache().basin_map(store, build), "highlight": highlight or set(), "region_href": region_href}
 
 
-# Views whose answer is not a function of the build, the path and the representation: never validated by ETag.
-UNCACHED_ENDPOINTS = {"explorer.vendor"}
+def _negotiated() -> str:
+    # only the dereferenceable IRIs negotiate; the other views have one representation
+    return _wanted_type() if (request.endpoint or "").startswith("explorer.iri_") else ""
 
 
-def _representation_tag() -> str | None:
-    """The ETag of what this GET asks for: build id, view, path with its arguments, and (for the dereferenceable
-    IRIs, which negotiate) the media type chosen. None when there is no store to name."""
-    if request.method not in ("GET", "HEAD") or request.endpoint in UNCACHED_ENDPOINTS:
-        return None
-    try:
-        build = _handle().build_id
-    except (kgstore.StoreMissing, OSError):
-        return None  # the view answers 503 (or the remote's failure) itself
-    if not build:
-        return None
-    negotiated = _wanted_type() if (request.endpoint or "").startswith("explorer.iri_") else ""
-    return etag(build, request.endpoint or "", request.full_path, negotiated)
-
-
-@bp.before_request
-def answer_not_modified():
-    """A matching If-None-Match is answered before any query runs: the graph of one build never changes."""
-    tag = _representation_tag()
-    g.explorer_etag = tag
-    return not_modified(tag) if tag else None
-
-
-@bp.after_request
-def add_validators(response: Response) -> Response:
-    tag = g.get("explorer_etag")
-    return validated(response, tag) if tag else response
+# pages and JSON views: an ETag of build and representation, 304 on a match (server/caching.py); the vendored
+# browser libraries have their own max-age
+validate_by_build(bp, _negotiated, skip=frozenset({"explorer.vendor"}))
 
 
 @bp.app_context_processor
