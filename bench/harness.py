@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PREFERRED_SPECIES = ("panthera-tigris", "grus-japonensis", "panax-ginseng")
 PREFERRED_ECOREGION = "PA0443"
 PATH_ENDS = ("Panax ginseng", "Econet-Green Belt")
+NAMED_QUERIES_SECTION = "## Named queries in process (bench/query_cost.py)"
 
 
 @dataclass
@@ -407,8 +408,10 @@ def main() -> None:
         text = report.markdown(data)
         (workdir / "results.json").write_text(json.dumps(report.as_json(data), indent=2, default=str))
         if args.write:
-            # the Soak section is written by `make soak` (bench/soak.py): keep it
-            kept = soak.soak_section(args.write.read_text()) if args.write.exists() else ""
+            # the Soak section is written by `make soak` (bench/soak.py), the named queries' by hand from
+            # bench/query_cost.py: keep them
+            old = args.write.read_text() if args.write.exists() else ""
+            kept = soak.soak_section(old) + soak.soak_section(old, NAMED_QUERIES_SECTION)
             args.write.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text)
         print(text)
     finally:
