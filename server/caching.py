@@ -3,13 +3,15 @@
 - ``BuildMemo``: values computed from the store once per build and worker (home page figures, the map, the search
   index), dropped as soon as the store link points to another build;
 - ``etag`` and ``not_modified``/``validated``: an ETag names the build and the representation (path, arguments,
-  media type), so it is known before any work is done and a matching ``If-None-Match`` costs no query at all.
+  media type), so it is known before any work is done and a matching ``If-None-Match`` costs no query at all;
+- ``ResponseCache``: the answers themselves by ETag, least recently used out first, bounded in bytes per worker.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +43,61 @@ class BuildMemo:
             if name not in self._values:
                 self._values[name] = compute()
             return self._values[name]
+
+
+class ResponseCache:
+    """Answers (status 200) by ETag, bounded in bytes: the least recently used go first. One per worker process.
+
+    The ETag names the build, so an entry can never be served for another build; entries of an older build are
+    dropped as soon as one of a newer build is stored."""
+
+    def __init__(self, max_bytes: int, max_entry_bytes: int):
+        self.max_bytes, self.max_entry_bytes = max_bytes, max_entry_bytes
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[list[tuple[str, str]], bytes]] = OrderedDict()
+        self._bytes = 0
+        self._build: str | None = None
+
+    def get(self, tag: str) -> Response | None:
+        with self._lock:
+            entry = self._entries.get(tag)
+            if entry is None:
+                return None
+            self._entries.move_to_end(tag)
+        headers, body = entry
+        return Response(body, status=200, headers=headers)
+
+    def put(self, tag: str, build: str, response: Response) -> None:
+        if response.status_code != 200 or response.is_streamed or response.direct_passthrough:
+            return
+        body = response.get_data()
+        if len(body) > self.max_entry_bytes:
+            return
+        # Content-Length is set again from the body when the copy is made
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        with self._lock:
+            if build != self._build:
+                self._build, self._entries, self._bytes = build, OrderedDict(), 0
+            if tag in self._entries:
+                return
+            self._entries[tag] = (headers, body)
+            self._bytes += len(body)
+            while self._bytes > self.max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    @property
+    def size(self) -> int:
+        return self._bytes
+
+
+def response_cache() -> ResponseCache:
+    """This worker's cache of answers (RESPONSE_CACHE_BYTES in all, RESPONSE_CACHE_ENTRY_BYTES at most per answer)."""
+    cache = current_app.extensions.get("amurkg.responses")
+    if cache is None:
+        cache = current_app.extensions.setdefault("amurkg.responses", ResponseCache(
+            int(current_app.config["RESPONSE_CACHE_BYTES"]), int(current_app.config["RESPONSE_CACHE_ENTRY_BYTES"])))
+    return cache
 
 
 def etag(build: str, *representation: str) -> str:
@@ -77,7 +134,7 @@ def validate_by_build(bp: Blueprint, negotiated: Callable[[], str] = lambda: "",
 
     @bp.before_request
     def answer_not_modified():
-        g.build_etag = None
+        g.build_etag = g.build_id = None
         if request.method not in ("GET", "HEAD") or request.endpoint in skip:
             return None
         try:
@@ -86,10 +143,17 @@ def validate_by_build(bp: Blueprint, negotiated: Callable[[], str] = lambda: "",
             return None  # the view answers 503 (or the remote's failure) itself
         if not build:
             return None
-        g.build_etag = etag(build, request.endpoint or "", request.full_path, negotiated())
-        return not_modified(g.build_etag)
+        # the host too: a page may name itself by its absolute URL, and the cached copy must not name another
+        g.build_etag, g.build_id = etag(build, request.host_url, request.endpoint or "", request.full_path,
+                                        negotiated()), build
+        return not_modified(g.build_etag) or response_cache().get(g.build_etag)
 
     @bp.after_request
     def add_validators(response: Response) -> Response:
         tag = g.get("build_etag")
-        return validated(response, tag) if tag else response
+        if not tag:
+            return response
+        validated(response, tag)
+        if request.method == "GET":
+            response_cache().put(tag, g.build_id, response)
+        return response

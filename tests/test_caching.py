@@ -165,3 +165,46 @@ def test_sparql_answers_not_fixed_by_the_build_get_no_etag(app):
     assert now.status_code == 200 and "ETag" not in now.headers
     posted = client.post("/sparql", data={"query": "SELECT * { ?s ?p ?o }"})
     assert posted.status_code == 200 and "ETag" not in posted.headers
+
+
+def test_a_repeated_page_is_served_from_the_response_cache(app, select_calls):
+    client = app.test_client()
+    first = client.get("/taxon/panthera-tigris", headers={"Accept": "text/html"})
+    assert first.status_code == 200 and select_calls
+    select_calls.clear()
+    second = client.get("/taxon/panthera-tigris", headers={"Accept": "text/html"})
+    assert second.status_code == 200 and second.data == first.data and select_calls == []
+    assert second.headers["ETag"] == first.headers["ETag"] and second.headers["Vary"] == "Accept"
+    assert second.headers.get_all("X-Content-Type-Options") == ["nosniff"]  # the app's headers are not doubled
+
+    turtle = client.get("/taxon/panthera-tigris", headers={"Accept": "text/turtle"})
+    assert turtle.mimetype == "text/turtle" and b"Panthera tigris" in turtle.data and select_calls == ["exists"]
+
+
+def test_a_repeated_sparql_get_is_served_from_the_response_cache(app, query_runs):
+    client = app.test_client()
+    query = {"query": "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"}
+    first = client.get("/sparql", query_string=query, headers={"Accept": "application/sparql-results+json"})
+    second = client.get("/sparql", query_string=query, headers={"Accept": "application/sparql-results+json"})
+    assert first.status_code == second.status_code == 200 and second.data == first.data
+    assert second.mimetype == "application/sparql-results+json" and len(query_runs) == 1
+    assert second.headers.get_all("Access-Control-Allow-Origin") == first.headers.get_all("Access-Control-Allow-Origin")
+
+
+def test_response_cache_is_bounded_in_bytes_and_holds_one_build():
+    from flask import Response
+
+    from server.caching import ResponseCache
+
+    cache = ResponseCache(max_bytes=25, max_entry_bytes=12)
+    cache.put("a", "b1", Response(b"x" * 10, mimetype="text/plain"))
+    cache.put("b", "b1", Response(b"y" * 10, mimetype="text/plain"))
+    cache.put("big", "b1", Response(b"z" * 13, mimetype="text/plain"))  # over the per-answer bound: not kept
+    cache.put("error", "b1", Response(b"e", status=404))
+    assert cache.get("big") is None and cache.get("error") is None
+    assert cache.get("a").get_data() == b"x" * 10  # now the most recently used
+    cache.put("c", "b1", Response(b"w" * 10, mimetype="text/plain"))  # 30 bytes > 25: the least recent goes
+    assert cache.get("b") is None and cache.get("a") is not None and cache.size == 20
+    assert cache.get("c").mimetype == "text/plain"
+    cache.put("d", "b2", Response(b"v", mimetype="text/plain"))  # a new build: the old one's answers go
+    assert cache.get("a") is None and cache.get("d").get_data() == b"v" and cache.size == 1
