@@ -184,7 +184,11 @@ def markdown(data: dict) -> str:
         f"in-process over {settings.endpoint_warm_limit:g} s (rdflib keeps no cache to warm, and whether they finish "
         "is known), and is not sent those that timed out there. With n < 100 the p99 is the slowest run. "
         "Client timeouts: " + ", ".join(f"{r.name} {r.timeout:.0f} s" for r in data["results"]) + " (our server "
-        "also stops a query itself after its own 30 s, answering 503).",
+        "also stops a query itself after its own 30 s, answering 503). Every request to our server is made unique "
+        "(a `request=n` argument, a `# request n` comment in a query) so that its answer cache (answers by build and "
+        "URL) never serves it: the figures are what a first request costs. Pages are asked for with a browser's "
+        "`Accept` and must come back as HTML; any item whose status is not 200 or whose content type is not the one "
+        "asked for counts as an error, not a timing.",
         "",
         "| item | " + " | ".join(peers[p].label for p in order) + " |",
         "|---|" + "---|" * len(order),
