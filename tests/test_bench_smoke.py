@@ -67,6 +67,15 @@ def test_throughput_and_scale_curve_ran(smoke):
     assert smoke["scales"][0]["quads"] > smoke["quads"]
 
 
+def test_interactive_items_were_timed_under_load(smoke):
+    ours = next(r for r in smoke["results"] if r.name == "amurkg")
+    load = ours.under_load
+    assert load["clients"] == 2 and len(load["heavy"]) == 3 and load["heavy_completed"] > 0
+    assert {"home page", "species page", "cranes"} <= set(load["samples"])
+    for name, samples in load["samples"].items():
+        assert samples and not load["item_errors"][name], (name, load["item_errors"][name])
+
+
 def test_peers_stopped_by_themselves(smoke):
     left = [p for p in smoke["children_left"] if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert left == []
@@ -77,6 +86,7 @@ def test_peers_stopped_by_themselves(smoke):
 def test_report_has_the_tables(smoke):
     text = report.markdown(smoke)
     for heading in ("## Aims (issue 8)", "## Peers: load and memory", "## Latency at concurrency 1",
+                    "## Interactive latency under analytical load (our server)",
                     "## Ratios against Oxigraph server", "## Throughput at concurrency 8",
                     "## Scale curve (synthetic species)"):
         assert heading in text
