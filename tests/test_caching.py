@@ -100,7 +100,10 @@ def test_home_figures_are_computed_once_per_build(app, select_calls):
     select_calls.clear()
     second = client.get("/", headers={"Accept": "text/html"})
     assert second.status_code == 200 and second.data == first.data
-    assert select_calls == []  # served from the build's memo, no query
+    assert select_calls == []  # the same answer, kept by its ETag: no query
+    other_url = client.get("/?from=elsewhere", headers={"Accept": "text/html"})
+    assert other_url.status_code == 200 and other_url.headers["ETag"] != first.headers["ETag"]
+    assert select_calls == []  # another URL, so not the kept answer: the figures come from the build's memo
 
     swap_in_new_build(app.store_link, "second-build", "Tiger")
     third = client.get("/", headers={"Accept": "text/html"})
