@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PREFERRED_SPECIES = ("panthera-tigris", "grus-japonensis", "panax-ginseng")
 PREFERRED_ECOREGION = "PA0443"
 PATH_ENDS = ("Panax ginseng", "Econet-Green Belt")
+NAMED_QUERIES_SECTION = "## Named queries in process (bench/query_cost.py)"
 
 
 @dataclass
@@ -75,6 +77,7 @@ class PeerResult:
     serving_peak: int = 0
     items: dict[str, ItemResult] = field(default_factory=dict)
     throughput: dict = field(default_factory=dict)
+    under_load: dict = field(default_factory=dict)  # see under_load()
     reps: int = 0
     timeout: float = 0.0
 
@@ -107,6 +110,10 @@ class Settings:
     # nothing left to warm (no caches), and its timeout is known, so it gets no separate warm-up run there
     endpoint_warm_limit: float = 1.0
     budget: float = 17 * 60.0  # seconds for the whole run
+    # interactive latency under analytical load (our server): clients running the heaviest named queries, and
+    # timed runs of each interactive item meanwhile
+    load_clients: int = 4
+    load_reps: int = 5
     build_reserve: float = 180.0  # of the budget, kept for the full build
 
 
@@ -183,6 +190,53 @@ def measure(peer: Peer, items: list[mix.Item], *, reps: int, min_reps: int, budg
     return result
 
 
+# what a user waits for (pages, search, cheap lookups) while others run heavy analytical queries
+INTERACTIVE_ITEMS = ("home page", "species page", "ecoregion page", "search: tiger", "cranes", "ecoregions",
+                     "global200", "work-lines")
+
+
+def under_load(peer: Peer, items: list[mix.Item], idle: PeerResult, clients: int, reps: int) -> dict:
+    """Timed runs of the interactive items while ``clients`` threads run the heaviest named queries (the three
+    SPARQL items with the highest median at concurrency 1) back to back. The samples of each item are kept beside
+    its idle ones; the heavy clients' completed runs and errors are counted."""
+    by_name = {i.name: i for i in items}
+    interactive = [by_name[n] for n in INTERACTIVE_ITEMS if n in by_name and idle.items[n].samples]
+    answered = [i for i in items if i.kind == "sparql" and idle.items[i.name].median is not None]
+    heavy = sorted(answered, key=lambda i: idle.items[i.name].median, reverse=True)[:3]
+    if not interactive or not heavy:
+        return {}
+    stop = threading.Event()
+    done = {"completed": 0, "errors": 0}
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        while not stop.is_set():
+            sample = peer.run(heavy[n % len(heavy)])
+            with lock:
+                done["errors" if sample.error else "completed"] += 1
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)  # the heavy queries under way before the first timed run
+    samples: dict[str, list[float]] = {i.name: [] for i in interactive}
+    errors: dict[str, list[str]] = {i.name: [] for i in interactive}
+    try:
+        for _ in range(reps):
+            for item in interactive:
+                sample = peer.run(item)
+                if sample.error:
+                    errors[item.name].append(sample.error)
+                else:
+                    samples[item.name].append(sample.seconds)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    return {"clients": clients, "heavy": [i.name for i in heavy], "samples": samples, "item_errors": errors,
+            "heavy_completed": done["completed"], "heavy_errors": done["errors"]}
+
+
 def common_items(items: list[mix.Item], results: list[PeerResult]) -> list[mix.Item]:
     """Items every peer answered without error: the throughput mix, the same for all."""
     return [i for i in items if all(r.items[i.name].samples and not r.items[i.name].errors for r in results)]
@@ -232,6 +286,9 @@ def compare(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, se
                                  skip=skip if endpoint else None, no_warm=no_warm if endpoint else set(),
                                  deadline=deadline)
                 results.append(result)
+            if peer.name == "amurkg":
+                with clock.phase("amurkg: interactive latency under load"):
+                    result.under_load = under_load(peer, items, result, settings.load_clients, settings.load_reps)
             if peer.name == "rdflib":
                 skip = {name: "not sent: timed out on rdflib in-process (same engine)"
                         for name, r in result.items.items() if "timeout" in r.errors}
@@ -407,8 +464,10 @@ def main() -> None:
         text = report.markdown(data)
         (workdir / "results.json").write_text(json.dumps(report.as_json(data), indent=2, default=str))
         if args.write:
-            # the Soak section is written by `make soak` (bench/soak.py): keep it
-            kept = soak.soak_section(args.write.read_text()) if args.write.exists() else ""
+            # the Soak section is written by `make soak` (bench/soak.py), the named queries' by hand from
+            # bench/query_cost.py: keep them
+            old = args.write.read_text() if args.write.exists() else ""
+            kept = soak.soak_section(old) + soak.soak_section(old, NAMED_QUERIES_SECTION)
             args.write.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text)
         print(text)
     finally:
@@ -419,7 +478,7 @@ def main() -> None:
 def smoke_settings() -> Settings:
     return Settings(reps={"amurkg": 1, "oxigraph": 1, "rdflib": 1, "rdflib-endpoint": 1}, min_reps={},
                     item_budget=5.0, requests=16, deadline=30.0, scales=(2,), scale_reps=1, scale_timeout=10.0,
-                    timeouts={"rdflib": 3.0, "rdflib-endpoint": 3.0}, budget=3600.0)
+                    timeouts={"rdflib": 3.0, "rdflib-endpoint": 3.0}, budget=3600.0, load_clients=2, load_reps=1)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,14 @@ from kg.query import QUERIES_DIR, named_queries, with_prefixes
 
 BENCH_QUERIES = Path(__file__).resolve().parent / "queries"
 EXPLORER_QUERIES = QUERIES_DIR / "explorer"
+# What a SPARQL client asks for, and what a browser sends for a page (Firefox's and Chromium's default): a page item
+# must be timed as the HTML a user gets, not as whatever representation the server would negotiate for a client.
+SPARQL_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, */*;q=0.1"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+# a query's answer in any SPARQL representation (rdflib-endpoint labels its JSON results application/json)
+SPARQL_TYPES = ("application/sparql-results+json", "application/json", "application/n-triples", "text/turtle")
+HTML = ("text/html",)
+JSON = ("application/json",)
 
 
 @dataclass
@@ -26,7 +34,9 @@ class Item:
     """One request of the mix.
 
     ``sparql`` is what the peers run (one query or a sequence, summed); ``path`` is the explorer request on our
-    server (None for a plain SPARQL item, which our server answers at /sparql like the others).
+    server (None for a plain SPARQL item, which our server answers at /sparql like the others). ``accept`` is the
+    request's Accept header and ``expect`` the content types a correct answer may have: any other type, or a
+    status other than 200, makes the run an error instead of a timing.
     """
 
     name: str
@@ -34,6 +44,8 @@ class Item:
     sparql: list[str] = field(default_factory=list)
     path: str | None = None
     note: str = ""
+    accept: str = SPARQL_ACCEPT
+    expect: tuple[str, ...] = SPARQL_TYPES
 
 
 def sparql_items() -> list[Item]:
@@ -66,6 +78,10 @@ def search_query(words: str) -> str:
     return bind(text, {"q": '"' + words.lower().replace("\\", "").replace('"', "") + '"'})
 
 
+# the queries behind the home page's figures (server/explorer/__init__.py, home)
+HOME_QUERIES = ("counts", "summary", "summary-national", "sources-list", "coverage", "placement-status")
+
+
 def explorer_items(species: str, ecoregion: str, incoming_predicates: list[str], path_ends: tuple[str, str],
                    routes: set[str]) -> tuple[list[Item], list[str]]:
     """The explorer's requests that exist on the server now (``routes``: its URL rules) and the names of the missing.
@@ -79,32 +95,37 @@ def explorer_items(species: str, ecoregion: str, incoming_predicates: list[str],
     neighbourhood = [explorer_query("neighbours-out", iri=iri), explorer_query("neighbours-in-predicates", iri=iri)]
     neighbourhood += [explorer_query("neighbours-in", iri=iri, p=f"<{p}>") for p in incoming_predicates]
     neighbourhood.append(explorer_query("outgoing", iri=iri))
+    home = [with_prefixes((EXPLORER_QUERIES / f"{q}.rq").read_text(encoding="utf-8")) for q in HOME_QUERIES]
+    page = {"accept": BROWSER_ACCEPT, "expect": HTML}
+    as_json = {"accept": "application/json", "expect": JSON}
     wanted = [
+        (Item("home page", "explorer", home, "/", "peers: the page's figures, without the map", **page), "/"),
         (Item("search: tiger", "explorer", [search_query("tiger")], "/explore/search.json?q=tiger",
-              "peers: a CONTAINS filter over the labels"), "/explore/search.json"),
+              "peers: a CONTAINS filter over the labels", **as_json), "/explore/search.json"),
         (Item("search: crane (typo 'crain')", "explorer", [search_query("crain")], "/explore/search.json?q=crain",
-              "peers: a CONTAINS filter (finds nothing: no typo tolerance)"), "/explore/search.json"),
+              "peers: a CONTAINS filter (finds nothing: no typo tolerance)", **as_json), "/explore/search.json"),
         (Item("species page", "explorer", [explorer_query(q, iri=iri) for q in taxon_page],
-              "/" + species[len(BASE):], "peers: the page's 8 queries"), "/taxon/<path:rest>"),
+              "/" + species[len(BASE):], "peers: the page's 8 queries", **page), "/taxon/<path:rest>"),
         (Item("species as Turtle", "explorer", [explorer_query("exists", iri=iri), explorer_query("describe", iri=iri)],
-              "/" + species[len(BASE):] + "?format=ttl", "peers: exists + describe"), "/taxon/<path:rest>"),
+              "/" + species[len(BASE):] + "?format=ttl", "peers: exists + describe", accept="text/turtle",
+              expect=("text/turtle",)), "/taxon/<path:rest>"),
         (Item("ecoregion page", "explorer",
               [explorer_query(q, iri=f"<{ecoregion}>") for q in
                ("exists", "outgoing", "ecoregion-species-summary", "ecoregion-threatened-species",
                 "ecoregion-threats", "ecoregion-initiatives")],
-              "/" + ecoregion[len(BASE):], "peers: the page's main queries, without the map"),
+              "/" + ecoregion[len(BASE):], "peers: the page's main queries, without the map", **page),
          "/ecoregion/<path:rest>"),
         (Item("neighbourhood", "explorer", neighbourhood, "/explore/neighbourhood.json?iri=" + quote(species, safe=""),
-              f"peers: neighbours out, in by each of {len(incoming_predicates)} predicates"),
+              f"peers: neighbours out, in by each of {len(incoming_predicates)} predicates", **as_json),
          "/explore/neighbourhood.json"),
     ]
     for name in ("threats", "gaps", "similarity", "centrality"):
         wanted.append((Item(f"analytics: {name}", "explorer", [], f"/api/analytics/{name}",
-                            "no SPARQL equivalent on the peers (networkx)"), "/api/analytics/<name>"))
+                            "no SPARQL equivalent on the peers (networkx)", **as_json), "/api/analytics/<name>"))
     start, end = path_ends
     wanted.append((Item("analytics: path", "explorer", [],
                         f"/api/analytics/path?from={quote(start)}&to={quote(end)}",
-                        "no SPARQL equivalent on the peers (networkx)"), "/api/analytics/<name>"))
+                        "no SPARQL equivalent on the peers (networkx)", **as_json), "/api/analytics/<name>"))
     present = [item for item, rule in wanted if rule in routes]
     missing = [f"{item.name} ({rule})" for item, rule in wanted if rule not in routes]
     return present, missing

@@ -7,6 +7,7 @@ Every peer is stopped by the harness when it is done, and on any error.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -24,12 +25,12 @@ from pathlib import Path
 
 import psutil
 
-from bench.mix import Item
+from bench.mix import SPARQL_ACCEPT, SPARQL_TYPES, Item
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 THROUGHPUT_TIMEOUT = 60.0  # seconds: the least client timeout during the throughput run
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, */*;q=0.1"
+ACCEPT = SPARQL_ACCEPT
 
 
 def free_port() -> int:
@@ -80,13 +81,37 @@ class Sample:
     error: str | None = None
 
 
-def http_request(url: str, query: str | None, timeout: float) -> None:
-    """One request; a SPARQL query is POSTed as a form (SPARQL 1.1 Protocol). Raises on any failure."""
+class WrongResponse(Exception):
+    """An answer that is not the one asked for (a status other than 200, another content type): never timed."""
+
+
+def http_request(url: str, query: str | None, timeout: float, accept: str = ACCEPT,
+                 expect: tuple[str, ...] = ()) -> None:
+    """One request; a SPARQL query is POSTed as a form (SPARQL 1.1 Protocol). Raises on any failure, and
+    WrongResponse when the status is not 200 or the content type is not one of ``expect`` (when given)."""
     data = urllib.parse.urlencode({"query": query}).encode() if query is not None else None
-    request = urllib.request.Request(url, data=data, headers={"Accept": ACCEPT})
+    request = urllib.request.Request(url, data=data, headers={"Accept": accept})
     with urllib.request.urlopen(request, timeout=timeout) as response:
+        if response.status != 200:
+            raise WrongResponse(f"HTTP {response.status}")
+        mime = response.headers.get_content_type()
+        if expect and mime not in expect:
+            raise WrongResponse(f"{mime}, not {' or '.join(expect)}")
         while response.read(1 << 16):
             pass
+
+
+def failed(started: float, exc: Exception) -> Sample:
+    """The sample of a request that failed: its error, in the words the report uses."""
+    seconds = time.perf_counter() - started
+    if isinstance(exc, urllib.error.HTTPError):
+        return Sample(seconds, f"HTTP {exc.code}")
+    if isinstance(exc, WrongResponse):
+        return Sample(seconds, f"wrong response: {exc}")
+    if isinstance(exc, TimeoutError):
+        return Sample(seconds, "timeout")
+    reason = getattr(exc, "reason", exc)
+    return Sample(seconds, "timeout" if "timed out" in str(reason) else str(reason))
 
 
 def wait_until(ready, process: subprocess.Popen, timeout: float, what: str) -> None:
@@ -216,20 +241,15 @@ class HttpPeer(Peer):
         self.sampler = MemorySampler(self.process.pid)
 
     def _sparql(self, query: str) -> None:
-        http_request(self.endpoint, query, self.timeout)
+        http_request(self.endpoint, query, self.timeout, expect=SPARQL_TYPES)
 
     def run(self, item: Item) -> Sample:
         started = time.perf_counter()
         try:
             for query in item.sparql:
                 self._sparql(query)
-        except urllib.error.HTTPError as exc:
-            return Sample(time.perf_counter() - started, f"HTTP {exc.code}")
-        except TimeoutError:
-            return Sample(time.perf_counter() - started, "timeout")
-        except (OSError, urllib.error.URLError) as exc:
-            reason = getattr(exc, "reason", exc)
-            return Sample(time.perf_counter() - started, "timeout" if "timed out" in str(reason) else str(reason))
+        except (OSError, WrongResponse) as exc:  # urllib's errors are OSErrors
+            return failed(started, exc)
         return Sample(time.perf_counter() - started)
 
 
@@ -243,6 +263,15 @@ class OurServer(HttpPeer):
         super().__init__(workdir)
         self.manifest = manifest
         self.web_workers = 1
+        self._requests = itertools.count()
+
+    def _unique(self) -> int:
+        """A number of its own for each request: the server keeps answers by URL and query text for the build
+        (docs/decisions/0009-per-build-caching.md), and the mix times what a first request costs, as on the peers."""
+        return next(self._requests)
+
+    def _sparql(self, query: str) -> None:
+        http_request(self.endpoint, f"{query}\n# request {self._unique()}", self.timeout, expect=SPARQL_TYPES)
 
     def start(self, dump: Path) -> None:
         build_id = self.manifest.get("build_id", "bench") + "-bench"
@@ -304,14 +333,11 @@ class OurServer(HttpPeer):
             return super().run(item)
         started = time.perf_counter()
         try:
-            http_request(self.base + item.path, None, self.timeout)
-        except urllib.error.HTTPError as exc:
-            return Sample(time.perf_counter() - started, f"HTTP {exc.code}")
-        except TimeoutError:
-            return Sample(time.perf_counter() - started, "timeout")
-        except (OSError, urllib.error.URLError) as exc:
-            reason = getattr(exc, "reason", exc)
-            return Sample(time.perf_counter() - started, "timeout" if "timed out" in str(reason) else str(reason))
+            separator = "&" if "?" in item.path else "?"
+            http_request(f"{self.base}{item.path}{separator}request={self._unique()}", None, self.timeout,
+                         accept=item.accept, expect=item.expect)
+        except (OSError, WrongResponse) as exc:
+            return failed(started, exc)
         return Sample(time.perf_counter() - started)
 
 

@@ -128,6 +128,34 @@ def aims(data: dict) -> list[str]:
     return rows
 
 
+def quantile(samples: list[float], q: float) -> float | None:
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def under_load_section(ours) -> list[str]:
+    """Interactive items on our server idle and while clients run the heaviest named queries (harness.under_load)."""
+    load = getattr(ours, "under_load", None)
+    if not load:
+        return []
+    out = ["", "## Interactive latency under analytical load (our server)", "",
+           f"{load['clients']} clients run the heaviest named queries ({', '.join(load['heavy'])}) back to back "
+           f"({load['heavy_completed']} runs completed, {load['heavy_errors']} errors, timeouts included) while each "
+           "interactive item is timed in turn. Idle: the concurrency-1 runs above.", "",
+           "| item | idle p50 / p95 ms | under load p50 / p95 ms (n) | p50 ratio |", "|---|---|---|---|"]
+    for name, samples in load["samples"].items():
+        idle = ours.items[name].samples
+        p50, busy = quantile(idle, 0.5), quantile(samples, 0.5)
+        failed = load["item_errors"][name]
+        errors = f"; errors: {', '.join(sorted(set(failed)))}" if failed else ""
+        out.append(f"| {name} | {ms(p50)} / {ms(quantile(idle, 0.95))} | {ms(busy)} / {ms(quantile(samples, 0.95))} "
+                   f"({len(samples)}{errors}) | {busy / p50:.1f}× |" if p50 and busy else
+                   f"| {name} | {ms(p50)} | — ({len(samples)}{errors}) | — |")
+    return out
+
+
 def markdown(data: dict) -> str:
     m, settings = data["machine"], data["settings"]
     peers = by_name(data)
@@ -184,7 +212,11 @@ def markdown(data: dict) -> str:
         f"in-process over {settings.endpoint_warm_limit:g} s (rdflib keeps no cache to warm, and whether they finish "
         "is known), and is not sent those that timed out there. With n < 100 the p99 is the slowest run. "
         "Client timeouts: " + ", ".join(f"{r.name} {r.timeout:.0f} s" for r in data["results"]) + " (our server "
-        "also stops a query itself after its own 30 s, answering 503).",
+        "also stops a query itself after its own 30 s, answering 503). Every request to our server is made unique "
+        "(a `request=n` argument, a `# request n` comment in a query) so that its answer cache (answers by build and "
+        "URL) never serves it: the figures are what a first request costs. Pages are asked for with a browser's "
+        "`Accept` and must come back as HTML; any item whose status is not 200 or whose content type is not the one "
+        "asked for counts as an error, not a timing.",
         "",
         "| item | " + " | ".join(peers[p].label for p in order) + " |",
         "|---|" + "---|" * len(order),
@@ -197,6 +229,7 @@ def markdown(data: dict) -> str:
     if data["missing"]:
         out += ["", "Explorer requests not on the server when the harness ran (skipped): "
                 + ", ".join(data["missing"]) + "."]
+    out += under_load_section(peers.get("amurkg"))
     out += [
         "",
         "## Ratios against Oxigraph server (median latency)",
@@ -367,7 +400,7 @@ def as_json(data: dict) -> dict:
     """The results as plain data (results.json in the work directory)."""
     def peer(r) -> dict:
         return {"name": r.name, "load_seconds": r.load_seconds, "load_peak": r.load_peak,
-                "serving_peak": r.serving_peak, "throughput": r.throughput,
+                "serving_peak": r.serving_peak, "throughput": r.throughput, "under_load": r.under_load,
                 "items": {n: {"samples": o.samples, "errors": o.errors, "skipped": o.skipped, "warm": o.warm_seconds}
                           for n, o in r.items.items()}}
 

@@ -429,9 +429,10 @@ def markdown(report: dict) -> str:
 SECTION = "## Soak"
 
 
-def soak_section(text: str) -> str:
-    """The Soak section of docs/benchmarks.md (to its end or the next section), or ''."""
-    start = text.find("\n" + SECTION + "\n")
+def soak_section(text: str, heading: str = SECTION) -> str:
+    """The Soak section (or another, by its ``heading``) of docs/benchmarks.md (to its end or the next section),
+    or ''."""
+    start = text.find("\n" + heading + "\n")
     if start < 0:
         return ""
     end = text.find("\n## ", start + 1)

@@ -20,6 +20,9 @@ DEFAULTS = {
     "QUERY_PROCESSES": 1,
     "WRITE_TOKEN": None,
     "SERVICE_ALLOWLIST": "",
+    # answers kept per worker by ETag (server/caching.py, docs/decisions/0009-per-build-caching.md)
+    "RESPONSE_CACHE_BYTES": 32_000_000,
+    "RESPONSE_CACHE_ENTRY_BYTES": 2_000_000,
 }
 
 

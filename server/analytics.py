@@ -7,8 +7,11 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from kg import analytics, backend
 from kg import store as kgstore
 from kg.namespaces import BASE
+from server.caching import validate_by_build
 
 bp = Blueprint("analytics", __name__)
+# an analysis is a function of the build and its URL: an ETag, and 304 on a match (server/caching.py)
+validate_by_build(bp)
 
 ANALYSES = {
     "threats": "Threat exposure: IUCN threats ranked by the species they affect, weighted by red-list category",

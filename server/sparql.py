@@ -7,12 +7,16 @@ Errors are short text/plain messages, never stack traces.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg import sparql_guard
+from kg import store as kgstore
 from kg import workers as kgworkers
 from server import service_description
+from server.caching import etag, not_modified, response_cache, validated
 from server.protocol import (  # noqa: F401 - client_gone_check and the rest are the endpoint's toolkit
     CORS_HEADERS,
     ENDPOINT_PATHS,
@@ -75,9 +79,37 @@ def run_query(query: str) -> Response:
         "results_mime": negotiate(RESULT_TYPES, 0), "graph_mime": negotiate(GRAPH_TYPES, 1),
         "max_bytes": max_result_bytes(),
     }
+    tag, build = query_etag(job) if request.method == "GET" else (None, None)
+    if tag and (known := not_modified(tag) or response_cache().get(tag)) is not None:
+        return known
     response = outcome_response(query_pool().run(job, timeout(), client_gone_check()))
     response.vary.add("Accept")
+    if tag:
+        validated(response, tag, weak=True)
+        response_cache().put(tag, build, response)
     return response
+
+
+# A query whose answer is not a function of the graph alone: a clock, randomness, fresh blank nodes or IRIs, or
+# another endpoint's data. Such queries get no ETag.
+UNSTABLE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
+
+
+def query_etag(job: dict) -> tuple[str | None, str | None]:
+    """The ETag of a query's answer and the build it names: the build, and everything of the request that shapes
+    the answer (query, base, dataset, formats). GET only: a GET is how a query's answer is cached by browsers and
+    proxies, and how the explorer's query page sends them."""
+    if UNSTABLE.search(job["query"]):
+        return None, None
+    try:
+        build = current_app.extensions["amurkg.store"].build_id
+    except (kgstore.StoreMissing, OSError):
+        return None, None  # the query itself reports the missing or unreachable store
+    if not build:
+        return None, None
+    dataset = [" ".join(job[key]) if job[key] is not None else "-" for key in ("default_graph", "named_graphs")]
+    return etag(build, "sparql", job["query"], job["base_iri"], *dataset, job["results_mime"] or "",
+                job["graph_mime"] or ""), build
 
 
 def run_update(update: str) -> Response:

@@ -6,6 +6,8 @@ Figures are never asserted here: `make bench` reports them in docs/benchmarks.md
 from __future__ import annotations
 
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import psutil
@@ -15,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench/ is not an installed package
 
 from bench import harness, mix, report, synthetic  # noqa: E402
-from bench.peers import tree_rss  # noqa: E402
+from bench.peers import OurServer, tree_rss  # noqa: E402
 
 PEERS = {"amurkg", "oxigraph", "rdflib", "rdflib-endpoint"}
 
@@ -65,6 +67,15 @@ def test_throughput_and_scale_curve_ran(smoke):
     assert smoke["scales"][0]["quads"] > smoke["quads"]
 
 
+def test_interactive_items_were_timed_under_load(smoke):
+    ours = next(r for r in smoke["results"] if r.name == "amurkg")
+    load = ours.under_load
+    assert load["clients"] == 2 and len(load["heavy"]) == 3 and load["heavy_completed"] > 0
+    assert {"home page", "species page", "cranes"} <= set(load["samples"])
+    for name, samples in load["samples"].items():
+        assert samples and not load["item_errors"][name], (name, load["item_errors"][name])
+
+
 def test_peers_stopped_by_themselves(smoke):
     left = [p for p in smoke["children_left"] if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert left == []
@@ -75,6 +86,7 @@ def test_peers_stopped_by_themselves(smoke):
 def test_report_has_the_tables(smoke):
     text = report.markdown(smoke)
     for heading in ("## Aims (issue 8)", "## Peers: load and memory", "## Latency at concurrency 1",
+                    "## Interactive latency under analytical load (our server)",
                     "## Ratios against Oxigraph server", "## Throughput at concurrency 8",
                     "## Scale curve (synthetic species)"):
         assert heading in text
@@ -113,3 +125,70 @@ def test_bind_puts_values_in_the_where_group():
 
 def test_tree_rss_of_a_gone_process_is_zero():
     assert tree_rss(2 ** 22 + 12345) == 0
+
+
+class _FixedAnswer(BaseHTTPRequestHandler):
+    """Answers every request with the status and content type the test set on the server, and records Accept."""
+
+    def _answer(self):
+        self.server.accepts.append(self.headers.get("Accept"))
+        status, mime = self.server.answer
+        body = b"<html></html>" if mime == "text/html" else b"x"
+        self.send_response(status)
+        self.send_header("Content-Type", mime)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def fixed_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FixedAnswer)
+    server.accepts = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _page_and_query(server, tmp_path):
+    peer = OurServer(tmp_path, {})
+    peer.base = f"http://127.0.0.1:{server.server_address[1]}"
+    peer.endpoint = peer.base + "/sparql"
+    peer.timeout = 5
+    page = mix.Item("species page", "explorer", [], "/taxon/x", accept=mix.BROWSER_ACCEPT, expect=mix.HTML)
+    query = mix.Item("q", "sparql", ["SELECT * { ?s ?p ?o }"])
+    return peer, page, query
+
+
+@pytest.mark.parametrize(("status", "mime", "page_ok", "query_ok"), [
+    (200, "text/html", True, False),
+    (200, "application/sparql-results+json", False, True),
+    (200, "application/n-triples", False, True),  # a page negotiated to N-Triples is not what a browser gets
+    (406, "text/plain", False, False),
+    (404, "text/html", False, False),
+    (203, "text/html", False, False),
+])
+def test_items_fail_on_a_wrong_status_or_content_type(fixed_server, tmp_path, status, mime, page_ok, query_ok):
+    peer, page, query = _page_and_query(fixed_server, tmp_path)
+    fixed_server.answer = (status, mime)
+    page_sample, query_sample = peer.run(page), peer.run(query)
+    assert (page_sample.error is None) == page_ok, page_sample.error
+    assert (query_sample.error is None) == query_ok, query_sample.error
+    # a page is asked for as a browser asks, a query as a SPARQL client does
+    assert fixed_server.accepts == [mix.BROWSER_ACCEPT, mix.SPARQL_ACCEPT]
+
+
+def test_explorer_pages_ask_for_html():
+    items, _ = mix.explorer_items(f"{mix.BASE}taxon/x", f"{mix.BASE}ecoregion/PA0443", [], ("a", "b"),
+                                  {"/", "/taxon/<path:rest>", "/ecoregion/<path:rest>", "/explore/search.json"})
+    pages = {i.name: i for i in items if i.expect == mix.HTML}
+    assert set(pages) == {"home page", "species page", "ecoregion page"}
+    assert all(i.accept == mix.BROWSER_ACCEPT for i in pages.values())
+    assert all(i.expect for i in items)

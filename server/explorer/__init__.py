@@ -7,7 +7,6 @@ so the routes of the other blueprints (/sparql, /downloads, /analytics, ...) are
 
 from __future__ import annotations
 
-import threading
 from collections import deque
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from kg import backend
 from kg import store as kgstore
 from kg.namespaces import AMUR, BASE, PREFIXES
 from kg.query import named_queries
+from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
@@ -44,32 +44,14 @@ FORMAT_ALIASES = {alias: mime for mime, (alias, _) in RDF_TYPES.items()} | {"tur
                                                                             "html": "text/html"}
 
 
-class BuildCache:
-    """The search index and the map of one store build (rebuilt when the store link moves to a new build)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._build: str | None = None
-        self._index: SearchIndex | None = None
-        self._map: BasinMap | None = None
-
-    def _refresh(self, store: ox.Store, build: str) -> None:
-        if build != self._build:
-            self._build, self._index, self._map = build, None, None
+class BuildCache(BuildMemo):
+    """The search index, the map and the home page's figures of one store build (server/caching.py)."""
 
     def index(self, store: ox.Store, build: str) -> SearchIndex:
-        with self._lock:
-            self._refresh(store, build)
-            if self._index is None:
-                self._index = SearchIndex.from_store(store)
-            return self._index
+        return self.get(build, "search-index", lambda: SearchIndex.from_store(store))
 
     def basin_map(self, store: ox.Store, build: str) -> BasinMap:
-        with self._lock:
-            self._refresh(store, build)
-            if self._map is None:
-                self._map = build_map(store)
-            return self._map
+        return self.get(build, "map", lambda: build_map(store))
 
 
 def _handle() -> backend.StoreHandle | backend.RemoteHandle:
@@ -94,6 +76,16 @@ def _map_context(highlight: set[str] | None = None) -> dict:
     return {"basin_map": _cache().basin_map(store, build), "highlight": highlight or set(), "region_href": region_href}
 
 
+def _negotiated() -> str:
+    # only the dereferenceable IRIs negotiate; the other views have one representation
+    return _wanted_type() if (request.endpoint or "").startswith("explorer.iri_") else ""
+
+
+# pages and JSON views: an ETag of build and representation, 304 on a match (server/caching.py); the vendored
+# browser libraries have their own max-age
+validate_by_build(bp, _negotiated, skip=frozenset({"explorer.vendor"}))
+
+
 @bp.app_context_processor
 def explorer_helpers() -> dict:
     return {"link": pages.link, "short": short, "kind_of": kind_of, "base": BASE}
@@ -108,17 +100,23 @@ def home():
     info = handle.manifest()
     if info is None:
         return render_template("explorer/empty.html"), 503
-    store, _ = _store()
-    counts = {short(r["class"]): int(r["n"]) for r in select(store, "counts")}
-    summary = pages.summary_table(select(store, "summary"))
-    national = pages.summary_table(select(store, "summary-national"))
-    sources = select(store, "sources-list")
-    coverage = select(store, "coverage")
-    placements = [{**row, "recorded_links": int(row["recorded_links"] or 0), "possible_links":
-                   int(row["possible_links"] or 0)} for row in select(store, "placement-status")]
-    return render_template("explorer/home.html", info=info, counts=counts, summary=summary, sources=sources,
-                           coverage=coverage, national=national, placements=placements,
-                           **_map_context())
+    store, build = _store()
+    figures = _cache().get(build, "home", lambda: home_figures(store))
+    return render_template("explorer/home.html", info=info, **figures, **_map_context())
+
+
+def home_figures(store: ox.Store) -> dict:
+    """The home page's tables: seconds of queries over the whole graph, so computed once per build."""
+    return {
+        "counts": {short(r["class"]): int(r["n"]) for r in select(store, "counts")},
+        "summary": pages.summary_table(select(store, "summary")),
+        "national": pages.summary_table(select(store, "summary-national")),
+        "sources": select(store, "sources-list"),
+        "coverage": select(store, "coverage"),
+        "placements": [{**row, "recorded_links": int(row["recorded_links"] or 0),
+                        "possible_links": int(row["possible_links"] or 0)}
+                       for row in select(store, "placement-status")],
+    }
 
 
 @bp.get("/search")
