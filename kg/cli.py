@@ -60,12 +60,14 @@ def build(sources_dir, store_path, occurrences, checklists, force, local_store) 
     """Verify sources, ingest, validate with SHACL and swap in a new store (or load it into a remote engine)."""
     from kg.build import BuildError
     from kg.build import build as run_build
+    from kg.progress import StageProgress
 
     remote = kgstore.is_remote(store_path)
     try:
-        report = run_build(sources_dir, local_store if remote else kgstore.embedded_path(store_path),
-                           occurrences=occurrences, force=force, echo=lambda m: click.echo(m, err=True),
-                           checklists=tuple(checklists))
+        # stage, elapsed time and items done on a terminal; plain lines on stderr otherwise (CI logs)
+        with StageProgress() as echo:
+            report = run_build(sources_dir, local_store if remote else kgstore.embedded_path(store_path),
+                               occurrences=occurrences, force=force, echo=echo, checklists=tuple(checklists))
     except (registry.SourceError, BuildError) as exc:
         fail(str(exc))
     if remote:

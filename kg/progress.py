@@ -1,0 +1,77 @@
+"""The progress of long work (`amurkg build`): a live display on a terminal, plain lines in CI logs.
+
+Long work reports through an `echo` callable, as before: an unindented message starts a stage ("ingest: species"),
+an indented one is a detail of the current stage. `count(echo, done, total)` reports items done where the stage can
+count them; an echo without a `count` method (a test's `lambda m: None`, `print`) simply ignores the counts.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+def count(echo, done: int, total: int) -> None:
+    """Items done in the current stage, for an echo that shows them (see StageProgress)."""
+    report = getattr(echo, "count", None)
+    if report is not None:
+        report(done, total)
+
+
+class StageProgress:
+    """An echo showing the current stage, its elapsed time and items done; plain lines when not on a terminal."""
+
+    def __init__(self, stream: TextIO | None = None, live: bool | None = None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.live = self.stream.isatty() if live is None else live
+        self.started = time.perf_counter()
+        self.task = None
+        self.display = None
+        if self.live:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.display = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                    MofNCompleteColumn(), TimeElapsedColumn(),
+                                    console=Console(file=self.stream), transient=False)
+            self.display.start()
+
+    def __call__(self, message: str) -> None:
+        if not self.live:
+            # CI logs: one line per message, the stages stamped with the time since the start
+            stamp = "" if message.startswith(" ") else f"[{time.perf_counter() - self.started:6.1f} s] "
+            print(stamp + message, file=self.stream, flush=True)
+            return
+        if message.startswith(" ") or message.startswith("warning"):
+            self.display.console.print(message, markup=False, highlight=False)
+            return
+        self._finish_task()
+        # a stage without counts shows an indeterminate bar (total None) until it reports some
+        self.task = self.display.add_task(message.replace("[", r"\["), total=None)
+
+    def count(self, done: int, total: int) -> None:
+        if self.live and self.task is not None:
+            self.display.update(self.task, completed=done, total=total)
+
+    def _finish_task(self) -> None:
+        if self.task is not None:
+            task = self.display.tasks[-1]
+            self.display.update(self.task, total=task.total or 1, completed=task.total or 1)
+
+    def close(self) -> None:
+        if self.live:
+            self._finish_task()
+            self.display.stop()
+
+    def __enter__(self) -> StageProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,53 @@
+"""The progress display of long work (kg/progress.py): live on a terminal, plain lines in CI logs."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from kg import progress
+from kg.progress import StageProgress
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def run_stages(echo) -> None:
+    echo("ingest: species")
+    for done in range(3):
+        progress.count(echo, done, 3)
+        echo(f"  reader {done}: 10 species")
+    progress.count(echo, 3, 3)
+    echo("validate: SHACL")
+
+
+def test_not_on_a_terminal_every_message_is_a_plain_line():
+    log = io.StringIO()
+    with StageProgress(stream=log) as echo:
+        run_stages(echo)
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 5 and "\x1b" not in log.getvalue() and "\r" not in log.getvalue()
+    # stages carry the time since the start; details are the messages as given; counts add no lines
+    assert re.fullmatch(r"\[ *\d+\.\d s\] ingest: species", lines[0])
+    assert lines[1:4] == ["  reader 0: 10 species", "  reader 1: 10 species", "  reader 2: 10 species"]
+    assert re.fullmatch(r"\[ *\d+\.\d s\] validate: SHACL", lines[4])
+
+
+def test_on_a_terminal_stages_show_items_done_and_elapsed_time():
+    terminal = _Terminal()
+    with StageProgress(stream=terminal) as echo:
+        assert echo.live
+        run_stages(echo)
+    shown = terminal.getvalue()
+    assert "ingest: species" in shown and "validate: SHACL" in shown
+    assert "3/3" in shown  # items done of the counted stage
+    assert re.search(r"\d:\d\d:\d\d", shown)  # elapsed time
+    assert "  reader 1: 10 species" in shown  # details printed above the live display
+
+
+def test_a_plain_echo_ignores_counts():
+    said = []
+    run_stages(said.append)  # e.g. the tests' `echo=lambda m: None`: no count method, nothing breaks
+    assert said[0] == "ingest: species" and len(said) == 5
