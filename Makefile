@@ -29,7 +29,12 @@ virtuoso:
 	command -v virtuoso-t >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource-7-bin)
 
-setup: $(STAMP) node_modules/.package-lock.json
+# The interface's catalogues (server/translations/*/LC_MESSAGES/messages.po, server/i18n.py), compiled for Flask-Babel.
+MO := $(patsubst %.po,%.mo,$(wildcard server/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
+setup: $(STAMP) node_modules/.package-lock.json $(MO)
 
 build: setup
 	$(VENV)/bin/amurkg build

@@ -179,7 +179,7 @@ def test_home_reports_recorded_and_possible_links_per_group(client, store):
     possible = int(next(iter(store.query(with_prefixes(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e } }"),
         use_default_graph_as_union=True)))["n"].value)
-    assert (f'<th>all groups</th><td class="num">{recorded}</td><td class="num">{possible}</td>') in table
+    assert (f'<th>all groups</th><td class="num">{recorded:,}</td><td class="num">{possible:,}</td>') in table
     assert "birds" in table and "plants" in table
 
 
