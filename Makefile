@@ -19,10 +19,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Headless Chromium and its driver for the browser tests (tests/browser): Debian packages, installed when missing.
+# Headless Chromium and its driver for the browser tests (tests/browser), and a CJK font so that Chinese names render
+# as glyphs, not boxes: Debian packages, installed when missing.
 browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk)
 
 # Virtuoso Open Source for the remote-store tests (tests/test_remote.py starts and stops it): installed when missing.
 virtuoso:

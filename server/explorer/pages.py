@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from server.explorer.graphdata import CATEGORY_ORDER, RANK_ORDER, kind_of, local_path, query_text, select, short
 
@@ -20,6 +21,14 @@ LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "zh-latn-pinyin": "Chinese (
                   "la": "Latin", "": "no language"}
 # Concept namespaces that are IUCN hierarchies with broader/narrower.
 CONCEPT_KINDS = ("threat", "action", "habitat", "stress")
+
+
+def lang_attr(text: str) -> Markup:
+    """' lang="zh-Hans"' for text with Chinese characters (the graph's Chinese names are simplified), else nothing:
+    browsers then pick a CJK font and screen readers a Chinese voice."""
+    if any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text or ""):
+        return Markup(' lang="zh-Hans"')
+    return Markup("")
 
 
 def link(iri: str) -> str:

@@ -125,12 +125,13 @@ class SearchIndex:
             if not key.startswith(q_words):
                 break
             if norm == q:
-                tier = EXACT
+                offer(iri, name, EXACT + tie_break(name))
             elif key == q_words or key.startswith(q_words + " "):
-                tier = WHOLE_WORDS
+                offer(iri, name, WHOLE_WORDS + tie_break(name))
             else:
-                tier = PREFIX
-            offer(iri, name, tier + tie_break(name))
+                # the word closest to complete first: 'tigr' is 'tigris' before 'tigridia'
+                completed = key.split(" ", 1)[0]
+                offer(iri, name, PREFIX + tie_break(completed) + tie_break(name) / 100)
         # Substrings (Chinese names have no word breaks): a scan is cheap at this size; needless when the
         # better tiers already fill the page.
         if len(best) < limit:

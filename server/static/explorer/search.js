@@ -12,6 +12,13 @@
 
   function show(results) {
     list.textContent = "";
+    // typo matches come only when no name matches, all at once: one heading says so
+    if (results.length && results[0].fuzzy) {
+      const note = document.createElement("li");
+      note.className = "did-you-mean";
+      note.textContent = list.dataset.didYouMean;
+      list.appendChild(note);
+    }
     for (const r of results) {
       const li = document.createElement("li");
       const a = document.createElement("a");
