@@ -34,8 +34,9 @@ def test_a_chinese_name_renders_with_a_cjk_font(browser, live_server, tmp_path):
     root = browser.execute_cdp_cmd("DOM.getDocument", {})["root"]["nodeId"]
     node = browser.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": 'dd[lang="zh-Hans"]'})["nodeId"]
     fonts = browser.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-    assert any("CJK" in font["familyName"] and font["glyphCount"] >= 3 for font in fonts), fonts
+    characters = [c for c in name.text if "\u3400" <= c <= "\u9fff"]
+    assert any("CJK" in font["familyName"] and font["glyphCount"] >= len(characters) for font in fonts), fonts
 
     # and as pixels: the characters of the name are drawn different from each other
     pixels = browser.execute_script(GLYPH_PIXELS, name)
-    assert len(pixels) >= 3 and len(set(pixels)) == len(set(name.text.replace(",", "").replace(" ", "")))
+    assert len(pixels) >= 2 and len(set(pixels)) == len(set(name.text.replace(",", "").replace(" ", "")))
