@@ -9,7 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, Response, request
-from flask_babel import Babel, format_date, format_decimal, get_locale
+from flask_babel import Babel, format_date, format_decimal, get_locale, lazy_pgettext
+from flask_babel import lazy_gettext as _l
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 # code in URLs and cookies -> Babel locale of its catalogue, the switcher's label, the BCP 47 tag of <html lang>
@@ -17,6 +18,22 @@ LANGUAGES = {
     "en": ("en", "EN", "en"),
     "zh": ("zh_Hans", "中文", "zh-Hans"),
     "ru": ("ru", "Русский", "ru"),
+}
+# the words the graph's IRIs and ranks use for what a page is (server/explorer/graphdata.py), as the interface says them
+# (a rank is "species" in the singular, as a column header counts "species" in the plural: apart by context)
+RANKS = {"kingdom": lazy_pgettext("taxon rank", "kingdom"), "phylum": lazy_pgettext("taxon rank", "phylum"),
+         "class": lazy_pgettext("taxon rank", "class"), "order": lazy_pgettext("taxon rank", "order"),
+         "family": lazy_pgettext("taxon rank", "family"), "genus": lazy_pgettext("taxon rank", "genus"),
+         "species": lazy_pgettext("taxon rank", "species")}
+KINDS = {
+    "taxon": _l("taxon"), "ecoregion": _l("ecoregion"), "threat": _l("threat"), "action": _l("conservation action"),
+    "habitat": _l("habitat"), "stress": _l("stress"), "red-list-category": _l("red-list category"),
+    "country": _l("country"), "river": _l("river"), "place": _l("place"), "initiative": _l("initiative"),
+    "threat-factor": _l("threat factor"), "global200": "Global 200", "biome": _l("biome"), "realm": _l("realm"),
+    "group": _l("group"), "method": _l("method"), "confidence": _l("confidence"), "agent": _l("agent"),
+    "scope": _l("scope"), "scheme": _l("scheme"), "source": _l("source"), "graph": _l("named graph"),
+    "occurrence": _l("occurrence"), "threat-exposure": _l("threat exposure"), "inferred-threat": _l("inferred threat"),
+    "ecoregion-threat": _l("ecoregion threat"), "dataset": _l("dataset"), "ontology": _l("ontology"),
 }
 COOKIE = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
@@ -62,6 +79,8 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["date"] = date
+    app.jinja_env.filters["rank"] = lambda rank: RANKS.get(rank, rank)
+    app.jinja_env.filters["kind"] = lambda kind: KINDS.get(kind, (kind or "").replace("-", " "))
 
     @app.context_processor
     def languages() -> dict:
