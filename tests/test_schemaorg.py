@@ -56,6 +56,10 @@ def test_ecoregion_page_is_a_place_with_its_geometry(real_client):
     south, west, north, east = (float(x) for x in str(rows[0].box).split())
     # a box inside the basin's latitudes and longitudes, south-west before north-east
     assert 35 < south < north < 60 and 100 < west < east < 150
+    # and the outline itself, as a GeoSPARQL WKT literal
+    assert ask(graph, f"""PREFIX gsp: <http://www.opengis.net/ont/geosparql#>
+        ASK {{ <{BASE}ecoregion/PA0443> gsp:hasGeometry/gsp:asWKT ?wkt .
+        FILTER (DATATYPE(?wkt) = gsp:wktLiteral && STRSTARTS(STR(?wkt), "MULTIPOLYGON")) }}""")
 
 
 def test_home_and_downloads_are_the_dataset_with_its_dumps(real_client):

@@ -24,7 +24,13 @@
       const a = document.createElement("a");
       a.href = r.href;
       a.textContent = r.label;
-      if (r.matched && r.matched !== r.label) a.textContent += " — " + r.matched;
+      if (r.matched && r.matched !== r.label) {
+        const matched = document.createElement("span");
+        matched.textContent = " — " + r.matched;
+        // Chinese names in Chinese fonts and voices, as on the pages (the graph's Chinese is simplified)
+        if (/[\u3400-\u9fff]/.test(r.matched)) matched.lang = "zh-Hans";
+        a.appendChild(matched);
+      }
       const kind = document.createElement("span");
       kind.className = "kind";
       kind.textContent = r.kind_title;
