@@ -118,6 +118,14 @@ def test_tiger_ginseng_and_pinyin(real_index):
     assert iris(index, "ren shen")[0] == BASE + "taxon/panax-ginseng"
 
 
+def test_typos_find_the_name_from_any_word(real_index):
+    assert [h.entry.iri for h in real_index.search("siberain crane")][:1] == [BASE + "taxon/leucogeranus-leucogeranus"]
+    cranes = {h.entry.iri for h in real_index.search("crain")}  # the typo of a later word
+    assert {BASE + "taxon/grus-japonensis", BASE + "taxon/grus-grus"} <= cranes
+    tigre = real_index.search("tigre")
+    assert tigre[0].entry.iri == BASE + "taxon/panthera-tigris" and all(h.fuzzy for h in tigre)
+
+
 def test_a_typo_is_offered_as_did_you_mean(real_index, real_client):
     client = real_client
     hits = real_index.search("Pantera tigirs")

@@ -148,13 +148,21 @@ class SearchIndex:
         for gram in trigrams(q):
             for position in self.grams.get(gram, ()):
                 counts[position] += 1
-        candidates = sorted(counts.items(), key=lambda kv: -kv[1])[:200]
+        candidates = sorted(counts.items(), key=lambda kv: -kv[1])[:300]
         for position, _ in candidates:
             norm, iri, name = self.names[position]
-            # compare with the name's start of the same length, so a typo in a prefix still matches
-            ratio = max(SequenceMatcher(None, q, norm).ratio(), SequenceMatcher(None, q, norm[:len(q)]).ratio())
-            if ratio >= 0.75:
-                offer(iri, name, ratio * 0.9, fuzzy=True)
+            words = words_of(norm)
+            best_ratio = 0.0
+            # from each word on ('crain' is 'Common Crane' too), the start of the same length as the query (a typo
+            # in a prefix still matches); the word itself breaks ties ('crain' is nearer 'crane' than 'training')
+            for i in range(len(words)):
+                start = " ".join(words[i:])[:len(q)]
+                ratio = SequenceMatcher(None, q, start).ratio() * 0.9
+                if ratio >= 0.75 * 0.9:
+                    ratio += SequenceMatcher(None, q, words[i]).ratio() * 0.09
+                best_ratio = max(best_ratio, ratio)
+            if best_ratio >= 0.75 * 0.9:
+                offer(iri, name, best_ratio + 0.0009 / (1 + len(name)), fuzzy=True)  # shorter names first
 
 
 KIND_ORDER = {kind: i for i, kind in enumerate(KIND_TITLES)}
