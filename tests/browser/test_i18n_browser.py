@@ -8,18 +8,20 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 60  # seconds: a ceiling for slow machines, never a timing assertion
-# a heading of the species page in each language, and the name of the switcher's link to it
-HEADINGS = {"zh": ("中文", "红色名录评估"), "ru": ("Русский", "Оценки Красного списка")}
+# the switcher's link to each language, a heading of the species page and the graph panel's first legend in it
+HEADINGS = {"zh": ("中文", "红色名录评估", "节点"), "ru": ("Русский", "Оценки Красного списка", "Узлы")}
 
 
 def test_species_page_in_chinese_and_russian(browser, live_server, tmp_path):
     wait = WebDriverWait(browser, WAIT)
     browser.get(live_server + "/taxon/panthera-tigris?lang=en")
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "section.assessments h2"), "Red-list assessments"))
-    for code, (label, heading) in HEADINGS.items():
+    for code, (label, heading, legend) in HEADINGS.items():
         switcher = browser.find_element(By.CSS_SELECTOR, "nav.languages")
         switcher.find_element(By.LINK_TEXT, label).click()
         wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "section.assessments h2"), heading))
+        # the interactive graph's own words come from the page too (graph.js)
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".graph-controls legend"), legend))
         assert browser.execute_script("return document.documentElement.lang") == {"zh": "zh-Hans", "ru": "ru"}[code]
         current = browser.find_element(By.CSS_SELECTOR, 'nav.languages a[aria-current="true"]')
         assert current.text == label and current.is_displayed()
