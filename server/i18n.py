@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_babel import Babel, format_date, format_decimal, get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
@@ -35,6 +35,14 @@ KINDS = {
     "occurrence": _l("occurrence"), "threat-exposure": _l("threat exposure"), "inferred-threat": _l("inferred threat"),
     "ecoregion-threat": _l("ecoregion threat"), "dataset": _l("dataset"), "ontology": _l("ontology"),
 }
+# the group titles of search results (server/explorer/search.py KIND_TITLES), for the search page and autocomplete
+KIND_TITLES = {
+    "species": _l("Species"), "taxon": _l("Higher taxa"), "ecoregion": _l("Ecoregions"), "threat": _l("Threats"),
+    "action": _l("Conservation actions"), "initiative": _l("Initiatives"), "threat-factor": _l("Threat factors"),
+    "habitat": _l("Habitats"), "stress": _l("Stresses"), "river": _l("Rivers"), "country": _l("Countries"),
+    "place": _l("Places"), "source": _l("Sources"), "global200": "Global 200",
+    "red-list-category": _l("Red-list categories"),
+}
 COOKIE = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -51,6 +59,8 @@ def language_code() -> str:
 
 
 def select_locale() -> str:
+    # asked once per request, and only when a response uses the language: then it must vary on what chose it
+    g.localized = True
     return LANGUAGES[language_code()][0]
 
 
@@ -92,11 +102,11 @@ def init_app(app: Flask) -> None:
             return request.path + "?" + "&".join(f"{k}={v}" for k, values in args.items() for v in _quoted(values))
 
         return {"lang_code": code, "html_lang": LANGUAGES[code][2], "languages": LANGUAGES, "lang_url": lang_url,
-                "locale": get_locale()}
+                "locale": get_locale(), "kind_titles": KIND_TITLES}
 
     @app.after_request
     def remember_language(response: Response) -> Response:
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" or g.get("localized"):
             # the same URL serves three languages: caches must key on what chose it
             response.vary.add("Accept-Language")
             response.vary.add("Cookie")

@@ -158,3 +158,12 @@ def test_numbers_are_formatted_for_the_locale(real_client):
     english, russian = tile("en"), tile("ru")
     assert re.fullmatch(r"\d{1,3}(,\d{3})+", english)
     assert russian == english.replace(",", "\xa0")
+
+
+@pytest.mark.slow
+def test_autocomplete_titles_its_groups_in_the_interface_language(real_client):
+    response = real_client.get("/explore/search.json?q=Panthera%20tigris&lang=ru")
+    titles = {r["kind"]: r["kind_title"] for r in response.get_json()["results"]}
+    assert titles["species"] == "Виды"
+    # JSON in the language of the request: caches must vary on it too
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in response.headers["Vary"].split(",")}

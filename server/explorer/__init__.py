@@ -24,6 +24,7 @@ from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
 from server.explorer.search import KIND_TITLES, SearchIndex, grouped
 from server.export import dataset_jsonld
+from server.i18n import KIND_TITLES as KIND_NAMES  # the same titles in the interface language
 
 bp = Blueprint("explorer", __name__)
 
@@ -149,7 +150,8 @@ def search_json():
     hits = _cache().index(store, build).search(q, limit=limit) if q else []
     return jsonify({"query": q, "results": [
         {"iri": h.entry.iri, "href": pages.link(h.entry.iri), "label": h.entry.label, "matched": h.matched,
-         "kind": h.entry.kind, "kind_title": KIND_TITLES[h.entry.kind], "category": h.entry.category,
+         "kind": h.entry.kind, "kind_title": str(KIND_NAMES.get(h.entry.kind, KIND_TITLES[h.entry.kind])),
+         "category": h.entry.category,
          "fuzzy": h.fuzzy}
         for h in hits]})
 
