@@ -29,17 +29,11 @@ class StageProgress:
         self.display = None
         if self.live:
             from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+            # items done ("3/7") only for the stages that count them
             self.display = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                    MofNCompleteColumn(), TimeElapsedColumn(),
+                                    TextColumn("{task.fields[items]}"), TimeElapsedColumn(),
                                     console=Console(file=self.stream), transient=False)
             self.display.start()
 
@@ -54,11 +48,11 @@ class StageProgress:
             return
         self._finish_task()
         # a stage without counts shows an indeterminate bar (total None) until it reports some
-        self.task = self.display.add_task(message.replace("[", r"\["), total=None)
+        self.task = self.display.add_task(message.replace("[", r"\["), total=None, items="")
 
     def count(self, done: int, total: int) -> None:
         if self.live and self.task is not None:
-            self.display.update(self.task, completed=done, total=total)
+            self.display.update(self.task, completed=done, total=total, items=f"{done}/{total}")
 
     def _finish_task(self) -> None:
         if self.task is not None:
