@@ -50,7 +50,8 @@ def taxon(iri: str, stmts: list[dict], sections: dict) -> dict:
     data: dict = {
         "@context": CONTEXT, "@type": "Taxon", "@id": iri, "dct:conformsTo": {"@id": TAXON_PROFILE},
         "name": name, "url": iri,
-        "taxonRank": [rank, TAXON_RANK + rank.capitalize()] if rank else None,
+        # the rank as text and, as the profile prefers, as the TDWG TaxonRank term
+        "taxonRank": [rank, {"@id": TAXON_RANK + rank.capitalize()}] if rank else None,
     }
     chain = sections.get("chain") or []
     if chain:  # the ancestors in rank order: the last is the parent

@@ -32,7 +32,7 @@ def ask(graph: Graph, query: str) -> bool:
 def test_species_page_is_a_bioschemas_taxon(real_client):
     graph = jsonld_of(real_client, "/taxon/panthera-tigris")
     tiger = f"<{BASE}taxon/panthera-tigris>"
-    assert ask(graph, f"""ASK {{ {tiger} a s:Taxon ; s:name "Panthera tigris" ; s:taxonRank "species" ;
+    assert ask(graph, f"""ASK {{ {tiger} a s:Taxon ; s:name "Panthera tigris" ; s:taxonRank "species", <http://rs.tdwg.org/ontology/voc/TaxonRank#Species> ;
         dct:conformsTo <https://bioschemas.org/profiles/Taxon/1.0-RELEASE> ;
         s:parentTaxon ?genus . ?genus a s:Taxon ; s:name "Panthera" ; s:taxonRank "genus" }}""")
     assert ("Tiger", "en") in alternate_names(graph, tiger)
