@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+
+import pytest
 
 from kg import progress
 from kg.progress import StageProgress
@@ -51,3 +55,15 @@ def test_a_plain_echo_ignores_counts():
     said = []
     run_stages(said.append)  # e.g. the tests' `echo=lambda m: None`: no count method, nothing breaks
     assert said[0] == "ingest: species" and len(said) == 5
+
+
+@pytest.mark.slow
+def test_amurkg_build_writes_plain_lines_to_a_pipe(built_store, sources_dir):
+    # the real command on an up-to-date store: its stderr is a pipe, as in CI, so no live display
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", "--sources", str(sources_dir),
+                             "--store", str(built_store)], capture_output=True, text=True, check=True)
+    lines = result.stderr.splitlines()
+    assert "\x1b" not in result.stderr and "\r" not in result.stderr
+    assert re.fullmatch(r"\[ *\d+\.\d s\] sources: .+", lines[0])
+    assert re.fullmatch(r"\[ *\d+\.\d s\] store .+ is up to date \(build .+\); nothing to do \(use --force\)",
+                        lines[-1])
