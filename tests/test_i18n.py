@@ -106,7 +106,8 @@ def test_switcher_links_the_same_page_in_each_language(bare_client):
 
 PAGES = ["/", "/search?q=tiger", "/map", "/query", "/taxon/panthera-tigris", "/ecoregion/PA0443", "/threat/5.1.1",
          "/action/1.1", "/source/avilist-2025", "/taxon/animalia/family/felidae", "/downloads", "/sparql",
-         "/taxon/no-such-taxon", "/analytics/", "/analytics/gaps", "/analytics/path?from=Panax%20ginseng&to=PA0443"]
+         "/taxon/no-such-taxon", "/search?q=crain", "/analytics/", "/analytics/threats", "/analytics/gaps",
+         "/analytics/similarity", "/analytics/centrality", "/analytics/path?from=Panax%20ginseng&to=PA0443"]
 # a heading or label each page shows in that language
 EXPECTED = {
     "/": {"zh": "按类群和全球红色名录等级统计的物种", "ru": "Виды по группам и глобальным категориям Красного списка"},
@@ -167,3 +168,18 @@ def test_autocomplete_titles_its_groups_in_the_interface_language(real_client):
     assert titles["species"] == "Виды"
     # JSON in the language of the request: caches must vary on it too
     assert {"Accept-Language", "Cookie"} <= {v.strip() for v in response.headers["Vary"].split(",")}
+
+
+def russian_plural(n: int, one: str, few: str, many: str) -> str:
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    return few if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else many
+
+
+@pytest.mark.slow
+def test_counted_words_take_the_russian_plural_of_their_number(real_client):
+    page = real_client.get("/analytics/path?from=Panax%20ginseng&to=PA0443&lang=ru").get_data(as_text=True)
+    found = re.findall(r"<h2>Путь \d+: (\d+) (связь|связи|связей)", page)
+    assert found
+    for n, word in found:
+        assert word == russian_plural(int(n), "связь", "связи", "связей")
