@@ -308,18 +308,19 @@ def export(fmt, graph, output, store_path) -> None:
     import gzip
 
     from kg import export as kx
+    from kg.progress import CountingWriter, StageProgress
 
     handle, store = open_store(store_path)
     if fmt in kx.RDF_FORMATS:
         try:
             if output is None:
                 kx.write_rdf(store, fmt, sys.stdout.buffer, graph)
-            elif output.suffix == ".gz":
-                with gzip.open(output, "wb", compresslevel=6) as handle:
-                    kx.write_rdf(store, fmt, handle, graph)
             else:
-                with output.open("wb") as handle:
-                    kx.write_rdf(store, fmt, handle, graph)
+                # a large dump takes a while: the bytes written so far on a terminal, a plain line otherwise
+                with StageProgress() as echo, (gzip.open(output, "wb", compresslevel=6) if output.suffix == ".gz"
+                                               else output.open("wb")) as out:
+                    echo(f"export: {fmt} to {output}")
+                    kx.write_rdf(store, fmt, CountingWriter(out, echo), graph)
         except ValueError as exc:
             fail(str(exc), 2)
         if output is not None:

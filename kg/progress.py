@@ -11,11 +11,30 @@ import time
 from typing import TextIO
 
 
-def count(echo, done: int, total: int) -> None:
-    """Items done in the current stage, for an echo that shows them (see StageProgress)."""
+def count(echo, done: int, total: int | None, unit: str = "") -> None:
+    """Items done in the current stage (of `total`, when known), for an echo that shows them (see StageProgress)."""
     report = getattr(echo, "count", None)
     if report is not None:
-        report(done, total)
+        report(done, total, unit)
+
+
+class CountingWriter:
+    """A binary output that reports the bytes written through it to an echo: the progress of a dump whose size is
+    unknown until written (`amurkg export`)."""
+
+    def __init__(self, output, echo):
+        self.output = output
+        self.echo = echo
+        self.written = 0
+
+    def write(self, data) -> int:
+        written = self.output.write(data)
+        self.written += len(data)
+        count(self.echo, self.written, None, " bytes")
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self.output, name)
 
 
 class StageProgress:
@@ -50,9 +69,10 @@ class StageProgress:
         # a stage without counts shows an indeterminate bar (total None) until it reports some
         self.task = self.display.add_task(message.replace("[", r"\["), total=None, items="")
 
-    def count(self, done: int, total: int) -> None:
+    def count(self, done: int, total: int | None, unit: str = "") -> None:
         if self.live and self.task is not None:
-            self.display.update(self.task, completed=done, total=total, items=f"{done}/{total}")
+            items = f"{done:,}{unit}" if total is None else f"{done}/{total}{unit}"
+            self.display.update(self.task, completed=done, total=total, items=items)
 
     def _finish_task(self) -> None:
         if self.task is not None:

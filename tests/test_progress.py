@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from kg import progress
-from kg.progress import StageProgress
+from kg.progress import CountingWriter, StageProgress
 
 
 class _Terminal(io.StringIO):
@@ -51,6 +51,17 @@ def test_on_a_terminal_stages_show_items_done_and_elapsed_time():
     assert "  reader 1: 10 species" in shown  # details printed above the live display
 
 
+def test_a_dump_reports_its_bytes_and_passes_them_on():
+    terminal, out = _Terminal(), io.BytesIO()
+    with StageProgress(stream=terminal) as echo:
+        echo("export: nq to amurkg.nq")
+        writer = CountingWriter(out, echo)
+        writer.write(b"a" * 1500)
+        writer.write(b"b" * 500)
+    assert out.getvalue() == b"a" * 1500 + b"b" * 500
+    assert "2,000 bytes" in terminal.getvalue()
+
+
 def test_a_plain_echo_ignores_counts():
     said = []
     run_stages(said.append)  # e.g. the tests' `echo=lambda m: None`: no count method, nothing breaks
@@ -67,3 +78,17 @@ def test_amurkg_build_writes_plain_lines_to_a_pipe(built_store, sources_dir):
     assert re.fullmatch(r"\[ *\d+\.\d s\] sources: .+", lines[0])
     assert re.fullmatch(r"\[ *\d+\.\d s\] store .+ is up to date \(build .+\); nothing to do \(use --force\)",
                         lines[-1])
+
+
+@pytest.mark.slow
+def test_amurkg_export_to_a_file_says_its_stage_in_plain_lines(built_store, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path / "meta.nt"
+    result = CliRunner().invoke(main, ["export", "--format", "nt", "--graph", "meta", "-o", str(out),
+                                       "--store", str(built_store)])
+    assert result.exit_code == 0, result.output
+    assert re.search(rf"^\[ *\d+\.\d s\] export: nt to {re.escape(str(out))}$", result.stderr, re.M)
+    assert "\x1b" not in result.stderr and out.stat().st_size > 0
