@@ -19,17 +19,25 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Headless Chromium and its driver for the browser tests (tests/browser): Debian packages, installed when missing.
+# Headless Chromium and its driver for the browser tests (tests/browser), and a CJK font so that Chinese names render
+# as glyphs, not boxes: Debian packages, installed when missing.
 browser:
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk)
 
 # Virtuoso Open Source for the remote-store tests (tests/test_remote.py starts and stops it): installed when missing.
 virtuoso:
 	command -v virtuoso-t >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource-7-bin)
 
-setup: $(STAMP) node_modules/.package-lock.json
+# The interface's catalogues (server/translations/*/LC_MESSAGES/messages.po, server/i18n.py), compiled for Flask-Babel.
+MO := $(patsubst %.po,%.mo,$(wildcard server/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
+setup: $(STAMP) node_modules/.package-lock.json $(MO)
 
 build: setup
 	$(VENV)/bin/amurkg build

@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ingest import rangebox, threat_applicability
 from ingest.geography import CONFIDENCE_RANK
 from ingest.records import Placement, SpeciesReader, SpeciesRecord
+from kg import progress
 from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
 
 # Reader modules in build order; the first record of a name is the primary one (its taxonomy wins).
@@ -72,12 +73,14 @@ class Taxon:
 def read_all(located: dict[str, dict[str, Path]], cache_dir: Path | None, echo=print) -> dict[str, list]:
     """Run every species reader on its verified files: reader module name -> (records, report)."""
     results = {}
-    for module_name in READERS:
+    for done, module_name in enumerate(READERS):
+        progress.count(echo, done, len(READERS))
         module: SpeciesReader = importlib.import_module(module_name)
         files = {sid: _file_of(located, sid) for sid in module.SOURCES}
         selection = module.read(files, cache_dir=cache_dir)
         echo(f"  {module_name.split('.')[-1]}: {len(selection.records)} species")
         results[module_name] = selection
+    progress.count(echo, len(READERS), len(READERS))
     return results
 
 

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
 
-from kg import config, export
+from kg import config, export, progress
 from kg import fetch as kgfetch
 from kg import sources as registry
 from kg import store as kgstore
@@ -363,11 +363,13 @@ def count_classes(data: Graph) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
-def write_store(target: Path, graphs: dict[URIRef, Graph]) -> None:
+def write_store(target: Path, graphs: dict[URIRef, Graph], echo=lambda message: None) -> None:
     store = ox.Store(str(target))
-    for name, graph in graphs.items():
+    for done, (name, graph) in enumerate(graphs.items()):
+        progress.count(echo, done, len(graphs))
         data = graph.serialize(format="nt", encoding="utf-8")
         store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+    progress.count(echo, len(graphs), len(graphs))
     store.flush()
     store.optimize()
     del store
@@ -466,7 +468,8 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     echo(f"store: writing {target}")
     target.mkdir(parents=True, exist_ok=False)
     try:
-        write_store(target / "oxigraph", graphs)
+        write_store(target / "oxigraph", graphs, echo)
+        echo("dumps: writing the downloads")
         export.write_dumps(target, target / "oxigraph", echo=echo)  # gzip dumps + dumps.json (kg/export.py)
         report = {
             "build_id": build_id, "key": key, "built": str(built), "base": BASE,

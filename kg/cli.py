@@ -60,12 +60,14 @@ def build(sources_dir, store_path, occurrences, checklists, force, local_store) 
     """Verify sources, ingest, validate with SHACL and swap in a new store (or load it into a remote engine)."""
     from kg.build import BuildError
     from kg.build import build as run_build
+    from kg.progress import StageProgress
 
     remote = kgstore.is_remote(store_path)
     try:
-        report = run_build(sources_dir, local_store if remote else kgstore.embedded_path(store_path),
-                           occurrences=occurrences, force=force, echo=lambda m: click.echo(m, err=True),
-                           checklists=tuple(checklists))
+        # stage, elapsed time and items done on a terminal; plain lines on stderr otherwise (CI logs)
+        with StageProgress() as echo:
+            report = run_build(sources_dir, local_store if remote else kgstore.embedded_path(store_path),
+                               occurrences=occurrences, force=force, echo=echo, checklists=tuple(checklists))
     except (registry.SourceError, BuildError) as exc:
         fail(str(exc))
     if remote:
@@ -306,18 +308,19 @@ def export(fmt, graph, output, store_path) -> None:
     import gzip
 
     from kg import export as kx
+    from kg.progress import CountingWriter, StageProgress
 
     handle, store = open_store(store_path)
     if fmt in kx.RDF_FORMATS:
         try:
             if output is None:
                 kx.write_rdf(store, fmt, sys.stdout.buffer, graph)
-            elif output.suffix == ".gz":
-                with gzip.open(output, "wb", compresslevel=6) as handle:
-                    kx.write_rdf(store, fmt, handle, graph)
             else:
-                with output.open("wb") as handle:
-                    kx.write_rdf(store, fmt, handle, graph)
+                # a large dump takes a while: the bytes written so far on a terminal, a plain line otherwise
+                with StageProgress() as echo, (gzip.open(output, "wb", compresslevel=6) if output.suffix == ".gz"
+                                               else output.open("wb")) as out:
+                    echo(f"export: {fmt} to {output}")
+                    kx.write_rdf(store, fmt, CountingWriter(out, echo), graph)
         except ValueError as exc:
             fail(str(exc), 2)
         if output is not None:

@@ -28,6 +28,7 @@ import yaml
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
+from kg import progress
 from kg.namespaces import AMUR, BASE, DWC, ONTOLOGY_VERSION, PREFIXES, iri, is_recorded
 from kg.sources import ROOT
 
@@ -660,7 +661,8 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo=lambda message: No
     quads = len(store)
     union: list[ox.Triple] = []
     entries = []
-    for fmt, dump in RDF_FORMATS.items():
+    for done, (fmt, dump) in enumerate(RDF_FORMATS.items()):
+        progress.count(echo, done, len(RDF_FORMATS) + 1)  # the RDF dumps, then the tables
         started = time.perf_counter()
         if not dump.quads and not union:
             union = list(union_triples(store))  # once for the three triple formats
@@ -672,7 +674,8 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo=lambda message: No
         kind_title = "all named graphs" if dump.quads else "union of all graphs"
         entries.append(_entry(path, "rdf", f"{dump.format.name} dump ({kind_title})", dump.media_type, "gzip",
                               triples, time.perf_counter() - started))
-        echo(f"dump: {path.name} {entries[-1]['bytes']:,} bytes in {entries[-1]['seconds']} s")
+        echo(f"  dump: {path.name} {entries[-1]['bytes']:,} bytes in {entries[-1]['seconds']} s")
+    progress.count(echo, len(RDF_FORMATS), len(RDF_FORMATS) + 1)
     started = time.perf_counter()
     tables = all_tables(store)
     tables_seconds = time.perf_counter() - started
@@ -688,6 +691,7 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo=lambda message: No
                           time.perf_counter() - started))
     void_path = tmp / "void.ttl"
     void_path.write_bytes(void_graph(store, entries, build_dir.name).serialize(format="turtle", encoding="utf-8"))
+    progress.count(echo, len(RDF_FORMATS) + 1, len(RDF_FORMATS) + 1)
     entries.append(_entry(void_path, "void", "VoID and DCAT description", "text/turtle", None, None, 0.0))
     version = dataset_version()
     manifest = {

@@ -37,6 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     handle = backend.open_handle(app.config["STORE"] or app.config["STORE_PATH"])
     app.extensions["amurkg.store"] = handle
 
+    from server import i18n  # the interface in English, Chinese and Russian
+
+    i18n.init_app(app)
     from server import gsp, sparql
 
     app.extensions["amurkg.query_pool"] = handle.query_runner(int(app.config["QUERY_PROCESSES"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from kg import analytics, backend
 from kg import store as kgstore
@@ -19,6 +20,14 @@ ANALYSES = {
     "similarity": "Ecoregion similarity: Jaccard of species sets, with clusters",
     "centrality": "Key nodes: betweenness and degree centrality",
     "path": "Connection paths: how two things are linked",
+}
+# the same titles on the pages, in the interface language (ANALYSES stays the API's English description)
+TITLES = {
+    "threats": _l("Threat exposure: IUCN threats ranked by the species they affect, weighted by red-list category"),
+    "gaps": _l("Conservation gaps: what no action or initiative addresses"),
+    "similarity": _l("Ecoregion similarity: Jaccard of species sets, with clusters"),
+    "centrality": _l("Key nodes: betweenness and degree centrality"),
+    "path": _l("Connection paths: how two things are linked"),
 }
 
 
@@ -83,7 +92,7 @@ def api(name: str):
 
 @bp.get("/analytics/")
 def index():
-    return render_template("analytics/index.html", analyses=ANALYSES)
+    return render_template("analytics/index.html", analyses=TITLES)
 
 
 @bp.get("/analytics/<name>")
@@ -92,15 +101,15 @@ def page(name: str):
         return _problem(404, f"no analysis {name!r}", html=True)
     if name == "path" and not (request.args.get("from") and request.args.get("to")):
         return render_template("analytics/path.html", result=None, start=request.args.get("from", ""),
-                               end=request.args.get("to", ""), title=ANALYSES[name])
+                               end=request.args.get("to", ""), title=TITLES[name])
     try:
         result, build_id = _analysis(name)
     except kgstore.StoreMissing as exc:
         return _problem(503, str(exc), html=True)
     except analytics.NotFound as exc:
         if name == "path":
-            return render_template("analytics/path.html", result=None, error=str(exc), title=ANALYSES[name],
+            return render_template("analytics/path.html", result=None, error=str(exc), title=TITLES[name],
                                    start=request.args.get("from", ""), end=request.args.get("to", "")), 404
         return _problem(404, str(exc), html=True)
-    return render_template(f"analytics/{name}.html", result=result, build_id=build_id, title=ANALYSES[name], base=BASE,
+    return render_template(f"analytics/{name}.html", result=result, build_id=build_id, title=TITLES[name], base=BASE,
                            start=request.args.get("from", ""), end=request.args.get("to", ""))

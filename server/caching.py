@@ -18,6 +18,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, request
 
 from kg import store as kgstore
+from server import i18n
 
 # Browsers and proxies may keep a copy but must ask before reusing it: a new build can be swapped in at any moment
 # (docs/decisions/0004-atomic-store-swap.md), and asking costs one 304 without a query.
@@ -144,8 +145,9 @@ def validate_by_build(bp: Blueprint, negotiated: Callable[[], str] = lambda: "",
         if not build:
             return None
         # the host too: a page may name itself by its absolute URL, and the cached copy must not name another
+        # and the interface language (?lang=, cookie, Accept-Language): one URL serves three languages
         g.build_etag, g.build_id = etag(build, request.host_url, request.endpoint or "", request.full_path,
-                                        negotiated()), build
+                                        negotiated(), i18n.language_code()), build
         return not_modified(g.build_etag) or response_cache().get(g.build_etag)
 
     @bp.after_request

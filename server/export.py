@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
 
 from kg import backend
 from kg import export as kx
 from kg import store as kgstore
+from server import schemaorg
 
 bp = Blueprint("export", __name__)
 
@@ -29,6 +30,19 @@ def _build_dir() -> Path | None:
     return build
 
 
+def _citation(build: Path | None, manifest: dict | None) -> str:
+    return manifest["citation"] if manifest else kx.dataset_citation(kx.dataset_version(), build and build.name)
+
+
+def dataset_jsonld() -> dict:
+    """The schema.org Dataset of the home and downloads pages: the graph with its dumps (once written)."""
+    build = _handle().build_dir()
+    manifest = kx.read_dumps_manifest(build)
+    return schemaorg.dataset(
+        str(kx.DATASET), url_for("export.downloads", _external=True), manifest, _citation(build, manifest),
+        kx.citation_metadata(), lambda name: url_for("export.download", name=name, _external=True))
+
+
 @bp.get("/downloads")
 def downloads():
     build = _build_dir()
@@ -37,10 +51,10 @@ def downloads():
     if build is not None:
         columns, rows = kx.table(_handle().get(), "sources")
         sources = [dict(zip(columns, row, strict=True)) for row in rows]
-    citation = manifest["citation"] if manifest else kx.dataset_citation(kx.dataset_version(), build and build.name)
     return render_template("export/downloads.html", manifest=manifest, build=build and build.name,
-                           dumps_coming=_handle().ensure_dumps(),
-                           sources=sources, citation=citation, licence=kx.citation_metadata().get("license"))
+                           dumps_coming=_handle().ensure_dumps(), sources=sources,
+                           citation=_citation(build, manifest), licence=kx.citation_metadata().get("license"),
+                           jsonld=dataset_jsonld())
 
 
 @bp.get("/downloads/<name>")

@@ -177,7 +177,8 @@ def test_a_repeated_page_is_served_from_the_response_cache(app, select_calls):
     select_calls.clear()
     second = client.get("/taxon/panthera-tigris", headers={"Accept": "text/html"})
     assert second.status_code == 200 and second.data == first.data and select_calls == []
-    assert second.headers["ETag"] == first.headers["ETag"] and second.headers["Vary"] == "Accept"
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert {"Accept", "Accept-Language", "Cookie"} <= {v.strip() for v in second.headers["Vary"].split(",")}
     assert second.headers.get_all("X-Content-Type-Options") == ["nosniff"]  # the app's headers are not doubled
 
     turtle = client.get("/taxon/panthera-tigris", headers={"Accept": "text/turtle"})
@@ -211,3 +212,16 @@ def test_response_cache_is_bounded_in_bytes_and_holds_one_build():
     assert cache.get("c").mimetype == "text/plain"
     cache.put("d", "b2", Response(b"v", mimetype="text/plain"))  # a new build: the old one's answers go
     assert cache.get("a") is None and cache.get("d").get_data() == b"v" and cache.size == 1
+
+
+def test_each_interface_language_has_its_own_tag_and_cached_copy(app, select_calls):
+    """One URL serves three languages (server/i18n.py): a cached page or a 304 must never cross languages."""
+    client = app.test_client()
+    english = client.get("/taxon/panthera-tigris", headers={"Accept": "text/html", "Accept-Language": "en"})
+    chinese = client.get("/taxon/panthera-tigris", headers={"Accept": "text/html", "Accept-Language": "zh-CN"})
+    assert english.status_code == chinese.status_code == 200
+    assert english.headers["ETag"] != chinese.headers["ETag"] and english.data != chinese.data
+    assert b'lang="zh-Hans"' in chinese.data and b'<html lang="en"' in english.data
+    again = client.get("/taxon/panthera-tigris", headers={"Accept": "text/html", "Accept-Language": "zh-CN",
+                                                          "If-None-Match": english.headers["ETag"]})
+    assert again.status_code == 200 and again.data == chinese.data

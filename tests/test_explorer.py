@@ -166,8 +166,9 @@ def test_ecoregion_page_shows_recorded_and_possible_species_apart(client, store,
     recorded = distinct_species(store, f"?t amur:occursIn <{BASE}ecoregion/{code}> ; amur:group ?g")
     possible = distinct_species(store, f"?t amur:possiblyOccursIn <{BASE}ecoregion/{code}> ; amur:group ?g")
     assert recorded + possible > 0
-    assert f'Recorded species <small>(<span class="count">{recorded}</span>)' in html
-    assert f'Possible species <small>(<span class="count">{possible}</span>)' in html
+    # counts formatted for the interface language (English: 1,234)
+    assert f'Recorded species <small>(<span class="count">{recorded:,}</span>)' in html
+    assert f'Possible species <small>(<span class="count">{possible:,}</span>)' in html
 
 
 def test_home_reports_recorded_and_possible_links_per_group(client, store):
@@ -179,7 +180,7 @@ def test_home_reports_recorded_and_possible_links_per_group(client, store):
     possible = int(next(iter(store.query(with_prefixes(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e } }"),
         use_default_graph_as_union=True)))["n"].value)
-    assert (f'<th>all groups</th><td class="num">{recorded}</td><td class="num">{possible}</td>') in table
+    assert (f'<th>all groups</th><td class="num">{recorded:,}</td><td class="num">{possible:,}</td>') in table
     assert "birds" in table and "plants" in table
 
 

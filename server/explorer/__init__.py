@@ -17,11 +17,14 @@ from kg import backend
 from kg import store as kgstore
 from kg.namespaces import AMUR, BASE, PREFIXES
 from kg.query import named_queries
+from server import schemaorg
 from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
 from server.explorer.search import KIND_TITLES, SearchIndex, grouped
+from server.export import dataset_jsonld
+from server.i18n import KIND_TITLES as KIND_NAMES  # the same titles in the interface language
 
 bp = Blueprint("explorer", __name__)
 
@@ -88,7 +91,8 @@ validate_by_build(bp, _negotiated, skip=frozenset({"explorer.vendor"}))
 
 @bp.app_context_processor
 def explorer_helpers() -> dict:
-    return {"link": pages.link, "short": short, "kind_of": kind_of, "base": BASE}
+    return {"link": pages.link, "short": short, "kind_of": kind_of, "base": BASE, "lang_attr": pages.lang_attr,
+            "jsonld_script": schemaorg.script}
 
 
 # --- home, search, map, query editor -------------------------------------------------------------------------
@@ -102,7 +106,8 @@ def home():
         return render_template("explorer/empty.html"), 503
     store, build = _store()
     figures = _cache().get(build, "home", lambda: home_figures(store))
-    return render_template("explorer/home.html", info=info, **figures, **_map_context())
+    return render_template("explorer/home.html", info=info, **figures, jsonld=dataset_jsonld(),
+                           **_map_context())
 
 
 def home_figures(store: ox.Store) -> dict:
@@ -126,7 +131,9 @@ def search_page():
     if q:
         store, build = _store()
         groups = grouped(_cache().index(store, build).search(q, limit=60))
-    return render_template("explorer/search.html", q=q, groups=groups)
+    # typo matches come only when nothing else matches, so one fuzzy hit means all are
+    fuzzy = any(hit.fuzzy for _, _, hits in groups for hit in hits)
+    return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy)
 
 
 @bp.get("/explore/search.json")
@@ -141,7 +148,9 @@ def search_json():
     hits = _cache().index(store, build).search(q, limit=limit) if q else []
     return jsonify({"query": q, "results": [
         {"iri": h.entry.iri, "href": pages.link(h.entry.iri), "label": h.entry.label, "matched": h.matched,
-         "kind": h.entry.kind, "kind_title": KIND_TITLES[h.entry.kind], "category": h.entry.category}
+         "kind": h.entry.kind, "kind_title": str(KIND_NAMES.get(h.entry.kind, KIND_TITLES[h.entry.kind])),
+         "category": h.entry.category,
+         "fuzzy": h.fuzzy}
         for h in hits]})
 
 
@@ -316,10 +325,17 @@ def render_resource(store: ox.Store, iri: str, path: str, alternates: list[tuple
         sections = pages.source_sections(store, iri)
     highlight = sections.get("highlight", set())
     context = _map_context(highlight) if highlight else {}
+    title = pages.title_of(stmts, iri)
+    jsonld = None
+    if kind == "taxon":
+        jsonld = schemaorg.taxon(iri, stmts, sections)
+    elif kind == "ecoregion":
+        wkt = next((row["wkt"] for row in select(store, "ecoregion-wkt", iri)), None)
+        jsonld = schemaorg.place(iri, title, pages.first_text(stmts, pages.SKOS + "notation"), wkt)
     return render_template(
         "explorer/resource.html", iri=iri, path=path, kind=kind, ns=kind_of(iri), stmts=stmts,
-        title=pages.title_of(stmts, iri), incoming=pages.incoming(store, iri) if kind == "generic" else [],
-        s=sections, alternates=alternates, **context)
+        title=title, incoming=pages.incoming(store, iri) if kind == "generic" else [],
+        s=sections, alternates=alternates, jsonld=jsonld, **context)
 
 
 def _register_iri_routes() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyoxigraph as ox
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from server.explorer.graphdata import CATEGORY_ORDER, RANK_ORDER, kind_of, local_path, query_text, select, short
 
@@ -16,10 +18,20 @@ AMUR = "https://w3id.org/amurkg/ontology#"
 DCTERMS = "http://purl.org/dc/terms/"
 IDENTIFIER_PROPERTIES = {AMUR + p for p in ("colChinaId", "avibaseId", "ebirdCode", "mddId", "fishbaseSpecCode",
                                             "amphibiawebId")}
-LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "zh-latn-pinyin": "Chinese (pinyin)", "ru": "Russian",
-                  "la": "Latin", "": "no language"}
+# shown in the interface language (lazy: read at render time, in the request's locale)
+LANGUAGE_NAMES = {"en": _l("English"), "zh": _l("Chinese"), "zh-latn-pinyin": _l("Chinese (pinyin)"),
+                  "ru": _l("Russian"), "la": _l("Latin"), "": _l("no language")}
+STATUS_NAMES = {"recorded": _l("recorded"), "possible": _l("possible")}  # a species' placement in an ecoregion
 # Concept namespaces that are IUCN hierarchies with broader/narrower.
 CONCEPT_KINDS = ("threat", "action", "habitat", "stress")
+
+
+def lang_attr(text: str) -> Markup:
+    """' lang="zh-Hans"' for text with Chinese characters (the graph's Chinese names are simplified), else nothing:
+    browsers then pick a CJK font and screen readers a Chinese voice."""
+    if any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text or ""):
+        return Markup(' lang="zh-Hans"')
+    return Markup("")
 
 
 def link(iri: str) -> str:
@@ -77,9 +89,13 @@ def taxon_sections(store: ox.Store, iri: str, stmts: list[dict]) -> dict:
     chain = sorted(select(store, "taxon-chain", iri),
                    key=lambda r: RANK_ORDER.index(r["rank"]) if r["rank"] in RANK_ORDER else 99)
     names: dict[str, list[str]] = defaultdict(list)
+    by_lang: dict[str, list[str]] = defaultdict(list)  # primary language tag -> names, for the interface language
     for value in values_of(stmts, DWC + "vernacularName"):
-        names[LANGUAGE_NAMES.get(value["lang"] or "", value["lang"] or "")].append(value["text"])
-    sections: dict = {"rank": rank, "chain": chain, "names": dict(names)}
+        names[str(LANGUAGE_NAMES.get(value["lang"] or "", value["lang"] or ""))].append(value["text"])
+        tag = (value["lang"] or "").lower()
+        if tag and "latn" not in tag:  # zh, zh-hans, ru...; not pinyin
+            by_lang[tag.split("-")[0]].append(value["text"])
+    sections: dict = {"rank": rank, "chain": chain, "names": dict(names), "names_by_lang": dict(by_lang)}
     if rank == "species":
         assessments = select(store, "taxon-assessments", iri)
         sections["assessments"] = sorted(assessments, key=lambda a: (a["scope_label"] or "", a["assessor"] or ""))
@@ -118,7 +134,7 @@ def placement_tones(placements: list[dict]) -> dict[str, dict]:
         if method not in tone["methods"]:
             tone["methods"].append(method)
     for tone in tones.values():
-        tone["title"] = f"{tone['tone']}: " + ", ".join(tone["methods"])
+        tone["title"] = f"{STATUS_NAMES.get(tone['tone'], tone['tone'])}: " + ", ".join(tone["methods"])
     return tones
 
 

@@ -1,5 +1,7 @@
-"""Name search over the graph: scientific, English and Chinese names; prefix, word-prefix, substring and typo matches.
+"""Name search over the graph: scientific, English, Chinese and pinyin names, ranked in tiers.
 
+Exact names first, then names whose words match the query whole, then word-prefix matches, then substrings (Chinese
+names have no word breaks); typo matches only when nothing else matches, and then marked as "did you mean".
 The index is built once per store build from one SPARQL query of all names, and kept in memory:
 prefix matches come from a sorted list with bisect, typos from a trigram index scored by similarity.
 """
@@ -32,6 +34,11 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def words_of(norm: str) -> list[str]:
+    """Words of a normalised name; a hyphen separates words too, so 'crowned' finds 'Red-crowned Crane'."""
+    return norm.replace("-", " ").split()
+
+
 def trigrams(text: str) -> set[str]:
     padded = f"  {text} "
     return {padded[i:i + 3] for i in range(len(padded) - 2)}
@@ -46,11 +53,16 @@ class Entry:
     category: str | None = None
 
 
+# Score tiers: a hit's score is its tier plus a tie-break below 0.1 (shorter names first). Fuzzy scores stay below 1.
+EXACT, WHOLE_WORDS, PREFIX, SUBSTRING = 4.0, 3.0, 2.0, 1.0
+
+
 @dataclass
 class Hit:
     entry: Entry
     matched: str
     score: float
+    fuzzy: bool = False  # a typo match, offered as "did you mean"
 
 
 class SearchIndex:
@@ -72,7 +84,7 @@ class SearchIndex:
                 entry.category = row["category"]
             if row.get("label"):
                 entry.label = row["label"]
-        self.keys: list[tuple[str, str, str]] = []  # (normalised key, iri, original name), sorted
+        self.keys: list[tuple[str, str, str, str]] = []  # (key, iri, original name, normalised name), sorted
         self.grams: dict[str, set[int]] = defaultdict(set)
         self.names: list[tuple[str, str, str]] = []  # (normalised name, iri, original name)
         for entry in self.entries.values():
@@ -80,11 +92,10 @@ class SearchIndex:
             for name in entry.names:
                 norm = normalise(name)
                 self.names.append((norm, entry.iri, name))
-                self.keys.append((norm, entry.iri, name))
-                words = norm.split()
+                words = words_of(norm)
                 # word starts let 'tigris' or 'crane' find 'Panthera tigris' or 'Red-crowned Crane'
-                for i in range(1, len(words)):
-                    self.keys.append((" ".join(words[i:]), entry.iri, name))
+                for i in range(len(words)):
+                    self.keys.append((" ".join(words[i:]), entry.iri, name, norm))
         self.keys.sort()
         for position, (norm, _, _) in enumerate(self.names):
             for gram in trigrams(norm):
@@ -95,26 +106,39 @@ class SearchIndex:
         return cls(select(store, "labels"))
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
+        """The best hits, tier by tier; typo matches (marked fuzzy) only when no name contains the query."""
         q = normalise(query)
         if not q:
             return []
         best: dict[str, Hit] = {}
 
-        def offer(iri: str, name: str, score: float) -> None:
+        def offer(iri: str, name: str, score: float, fuzzy: bool = False) -> None:
             if iri not in best or best[iri].score < score:
-                best[iri] = Hit(self.entries[iri], name, score)
+                best[iri] = Hit(self.entries[iri], name, score, fuzzy)
 
-        start = bisect.bisect_left(self.keys, (q,))
-        for norm, iri, name in self.keys[start:start + 2000]:
-            if not norm.startswith(q):
+        def tie_break(name: str) -> float:
+            return 0.09 / (1 + len(name))
+
+        q_words = " ".join(words_of(q))
+        start = bisect.bisect_left(self.keys, (q_words,))
+        for key, iri, name, norm in self.keys[start:start + 5000]:
+            if not key.startswith(q_words):
                 break
-            offer(iri, name, 3.0 if norm == q and normalise(name) == q else 2.0 - len(norm) / 1000)
+            if norm == q:
+                offer(iri, name, EXACT + tie_break(name))
+            elif key == q_words or key.startswith(q_words + " "):
+                offer(iri, name, WHOLE_WORDS + tie_break(name))
+            else:
+                # the word closest to complete first: 'tigr' is 'tigris' before 'tigridia'
+                completed = key.split(" ", 1)[0]
+                offer(iri, name, PREFIX + tie_break(completed) + tie_break(name) / 100)
+        # Substrings (Chinese names have no word breaks): a scan is cheap at this size; needless when the
+        # better tiers already fill the page.
         if len(best) < limit:
-            # Substring matches (Chinese names have no word breaks): a scan is cheap at this size.
             for norm, iri, name in self.names:
                 if q in norm:
-                    offer(iri, name, 1.5 - len(norm) / 1000)
-        if len(best) < limit and len(q) >= 3:
+                    offer(iri, name, SUBSTRING + tie_break(name))
+        if not best and len(q) >= 3:
             self._fuzzy(q, offer)
         hits = sorted(best.values(), key=lambda h: (-h.score, KIND_ORDER.get(h.entry.kind, 99), h.entry.label))
         return hits[:limit]
@@ -124,13 +148,21 @@ class SearchIndex:
         for gram in trigrams(q):
             for position in self.grams.get(gram, ()):
                 counts[position] += 1
-        candidates = sorted(counts.items(), key=lambda kv: -kv[1])[:200]
+        candidates = sorted(counts.items(), key=lambda kv: -kv[1])[:300]
         for position, _ in candidates:
             norm, iri, name = self.names[position]
-            # compare with the name's start of the same length, so a typo in a prefix still matches
-            ratio = max(SequenceMatcher(None, q, norm).ratio(), SequenceMatcher(None, q, norm[:len(q)]).ratio())
-            if ratio >= 0.75:
-                offer(iri, name, ratio)
+            words = words_of(norm)
+            best_ratio = 0.0
+            # from each word on ('crain' is 'Common Crane' too), the start of the same length as the query (a typo
+            # in a prefix still matches); the word itself breaks ties ('crain' is nearer 'crane' than 'training')
+            for i in range(len(words)):
+                start = " ".join(words[i:])[:len(q)]
+                ratio = SequenceMatcher(None, q, start).ratio() * 0.9
+                if ratio >= 0.75 * 0.9:
+                    ratio += SequenceMatcher(None, q, words[i]).ratio() * 0.09
+                best_ratio = max(best_ratio, ratio)
+            if best_ratio >= 0.75 * 0.9:
+                offer(iri, name, best_ratio + 0.0009 / (1 + len(name)), fuzzy=True)  # shorter names first
 
 
 KIND_ORDER = {kind: i for i, kind in enumerate(KIND_TITLES)}

@@ -5,6 +5,14 @@
   const host = document.querySelector(".graph-view[data-iri]");
   if (!host || typeof window.cytoscape !== "function") return;
   const centre = host.dataset.iri;
+  // the interface's words in the page's language (server/templates/explorer/resource.html), English without them
+  const T = Object.assign({
+    nodes: "Nodes", links: "Links", pathTo: "Path to", nameOrIri: "name or IRI", findPath: "Find path", reset: "Reset",
+    hint: "Click a node to expand it; the link below opens its page.", loading: "Loading…",
+    loadFailed: "Could not load the neighbourhood.", selected: "Selected:", newElements: "new elements",
+    searching: "Searching for a path…", noMatch: "No resource matches:", noPath: "No path of at most 4 links found.",
+    path: "Path:", pathFailed: "Could not search for a path.",
+  }, host.dataset.messages ? JSON.parse(host.dataset.messages) : {});
 
   const COLOURS = {
     species: "#2e7d32", taxon: "#81c784", ecoregion: "#e07b39", threat: "#c62828", action: "#1565c0",
@@ -15,15 +23,19 @@
   const panel = el("div", "graph-panel");
   const controls = el("div", "graph-controls");
   const nodeFilters = el("fieldset");
-  nodeFilters.appendChild(el("legend", "", "Nodes"));
+  nodeFilters.appendChild(el("legend", "", T.nodes));
   const edgeFilters = el("fieldset");
-  edgeFilters.appendChild(el("legend", "", "Links"));
+  edgeFilters.appendChild(el("legend", "", T.links));
   const pathForm = el("form", "graph-path");
-  pathForm.innerHTML = '<label>Path to <input name="to" placeholder="name or IRI" size="18"></label> <button type="submit">Find path</button> <button type="button" class="reset">Reset</button>';
+  pathForm.innerHTML = '<label><span></span> <input name="to" size="18"></label> <button type="submit"></button> <button type="button" class="reset"></button>';
+  pathForm.querySelector("label span").textContent = T.pathTo;
+  pathForm.elements.to.placeholder = T.nameOrIri;
+  pathForm.querySelector('button[type="submit"]').textContent = T.findPath;
+  pathForm.querySelector(".reset").textContent = T.reset;
   controls.append(nodeFilters, edgeFilters, pathForm);
   const canvas = el("div", "graph-canvas");
   canvas.id = "graph-canvas";
-  const status = el("div", "graph-status", "Click a node to expand it; the link below opens its page.");
+  const status = el("div", "graph-status", T.hint);
   status.setAttribute("aria-live", "polite");
   panel.append(controls, canvas, status);
   host.appendChild(panel);
@@ -76,7 +88,7 @@
 
   function expand(iri) {
     const node = cy.getElementById(iri);
-    status.textContent = "Loading…";
+    status.textContent = T.loading;
     return fetch("/explore/neighbourhood.json?iri=" + encodeURIComponent(iri))
       .then(function (r) { return r.json(); })
       .then(function (data) {
@@ -85,7 +97,7 @@
         layout();
         describe(cy.getElementById(iri), count);
       })
-      .catch(function () { status.textContent = "Could not load the neighbourhood."; });
+      .catch(function () { status.textContent = T.loadFailed; });
   }
   window.amurkgExpand = expand;
 
@@ -94,7 +106,7 @@
     if (node.empty()) return;
     const a = el("a", "", node.data("label"));
     a.href = node.data("href");
-    status.append("Selected: ", a, " (" + node.data("type") + ")" + (count ? ", " + count + " new elements" : ""));
+    status.append(T.selected + " ", a, " (" + node.data("type") + ")" + (count ? ", " + T.newElements + ": " + count : ""));
   }
 
   function layout() {
@@ -145,21 +157,21 @@
     event.preventDefault();
     const text = pathForm.elements.to.value.trim();
     if (!text) return;
-    status.textContent = "Searching for a path…";
+    status.textContent = T.searching;
     resolve(text).then(function (target) {
-      if (!target) { status.textContent = "No resource matches " + text + "."; return null; }
+      if (!target) { status.textContent = T.noMatch + " " + text; return null; }
       return fetch("/explore/path.json?from=" + encodeURIComponent(centre) + "&to=" + encodeURIComponent(target))
         .then(function (r) { return r.json(); })
         .then(function (data) {
           cy.elements().removeClass("path");
-          if (!data.found) { status.textContent = "No path of at most 4 links found."; return; }
+          if (!data.found) { status.textContent = T.noPath; return; }
           add(data);
           data.nodes.forEach(function (n) { cy.getElementById(n.id).addClass("path"); });
           data.edges.forEach(function (e) { cy.getElementById(e.id).addClass("path"); });
           layout();
-          status.textContent = "Path: " + data.nodes.map(function (n) { return n.label; }).join(" → ");
+          status.textContent = T.path + " " + data.nodes.map(function (n) { return n.label; }).join(" → ");
         });
-    }).catch(function () { status.textContent = "Could not search for a path."; });
+    }).catch(function () { status.textContent = T.pathFailed; });
   });
 
   pathForm.querySelector(".reset").addEventListener("click", function () {

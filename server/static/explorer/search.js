@@ -12,12 +12,25 @@
 
   function show(results) {
     list.textContent = "";
+    // typo matches come only when no name matches, all at once: one heading says so
+    if (results.length && results[0].fuzzy) {
+      const note = document.createElement("li");
+      note.className = "did-you-mean";
+      note.textContent = list.dataset.didYouMean;
+      list.appendChild(note);
+    }
     for (const r of results) {
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = r.href;
       a.textContent = r.label;
-      if (r.matched && r.matched !== r.label) a.textContent += " — " + r.matched;
+      if (r.matched && r.matched !== r.label) {
+        const matched = document.createElement("span");
+        matched.textContent = " — " + r.matched;
+        // Chinese names in Chinese fonts and voices, as on the pages (the graph's Chinese is simplified)
+        if (/[\u3400-\u9fff]/.test(r.matched)) matched.lang = "zh-Hans";
+        a.appendChild(matched);
+      }
       const kind = document.createElement("span");
       kind.className = "kind";
       kind.textContent = r.kind_title;
