@@ -36,14 +36,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest import gazetteer, rangebuilder
+from ingest import gazetteer, geography, rangebuilder
 from ingest.cache import cached_json
-from ingest.geography import CORE_POINTS  # a box covering them reaches the basin itself, not its edge
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
 
 SOURCES = ("avilist-2025", "rangebuilder-2022")
 SOURCE = "avilist-2025"
 
+# The basin's core points (ingest/geography.py) under the names this reader's evidence gives them: a box
+# covering them reaches the basin itself, not its edge.
+CORE_POINTS: dict[str, tuple[float, float]] = dict(zip(
+    ("Amur-Ussuri confluence", "Zeya-Amur confluence", "Songhua at Harbin", "Argun-Shilka junction", "Lake Khanka"),
+    geography.CORE_POINTS.values(), strict=True))
 MIN_CORE_POINTS = 3
 
 # Families whose members live at sea; their range boxes span oceans and prove nothing inland.

@@ -143,7 +143,7 @@ def test_interrupted_build_keeps_old_store(copy_of_store, sources_dir, monkeypat
     monkeypatch.setattr(kgbuild, "ingest", lambda *a, **k: _small_graphs(valid=True))
     monkeypatch.setattr(kgbuild, "validate", lambda data: (True, ""))
 
-    def interrupted(target, graphs):
+    def interrupted(target, graphs, echo=None):
         ox.Store(str(target)).add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.Literal("half")))
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C while the store was being written
 

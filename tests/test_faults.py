@@ -173,7 +173,7 @@ def interrupt(exc: type[BaseException]):
     return stage
 
 
-def half_written(target, graphs):
+def half_written(target, graphs, echo=None):
     """The store is half written when the build is stopped."""
     store = ox.Store(str(target))
     store.add(ox.Quad(ox.NamedNode(EX + "half"), ox.NamedNode(EX + "written"), ox.Literal("yes")))
@@ -235,7 +235,7 @@ sys.path.insert(0, {tests!r})
 import test_faults
 from kg import build as kgbuild
 
-def stalled(target, graphs):
+def stalled(target, graphs, echo=None):
     store = ox.Store(str(target))
     store.add(ox.Quad(ox.NamedNode("http://example.org/half"), ox.NamedNode("http://example.org/w"), ox.Literal("x")))
     store.flush()

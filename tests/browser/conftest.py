@@ -38,7 +38,10 @@ def make_driver(profile: Path, width: int = 1280, height: int = 1000, javascript
 def _fresh(driver):
     """The session's driver, as a new test expects it: blank page, no cookies, console log read empty."""
     driver.get("about:blank")
-    driver.delete_all_cookies()
+    # every origin's cookies (the interface language is one) and storage: delete_all_cookies() only clears the
+    # current page's domain
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": "*", "storageTypes": "all"})
     driver.get_log("browser")
     return driver
 
