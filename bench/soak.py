@@ -447,7 +447,9 @@ def write_section(path: Path, report: dict) -> None:
                "memory growth over 15 % from warm-up to end, or a changed store. Latencies are reported, not judged.\n")
     text = path.read_text() if path.exists() else ""
     old = soak_section(text)
-    text = text.replace(old, section) if old else text.rstrip("\n") + "\n\n" + section
+    # a section followed by another keeps the blank line between them
+    text = text.replace(old, section + ("\n" if old.endswith("\n\n") else "")) if old else \
+        text.rstrip("\n") + "\n\n" + section
     path.write_text(text)
 
 
