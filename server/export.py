@@ -1,5 +1,5 @@
 """Downloads: the build's dumps with sizes, sha256, triple counts, licence and citation; the VoID/DCAT
-description at /.well-known/void; the stable JSON-LD @context at /context.jsonld (kg/export.py)."""
+description at /.well-known/void; the stable JSON-LD @context at /context.jsonld (kg/export/)."""
 
 from __future__ import annotations
 
