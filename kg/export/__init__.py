@@ -22,7 +22,6 @@ from kg.export.dumps import (  # noqa: F401
     _sha256,
     read_dumps_manifest,
     write_dumps,
-    write_dumps_in_background,
 )
 from kg.export.dwca import (  # noqa: F401
     DC,

@@ -6,7 +6,6 @@ import gzip
 import hashlib
 import json
 import shutil
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,28 +92,6 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo=lambda message: No
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     return manifest
-
-
-_WRITERS: dict[str, threading.Thread] = {}
-
-
-def write_dumps_in_background(build_dir: Path, store) -> None:
-    """Write a build's dumps in a background thread unless they exist or are being written (by this process or,
-    through a lock file, by another): a server over a remote engine writes them when they are first asked for."""
-    key = str(build_dir)
-    if key in _WRITERS and _WRITERS[key].is_alive():
-        return
-
-    def work():
-        import fcntl
-
-        with open(Path(build_dir) / ".dumps.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if read_dumps_manifest(build_dir) is None:
-                write_dumps(build_dir, store)
-
-    _WRITERS[key] = threading.Thread(target=work, name=f"dumps {Path(build_dir).name}", daemon=True)
-    _WRITERS[key].start()
 
 
 def read_dumps_manifest(build_dir: Path | None) -> dict | None:
