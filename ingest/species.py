@@ -20,11 +20,23 @@ from ingest import rangebox, threat_applicability
 from ingest.geography import CONFIDENCE_RANK
 from ingest.records import Placement, SpeciesReader, SpeciesRecord
 from kg import progress
+from kg import sources as registry
 from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
 
+
+def species_readers(sources: list[registry.Source] | None = None) -> tuple[str, ...]:
+    """The species reader modules in registry order: each source names its reader (kg/sources.py), and a reader
+    with ``SOURCES`` and ``read`` is a species reader (ingest/records.py ``SpeciesReader``)."""
+    names: list[str] = []
+    for source in sources or registry.SOURCES:
+        module = importlib.import_module(source.reader)
+        if source.reader not in names and hasattr(module, "SOURCES") and hasattr(module, "read"):
+            names.append(source.reader)
+    return tuple(names)
+
+
 # Reader modules in build order; the first record of a name is the primary one (its taxonomy wins).
-READERS = ("ingest.plants", "ingest.birds", "ingest.mammals", "ingest.wildfinder", "ingest.fishes", "ingest.amphibians",
-           "ingest.reptiles")
+READERS = species_readers()
 
 # Country lists of the sources span the world; the graph keeps the basin's countries and neighbours.
 REGION_COUNTRIES = {"RU", "CN", "MN", "KP", "KR", "JP"}

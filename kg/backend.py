@@ -6,7 +6,8 @@ which it is:
   build's own files live: dumps, cached views), ``label``;
 - ``query_runner(processes)``: where queries run (killable worker processes, or the remote engine itself);
 - ``write(job, timeout)``: a SPARQL Update or Graph Store write;
-- ``ensure_dumps()``: the build's downloads (written by the build itself, or from a remote engine on first need).
+- ``dumps_pending()`` / ``ensure_dumps()``: the build's downloads (written by the build itself, or from a remote
+  engine on first need; server/export.py writes them in the background).
 
 ``StoreHandle`` is the embedded Oxigraph store on disk (kg/store.py), ``RemoteHandle`` a SPARQL 1.1 engine
 (kg/remote.py, ADR 0007).
@@ -65,9 +66,12 @@ class StoreHandle:
         """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/workers.py)."""
         return workers.write(self.store_path, job, timeout)
 
-    def ensure_dumps(self, echo=None, background: bool = True) -> bool:
-        """The build wrote its own dumps (or, for an old build, has none): nothing is coming."""
+    def dumps_pending(self) -> bool:
+        """The build wrote its own dumps (or, for an old build, has none): nothing is to come."""
         return False
+
+    def ensure_dumps(self, echo=None) -> None:
+        """Nothing to write: the build wrote its dumps before it was swapped in."""
 
 
 class RemoteHandle:
@@ -131,21 +135,29 @@ class RemoteHandle:
         self._manifest = None
         return outcome
 
-    def ensure_dumps(self, echo=None, background: bool = True) -> bool:
-        """The downloads of the engine's build are written from the engine into the local cache when first needed:
-        in a background thread (True while they are being written), or now when ``background`` is false."""
+    def dumps_pending(self) -> bool:
+        """Whether the engine's build still lacks its downloads in the local cache."""
         from kg import export
 
         build = self.build_dir()
-        if build is None or export.read_dumps_manifest(build) is not None:
-            return False
-        if background:
-            export.write_dumps_in_background(build, self.get())
-            return True
-        if echo:
-            echo(f"writing the dumps of build {build.name} from {self.label}")
-        export.write_dumps(build, self.get(), echo=echo or (lambda message: None))
-        return False
+        return build is not None and export.read_dumps_manifest(build) is None
+
+    def ensure_dumps(self, echo=None) -> None:
+        """Write the downloads of the engine's build into the local cache now, unless they exist; a lock file keeps
+        two processes (gunicorn workers, `amurkg serve`) from writing them at once."""
+        import fcntl
+
+        from kg import export
+
+        build = self.build_dir()
+        if build is None:
+            return
+        with open(build / ".dumps.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if export.read_dumps_manifest(build) is None:
+                if echo:
+                    echo(f"writing the dumps of build {build.name} from {self.label}")
+                export.write_dumps(build, self.get(), echo=echo or (lambda message: None))
 
 
 def open_handle(spec: str | Path | None = None):

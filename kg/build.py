@@ -470,7 +470,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     try:
         write_store(target / "oxigraph", graphs, echo)
         echo("dumps: writing the downloads")
-        export.write_dumps(target, target / "oxigraph", echo=echo)  # gzip dumps + dumps.json (kg/export.py)
+        export.write_dumps(target, target / "oxigraph", echo=echo)  # gzip dumps + dumps.json (kg/export/dumps.py)
         report = {
             "build_id": build_id, "key": key, "built": str(built), "base": BASE,
             "sources": {s.id: s.files for s in registry.SOURCES},

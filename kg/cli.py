@@ -207,7 +207,7 @@ def serve(store_path, host, port, workers, query_timeout) -> None:
 
     handle, _ = open_store(store_path)
     # a remote engine's build gets its downloads here, once, before serving (an embedded build has its own)
-    handle.ensure_dumps(echo=lambda m: click.echo(m, err=True), background=False)
+    handle.ensure_dumps(echo=lambda m: click.echo(m, err=True))
     run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout)
 
 

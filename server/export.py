@@ -1,8 +1,9 @@
 """Downloads: the build's dumps with sizes, sha256, triple counts, licence and citation; the VoID/DCAT
-description at /.well-known/void; the stable JSON-LD @context at /context.jsonld (kg/export.py)."""
+description at /.well-known/void; the stable JSON-LD @context at /context.jsonld (kg/export/)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
@@ -22,11 +23,27 @@ def _handle() -> backend.StoreHandle | backend.RemoteHandle:
     return current_app.extensions["amurkg.store"]
 
 
+# build directory -> the thread writing its dumps (one per build and server process; a lock file in the backend
+# keeps other processes from writing the same dumps at once)
+_WRITERS: dict[str, threading.Thread] = {}
+
+
+def _write_dumps_in_background(handle) -> bool:
+    """Start writing the build's dumps unless they exist or are being written; True while they are to come."""
+    if not handle.dumps_pending():
+        return False
+    key = str(handle.build_dir())
+    if key not in _WRITERS or not _WRITERS[key].is_alive():
+        _WRITERS[key] = threading.Thread(target=handle.ensure_dumps, name=f"dumps {Path(key).name}", daemon=True)
+        _WRITERS[key].start()
+    return True
+
+
 def _build_dir() -> Path | None:
     """The build's own files; for a remote engine, a local cache whose dumps are written when first needed."""
     handle = _handle()
     build = handle.build_dir()
-    handle.ensure_dumps()
+    _write_dumps_in_background(handle)
     return build
 
 
@@ -52,7 +69,7 @@ def downloads():
         columns, rows = kx.table(_handle().get(), "sources")
         sources = [dict(zip(columns, row, strict=True)) for row in rows]
     return render_template("export/downloads.html", manifest=manifest, build=build and build.name,
-                           dumps_coming=_handle().ensure_dumps(), sources=sources,
+                           dumps_coming=_write_dumps_in_background(_handle()), sources=sources,
                            citation=_citation(build, manifest), licence=kx.citation_metadata().get("license"),
                            jsonld=dataset_jsonld())
 

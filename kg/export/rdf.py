@@ -1,0 +1,112 @@
+"""RDF dumps: the formats, the union of the named graphs, and the JSON-LD context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import OWL, RDF
+
+from kg.export.citation import ONTOLOGY_FILE
+from kg.namespaces import AMUR, BASE, PREFIXES
+
+
+@dataclass(frozen=True)
+class RdfDump:
+    """One RDF serialisation: its name on the command line, Oxigraph format, file extension and media type."""
+
+    name: str
+    format: ox.RdfFormat
+    extension: str
+    media_type: str
+    quads: bool  # keeps the named graphs; the others hold the union of all graphs
+
+
+RDF_FORMATS = {
+    "nq": RdfDump("nq", ox.RdfFormat.N_QUADS, "nq", "application/n-quads", True),
+    "trig": RdfDump("trig", ox.RdfFormat.TRIG, "trig", "application/trig", True),
+    "jsonld": RdfDump("jsonld", ox.RdfFormat.JSON_LD, "jsonld", "application/ld+json", True),
+    "ttl": RdfDump("ttl", ox.RdfFormat.TURTLE, "ttl", "text/turtle", False),
+    "nt": RdfDump("nt", ox.RdfFormat.N_TRIPLES, "nt", "application/n-triples", False),
+    "rdfxml": RdfDump("rdfxml", ox.RdfFormat.RDF_XML, "rdf", "application/rdf+xml", False),
+}
+
+
+FORMATS = [*RDF_FORMATS, "dwca", "csv"]
+
+
+def named_graphs(store: ox.Store) -> list[str]:
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def resolve_graph(store: ox.Store, graph: str) -> ox.NamedNode:
+    """A named graph by IRI or by source id ('mdd-1.13' -> ak:graph/mdd-1.13); ValueError if absent."""
+    name = graph if "://" in graph else BASE + "graph/" + graph
+    if name not in named_graphs(store):
+        raise ValueError(f"no named graph {name}; the graphs are: {', '.join(named_graphs(store))}")
+    return ox.NamedNode(name)
+
+
+def union_triples(store: ox.Store) -> Iterator[ox.Triple]:
+    """The triples of all named graphs, each once (a triple stated by two sources is one triple)."""
+    seen: set[ox.Triple] = set()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        triple = quad.triple
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
+
+
+def write_rdf(store: ox.Store, fmt: str, output: BinaryIO, graph: str | None = None,
+              union: list[ox.Triple] | None = None) -> None:
+    """One RDF dump: the whole dataset (quad formats keep the named graphs) or one named graph.
+
+    ``union`` is the union of the graphs when the caller already has it (the build writes three such dumps)."""
+    dump = RDF_FORMATS[fmt]
+    # not ak: (the base): local names with slashes would be escaped (ak:taxon\/x), full IRIs read better
+    prefixes = {p: ns for p, ns in PREFIXES.items() if p not in {"sh", "ak"}}
+    if graph is not None:
+        name = resolve_graph(store, graph)
+        if dump.quads:
+            ox.serialize(store.quads_for_pattern(None, None, None, name), output, dump.format, prefixes=prefixes)
+        else:
+            store.dump(output, dump.format, from_graph=name, prefixes=prefixes)
+    elif dump.quads:
+        store.dump(output, dump.format, prefixes=prefixes)
+    else:
+        ox.serialize(union if union is not None else union_triples(store), output, dump.format, prefixes=prefixes)
+
+
+def jsonld_context() -> dict:
+    """The stable JSON-LD @context of the graph: its prefixes, and a short term for every amur: term and the
+    Darwin Core, SKOS and provenance terms the graph uses (object properties coerced to IRIs)."""
+    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    context: dict[str, object] = {"id": "@id", "type": "@type"}
+    context.update({p: ns for p, ns in sorted(PREFIXES.items()) if p not in {"sh", "owl"}})
+    for term in sorted(AMUR.__annotations__):
+        node = AMUR[term]
+        if (node, RDF.type, OWL.ObjectProperty) in ontology:
+            context[term] = {"@id": f"amur:{term}", "@type": "@id"}
+        else:
+            context[term] = f"amur:{term}"
+    for term in ("scientificName", "scientificNameAuthorship", "taxonRank", "kingdom", "phylum", "class", "order",
+                 "family", "genus", "taxonomicStatus", "vernacularName"):
+        context[term] = f"dwc:{term}"
+    context.update({
+        "label": "rdfs:label", "prefLabel": "skos:prefLabel", "altLabel": "skos:altLabel",
+        "notation": "skos:notation", "definition": "skos:definition",
+        "broader": {"@id": "skos:broader", "@type": "@id"},
+        "broaderTransitive": {"@id": "skos:broaderTransitive", "@type": "@id"},
+        "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
+        "seeAlso": {"@id": "rdfs:seeAlso", "@type": "@id"},
+        "source": {"@id": "dcterms:source", "@type": "@id"},
+        "identifier": "dcterms:identifier", "title": "dcterms:title", "license": "dcterms:license",
+        "bibliographicCitation": "dcterms:bibliographicCitation",
+        "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+        "hasGeometry": {"@id": "geo:hasGeometry", "@type": "@id"},
+        "asWKT": {"@id": "geo:asWKT", "@type": "geo:wktLiteral"},
+    })
+    return {"@context": context}
