@@ -37,7 +37,7 @@ from typing import Any
 
 from ingest import gazetteer
 
-# the shared basin geometry; CORE, INSIDE, NEAR and box_reach are used as mammals.* by ingest.wildfinder
+# the shared basin geometry; this reader's tests read NEAR and CORE_POINTS as mammals.*
 from ingest.geography import (  # noqa: F401
     CONFIDENCE_RANK,
     CORE,

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest import mammals
+from ingest import geography, mammals
 from ingest.ecoregions import BASIN_ECOREGIONS
 from ingest.records import Placement, Selection, SpeciesRecord
 
@@ -197,7 +197,7 @@ class MddIndex:
             return OUTSIDE
         rb, pan = self.boxes(name)
         recent = rb if rb is not None else pan
-        if recent is not None and mammals.box_reach(recent) is None:
+        if recent is not None and geography.box_reach(recent) is None:
             return OLD
         if mammals.is_lumped(row) and len(mammals.basin_countries(row)) < 2:
             return OLD
@@ -310,7 +310,7 @@ def admission(row: Row, ecoregions: Iterable[str], marginal: Iterable[str], rece
         return excluded
     if not set(ecoregions) - set(marginal):
         return EXCLUDE_MARGINAL
-    if recent_box is not None and mammals.box_reach(recent_box) not in (mammals.CORE, mammals.INSIDE):
+    if recent_box is not None and geography.box_reach(recent_box) not in (geography.CORE, geography.INSIDE):
         return EXCLUDE_BOX_NEAR
     return RULE_ADMIT
 

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+@pytest.hookimpl(trylast=True)  # after -m/-k deselection: a run without slow tests starts no build
 def pytest_collection_modifyitems(config, items):
     """Markers from where a test lives and what it needs, so `-m "not slow"` runs the fast core alone. Order: the
     modules that need no full build first (the readers' tests last among them: by then the build has parsed the
