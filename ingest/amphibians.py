@@ -155,7 +155,7 @@ def select(rows: list[Row], boxes: Mapping[str, Box], iucn_countries: Mapping[st
         if decision is None:
             continue
         report[decision.rule] += 1
-        if not decision.rule.startswith("exclude:"):
+        if not decision.excluded:
             records.append(to_record(row, decision, set(iso_codes(row.get("isocc"))) | set(extra)))
     return Selection(records=records, report=dict(report))
 

@@ -33,12 +33,11 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import gazetteer, geography, rangebuilder
 from ingest.cache import cached_json
-from ingest.records import Assessment, Placement, Selection, SpeciesRecord
+from ingest.records import Assessment, Decision, Placement, Selection, SpeciesRecord
 
 SOURCES = ("avilist-2025", "rangebuilder-2022")
 SOURCE = "avilist-2025"
@@ -78,16 +77,6 @@ _COLUMNS = (
 # Mollweide projection on the sphere of rangeBuilder's maps (same radius as ingest.rangebuilder)
 _EARTH_RADIUS = 6371007.181
 _SQRT2 = math.sqrt(2)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What the rules say about one species: admitted by ``rule`` or excluded for ``exclusion``."""
-
-    rule: str = ""
-    exclusion: str = ""
-    confidence: str = ""
-    matched: str = ""
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -255,19 +244,19 @@ def decide(
     """Apply the two rules to one species (see the module docstring)."""
     if places:
         if has_box and not covered:
-            return Decision(exclusion="text-box-disagree")
+            return Decision("exclude:text-box-disagree")
         specific = [p for p, _ in places if p not in gazetteer.BROAD_PLACES]
         confidence = "high" if specific or len(covered) >= MIN_CORE_POINTS else "medium"
         return Decision(rule="range-text:gazetteer", confidence=confidence,
                         matched="; ".join(matched for _, matched in places))
     if not covered:
-        return Decision(exclusion="no-basin-signal")
+        return Decision("exclude:no-basin-signal")
     if len(covered) < MIN_CORE_POINTS:
-        return Decision(exclusion="box-few-core-points")
+        return Decision("exclude:box-few-core-points")
     if not countries_fit(codes):
-        return Decision(exclusion="box-countries-mismatch")
+        return Decision("exclude:box-countries-mismatch")
     if family in MARINE_FAMILIES:
-        return Decision(exclusion="marine-box-only")
+        return Decision("exclude:marine-box-only")
     east = any(EAST_ASIA.search(text) for text in texts)
     return Decision(rule="range-box:core-points", confidence="medium" if east else "low",
                     matched=f"box covers {len(covered)}/{len(CORE_POINTS)} core points")
@@ -395,9 +384,9 @@ def select(
             report[f"exclude:{SPLIT_SINCE_2017}"] += 1
             removed[f"exclude:{SPLIT_SINCE_2017}"].append(name)
             continue
-        if decision.exclusion:
-            if decision.exclusion != "no-basin-signal":  # the other ~10,500 species of the world
-                report[f"exclude:{decision.exclusion}"] += 1
+        if decision.excluded:
+            if decision.rule != "exclude:no-basin-signal":  # the other ~10,500 species of the world
+                report[decision.rule] += 1
             continue
         if is_extinct(row.get("Extinct_or_possibly_extinct")):
             report["exclude:extinct"] += 1

@@ -48,7 +48,7 @@ from typing import Any
 
 from ingest.cache import cached_json
 from ingest.geography import CONFIDENCE_RANK
-from ingest.records import Placement, Selection, SpeciesRecord
+from ingest.records import Decision, Placement, Selection, SpeciesRecord, named_places
 
 SOURCES = ("fishbase-2013",)
 (FISHBASE,) = SOURCES
@@ -183,13 +183,6 @@ class Mention:
     kind: str  # CLEAN, HEDGED, COASTAL, DOUBTFUL, INTRODUCED or NEGATED
 
 
-@dataclass(frozen=True)
-class Decision:
-    rule: str
-    confidence: str = ""
-    water_bodies: tuple[str, ...] = ()  # canonical water-body (or region) names: the only text a record carries
-
-
 def text_of(row: Row, field_name: str) -> str:
     value = row.get(field_name)
     if isinstance(value, (list, tuple)):
@@ -259,7 +252,7 @@ def decide(row: Row) -> Decision | None:
         for kind, confidence in ((CLEAN, "high"), (HEDGED, "medium")):
             bodies = tuple(dict.fromkeys(m.water_body for m in found if m.kind == kind))
             if bodies:
-                return Decision(RULE_WATER_BODY, confidence, bodies)
+                return Decision(RULE_WATER_BODY, confidence, places=named_places(*bodies))
         kinds = {m.kind for m in found}
         for kind, rule in ((NEGATED, EXCLUDE_NEGATED), (DOUBTFUL, EXCLUDE_DOUBTFUL),
                            (INTRODUCED, EXCLUDE_INTRODUCED), (COASTAL, EXCLUDE_COASTAL)):
@@ -269,7 +262,7 @@ def decide(row: Row) -> Decision | None:
     if freshwater:
         decision = range_decision(distribution)
         if decision is not None:
-            admitted = not decision.rule.startswith("exclude:")
+            admitted = not decision.excluded
             if admitted and binomial(text_of(row, "ScientificName")) in KNOWN_FALSE_POSITIVES:
                 return Decision(EXCLUDE_KNOWN)
             return decision
@@ -282,16 +275,16 @@ def range_decision(distribution: str) -> Decision | None:
     """Rules 2-5 for a freshwater species whose text names no basin water body: its range as a whole."""
     region = far_east_region(distribution)
     if region:
-        return Decision(RULE_REGION, "low", region)
+        return Decision(RULE_REGION, "low", places=named_places(*region))
     native = [c for c in clauses(distribution)
               if not (_INTRODUCED.search(c) or _DOUBTFUL.search(c) or _NEGATED.search(c) or _NOTE.search(c))]
     country = country_decision(native)
     if country is not None:
         return country
     if _CIRCUMPOLAR.search(distribution):
-        return Decision(RULE_CIRCUMPOLAR, "low", (CIRCUMPOLAR,))
+        return Decision(RULE_CIRCUMPOLAR, "low", places=named_places(CIRCUMPOLAR))
     if native and all(_SIBERIA_ONLY.match(_REF.sub("", c)) for c in native):
-        return Decision(RULE_SIBERIA, "low", ("Siberia",))
+        return Decision(RULE_SIBERIA, "low", places=named_places("Siberia"))
     return None
 
 
@@ -312,7 +305,7 @@ def country_decision(native: list[str]) -> Decision | None:
         return Decision(EXCLUDE_RUSSIAN_COAST)
     if all(_HEDGED.search(c) for c in russian):
         return Decision(EXCLUDE_REPORTED)
-    return Decision(RULE_COUNTRY, "medium", tuple(name for name in COUNTRIES if name in named))
+    return Decision(RULE_COUNTRY, "medium", places=named_places(*(name for name in COUNTRIES if name in named)))
 
 
 def binomial(name: str) -> str:
@@ -323,7 +316,7 @@ def binomial(name: str) -> str:
 def to_record(row: Row, decision: Decision) -> SpeciesRecord:
     """A record of names, SpecCode and taxonomy only: no FishBase prose."""
     spec_code = str(int(row["id"][0] if isinstance(row["id"], (list, tuple)) else row["id"]))
-    matched = "; ".join(decision.water_bodies)
+    matched = "; ".join(decision.place_names)  # canonical names only, never FishBase text
     return SpeciesRecord(
         source=FISHBASE,
         row_id=spec_code,
@@ -356,7 +349,7 @@ def select(rows: list[Row]) -> Selection:
         if decision is None:
             continue
         report[decision.rule] += 1
-        if decision.rule.startswith("exclude:"):
+        if decision.excluded:
             continue
         record = to_record(row, decision)
         # prefer the better-evidenced row; on a tie the row named by the binomial itself

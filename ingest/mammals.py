@@ -230,7 +230,7 @@ def decide(row: Row, rb_box: Box | None, pan_box: Box | None,
         decision = box_decision(rb_box, pan_box)
         # A box of a lumped concept that MDD now keeps in one basin country only (Rhinolophus
         # ferrumequinum: Russia = the Caucasus; its Far Eastern bats are R. nippon) is not evidence.
-        if not decision.rule.startswith("exclude:") and is_lumped(row) and len(basin_countries(row)) < 2:
+        if not decision.excluded and is_lumped(row) and len(basin_countries(row)) < 2:
             return Decision(EXCLUDE_LUMPED)
         return decision
 
@@ -315,7 +315,7 @@ def select(rows: list[Row], rb_boxes: Mapping[str, Box], pan_boxes: Mapping[str,
         parent_boxes = (rb_boxes.get(parent), pan_boxes.get(parent)) if parent else (None, None)
         decision = decide(row, first_box(rb_boxes, names), first_box(pan_boxes, names), parent_boxes)
         report[decision.rule] += 1
-        if not decision.rule.startswith("exclude:"):
+        if not decision.excluded:
             records.append(to_record(row, decision))
     return Selection(records=records, report=dict(report))
 

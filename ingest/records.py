@@ -55,6 +55,19 @@ class Decision:
     range_box: tuple[float, float, float, float] | None = None
     places: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def excluded(self) -> bool:
+        return self.rule.startswith("exclude:")
+
+    @property
+    def place_names(self) -> tuple[str, ...]:
+        return tuple(place for place, _ in self.places)
+
+
+def named_places(*names: str) -> tuple[tuple[str, str], ...]:
+    """Places known by their canonical name only (a reader that may not copy its source's text, e.g. FishBase)."""
+    return tuple((name, name) for name in names)
+
 
 @dataclass
 class SpeciesRecord:

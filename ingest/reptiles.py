@@ -223,7 +223,7 @@ def select(reptiles: Mapping[str, Reptile], country_lists: Mapping[str, list[str
         if decision is None:
             continue
         report[decision.rule] += 1
-        if decision.rule.startswith("exclude:") or name in chosen:
+        if decision.excluded or name in chosen:
             continue
         countries = ", ".join(c for c in RECORD_COUNTRIES if c in codes)
         matched = f"Reptile Database 2017 country lists: {countries}"
@@ -241,7 +241,7 @@ def select(reptiles: Mapping[str, Reptile], country_lists: Mapping[str, list[str
         if decision is None:
             continue
         report[decision.rule] += 1
-        if not decision.rule.startswith("exclude:"):
+        if not decision.excluded:
             admit(to_record(name, reptile, decision, f"{reptile.order}; main region {reptile.realm} (ReptTraits)"),
                   reptile)
     return Selection(records=list(chosen.values()), report=dict(report))

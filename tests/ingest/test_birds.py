@@ -124,7 +124,7 @@ def test_decide_text_rule():
     # without a range box the text alone decides
     assert birds.decide(specific, [], False, (), "X", []).rule == "range-text:gazetteer"
     # a box south of the basin contradicts a loose "Manchuria"
-    assert birds.decide([("Manchuria", "Manchuria")], [], True, ("CN",), "X", []).exclusion == "text-box-disagree"
+    assert birds.decide([("Manchuria", "Manchuria")], [], True, ("CN",), "X", []).rule == "exclude:text-box-disagree"
 
 
 def test_decide_box_rule():
@@ -134,10 +134,10 @@ def test_decide_box_rule():
     assert (decision.rule, decision.confidence) == ("range-box:core-points", "medium")
     assert decision.matched == "box covers 5/5 core points"
     assert birds.decide([], core, True, ("CN", "RU"), "Gruidae", ["sub-Saharan Africa"]).confidence == "low"
-    assert birds.decide([], core[:2], True, ("CN", "RU"), "Gruidae", east).exclusion == "box-few-core-points"
-    assert birds.decide([], core, True, ("CN", "KZ"), "Gruidae", east).exclusion == "box-countries-mismatch"
-    assert birds.decide([], core, True, ("CN", "RU"), "Diomedeidae", east).exclusion == "marine-box-only"
-    assert birds.decide([], [], True, ("CN", "RU"), "Gruidae", east).exclusion == "no-basin-signal"
+    assert birds.decide([], core[:2], True, ("CN", "RU"), "Gruidae", east).rule == "exclude:box-few-core-points"
+    assert birds.decide([], core, True, ("CN", "KZ"), "Gruidae", east).rule == "exclude:box-countries-mismatch"
+    assert birds.decide([], core, True, ("CN", "RU"), "Diomedeidae", east).rule == "exclude:marine-box-only"
+    assert birds.decide([], [], True, ("CN", "RU"), "Gruidae", east).rule == "exclude:no-basin-signal"
 
 
 def test_authorship():

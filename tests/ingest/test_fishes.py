@@ -59,7 +59,7 @@ def test_kaluga_is_in_with_its_water_bodies():
                  "Amur estuary in the Sea of Okhotsk.  Also in the Ussuri and Sungari, China.", FRESH)
     decision = fishes.decide(kaluga)
     assert (decision.rule, decision.confidence) == (fishes.RULE_WATER_BODY, "high")
-    assert decision.water_bodies == ("Amur", "Argun", "Shilka", "Onon", "Ussuri", "Songhua")
+    assert decision.place_names == ("Amur", "Argun", "Shilka", "Onon", "Ussuri", "Songhua")
     record = fishes.to_record(kaluga, decision)
     (placement,) = record.placements
     assert (placement.ecoregion, placement.method, placement.confidence, placement.source) == (
@@ -87,7 +87,7 @@ def test_chinese_sturgeon_is_out():
 )
 def test_water_body_names(distribution, water_bodies):
     decision = fishes.decide(row(distribution))
-    assert decision.rule == fishes.RULE_WATER_BODY and set(decision.water_bodies) == set(water_bodies)
+    assert decision.rule == fishes.RULE_WATER_BODY and set(decision.place_names) == set(water_bodies)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ def test_clean_clause_wins_over_hedged_and_introduced_ones():
     assert (fishes.decide(choii).rule, fishes.decide(choii).confidence) == (fishes.RULE_WATER_BODY, "medium")
     anudarini = row("Asia:  Lake Buir, Mongolia; probably Lake Hu-Lun, China and possibly elsewhere in the upper Amur.")
     decision = fishes.decide(anudarini)
-    assert decision.confidence == "high" and decision.water_bodies == ("Buir",)
+    assert decision.confidence == "high" and decision.place_names == ("Buir",)
 
 
 def test_region_rule_for_ranges_spanning_the_amur():
@@ -143,7 +143,7 @@ def test_region_rule_for_ranges_spanning_the_amur():
                 name="Brachymystax lenok", code=2079, family="Salmonidae", order="Salmoniformes")
     decision = fishes.decide(lenok)
     assert (decision.rule, decision.confidence) == (fishes.RULE_REGION, "low")
-    assert decision.water_bodies == ("Siberia", "China")
+    assert decision.place_names == ("Siberia", "China")
     assert fishes.to_record(lenok, decision).matched == "Siberia; China"
     assert fishes.decide(row("Asia:  Japan, Korea and Siberia.")) is None  # Korea is not across the Amur
     assert fishes.decide(row("Asia:  eastern Siberia, China.", "demersal; brackish; marine")) is None
@@ -187,7 +187,7 @@ def test_region_rule_for_ranges_spanning_the_amur():
 )
 def test_range_rules_without_a_water_body(distribution, habitat, expected):
     decision = fishes.decide(row(distribution, habitat, name="Silurus asotus", family="Siluridae"))
-    assert (None if decision is None else (decision.rule, decision.confidence, decision.water_bodies)) == expected
+    assert (None if decision is None else (decision.rule, decision.confidence, decision.place_names)) == expected
 
 
 def test_range_rules_keep_the_named_false_positives_out():
