@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import analytics
+from kg import analytics, config
 from kg import store as kgstore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ COMMANDS = [["threats"], ["gaps"], ["similarity"], ["centrality"], ["path", "Pan
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, default=kgstore.DEFAULT_STORE)
+    parser.add_argument("--store", type=Path, default=config.store_path())
     args = parser.parse_args()
     build = kgstore.current_build(args.store)
     if build is None:

@@ -36,6 +36,7 @@ import pyoxigraph as ox
 
 from bench import build_cost, mix, report, soak, synthetic
 from bench.peers import OurServer, OxigraphServer, Peer, RdflibEndpoint, RdflibInProcess, Sample, child_rss_output
+from kg import config
 from kg import store as kgstore
 from kg.namespaces import BASE
 from server.explorer.graphdata import query_text
@@ -436,7 +437,7 @@ def run_bench(store_path: Path, workdir: Path, settings: Settings, smoke: bool =
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, default=kgstore.DEFAULT_STORE, help="the built store to dump")
+    parser.add_argument("--store", type=Path, default=config.store_path(), help="the built store to dump")
     parser.add_argument("--workdir", type=Path, help="scratch directory (default: a temporary one, removed)")
     parser.add_argument("--write", type=Path, help="write the report to this markdown file")
     parser.add_argument("--smoke", action="store_true", help="a tiny graph, one repetition, no build, scale x2")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import config
 from kg import store as kgstore
 from kg.query import named_queries, run, with_prefixes
 
@@ -32,7 +33,7 @@ def median_ms(store: ox.Store, text: str, runs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, default=kgstore.DEFAULT_STORE)
+    parser.add_argument("--store", type=Path, default=config.store_path())
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--old", type=Path, help="a folder with the earlier texts of rewritten queries")
     parser.add_argument("--only", nargs="*", help="these queries only")

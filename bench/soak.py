@@ -38,6 +38,7 @@ from pathlib import Path
 import psutil
 import pyoxigraph as ox
 
+from kg import config
 from kg import store as kgstore
 from kg.namespaces import BASE
 from kg.query import named_queries, with_prefixes
@@ -457,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--minutes", type=float, default=10.0)
-    parser.add_argument("--store", type=Path, default=kgstore.DEFAULT_STORE)
+    parser.add_argument("--store", type=Path, default=config.store_path())
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the server")
     parser.add_argument("--timeout", type=float, default=10.0, help="the server's query timeout (s)")
     parser.add_argument("--seed", type=int, default=17)

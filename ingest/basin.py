@@ -18,8 +18,6 @@ from kg.namespaces import AMUR, SCHEMA, iri, slug, source_iri, taxon_iri
 
 CURATED_FILE = Path(__file__).parent / "curated" / "amur_heilong.yml"
 SOURCE_ID = "wwf-amur-heilong"
-BASIN = iri("place", "amur-heilong-basin")
-COMPLEX = iri("place", "amur-heilong-ecoregion-complex")
 CURATED_CONFIDENCE = "medium"  # a statement of a cited page, mapped by us to IUCN codes
 
 
@@ -58,6 +56,8 @@ def confidence_iri(level: str) -> URIRef:
 
 def to_graph(facts: dict, ecoregion_codes: set[str], threat_codes: set[str], action_codes: set[str]) -> Graph:
     """Map the curated facts; the code sets are those of the ecoregion and IUCN graphs, for checking."""
+    basin_node = iri("place", "amur-heilong-basin")
+    complex_node = iri("place", "amur-heilong-ecoregion-complex")
     graph = Graph()
     source = source_iri(SOURCE_ID)
     freshwater = facts["freshwater_unit"]
@@ -83,23 +83,23 @@ def to_graph(facts: dict, ecoregion_codes: set[str], threat_codes: set[str], act
         graph.add((node, DCTERMS.source, source))
 
     basin = facts["basin"]
-    graph.add((BASIN, RDF.type, AMUR.RiverBasin))
-    graph.add((BASIN, RDF.type, SCHEMA.Place))
-    labels(BASIN, basin)
+    graph.add((basin_node, RDF.type, AMUR.RiverBasin))
+    graph.add((basin_node, RDF.type, SCHEMA.Place))
+    labels(basin_node, basin)
     for country in basin["countries"]:
-        graph.add((BASIN, AMUR.country, iri("country", country)))
+        graph.add((basin_node, AMUR.country, iri("country", country)))
     complex_ = basin["complex"]
-    graph.add((COMPLEX, RDF.type, AMUR.EcoregionComplex))
-    labels(COMPLEX, complex_)
-    graph.add((COMPLEX, AMUR.inBasin, BASIN))
+    graph.add((complex_node, RDF.type, AMUR.EcoregionComplex))
+    labels(complex_node, complex_)
+    graph.add((complex_node, AMUR.inBasin, basin_node))
     for code in all_ecoregions:
-        graph.add((COMPLEX, AMUR.hasEcoregion, ecoregion_iri(code)))
+        graph.add((complex_node, AMUR.hasEcoregion, ecoregion_iri(code)))
 
     node = ecoregion_iri(freshwater["code"])
     graph.add((node, RDF.type, AMUR.FreshwaterEcoregion))
     labels(node, freshwater)
     graph.add((node, SKOS.notation, Literal(freshwater["code"])))
-    graph.add((node, AMUR.inBasin, BASIN))
+    graph.add((node, AMUR.inBasin, basin_node))
     unit = iri("global200", slug(freshwater["global200"]))
     graph.add((node, AMUR.global200, unit))
     graph.add((unit, RDF.type, AMUR.Global200Ecoregion))
@@ -110,7 +110,7 @@ def to_graph(facts: dict, ecoregion_codes: set[str], threat_codes: set[str], act
         node = iri("river", river["id"])
         graph.add((node, RDF.type, AMUR.River))
         labels(node, river)
-        graph.add((node, AMUR.inBasin, BASIN))
+        graph.add((node, AMUR.inBasin, basin_node))
         for country in river["countries"]:
             graph.add((node, AMUR.country, iri("country", country)))
         if river.get("tributary_of"):

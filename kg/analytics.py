@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from ingest import threat_applicability
 from kg import backend
 from kg import store as kgstore
-from kg.namespaces import PREFIXES
+from kg.namespaces import prefix_map
 from kg.query import QUERIES_DIR, term_text
 
 QUERY_FILES = ("analytics-nodes", "analytics-links", "analytics-link-confidence", "analytics-species-categories")
@@ -412,8 +412,8 @@ def key_nodes(graph: nx.MultiDiGraph, top: int = 10, samples: int = BETWEENNESS_
 def expand(text: str) -> str:
     """A prefixed name (ak:taxon/panthera-tigris) as a full IRI; anything else unchanged."""
     match = re.fullmatch(r"([a-z]+):(\S+)", text.strip())
-    if match and match.group(1) in PREFIXES and not text.startswith(("http:", "https:")):
-        return PREFIXES[match.group(1)] + match.group(2)
+    if match and match.group(1) in prefix_map() and not text.startswith(("http:", "https:")):
+        return prefix_map()[match.group(1)] + match.group(2)
     return text.strip()
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import workers
-from kg.store import REMOTE_CACHE, StoreMissing, current_build, embedded_path, is_remote, manifest
+from kg import config, workers
+from kg.store import StoreMissing, current_build, embedded_path, is_remote, manifest
 
 
 class StoreHandle:
@@ -82,7 +82,8 @@ class RemoteHandle:
         from kg.remote import RemoteStore
 
         self.store = RemoteStore(spec)
-        self.cache_root = Path(cache_root or REMOTE_CACHE)
+        # files kept for a remote engine's build (dumps, analytics view), by engine and build id
+        self.cache_root = Path(cache_root) if cache_root else config.remote_cache()
         self._lock = threading.Lock()
         self._manifest: tuple[float, dict | None] | None = None
 

@@ -24,7 +24,7 @@ from kg import config, export, progress
 from kg import fetch as kgfetch
 from kg import sources as registry
 from kg import store as kgstore
-from kg.namespaces import AMUR, BASE, ONTOLOGY_VERSION, graph_iri, iri, rebase, slug, source_iri
+from kg.namespaces import AMUR, ONTOLOGY_VERSION, base_iri, graph_iri, iri, rebase, slug, source_iri
 from kg.sources import ROOT
 
 ONTOLOGY_DIR = ROOT / "ontology"
@@ -71,7 +71,7 @@ def build_key(sources: list[registry.Source], occurrences: Path | None,
             if file in source.alternates and used is not None and used.name != Path(file).name:
                 digest.update(f"{file}<-{source.alternates[file][1]}\n".encode())
     digest.update(code_fingerprint().encode())
-    digest.update(BASE.encode())
+    digest.update(base_iri().encode())
     if occurrences:
         digest.update(registry.sha256_of(occurrences).encode())
     for archive in checklists:
@@ -341,12 +341,11 @@ def union(graphs: dict[URIRef, Graph]) -> Graph:
 # pyshacl-turbo (a Rust engine with pyshacl's API) validates the full graph in ~10 s where pyshacl takes
 # ~50 s; tests/test_ontology.py runs every valid and invalid case through both engines so they judge alike.
 SHACL_ENGINES = ("pyshacl-turbo", "pyshacl")
-SHACL_ENGINE = config.shacl_engine()
 
 
 def validate(data: Graph, engine: str | None = None) -> tuple[bool, str]:
     """SHACL validation of the whole graph; returns (conforms, readable report)."""
-    engine = engine or SHACL_ENGINE
+    engine = engine or config.shacl_engine()
     if engine == "pyshacl-turbo":
         from pyshacl_turbo import validate as shacl_validate
     elif engine == "pyshacl":
@@ -375,11 +374,11 @@ def write_store(target: Path, graphs: dict[URIRef, Graph], echo=lambda message: 
     del store
 
 
-def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFAULT_STORE,
+def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
           occurrences: Path | None = None, force: bool = False, echo=print,
           cache_dir: Path = CACHE_DIR, checklists: tuple[Path, ...] = ()) -> BuildReport:
     started = time.perf_counter()
-    store_path = Path(store_path)
+    store_path = kgstore.embedded_path(store_path)
     directory = kgfetch.resolve_dir(sources_dir, echo=echo)  # fetches into the cache when nothing is complete
     echo(f"sources: {directory}")
     located = registry.verify(directory)
@@ -458,7 +457,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
     shacl_started = time.perf_counter()
     conforms, text = validate(data)
     # the verdict is kept in the manifest: the store is never re-validated to learn what the build already knows
-    shacl = {"engine": SHACL_ENGINE, "conforms": conforms, "triples": len(data),
+    shacl = {"engine": config.shacl_engine(), "conforms": conforms, "triples": len(data),
              "seconds": round(time.perf_counter() - shacl_started, 1)}
     if not conforms:
         raise BuildError("SHACL validation failed, the store was not changed:\n" + _shorten(text))
@@ -472,7 +471,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path = kgstore.DEFA
         echo("dumps: writing the downloads")
         export.write_dumps(target, target / "oxigraph", echo=echo)  # gzip dumps + dumps.json (kg/export/dumps.py)
         report = {
-            "build_id": build_id, "key": key, "built": str(built), "base": BASE,
+            "build_id": build_id, "key": key, "built": str(built), "base": base_iri(),
             "sources": {s.id: s.files for s in registry.SOURCES},
             "graphs": {str(n): len(g) for n, g in graphs.items()},
             "classes": classes, "species": yields, "shacl": shacl,

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from kg import backend
+from kg import backend, config
 from kg import sources as registry
 from kg import store as kgstore
 
 STORE_OPTION = click.option(
-    "--store", "store_path", default=str(kgstore.DEFAULT_STORE), show_default=True,
+    "--store", "store_path", default=lambda: str(config.store_path()), show_default="data/store",
     envvar=["AMURKG_STORE", "AMURKG_STORE_PATH"],
     help="The store: a path or oxigraph:PATH (the embedded store's link to its current build), or a remote SPARQL "
          "engine sparql+http://HOST/PATH[?update=...&gsp=...&auth=digest] (credentials: AMURKG_STORE_USER, "
@@ -54,7 +54,8 @@ def main() -> None:
               help="A Darwin Core checklist archive (.zip: Taxon core, Distribution extension): adds its taxa native "
                    "to the basin's regions. Repeatable.")
 @click.option("--force", is_flag=True, help="Rebuild even if sources and code are unchanged.")
-@click.option("--local-store", type=click.Path(path_type=Path), default=kgstore.DEFAULT_STORE, show_default=True,
+@click.option("--local-store", type=click.Path(path_type=Path), default=lambda: config.store_path(),
+              show_default="data/store",
               help="With a remote --store: the embedded store the build is made and validated in before loading.")
 def build(sources_dir, store_path, occurrences, checklists, force, local_store) -> None:
     """Verify sources, ingest, validate with SHACL and swap in a new store (or load it into a remote engine)."""
@@ -181,7 +182,8 @@ def stats(store_path, fmt) -> None:
 
 
 @main.command()
-@click.option("--to", "target", type=click.Path(path_type=Path), default=registry.FETCH_CACHE, show_default=True,
+@click.option("--to", "target", type=click.Path(path_type=Path), default=lambda: config.fetch_cache(),
+              show_default="~/.cache/amurkg/sources",
               help="Cache directory to fill. Env: AMURKG_CACHE (parent of sources/).")
 def fetch(target) -> None:
     """Download missing source files from their origins (retrying, resuming) and verify their digests."""

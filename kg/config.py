@@ -2,8 +2,8 @@
 
 Every ``AMURKG_*`` variable the library reads is here, with its default; the CLI (click's ``envvar`` options)
 and ``create_app`` (``AMURKG_*`` -> app config) read their own on top. Each function reads the environment when
-it is called, so a test or a caller that sets a variable sees it; the few module constants built from these
-(``kg.namespaces.BASE``, ``kg.store.DEFAULT_STORE``, ...) are fixed when their module is imported.
+it is called, so a test or a caller that sets a variable sees it; no module reads a setting when it is imported
+(``kg.namespaces.base_iri()``, ``kg.store.embedded_path(None)`` ask here each time).
 
 | variable | what | default |
 |---|---|---|

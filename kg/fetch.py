@@ -121,7 +121,7 @@ def fetch(target: Path | None = None, sources: list[Source] | None = None, echo=
     not be got, after all were tried. ``terminal``: where the live progress line goes (stderr by default; only
     when it is a terminal).
     """
-    target = Path(target) if target is not None else registry.FETCH_CACHE
+    target = Path(target) if target is not None else config.fetch_cache()
     wanted = downloads(sources or registry.SOURCES)
     todo = [d for d in wanted if not _present(target, d)]
     terminal = sys.stderr if terminal is None else terminal
@@ -376,6 +376,7 @@ def resolve_dir(explicit: str | Path | None = None, sources: list[Source] | None
     tried = ", ".join(f"{how} ({path})" for how, path in candidates)
     if not fetch_missing:
         raise SourceError(f"no complete sources directory found; tried {tried}: {registry.SUPPLY_HINT}")
-    echo(f"no complete sources directory (tried {tried}): fetching the missing files into {registry.FETCH_CACHE}")
-    fetch(registry.FETCH_CACHE, sources, echo=echo)
-    return registry.FETCH_CACHE
+    cache = config.fetch_cache()
+    echo(f"no complete sources directory (tried {tried}): fetching the missing files into {cache}")
+    fetch(cache, sources, echo=echo)
+    return cache

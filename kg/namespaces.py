@@ -16,7 +16,11 @@ from kg import config
 
 # Base under which every resource IRI is minted (AMURKG_BASE, kg/config.py); the explorer serves {base}x at /x.
 DEFAULT_BASE = config.DEFAULT_BASE
-BASE = config.base()
+
+
+def base_iri() -> str:
+    """The configured base, read when asked (never at import): a caller or test that sets AMURKG_BASE sees it."""
+    return config.base()
 ONTOLOGY_IRI = "https://w3id.org/amurkg/ontology"
 ONTOLOGY_VERSION = "0.1.0"
 
@@ -156,14 +160,15 @@ def rebase(text: str) -> str:
 
     The ontology and shapes namespaces keep their IRIs: they name the vocabulary, not our resources.
     """
-    if BASE == DEFAULT_BASE:
+    base = base_iri()
+    if base == DEFAULT_BASE:
         return text
-    return re.sub(re.escape(DEFAULT_BASE) + r"(?!ontology|shapes)", BASE, text)
+    return re.sub(re.escape(DEFAULT_BASE) + r"(?!ontology|shapes)", base, text)
 
 
 def iri(*parts: str) -> URIRef:
     """An IRI under the base: iri("ecoregion", "PA0443")."""
-    return URIRef(BASE + "/".join(parts))
+    return URIRef(base_iri() + "/".join(parts))
 
 
 def slug(text: str) -> str:
@@ -196,9 +201,8 @@ def iucn_code(code: str) -> str:
     return code.replace("_", ".")
 
 
-PREFIXES = {
+_VOCABULARY_PREFIXES = {
     "amur": str(AMUR._NS),
-    "ak": BASE,
     "dwc": str(DWC),
     "dwciri": str(DWCIRI),
     "geo": str(GEO),
@@ -216,5 +220,21 @@ PREFIXES = {
 }
 
 
+
+
+def prefix_map() -> dict[str, str]:
+    """Prefix -> namespace: the vocabularies, and ak: for the configured base."""
+    return {"amur": _VOCABULARY_PREFIXES["amur"], "ak": base_iri()} | _VOCABULARY_PREFIXES
+
+
 def sparql_prefixes() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefix_map().items())
+
+
+def __getattr__(name: str):
+    # kg.namespaces.BASE and .PREFIXES for scripts and tests: computed when asked, like base_iri() and prefix_map()
+    if name == "BASE":
+        return base_iri()
+    if name == "PREFIXES":
+        return prefix_map()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

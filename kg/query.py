@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES, sparql_prefixes
+from kg.namespaces import prefix_map, sparql_prefixes
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 
@@ -49,7 +49,7 @@ def named_queries() -> list[NamedQuery]:
 def with_prefixes(query: str) -> str:
     """Add the graph's standard prefixes that the query uses but does not declare."""
     declared = {m.lower() for m in re.findall(r"PREFIX\s+([A-Za-z][\w-]*)?:", query, flags=re.I)}
-    missing = [p for p in PREFIXES if p.lower() not in declared and re.search(rf"\b{re.escape(p)}:", query)]
+    missing = [p for p in prefix_map() if p.lower() not in declared and re.search(rf"\b{re.escape(p)}:", query)]
     if not missing:
         return query
     return "".join(line for line in sparql_prefixes().splitlines(keepends=True)
@@ -71,7 +71,7 @@ def term_text(term) -> str:
 
 
 def shorten(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in prefix_map().items():
         if iri.startswith(ns) and re.fullmatch(r"[\w.\-]*", iri[len(ns):]):
             return f"{prefix}:{iri[len(ns):]}"
     return iri

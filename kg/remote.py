@@ -215,10 +215,10 @@ class RemoteStore:
     """A dataset held by a remote SPARQL 1.1 engine, used like a ``pyoxigraph.Store``."""
 
     def __init__(self, config: RemoteConfig | str, base: str | None = None):
-        from kg.namespaces import BASE
+        from kg.namespaces import base_iri
 
         self.config = RemoteConfig.parse(config) if isinstance(config, str) else config
-        self.base = base or BASE
+        self.base = base or base_iri()
         self.meta_graph = self.base + META_GRAPH_PATH
         self.dataset_iri = self.base + DATASET_PATH
         self._cache: dict = {}  # the dataset's graph list, shared with the copies made by with_timeout

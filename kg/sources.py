@@ -15,7 +15,6 @@ from kg import config
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SOURCES = ROOT.parent / "shared" / "data" / "sources"
-FETCH_CACHE = config.fetch_cache()
 SUPPLY_HINT = ("pass a directory holding them with `amurkg build --sources DIR` or `AMURKG_SOURCES=DIR`, "
                "or run `amurkg fetch` where there is a network")
 
@@ -331,7 +330,7 @@ def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]
     if config.sources_dir():
         return [("AMURKG_SOURCES", config.sources_dir())]
     found.append(("../shared/data/sources", SHARED_SOURCES))
-    found.append(("fetch cache", FETCH_CACHE))
+    found.append(("fetch cache", config.fetch_cache()))
     return found
 
 

@@ -6,42 +6,44 @@ import pyoxigraph as ox
 
 from kg.namespaces import iri, sparql_prefixes
 
-# the China red list's assessor, under the graph's own base (AMURKG_BASE)
-MEE_CAS = iri("agent/mee-cas")
 
-COUNTS = {
-    "graphs": "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key ORDER BY ?key",
-    "classes": "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key ORDER BY DESC(?n)",
-    "species by group": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
-        ?t amur:group/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
-    "species by global IUCN category": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
-        ?t amur:redListCategory/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
-    "species by China red-list category (plants, CBRL 2020)": f"""SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {{
-        ?a a amur:Assessment ; amur:taxon ?t ; amur:assessor <{MEE_CAS}> ;
-           amur:category/skos:notation ?key }} GROUP BY ?key ORDER BY DESC(?n)""",
-    "species-ecoregion links by method and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
-        ?o a amur:Occurrence ; amur:method/skos:notation ?m ; amur:confidence/skos:notation ?c .
-        BIND(CONCAT(?m, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
-    # a species-ecoregion pair has exactly one of the two shortcuts (medium/high confidence: recorded)
-    "recorded species-ecoregion links (amur:occursIn) by group": """SELECT ?key (COUNT(*) AS ?n) WHERE {
-        { SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e } } ?t amur:group/skos:notation ?key }
-        GROUP BY ?key ORDER BY DESC(?n)""",
-    "possible species-ecoregion links (amur:possiblyOccursIn) by group": """SELECT ?key (COUNT(*) AS ?n) WHERE {
-        { SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e } } ?t amur:group/skos:notation ?key }
-        GROUP BY ?key ORDER BY DESC(?n)""",
-    "species-threat links by kind and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
-        { ?l a amur:ThreatExposure . BIND("direct" AS ?kind) } UNION
-        { ?l a amur:InferredThreatExposure . BIND("inferred" AS ?kind) }
-        ?l amur:confidence/skos:notation ?c . BIND(CONCAT(?kind, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
-    "species evidence by source and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
-        ?e a amur:Evidence ; prov:wasDerivedFrom/dcterms:identifier ?s ; amur:confidence/skos:notation ?c .
-        BIND(CONCAT(?s, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
-}
+def counts() -> dict[str, str]:
+    """Title -> query of each count; the China red list's assessor is minted under the configured base."""
+    mee_cas = iri("agent/mee-cas")
+    return {
+        "graphs": "SELECT ?key (COUNT(*) AS ?n) WHERE { GRAPH ?key { ?s ?p ?o } } GROUP BY ?key ORDER BY ?key",
+        "classes": "SELECT ?key (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?key } GROUP BY ?key ORDER BY DESC(?n)",
+        "species by group": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
+            ?t amur:group/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
+        "species by global IUCN category": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
+            ?t amur:redListCategory/skos:notation ?key } GROUP BY ?key ORDER BY DESC(?n)""",
+        "species by China red-list category (plants, CBRL 2020)": f"""SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {{
+            ?a a amur:Assessment ; amur:taxon ?t ; amur:assessor <{mee_cas}> ;
+               amur:category/skos:notation ?key }} GROUP BY ?key ORDER BY DESC(?n)""",
+        "species-ecoregion links by method and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+            ?o a amur:Occurrence ; amur:method/skos:notation ?m ; amur:confidence/skos:notation ?c .
+            BIND(CONCAT(?m, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
+        # a species-ecoregion pair has exactly one of the two shortcuts (medium/high confidence: recorded)
+        "recorded species-ecoregion links (amur:occursIn) by group": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+            { SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e } } ?t amur:group/skos:notation ?key }
+            GROUP BY ?key ORDER BY DESC(?n)""",
+        "possible species-ecoregion links (amur:possiblyOccursIn) by group": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+            { SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e } } ?t amur:group/skos:notation ?key }
+            GROUP BY ?key ORDER BY DESC(?n)""",
+        "species-threat links by kind and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+            { ?l a amur:ThreatExposure . BIND("direct" AS ?kind) } UNION
+            { ?l a amur:InferredThreatExposure . BIND("inferred" AS ?kind) }
+            ?l amur:confidence/skos:notation ?c . BIND(CONCAT(?kind, " / ", ?c) AS ?key) }
+            GROUP BY ?key ORDER BY ?key""",
+        "species evidence by source and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+            ?e a amur:Evidence ; prov:wasDerivedFrom/dcterms:identifier ?s ; amur:confidence/skos:notation ?c .
+            BIND(CONCAT(?s, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
+    }
 
 
 def collect(store: ox.Store) -> dict[str, dict[str, int]]:
     numbers = {}
-    for title, body in COUNTS.items():
+    for title, body in counts().items():
         rows = store.query(sparql_prefixes() + body, use_default_graph_as_union=True)
         numbers[title] = {_text(r["key"]): int(r["n"].value) for r in rows}
     return numbers

@@ -21,10 +21,7 @@ import pyoxigraph as ox
 
 from kg import config
 
-DEFAULT_STORE = config.store_path()
 MANIFEST = "BUILD.json"
-# files a server keeps for a remote engine's build (dumps, analytics view), by engine and build id
-REMOTE_CACHE = config.remote_cache()
 
 
 class StoreMissing(Exception):
@@ -92,7 +89,7 @@ def is_remote(spec: str | Path | None) -> bool:
 def embedded_path(spec: str | Path | None) -> Path:
     """The embedded store's path of a spec (a path, or oxigraph:PATH); the default when none is given."""
     if spec is None or str(spec) == "":
-        return DEFAULT_STORE
+        return config.store_path()
     text = str(spec)
     if is_remote(text):
         raise ValueError(f"{text} is a remote store, not a path")

@@ -6,11 +6,9 @@ import os
 
 from flask import Flask, Response, jsonify
 
-from kg import backend
-from kg import store as kgstore
+from kg import backend, config
 
 DEFAULTS = {
-    "STORE_PATH": str(kgstore.DEFAULT_STORE),
     # a store spec (kg/store.py): a path, oxigraph:PATH or sparql+http://HOST/PATH; empty: STORE_PATH
     "STORE": "",
     "QUERY_TIMEOUT": 30.0,
@@ -29,6 +27,7 @@ DEFAULTS = {
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
+    app.config["STORE_PATH"] = str(config.store_path())
     # AMURKG_STORE_PATH=... -> STORE_PATH, AMURKG_QUERY_TIMEOUT=... -> QUERY_TIMEOUT
     app.config.from_prefixed_env(prefix="AMURKG")
     if test_config:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from kg import analytics, backend
 from kg import store as kgstore
-from kg.namespaces import BASE
+from kg.namespaces import base_iri
 from server.caching import validate_by_build
 
 bp = Blueprint("analytics", __name__)
@@ -111,5 +111,5 @@ def page(name: str):
             return render_template("analytics/path.html", result=None, error=str(exc), title=TITLES[name],
                                    start=request.args.get("from", ""), end=request.args.get("to", "")), 404
         return _problem(404, str(exc), html=True)
-    return render_template(f"analytics/{name}.html", result=result, build_id=build_id, title=TITLES[name], base=BASE,
-                           start=request.args.get("from", ""), end=request.args.get("to", ""))
+    return render_template(f"analytics/{name}.html", result=result, build_id=build_id, title=TITLES[name],
+                           base=base_iri(), start=request.args.get("from", ""), end=request.args.get("to", ""))

@@ -56,7 +56,7 @@ def dataset_jsonld() -> dict:
     build = _handle().build_dir()
     manifest = kx.read_dumps_manifest(build)
     return schemaorg.dataset(
-        str(kx.DATASET), url_for("export.downloads", _external=True), manifest, _citation(build, manifest),
+        kx.dataset_iri(), url_for("export.downloads", _external=True), manifest, _citation(build, manifest),
         kx.citation_metadata(), lambda name: url_for("export.download", name=name, _external=True))
 
 

@@ -333,8 +333,8 @@ def fresh_machine(monkeypatch, tmp_path):
     monkeypatch.delenv("AMURKG_SOURCES", raising=False)
     monkeypatch.delenv(kf.MIRROR_ENV, raising=False)
     monkeypatch.setattr(registry, "SHARED_SOURCES", tmp_path / "no-shared")
-    monkeypatch.setattr(registry, "FETCH_CACHE", tmp_path / "cache")
-    return tmp_path / "cache"
+    monkeypatch.setenv("AMURKG_CACHE", str(tmp_path / "amurkg"))  # the fetch cache is its sources/ folder
+    return tmp_path / "amurkg" / "sources"
 
 
 def test_resolve_dir_fetches_into_the_cache_when_no_directory_is_complete(origin, fresh_machine, tmp_path):

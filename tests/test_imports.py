@@ -75,3 +75,39 @@ def test_environment_is_read_in_one_place():
                         isinstance(node.value, ast.Name) and node.value.id == "os":
                     readers.append(f"{module_name(path)}:{node.lineno}")
     assert readers == []
+
+
+def test_no_setting_is_read_at_import():
+    """Importing every module of kg, ingest and server reads no AMURKG_* variable: settings are read when used
+    (kg/config.py), so a caller or test that sets one is never shadowed by a value fixed at import."""
+    import subprocess
+    import sys
+
+    modules = sorted(module_name(p) for package in PACKAGES for p in (ROOT / package).rglob("*.py"))
+    probe = (
+        "import os, importlib, sys\n"
+        "class Watched(dict):\n"
+        "    def __getitem__(self, key):\n"
+        "        if key.startswith('AMURKG_'): print(key)\n"
+        "        return dict.__getitem__(self, key)\n"
+        "    def get(self, key, default=None):\n"
+        "        if key.startswith('AMURKG_'): print(key)\n"
+        "        return dict.get(self, key, default)\n"
+        "    def __contains__(self, key):\n"
+        "        if isinstance(key, str) and key.startswith('AMURKG_'): print(key)\n"
+        "        return dict.__contains__(self, key)\n"
+        "os.environ = Watched(os.environ)\n"
+        "for name in sys.argv[1:]:\n"
+        "    print('import', name); importlib.import_module(name)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe, *modules], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    reads, module = [], None
+    for line in run.stdout.splitlines():
+        if line.startswith("import "):
+            module = line.split()[1]
+        elif line.startswith("AMURKG_"):
+            reads.append(f"{line} while importing {module}")
+    assert len([line for line in run.stdout.splitlines() if line.startswith("import ")]) == len(modules)
+    assert reads == []

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from kg import config
 from kg import fetch as kf
 from kg import sources as registry
 
@@ -73,7 +74,7 @@ def test_lookup_order(monkeypatch, tmp_path):
         kf.resolve_dir(None)  # the variable names a folder that does not exist
     monkeypatch.delenv("AMURKG_SOURCES")
     assert registry.candidate_dirs()[0][1] == registry.ROOT.parent / "shared" / "data" / "sources"
-    assert registry.candidate_dirs()[-1][1] == registry.FETCH_CACHE
+    assert registry.candidate_dirs()[-1][1] == config.fetch_cache()
 
 
 def test_fetch_skips_verified_files_without_network(copied_sources):
@@ -86,7 +87,7 @@ def test_fetch_skips_verified_files_without_network(copied_sources):
 def test_a_complete_directory_is_used_without_fetching(copied_sources, monkeypatch, tmp_path):
     monkeypatch.delenv("AMURKG_SOURCES", raising=False)
     monkeypatch.setattr(registry, "SHARED_SOURCES", copied_sources)
-    monkeypatch.setattr(registry, "FETCH_CACHE", tmp_path / "cache")
+    monkeypatch.setenv("AMURKG_CACHE", str(tmp_path))  # the fetch cache is its sources/ folder
     assert kf.resolve_dir(None, fetch_missing=False) == copied_sources
     (copied_sources / "mdd-1.13" / "MDD.zip").unlink()
     with pytest.raises(registry.SourceError, match="no complete sources directory found; tried ../shared"):

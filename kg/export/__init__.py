@@ -8,7 +8,6 @@ graph. Tables are read from the store by the queries of ``queries/export/``; eve
 from kg.export.citation import (  # noqa: F401
     BASIN_BBOX,
     CITATION_FILE,
-    DATASET,
     DUMPS_DIR,
     DUMPS_MANIFEST,
     EXPORT_QUERIES,
@@ -16,6 +15,7 @@ from kg.export.citation import (  # noqa: F401
     built_time,
     citation_metadata,
     dataset_citation,
+    dataset_iri,
     dataset_version,
 )
 from kg.export.dumps import (  # noqa: F401

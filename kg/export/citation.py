@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import yaml
 from rdflib.namespace import PROV
 
-from kg.namespaces import BASE, ONTOLOGY_VERSION, iri
+from kg.namespaces import ONTOLOGY_VERSION, base_iri, iri
 from kg.sources import ROOT
 
 EXPORT_QUERIES = ROOT / "queries" / "export"
@@ -24,7 +24,11 @@ DUMPS_DIR = "dumps"
 DUMPS_MANIFEST = "dumps.json"
 
 
-DATASET = iri("dataset")
+
+
+def dataset_iri() -> str:
+    """The dataset's IRI under the configured base."""
+    return str(iri("dataset"))
 
 
 # The basin's bounding box (degrees): the geographic coverage of the EML and the DCAT description.
@@ -43,7 +47,7 @@ def dataset_citation(version: str, build_id: str | None) -> str:
     authors = ", ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}"
                         for a in cff.get("authors", []))
     build = f", build {build_id}" if build_id else ""
-    return f"{authors}. {cff['title']}, version {version}{build}. {cff.get('url', BASE)}"
+    return f"{authors}. {cff['title']}, version {version}{build}. {cff.get('url', base_iri())}"
 
 
 def dataset_version() -> str:
@@ -56,6 +60,6 @@ def dataset_version() -> str:
 
 
 def built_time(store: ox.Store) -> str | None:
-    rows = list(store.query(f"SELECT ?t WHERE {{ <{DATASET}> <{PROV.generatedAtTime}> ?t }}",
+    rows = list(store.query(f"SELECT ?t WHERE {{ <{dataset_iri()}> <{PROV.generatedAtTime}> ?t }}",
                             use_default_graph_as_union=True))
     return rows[0]["t"].value if rows else None

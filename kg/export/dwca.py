@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.export.citation import BASIN_BBOX, DATASET, built_time, citation_metadata, dataset_citation, dataset_version
+from kg.export.citation import BASIN_BBOX, built_time, citation_metadata, dataset_citation, dataset_iri, dataset_version
 from kg.export.tables import _write_files, all_tables
-from kg.namespaces import BASE, DWC, is_recorded
+from kg.namespaces import DWC, base_iri, is_recorded
 
 # Darwin Core Archive: file -> (row type, [(column, term IRI)]); the first column is the id / core id.
 DC = "http://purl.org/dc/terms/"
@@ -110,10 +110,10 @@ def eml_xml(tables: dict, version: str, build_id: str | None, built: str | None)
         "xmlns:eml": "eml://ecoinformatics.org/eml-2.1.1", "xmlns:dc": "http://purl.org/dc/terms/",
         "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
         "xsi:schemaLocation": "eml://ecoinformatics.org/eml-2.1.1 http://rs.gbif.org/schema/eml-gbif-profile/1.1/eml.xsd",
-        "packageId": f"{DATASET}/{version}/{build_id or 'unbuilt'}", "system": "https://w3id.org/amurkg/",
+        "packageId": f"{dataset_iri()}/{version}/{build_id or 'unbuilt'}", "system": "https://w3id.org/amurkg/",
         "scope": "system", "xml:lang": "en"})
     dataset = ET.SubElement(root, "dataset")
-    ET.SubElement(dataset, "alternateIdentifier").text = str(DATASET)
+    ET.SubElement(dataset, "alternateIdentifier").text = dataset_iri()
     ET.SubElement(dataset, "title", {"xml:lang": "en"}).text = f"{cff['title']} (checklist, version {version})"
     for author in cff.get("authors", []):
         creator = ET.SubElement(dataset, "creator")
@@ -157,7 +157,7 @@ def eml_xml(tables: dict, version: str, build_id: str | None, built: str | None)
             ET.SubElement(classification, "taxonRankValue").text = name
     contact = ET.SubElement(dataset, "contact")
     ET.SubElement(contact, "organizationName").text = "amurkg contributors"
-    ET.SubElement(contact, "onlineUrl").text = cff.get("url", BASE)
+    ET.SubElement(contact, "onlineUrl").text = cff.get("url", base_iri())
     additional = ET.SubElement(root, "additionalMetadata")
     metadata = ET.SubElement(additional, "metadata")
     gbif = ET.SubElement(metadata, "gbif")

@@ -11,7 +11,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
 from kg.export.citation import ONTOLOGY_FILE
-from kg.namespaces import AMUR, BASE, PREFIXES
+from kg.namespaces import AMUR, base_iri, prefix_map
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def named_graphs(store: ox.Store) -> list[str]:
 
 def resolve_graph(store: ox.Store, graph: str) -> ox.NamedNode:
     """A named graph by IRI or by source id ('mdd-1.13' -> ak:graph/mdd-1.13); ValueError if absent."""
-    name = graph if "://" in graph else BASE + "graph/" + graph
+    name = graph if "://" in graph else base_iri() + "graph/" + graph
     if name not in named_graphs(store):
         raise ValueError(f"no named graph {name}; the graphs are: {', '.join(named_graphs(store))}")
     return ox.NamedNode(name)
@@ -67,7 +67,7 @@ def write_rdf(store: ox.Store, fmt: str, output: BinaryIO, graph: str | None = N
     ``union`` is the union of the graphs when the caller already has it (the build writes three such dumps)."""
     dump = RDF_FORMATS[fmt]
     # not ak: (the base): local names with slashes would be escaped (ak:taxon\/x), full IRIs read better
-    prefixes = {p: ns for p, ns in PREFIXES.items() if p not in {"sh", "ak"}}
+    prefixes = {p: ns for p, ns in prefix_map().items() if p not in {"sh", "ak"}}
     if graph is not None:
         name = resolve_graph(store, graph)
         if dump.quads:
@@ -85,7 +85,7 @@ def jsonld_context() -> dict:
     Darwin Core, SKOS and provenance terms the graph uses (object properties coerced to IRIs)."""
     ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
     context: dict[str, object] = {"id": "@id", "type": "@type"}
-    context.update({p: ns for p, ns in sorted(PREFIXES.items()) if p not in {"sh", "owl"}})
+    context.update({p: ns for p, ns in sorted(prefix_map().items()) if p not in {"sh", "owl"}})
     for term in sorted(AMUR.__annotations__):
         node = AMUR[term]
         if (node, RDF.type, OWL.ObjectProperty) in ontology:

@@ -6,8 +6,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
-from kg.export.citation import BASIN_BBOX, DATASET, citation_metadata, dataset_citation, dataset_version
-from kg.namespaces import AMUR, BASE, PREFIXES
+from kg.export.citation import BASIN_BBOX, citation_metadata, dataset_citation, dataset_iri, dataset_version
+from kg.namespaces import AMUR, base_iri, prefix_map
 
 
 def void_graph(store: ox.Store, dumps: list[dict] | None = None, build_id: str | None = None) -> Graph:
@@ -16,22 +16,22 @@ def void_graph(store: ox.Store, dumps: list[dict] | None = None, build_id: str |
     version = dataset_version()
     cff = citation_metadata()
     void = Graph()
-    for prefix, ns in PREFIXES.items():
+    for prefix, ns in prefix_map().items():
         void.bind(prefix, ns)
-    meta = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(BASE + "graph/meta"))
+    meta = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(base_iri() + "graph/meta"))
     void.parse(data=meta.decode("utf-8"), format="nt")
-    dataset = URIRef(str(DATASET))
+    dataset = URIRef(dataset_iri())
     void.add((dataset, DCTERMS.description, Literal(cff.get("abstract", ""), lang="en")))
     void.add((dataset, DCTERMS.license, URIRef("https://spdx.org/licenses/" + cff.get("license", "CC-BY-4.0"))))
     void.add((dataset, DCTERMS.bibliographicCitation, Literal(dataset_citation(version, build_id))))
     void.add((dataset, URIRef(str(DCAT) + "version"), Literal(version)))  # DCAT 3, not in rdflib's DCAT
-    void.add((dataset, VOID.sparqlEndpoint, URIRef(BASE + "sparql")))
-    void.add((dataset, VOID.uriSpace, Literal(BASE)))
-    void.add((dataset, DCAT.landingPage, URIRef(cff.get("url", BASE))))
+    void.add((dataset, VOID.sparqlEndpoint, URIRef(base_iri() + "sparql")))
+    void.add((dataset, VOID.uriSpace, Literal(base_iri())))
+    void.add((dataset, DCAT.landingPage, URIRef(cff.get("url", base_iri()))))
     void.add((dataset, DCAT.keyword, Literal("biodiversity", lang="en")))
     void.add((dataset, DCAT.keyword, Literal("Amur-Heilong", lang="en")))
     west, east, south, north = (BASIN_BBOX[k] for k in ("west", "east", "south", "north"))
-    spatial = URIRef(BASE + "place/amur-heilong-basin")
+    spatial = URIRef(base_iri() + "place/amur-heilong-basin")
     void.add((dataset, DCTERMS.spatial, spatial))
     void.add((spatial, DCAT.bbox, Literal(
         f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))",
@@ -55,7 +55,7 @@ def void_graph(store: ox.Store, dumps: list[dict] | None = None, build_id: str |
         void.add((partition, VOID.property, URIRef(row["p"].value)))
         void.add((partition, VOID.triples, Literal(int(row["n"].value), datatype=XSD.integer)))
     for dump in dumps or []:
-        url = URIRef(BASE + "downloads/" + dump["file"])
+        url = URIRef(base_iri() + "downloads/" + dump["file"])
         void.add((dataset, DCAT.distribution, url))
         if dump["kind"] == "rdf":
             void.add((dataset, VOID.dataDump, url))
@@ -70,6 +70,6 @@ def void_graph(store: ox.Store, dumps: list[dict] | None = None, build_id: str |
         void.add((url, DCTERMS.license, URIRef("https://spdx.org/licenses/" + cff.get("license", "CC-BY-4.0"))))
         if dump.get("triples") is not None:
             void.add((url, VOID.triples, Literal(dump["triples"], datatype=XSD.integer)))
-    void.add((dataset, PROV.wasGeneratedBy, URIRef(BASE + "build/" + (build_id or "unknown"))))
-    void.add((URIRef(BASE + "build/" + (build_id or "unknown")), RDFS.label, Literal(f"amurkg build {build_id}")))
+    void.add((dataset, PROV.wasGeneratedBy, URIRef(base_iri() + "build/" + (build_id or "unknown"))))
+    void.add((URIRef(base_iri() + "build/" + (build_id or "unknown")), RDFS.label, Literal(f"amurkg build {build_id}")))
     return void

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from kg import backend
 from kg import store as kgstore
-from kg.namespaces import AMUR, BASE, PREFIXES
+from kg.namespaces import AMUR, base_iri, prefix_map
 from kg.query import named_queries
 from server import schemaorg
 from server.caching import BuildMemo, validate_by_build
@@ -91,7 +91,7 @@ validate_by_build(bp, _negotiated, skip=frozenset({"explorer.vendor"}))
 
 @bp.app_context_processor
 def explorer_helpers() -> dict:
-    return {"link": pages.link, "short": short, "kind_of": kind_of, "base": BASE, "lang_attr": pages.lang_attr,
+    return {"link": pages.link, "short": short, "kind_of": kind_of, "base": base_iri(), "lang_attr": pages.lang_attr,
             "jsonld_script": schemaorg.script}
 
 
@@ -164,7 +164,7 @@ def query_page():
     examples = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text}
                 for q in named_queries()]
     selected = request.args.get("example")
-    return render_template("explorer/query.html", examples=examples, prefixes=PREFIXES, selected=selected)
+    return render_template("explorer/query.html", examples=examples, prefixes=prefix_map(), selected=selected)
 
 
 @bp.get("/vendor/<name>")
@@ -220,7 +220,7 @@ def own_node(store: ox.Store, iri: str) -> dict:
 def neighbourhood_json():
     iri = minted_iri(request.args.get("iri", ""))
     if iri is None:
-        return jsonify({"error": "iri must be a valid IRI minted under " + BASE}), 400
+        return jsonify({"error": "iri must be a valid IRI minted under " + base_iri()}), 400
     store, _ = _store()
     nodes, edges = neighbourhood(store, iri)
     centre = own_node(store, iri)
@@ -232,7 +232,7 @@ def path_json():
     """A shortest path between two nodes (breadth-first over the same neighbourhoods, a bounded search)."""
     start, goal = minted_iri(request.args.get("from", "")), minted_iri(request.args.get("to", ""))
     if start is None or goal is None:
-        return jsonify({"error": "from and to must be valid IRIs minted under " + BASE}), 400
+        return jsonify({"error": "from and to must be valid IRIs minted under " + base_iri()}), 400
     store, _ = _store()
     parents: dict[str, tuple[str, dict] | None] = {start: None}
     frontier = deque([(start, 0)])
@@ -283,7 +283,7 @@ def _wanted_type() -> str:
 
 
 def resource(path: str):
-    iri = minted_iri(BASE + path)
+    iri = minted_iri(base_iri() + path)
     if iri is None:  # e.g. /taxon/%ff or /taxon/a%00b: no IRI, so no resource
         return Response("no resource here: the path is not a valid IRI\n", status=404, mimetype="text/plain")
     store, _ = _store()
@@ -298,7 +298,7 @@ def resource(path: str):
     alternates = [(mime, f"/{path}?format={alias}") for mime, (alias, _) in RDF_TYPES.items()]
     if wanted in RDF_TYPES:
         triples = construct(store, "describe", iri)
-        prefixes = {p: ns for p, ns in PREFIXES.items() if p != "ak"}
+        prefixes = {p: ns for p, ns in prefix_map().items() if p != "ak"}
         fmt = RDF_TYPES[wanted][1]
         body = ox.serialize(triples, format=fmt, prefixes=prefixes) if fmt == ox.RdfFormat.TURTLE else (
             ox.serialize(triples, format=fmt))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespaces import BASE
+from kg.namespaces import base_iri
 from kg.query import QUERIES_DIR, shorten, with_prefixes
 
 EXPLORER_QUERIES = QUERIES_DIR / "explorer"
@@ -62,7 +62,7 @@ def minted_iri(text: str) -> str | None:
     Paths and parameters come from clients: an invalid IRI (a NUL, an unpaired surrogate, U+FFFD from a bad
     percent-escape) would make pyoxigraph's NamedNode raise, so the explorer checks here before any query.
     """
-    if not text.startswith(BASE):
+    if not text.startswith(base_iri()):
         return None
     try:
         ox.NamedNode(text)
@@ -73,8 +73,8 @@ def minted_iri(text: str) -> str | None:
 
 def local_path(iri: str) -> str | None:
     """The server path of an IRI minted under the base, else None (an external IRI)."""
-    if iri.startswith(BASE):
-        return "/" + iri[len(BASE):]
+    if iri.startswith(base_iri()):
+        return "/" + iri[len(base_iri()):]
     return None
 
 
