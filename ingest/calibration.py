@@ -18,6 +18,8 @@ reference, so they take the levels the same method earned on mammals):
   share reaches it, the share with the best F1 (the box stays low). Boxes under the share place nothing.
 - where WildFinder lists a mammal, a placement of another method in an ecoregion WildFinder does not list
   is low (possible): the reference disagrees.
+- a method that places through another method's table (``INHERITS``: a checklist region takes the
+  ecoregions of its gazetteer place) and is not measured itself takes the level that method earned.
 
 Province placements of plants are not measured here (no mammal is placed by province); their level comes
 from the area share of the province in each ecoregion (``ingest.provinces``).
@@ -47,11 +49,16 @@ LABELS = {
     "gazetteer:broad": "gazetteer, broad place",
     "curated": "curated (WWF Amur-Heilong pages)",
     "province": "province list",
+    "checklist-region:specific": "checklist region, specific place",
+    "checklist-region:broad": "checklist region, broad place",
     "range-box:rangebuilder:wide": "range box, rangeBuilder, wider than 180° (not placed)",
     "range-box:pantheria:wide": "range box, PanTHERIA, wider than 180° (not placed)",
 }
 # Methods the reference cannot measure (kept as their readers state them, see the module docstring).
 UNMEASURED = ("province", "freshwater", "occurrence", REFERENCE)
+# A checklist region (ingest/checklists.py) is placed in the ecoregions of its gazetteer place: measured on too
+# few reference mammals (a plant checklist has none), it takes the level of the gazetteer's own variant.
+INHERITS = {"checklist-region:specific": "gazetteer:specific", "checklist-region:broad": "gazetteer:broad"}
 
 
 def variant(p: Placement) -> str:
@@ -62,6 +69,11 @@ def variant(p: Placement) -> str:
         places = [place for place, _ in gazetteer.find_places(p.matched)]
         return "gazetteer:broad" if places and all(pl in gazetteer.BROAD_PLACES for pl in places) else (
             "gazetteer:specific")
+    if p.method == "checklist-region":
+        from ingest import checklists
+
+        return "checklist-region:broad" if checklists.is_broad(checklists.region_of(p)) else (
+            "checklist-region:specific")
     return p.method
 
 
@@ -110,6 +122,12 @@ class Calibration:
     reference_links: int = 0
     rules: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # rule -> species -> n
 
+    def level_of(self, key: str) -> str | None:
+        """The level a variant earned, or inherited from the method whose table it places through; None: unjudged."""
+        if key in self.levels:
+            return self.levels[key]
+        return self.levels.get(INHERITS.get(key, ""))
+
     def apply(self, placements: list[Placement], taxon=None) -> list[Placement]:
         name = taxon.name if taxon is not None else "?"
         reference = {p.ecoregion for p in placements if p.method == REFERENCE}
@@ -119,8 +137,9 @@ class Calibration:
             if p.method == "range-box" and p.share is not None and p.share < self.box_share.get(key, 0.0):
                 self.rules["range-box:below-measured-share"][name] += 1
                 continue
-            level = self.levels.get(key, p.confidence)
-            if key not in self.levels and key not in UNMEASURED and level == "high":
+            judged = self.level_of(key)
+            level = judged or p.confidence
+            if judged is None and key not in UNMEASURED and level == "high":
                 level = "medium"  # measured on too few placements to earn high
             if reference and p.method != REFERENCE and p.ecoregion not in reference and level != "low":
                 self.rules["reference:wildfinder-does-not-list"][name] += 1
@@ -142,6 +161,8 @@ class Calibration:
                        "agree": f.agree, "precision": _round(f.precision), "recall": _round(f.recall),
                        "species": f.species} for f in self.table],
             "levels": dict(sorted(self.levels.items())),
+            "inherited": {key: {"from": origin, "level": self.levels[origin]} for key, origin in INHERITS.items()
+                          if key not in self.levels and origin in self.levels},
             "box_share": self.box_share,
             "rules": {rule: {"placements": sum(c.values()), "species": sorted(c)}
                       for rule, c in sorted(self.rules.items())},
@@ -250,7 +271,9 @@ def markdown(calibration: Calibration | dict) -> str:
         elif row["share"] is not None:
             level = summary["levels"][row["key"]] + " (rule)" if (row["key"], row["share"]) in chosen else "-"
         else:
-            level = summary["levels"].get(row["key"], "not judged")
+            inherited = summary.get("inherited", {}).get(row["key"])
+            level = summary["levels"].get(row["key"]) or (
+                f"{inherited['level']} (as {LABELS[inherited['from']]})" if inherited else "not judged")
         precision = f"{row['precision']:.0%}" if row["precision"] is not None else "-"
         recall = f"{row['recall']:.0%}" if row["recall"] is not None else "-"
         lines.append(f"| {row['method']} | {row['placements']} | {row['agree']} | {precision} | {recall} "

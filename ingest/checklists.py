@@ -1,11 +1,16 @@
 """Darwin Core checklist archives: taxa native and present in the basin's regions, added as species.
 
-Given with `amurkg build --checklist FILE.zip` (repeatable). The archive's core must be Taxon, with the
-Distribution extension (GBIF's checklist datasets: a Russian Far East or Mongolian flora, for instance).
+Given with `amurkg build --checklist FILE.zip` (repeatable), or declared in the registry file
+``checklists.yml`` (kg/sources.py ``declared_checklists``: verified and fetched like every source). The
+archive's core must be Taxon, with the Distribution extension (GBIF's checklist datasets: a Russian Far East
+or Mongolian flora, for instance).
 A taxon is admitted when one of its distribution rows names a basin region (REGIONS, by ``locationID``:
 ``ISO3166-2:RU-PRI``, ``TDWG:PRM``) with an occurrence status that says present and an establishment
-means that says native (an empty field counts as both). Each admitted species is placed in the region's
-ecoregions as the gazetteer places the region (medium; low for regions only partly in the basin), and
+means that says native (an empty field counts as both). Each admitted species is placed in the ecoregions of
+the region's gazetteer place (method ``checklist-region``). The reader states medium, low for the regions only
+partly in the basin (the gazetteer's broad places); the build then gives these placements the level the
+gazetteer's own place -> ecoregion table earned against WildFinder (ingest/calibration.py ``INHERITS``: both
+gazetteer variants measure about 44 %, low), unless the archive's own mammals measure the method. The species
 merges with the species the other readers hold on its accepted name. An archive that cannot be read as
 such a checklist raises ChecklistError naming the file and what is wrong, before anything is built.
 """
@@ -90,15 +95,29 @@ def source_id(archive: Path) -> str:
     return "checklist-" + slug(Path(archive).stem)
 
 
+METHOD = "checklist-region"
+
+
 def region_placements(codes: list[str], source: str) -> list[Placement]:
+    """The ecoregions of each region's gazetteer place; ``matched`` ends with the code (``region_of``)."""
     placements = []
     for code in codes:
         region = REGIONS[code]
-        confidence = "low" if region.place in gazetteer.BROAD_PLACES else "medium"
+        confidence = "low" if is_broad(region) else "medium"
         for eco in gazetteer.PLACES[region.place]:
-            placements.append(Placement(ecoregion=eco, method="gazetteer", confidence=confidence,
+            placements.append(Placement(ecoregion=eco, method=METHOD, confidence=confidence,
                                         matched=f"{region.label} ({code})", source=source))
     return placements
+
+
+def is_broad(region: Region) -> bool:
+    """A region whose gazetteer place is broad (only partly in the basin): its ecoregions are a guess."""
+    return region.place in gazetteer.BROAD_PLACES
+
+
+def region_of(placement: Placement) -> Region:
+    """The region of a checklist-region placement, from the code its ``matched`` text ends with."""
+    return REGIONS[placement.matched.rsplit("(", 1)[-1].rstrip(")")]
 
 
 def group_of(data: dict[str, str]) -> str | None:

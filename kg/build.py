@@ -12,7 +12,7 @@ import secrets
 import shutil
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,6 +64,7 @@ def build_key(sources: list[registry.Source], occurrences: Path | None,
               located: dict[str, dict[str, Path]] | None = None, checklists: tuple[Path, ...] = ()) -> str:
     digest = hashlib.sha256()
     for source in sources:
+        digest.update(repr(source).encode())  # a declared checklist's title or licence is in the graph too
         for file, sha in sorted(source.files.items()):
             digest.update(f"{file}={sha}\n".encode())
             # a full file read in place of its extract may give a few more links: another graph, another key
@@ -379,9 +380,11 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
           cache_dir: Path = CACHE_DIR, checklists: tuple[Path, ...] = ()) -> BuildReport:
     started = time.perf_counter()
     store_path = kgstore.embedded_path(store_path)
-    directory = kgfetch.resolve_dir(sources_dir, echo=echo)  # fetches into the cache when nothing is complete
+    # the registered sources and the checklist archives declared in checklists.yml, verified alike
+    sources = registry.all_sources()
+    directory = kgfetch.resolve_dir(sources_dir, sources, echo=echo)  # fetches into the cache if none is complete
     echo(f"sources: {directory}")
-    located = registry.verify(directory)
+    located = registry.verify(directory, sources)
     echo(f"verified {sum(len(f) for f in located.values())} files of {len(located)} sources (sha256)")
     if occurrences is not None and not Path(occurrences).is_file():
         raise BuildError(f"{occurrences}: occurrence archive not found")
@@ -391,13 +394,19 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
     from ingest.checklists import read as read_checklist
 
     read_checklists: dict[str, tuple] = {}
-    for archive in map(Path, checklists):
+    declared = [(registry.main_file(located, s.id), s) for s in sources if s.reader == registry.CHECKLIST_READER]
+    for archive, entry in declared + [(Path(a), None) for a in checklists]:
         try:
             source, selection = read_checklist(archive)
         except ChecklistError as error:
             raise BuildError(str(error)) from error
-        read_checklists[source.id] = ((archive, source), selection)
-    key = build_key(registry.SOURCES, occurrences, located, tuple(Path(a) for a in checklists))
+        if source.id in read_checklists:
+            raise BuildError(f"{archive}: checklist {source.id} is given twice (declared in "
+                             f"{config.checklists_file()} or by --checklist): give each archive once")
+        if entry is not None and source.doi and not entry.homepage:
+            entry = replace(entry, homepage=f"https://doi.org/{source.doi}")  # the EML's DOI as its landing page
+        read_checklists[source.id] = ((archive, source, entry), selection)
+    key = build_key(sources, occurrences, located, tuple(Path(a) for a in checklists))
     current = kgstore.manifest(store_path)
     if current and current.get("key") == key and not force:
         echo(f"store {store_path} is up to date (build {current['build_id']}); nothing to do (use --force)")
@@ -425,8 +434,12 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
     licences = {s.id: s.licence for s in registry.SOURCES} | {basin.SOURCE_ID: facts["source"]["licence"]}
     if occurrences:
         licences[describe_occurrence_source(meta, Path(occurrences))] = OCCURRENCE_LICENCE
-    for (archive, source), _ in read_checklists.values():
-        licences[describe_checklist_source(meta, archive, source)] = source.licence
+    for (archive, source, entry), _ in read_checklists.values():
+        if entry is not None:  # declared: described as its registry entry says, like every registered source
+            describe_source(meta, entry)
+            licences[entry.id] = entry.licence
+        else:
+            licences[describe_checklist_source(meta, archive, source)] = source.licence
     for name, graph in graphs.items():
         sid = str(name).rsplit("/", 1)[-1]
         if sid == "ontology":
@@ -472,11 +485,11 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
         export.write_dumps(target, target / "oxigraph", echo=echo)  # gzip dumps + dumps.json (kg/export/dumps.py)
         report = {
             "build_id": build_id, "key": key, "built": str(built), "base": base_iri(),
-            "sources": {s.id: s.files for s in registry.SOURCES},
+            "sources": {s.id: s.files for s in sources},
             "graphs": {str(n): len(g) for n, g in graphs.items()},
             "classes": classes, "species": yields, "shacl": shacl,
             "occurrences": str(occurrences) if occurrences else None,
-            "checklists": [str(archive) for (archive, _), _ in read_checklists.values()],
+            "checklists": [str(archive) for (archive, _, _), _ in read_checklists.values()],
         }
         # the manifest is written last: a build directory without it is unfinished and never served
         (target / kgstore.MANIFEST).write_text(json.dumps(report, indent=2, ensure_ascii=False))

@@ -52,7 +52,8 @@ def main() -> None:
               help="A GBIF occurrence download (Darwin Core Archive .zip): species placed by point in polygon.")
 @click.option("--checklist", "checklists", multiple=True, type=click.Path(path_type=Path),
               help="A Darwin Core checklist archive (.zip: Taxon core, Distribution extension): adds its taxa native "
-                   "to the basin's regions. Repeatable.")
+                   "to the basin's regions. Repeatable. An archive every build reads is declared in checklists.yml "
+                   "instead (README).")
 @click.option("--force", is_flag=True, help="Rebuild even if sources and code are unchanged.")
 @click.option("--local-store", type=click.Path(path_type=Path), default=lambda: config.store_path(),
               show_default="data/store",

@@ -11,6 +11,7 @@ it is called, so a test or a caller that sets a variable sees it; no module read
 | AMURKG_STORE_PATH | the embedded store's link | data/store |
 | AMURKG_REMOTE_CACHE | a remote engine's build files (dumps, views) | data/remote |
 | AMURKG_SOURCES | the sources directory, used as it is | ../shared/data/sources, else the fetch cache |
+| AMURKG_CHECKLISTS | the registry file of declared checklist archives | checklists.yml |
 | AMURKG_CACHE | the fetch cache (its sources/ folder) | ~/.cache/amurkg |
 | AMURKG_MIRROR | a mirror for every origin (URL/HOST/PATH) | none |
 | AMURKG_SHACL_ENGINE | pyshacl-turbo or pyshacl | pyshacl-turbo |
@@ -47,6 +48,11 @@ def sources_dir() -> Path | None:
     """The sources directory the user named, or None."""
     value = _get("AMURKG_SOURCES")
     return Path(value) if value else None
+
+
+def checklists_file() -> Path:
+    """The user-editable registry of checklist archives (kg/sources.py ``declared_checklists``)."""
+    return Path(_get("AMURKG_CHECKLISTS", str(ROOT / "checklists.yml")))
 
 
 def fetch_cache() -> Path:

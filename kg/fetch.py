@@ -115,14 +115,15 @@ def _present(target: Path, download: Download) -> bool:
 
 def fetch(target: Path | None = None, sources: list[Source] | None = None, echo=print, retries: int = 3,
           backoff: float = 1.0, timeout: float = 60.0, terminal: TextIO | None = None) -> list[str]:
-    """Get every registered file that ``target`` lacks; return the paths written (relative to ``target``).
+    """Get every registered file that ``target`` lacks (the declared checklist archives of ``checklists.yml``
+    too); return the paths written (relative to ``target``).
 
     Files already there and matching their digest are kept. Raises FetchError naming every file that could
     not be got, after all were tried. ``terminal``: where the live progress line goes (stderr by default; only
     when it is a terminal).
     """
     target = Path(target) if target is not None else config.fetch_cache()
-    wanted = downloads(sources or registry.SOURCES)
+    wanted = downloads(sources or registry.all_sources())  # the declared checklist archives too
     todo = [d for d in wanted if not _present(target, d)]
     terminal = sys.stderr if terminal is None else terminal
     fetched: list[str] = []

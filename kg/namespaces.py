@@ -144,6 +144,7 @@ METHODS = {
     "curated": "stated by a cited source and entered by hand",
     "inferred-from-ecoregion": "inferred: the species occurs in an ecoregion exposed to the threat",
     "checklist-rule": "selected from a checklist by a named rule",
+    "checklist-region": "region of a checklist archive's distribution mapped to the ecoregions of its gazetteer place",
 }
 CONFIDENCE_SCORES = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # A placement of medium or high confidence records a species in an ecoregion (amur:occursIn); low ones alone

@@ -3,11 +3,17 @@
 Each source names its origin (where ``amurkg fetch`` downloads it again, kg/fetch.py), its files with their
 checksums, its licence and citation, and the reader in ``ingest/`` that turns it into records.
 A missing file or a checksum mismatch stops the build before anything is written.
+
+The sources every build reads are declared here, in Python. Checklist archives a data steward adds (a Russian
+Far East or Mongolian flora) are declared in a YAML file, ``checklists.yml`` (``AMURKG_CHECKLISTS``), and become
+sources of the same kind (``declared_checklists``; ``all_sources`` is both): fetched, verified and described
+like the others, read by ``ingest.checklists`` (docs/decisions/0010-declared-checklists.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -271,6 +277,79 @@ BY_ID = {s.id: s for s in SOURCES}
 
 class SourceError(Exception):
     """A source file is missing or is not byte-identical to its registered origin."""
+
+
+CHECKLIST_READER = "ingest.checklists"
+CHECKLIST_REQUIRED = ("file", "title", "origin", "sha256", "licence")
+CHECKLIST_OPTIONAL = ("citation", "publisher", "retrieved", "homepage")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def declared_checklists(path: Path | None = None) -> list[Source]:
+    """The checklist archives declared in the registry file (``checklists.yml``): one Source each.
+
+    No file, or an empty list, declares none. A malformed entry raises SourceError naming the registry file,
+    the entry and what is wrong, before anything is verified or built.
+    """
+    import yaml
+
+    from ingest.checklists import source_id  # the id --checklist gives the same archive
+
+    path = Path(path) if path is not None else config.checklists_file()
+    if not path.is_file():
+        return []
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise SourceError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("checklists") or [], list):
+        raise SourceError(f"{path}: expected a list under 'checklists:' (see the example in the file's comments)")
+    entries = document.get("checklists") or []
+    declared: list[Source] = []
+    for number, entry in enumerate(entries, 1):
+        where = f"{path}: checklist entry {number}"
+        if not isinstance(entry, dict):
+            raise SourceError(f"{where}: expected a mapping of {', '.join(CHECKLIST_REQUIRED)}")
+        # YAML reads dates and digit-only values as other types: every field is text here
+        fields = {str(k): "" if v is None else str(v).strip() for k, v in entry.items()}
+        where += f" ({fields['file']})" if fields.get("file") else ""
+        unknown = sorted(set(fields) - set(CHECKLIST_REQUIRED) - set(CHECKLIST_OPTIONAL))
+        if unknown:
+            raise SourceError(f"{where}: unknown field {', '.join(unknown)} (fields: "
+                              f"{', '.join(CHECKLIST_REQUIRED + CHECKLIST_OPTIONAL)})")
+        empty = [name for name in CHECKLIST_REQUIRED if not fields.get(name)]
+        if empty:
+            raise SourceError(f"{where}: missing {', '.join(empty)}")
+        file = fields["file"]
+        if not file.endswith(".zip") or file.startswith("/") or ".." in Path(file).parts:
+            raise SourceError(f"{where}: file must be a .zip path inside the sources directory, not {file!r}")
+        sha = fields["sha256"].lower()
+        if not _SHA256.match(sha):
+            raise SourceError(f"{where}: sha256 must be 64 hexadecimal digits, not {fields['sha256']!r}")
+        if not fields["origin"].startswith(("https://", "http://")):
+            raise SourceError(f"{where}: origin must be an http(s) URL, not {fields['origin']!r}")
+        if fields.get("retrieved") and not _DATE.match(fields["retrieved"]):
+            raise SourceError(f"{where}: retrieved must be a date (2025-03-01), a month (2025-03) or a year, "
+                              f"not {fields['retrieved']!r}")
+        declared.append(Source(
+            id=source_id(Path(file)), title=fields["title"], origin=fields["origin"], files={file: sha},
+            urls={file: fields["origin"]}, licence=fields["licence"],
+            citation=fields.get("citation") or f"{fields['title']}. Darwin Core checklist archive, {fields['origin']}",
+            reader=CHECKLIST_READER, publisher=fields.get("publisher", ""), retrieved=fields.get("retrieved", ""),
+            homepage=fields.get("homepage", ""), notes=f"declared in {path.name}"))
+    taken = {s.id for s in SOURCES}
+    for source in declared:
+        if source.id in taken:
+            raise SourceError(f"{path}: {next(iter(source.files))} gives the source id {source.id}, which another "
+                              "source already has: rename the archive")
+        taken.add(source.id)
+    return declared
+
+
+def all_sources(path: Path | None = None) -> list[Source]:
+    """The registered sources and the declared checklist archives: what the build verifies and fetch fetches."""
+    return SOURCES + declared_checklists(path)
 
 
 def sha256_of(path: Path) -> str:

@@ -78,7 +78,8 @@ DATA_DICTIONARY: dict[str, dict[str, str]] = {
         "ecoregionID": "IRI of the ecoregion",
         "ecoregionCode": "code of the ecoregion",
         "ecoregionName": "name of the ecoregion",
-        "method": "how the species was placed: range-box, gazetteer, province, freshwater, occurrence, curated",
+        "method": "how the species was placed: range-box, gazetteer, province, freshwater, occurrence, curated, "
+                  "checklist-region",
         "confidence": "confidence of the placement: high, medium, low",
         "matched": "what matched in the source (the range box, place name or province)",
         "source": SOURCE_COLUMN,

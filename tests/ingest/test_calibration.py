@@ -82,6 +82,17 @@ def test_variants():
     assert calibration.variant(placement("A", "gazetteer", matched="Ussuriland")) == "gazetteer:specific"
     assert calibration.variant(placement("A", "range-box", source="pantheria-1.0")) == "range-box:pantheria"
     assert calibration.variant(placement("A", "province")) == "province"
+    assert calibration.variant(placement("A", "checklist-region", matched="Primorsky Krai (ISO3166-2:RU-PRI)")) == (
+        "checklist-region:specific")
+    assert calibration.variant(placement("A", "checklist-region", matched="Amur (TDWG:AMU)")) == (
+        "checklist-region:broad")
+
+
+def test_an_inherited_level_is_shown_in_the_table():
+    table = [Figures("checklist-region:broad", None, placements=2, agree=1, reference=10, species=1)]
+    cal = Calibration(table=table, levels={"gazetteer:broad": "low"}, box_share={})
+    assert "| checklist region, broad place | 2 | 1 | 50% | 10% | 1 | low (as gazetteer, broad place) |" in (
+        calibration.markdown(cal))
 
 
 def test_calibrate_measures_boxes_on_every_reference_mammal():

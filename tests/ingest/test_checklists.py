@@ -2,68 +2,10 @@
 
 from __future__ import annotations
 
-import zipfile
-
 import pytest
+from checklist_archives import DWC, meta_xml, write_archive
 
 from ingest import checklists
-
-DWC = "http://rs.tdwg.org/dwc/terms/"
-TAXON_TERMS = ["taxonID", "scientificName", "scientificNameAuthorship", "kingdom", "phylum", "class", "order",
-               "family", "genus", "specificEpithet", "taxonRank", "taxonomicStatus"]
-DIST_TERMS = ["locationID", "locality", "countryCode", "occurrenceStatus", "establishmentMeans"]
-
-TAXA = [
-    ["1", "Iris laevigata Fisch.", "Fisch.", "Plantae", "Tracheophyta", "Liliopsida", "Asparagales", "Iridaceae",
-     "Iris", "laevigata", "species", "accepted"],
-    ["2", "Oxytropis ochotensis Bunge", "Bunge", "Plantae", "Tracheophyta", "Magnoliopsida", "Fabales", "Fabaceae",
-     "Oxytropis", "ochotensis", "species", "accepted"],
-    ["3", "Solidago canadensis L.", "L.", "Plantae", "Tracheophyta", "Magnoliopsida", "Asterales", "Asteraceae",
-     "Solidago", "canadensis", "species", "accepted"],
-    ["4", "Carex sp.", "", "Plantae", "Tracheophyta", "Liliopsida", "Poales", "Cyperaceae", "Carex", "", "genus",
-     "accepted"],
-    ["5", "Carabus smaragdinus Fischer", "Fischer", "Animalia", "Arthropoda", "Insecta", "Coleoptera", "Carabidae",
-     "Carabus", "smaragdinus", "species", "accepted"],
-]
-DISTRIBUTIONS = [
-    ["1", "ISO3166-2:RU-PRI", "Primorsky Krai", "RU", "present", "native"],
-    ["1", "TDWG:AMU", "Amur", "RU", "present", ""],
-    ["2", "ISO3166-2:RU-MAG", "Magadan", "RU", "present", "native"],  # outside the basin
-    ["3", "ISO3166-2:RU-PRI", "Primorsky Krai", "RU", "present", "introduced"],  # not native
-    ["4", "ISO3166-2:RU-PRI", "Primorsky Krai", "RU", "present", "native"],  # not a species
-    ["5", "ISO3166-2:RU-PRI", "Primorsky Krai", "RU", "present", "native"],  # a group the graph does not cover
-]
-EML = """<?xml version="1.0" encoding="UTF-8"?>
-<eml:eml xmlns:eml="eml://ecoinformatics.org/eml-2.1.1" packageId="x" system="x">
-<dataset><alternateIdentifier>https://doi.org/10.15468/abc123</alternateIdentifier>
-<title>Vascular plants of Primorye (test)</title>
-<intellectualRights><para>This work is licensed under a <ulink url="x"><citetitle>CC-BY 4.0</citetitle></ulink>.</para>
-</intellectualRights></dataset></eml:eml>"""
-
-
-def meta_xml(core_row_type: str = DWC + "Taxon", with_distribution: bool = True) -> str:
-    core_fields = "".join(f'<field index="{i}" term="{DWC}{t}"/>' for i, t in enumerate(TAXON_TERMS))
-    ext_fields = "".join(f'<field index="{i + 1}" term="{DWC}{t}"/>' for i, t in enumerate(DIST_TERMS))
-    extension = (f'<extension encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1" '
-                 f'rowType="{checklists.DISTRIBUTION}"><files><location>distribution.txt</location></files>'
-                 f'<coreid index="0"/>{ext_fields}</extension>') if with_distribution else ""
-    return (f'<archive xmlns="http://rs.tdwg.org/dwc/text/" metadata="eml.xml">'
-            f'<core encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1" '
-            f'rowType="{core_row_type}"><files><location>taxon.txt</location></files><id index="0"/>{core_fields}'
-            f'</core>{extension}</archive>')
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    return "\n".join("\t".join(r) for r in [header, *rows]) + "\n"
-
-
-def write_archive(path, meta: str | None = None, distributions=DISTRIBUTIONS, taxa=TAXA):
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("meta.xml", meta if meta is not None else meta_xml())
-        z.writestr("eml.xml", EML)
-        z.writestr("taxon.txt", table(["id", *TAXON_TERMS[1:]], taxa))
-        z.writestr("distribution.txt", table(["id", *DIST_TERMS], distributions))
-    return path
 
 
 def test_a_valid_archive_adds_its_native_basin_species(tmp_path):
@@ -75,10 +17,11 @@ def test_a_valid_archive_adds_its_native_basin_species(tmp_path):
         "Iris laevigata", "Fisch.", "Iridaceae", "plant", "checklist-primorye-flora", "1")
     assert record.rule == checklists.RULE and record.confidence == "medium"
     assert record.matched == "Primorsky Krai (ISO3166-2:RU-PRI); Amur (TDWG:AMU)"
+    # the reader's own levels, before the build calibrates them (test_region_placements_take_the_calibrated_levels)
     by_eco = {(p.ecoregion, p.confidence) for p in record.placements}
     assert ("PA0443", "medium") in by_eco and ("PA0907", "medium") in by_eco  # Primorye
     assert ("PA0901", "low") in by_eco  # Amur Oblast: only partly in the basin's lowland steppe, a broad region
-    assert all(p.method == "gazetteer" and p.source == source.id for p in record.placements)
+    assert all(p.method == "checklist-region" and p.source == source.id for p in record.placements)
     assert selection.report == {checklists.RULE: 1, checklists.EXCLUDE_OUTSIDE: 1, checklists.EXCLUDE_NOT_NATIVE: 1,
                                 checklists.EXCLUDE_RANK: 1, checklists.EXCLUDE_GROUP: 1}
 
@@ -124,3 +67,75 @@ def test_build_stops_on_a_bad_archive_before_touching_the_store(tmp_path, source
     with pytest.raises(BuildError, match="bad.zip: not a zip file"):
         build(sources_dir, store, checklists=(bad,), echo=lambda m: None, cache_dir=tmp_path / "cache")
     assert not store.exists()
+
+
+def iris_placements(tmp_path):
+    _, selection = checklists.read(write_archive(tmp_path / "primorye-flora.zip"))
+    (record,) = selection.records
+    return record
+
+
+def layer_graph(record, levels: dict[str, str]):
+    """The species layer's graph of one checklist record under a calibration with these measured levels."""
+    from rdflib import Graph
+
+    from ingest.calibration import Calibration
+    from ingest.species import SpeciesLayer, merge
+
+    layer = SpeciesLayer(merge([record]), {}, {}, [], {})
+    layer.calibration = Calibration(table=[], levels=levels, box_share={})
+    layer.build()
+    union = Graph()
+    for graph in [*layer.graphs.values(), layer.derived]:
+        union += graph
+    return union, layer.calibration
+
+
+def linked(graph, prop) -> set[str]:
+    from kg.namespaces import taxon_iri
+
+    return {str(o).rsplit("/", 1)[-1] for o in graph.objects(taxon_iri("Iris laevigata"), prop)}
+
+
+def test_region_placements_take_the_calibrated_levels(tmp_path):
+    from ingest import calibration, gazetteer
+    from kg.namespaces import AMUR
+
+    record = iris_placements(tmp_path)
+    primorye, amur = set(gazetteer.PLACES["Primorye"]), set(gazetteer.PLACES["Amur"])
+    assert {calibration.variant(p) for p in record.placements if p.ecoregion in primorye - amur} == {
+        "checklist-region:specific"}
+    assert {calibration.variant(p) for p in record.placements if p.ecoregion in amur - primorye} == {
+        "checklist-region:broad"}
+
+    # as measured on the real sources: both gazetteer variants low -> every region placement is only possible
+    graph, cal = layer_graph(record, {"gazetteer:specific": "low", "gazetteer:broad": "low"})
+    assert linked(graph, AMUR.occursIn) == set()
+    assert linked(graph, AMUR.possiblyOccursIn) == primorye | amur
+    assert cal.rules["calibrated:checklist-region:specific:lowered"] == {"Iris laevigata": len(primorye)}
+    assert cal.summary()["inherited"] == {
+        "checklist-region:specific": {"from": "gazetteer:specific", "level": "low"},
+        "checklist-region:broad": {"from": "gazetteer:broad", "level": "low"}}
+    methods = {(str(o).rsplit("/", 1)[-1]) for n in graph.subjects(AMUR.taxon, None)
+               for o in graph.objects(n, AMUR.method) if (n, AMUR.ecoregion, None) in graph}
+    assert methods == {"checklist-region"}
+
+    # a gazetteer that earned medium for specific places: the Primorye placements are recorded, Amur stays low
+    graph, _ = layer_graph(record, {"gazetteer:specific": "medium", "gazetteer:broad": "low"})
+    assert linked(graph, AMUR.occursIn) == primorye
+    assert linked(graph, AMUR.possiblyOccursIn) == amur - primorye
+
+    # measured on the archive's own mammals, the method's own level wins over the gazetteer's
+    graph, cal = layer_graph(record, {"gazetteer:specific": "low", "checklist-region:specific": "high"})
+    assert linked(graph, AMUR.occursIn) == primorye
+    assert "checklist-region:specific" not in cal.summary()["inherited"]
+
+
+def test_unmeasured_region_placements_keep_the_readers_levels_at_most_medium(tmp_path):
+    from kg.namespaces import AMUR
+
+    record = iris_placements(tmp_path)
+    graph, _ = layer_graph(record, {})  # nothing measured (a build without WildFinder)
+    assert linked(graph, AMUR.occursIn) == set(
+        p.ecoregion for p in record.placements if p.confidence == "medium")
+    assert linked(graph, AMUR.occursIn) and linked(graph, AMUR.possiblyOccursIn)
