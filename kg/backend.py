@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import workers
+from kg import workers, writes
 from kg.store import REMOTE_CACHE, StoreMissing, current_build, embedded_path, is_remote, manifest
 
 
@@ -63,8 +63,8 @@ class StoreHandle:
         return workers.QueryPool(self.store_path, processes)
 
     def write(self, job: dict, timeout: float) -> workers.Outcome:
-        """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/workers.py)."""
-        return workers.write(self.store_path, job, timeout)
+        """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/writes.py)."""
+        return writes.write(self.store_path, job, timeout)
 
     def dumps_pending(self) -> bool:
         """The build wrote its own dumps (or, for an old build, has none): nothing is to come."""
@@ -131,7 +131,7 @@ class RemoteHandle:
 
     def write(self, job: dict, timeout: float) -> workers.Outcome:
         """Writes go to the engine itself (it has its own transactions): one update request per write."""
-        outcome = workers.apply_write_job(self.store.with_timeout(timeout), job)
+        outcome = writes.apply_write_job(self.store.with_timeout(timeout), job)
         self._manifest = None
         return outcome
 
