@@ -4,7 +4,7 @@
 which it is:
 - ``get()``: a store with pyoxigraph's query interface; ``manifest()``, ``build_id``, ``build_dir()`` (where a
   build's own files live: dumps, cached views), ``label``;
-- ``query_runner(processes)``: where queries run (killable worker processes, or the remote engine itself);
+- ``query_runner(...)``: where queries run (killable worker processes in two lanes, or the remote engine itself);
 - ``write(job, timeout)``: a SPARQL Update or Graph Store write;
 - ``dumps_pending()`` / ``ensure_dumps()``: the build's downloads (written by the build itself, or from a remote
   engine on first need; server/export.py writes them in the background).
@@ -58,9 +58,11 @@ class StoreHandle:
     def build_dir(self) -> Path | None:
         return current_build(self.store_path)
 
-    def query_runner(self, processes: int = 1) -> workers.QueryPool:
-        """Queries in killable worker processes of this server process (kg/workers.py)."""
-        return workers.QueryPool(self.store_path, processes)
+    def query_runner(self, processes: int = 1, interactive: int = 1, queue: int | None = None,
+                     max_rss: int | None = None) -> workers.QueryPool:
+        """Queries in killable worker processes of this server process, in a SPARQL and an interactive lane
+        (kg/workers.py, docs/decisions/0010-interactive-lane.md)."""
+        return workers.QueryPool(self.store_path, processes, interactive, queue, max_rss)
 
     def write(self, job: dict, timeout: float) -> workers.Outcome:
         """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/writes.py)."""
@@ -125,8 +127,10 @@ class RemoteHandle:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def query_runner(self, processes: int = 1) -> workers.RemoteQueries:
-        """Queries in the request's thread: the engine does the work and keeps its own pool."""
+    def query_runner(self, processes: int = 1, interactive: int = 1, queue: int | None = None,
+                     max_rss: int | None = None) -> workers.RemoteQueries:
+        """Queries in the request's thread: the engine does the work and keeps its own pool (the lanes and
+        limits of the embedded store's pool do not apply)."""
         return workers.RemoteQueries(self)
 
     def write(self, job: dict, timeout: float) -> workers.Outcome:
