@@ -200,7 +200,7 @@ def fetch(target) -> None:
 @click.option("--port", default=5000, show_default=True, type=int, envvar="AMURKG_PORT")
 @click.option("--workers", default=1, show_default=True, type=int, envvar="AMURKG_WORKERS",
               help="gunicorn worker processes (each has its own caches and query workers).")
-@click.option("--threads", default=12, show_default=True, type=int, envvar="AMURKG_THREADS",
+@click.option("--threads", default=32, show_default=True, type=int, envvar="AMURKG_THREADS",
               help="Threads per worker; AMURKG_RESERVED_THREADS of them are kept from user SPARQL.")
 @click.option("--timeout", "query_timeout", default=30.0, show_default=True, type=float,
               envvar="AMURKG_QUERY_TIMEOUT", help="Query timeout in seconds.")

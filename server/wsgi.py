@@ -13,7 +13,7 @@ from gunicorn.app.base import BaseApplication
 
 # Threads per web worker: a SPARQL request waits for its query worker on a thread, so threads are what lets pages
 # be served meanwhile. RESERVED_THREADS of them (server/__init__.py) user SPARQL may never hold.
-DEFAULT_THREADS = 12
+DEFAULT_THREADS = 32
 
 
 class GunicornApp(BaseApplication):
