@@ -5,8 +5,9 @@ The clients mix the named queries (queries/*.rq without parameters), explorer pa
 addresses, script in the search box), runaway queries that the server must stop at its timeout, and runaway
 queries whose client hangs up (the server must stop those at once). It reports requests, status counts, latency
 percentiles, the resident memory of the whole server process tree (start, warm, peak, end) and the triple count
-before and after, and exits 1 on any 5xx other than a timeout 503, any dropped connection, memory growth over
-15 % from warm-up to end, or a changed triple count or build.
+before and after, and exits 1 on any 5xx other than a 503 of a server limit (the query timeout, or the memory cap
+of a query worker), any dropped connection, memory growth over 15 % from warm-up to end, or a changed triple count
+or build.
 
     python -m bench.soak --clients 8 --minutes 10          # `make soak`
     python -m bench.soak --clients 2 --minutes 1 --store data/store --json soak.json
@@ -171,18 +172,27 @@ def stop_server(process: subprocess.Popen) -> None:
 
 def tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants (gunicorn arbiter, workers, query workers)."""
+    return sum(tree_parts(pid).values())
+
+
+def tree_parts(pid: int) -> dict[str, int]:
+    """Resident bytes of the server's tree by role: the arbiter, its web workers, their query workers (and
+    writers)."""
+    parts = {"arbiter": 0, "web workers": 0, "query workers": 0}
     try:
         root = psutil.Process(pid)
         processes = [root, *root.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
+        return parts
     for process in processes:
         try:
-            total += process.memory_info().rss
+            role = ("arbiter" if process.pid == pid else
+                    "query workers" if "kg.workers" in process.cmdline() or "kg.writes" in process.cmdline()
+                    else "web workers")
+            parts[role] += process.memory_info().rss
         except psutil.NoSuchProcess:
             pass
-    return total
+    return parts
 
 
 class MemoryMonitor(threading.Thread):
@@ -190,11 +200,16 @@ class MemoryMonitor(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
         self.samples: list[tuple[float, int]] = []
+        self.peak_parts: dict[str, int] = {}  # where the memory was at the peak sample
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.is_set():
-            self.samples.append((time.monotonic(), tree_rss(self.pid)))
+            parts = tree_parts(self.pid)
+            total = sum(parts.values())
+            if not self.samples or total > max(rss for _, rss in self.samples):
+                self.peak_parts = parts
+            self.samples.append((time.monotonic(), total))
             self.stopped.wait(self.every)
 
     def median_between(self, start: float, end: float) -> int:
@@ -231,13 +246,16 @@ class Tally:
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.unexpected: list[str] = []
         self.dropped: list[str] = []
+        self.limits: Counter = Counter()  # queries stopped by a server limit, by limit
 
     def record(self, request: Request, answer: Answer, seconds: float) -> None:
         with self.lock:
             self.statuses[request.kind][answer.status] += 1
             self.latencies[request.kind].append(seconds)
             where = f"{request.kind}: {request.name} ({request.method} {request.target[:120]})"
-            if answer.status >= 500 and not (answer.status == 503 and answer.timed_out):
+            if answer.limit:
+                self.limits[answer.limit] += 1
+            if answer.status >= 500 and not (answer.status == 503 and answer.limit):
                 self.unexpected.append(f"{answer.status} {where}")
             if answer.echoed_script:
                 self.unexpected.append(f"script echoed unescaped into HTML by {where}")
@@ -250,7 +268,8 @@ class Tally:
 @dataclass
 class Answer:
     status: int
-    timed_out: bool  # a 503 of the query timeout (it names the timeout in X-Query-Timeout-Seconds)
+    # a 503 of a server limit: "timeout" (X-Query-Timeout-Seconds) or "memory" (X-Query-Memory-Limit-Bytes)
+    limit: str | None
     echoed_script: bool
 
 
@@ -261,8 +280,9 @@ def send(port: int, request: Request, timeout: float) -> Answer:
         response = connection.getresponse()
         body = response.read()
         html = (response.headers.get("Content-Type") or "").startswith("text/html")
-        return Answer(response.status, "X-Query-Timeout-Seconds" in response.headers,
-                      html and SCRIPT.encode() in body)
+        limit = ("timeout" if "X-Query-Timeout-Seconds" in response.headers else
+                 "memory" if "X-Query-Memory-Limit-Bytes" in response.headers else None)
+        return Answer(response.status, limit, html and SCRIPT.encode() in body)
     finally:
         connection.close()
 
@@ -329,7 +349,7 @@ def percentile(values: list[float], q: float) -> float:
 # --- the run -------------------------------------------------------------------------------------------------
 
 
-def run_soak(store: Path, clients: int, seconds: float, workers: int = 2, timeout: float = 10.0,
+def run_soak(store: Path, clients: int, seconds: float, workers: int = 1, timeout: float = 10.0,
              seed: int = 17, log: Path | None = None) -> dict:
     """Run the soak and return its report (a dict; ``failures`` lists what makes it fail).
 
@@ -392,7 +412,8 @@ def run_soak(store: Path, clients: int, seconds: float, workers: int = 2, timeou
             "all": {"n": len(all_latencies), "p50": percentile(all_latencies, 50),
                     "p95": percentile(all_latencies, 95), "p99": percentile(all_latencies, 99),
                     "max": max(all_latencies, default=0.0)}},
-        "memory": memory, "memory_growth": growth, "memory_window": window,
+        "memory": memory, "memory_growth": growth, "memory_window": window, "peak_parts": monitor.peak_parts,
+        "limits": dict(tally.limits),
         "quads_before": quads_before, "quads_after": quads_after,
         "build_before": build_before, "build_after": build_after,
         "unexpected": len(tally.unexpected), "dropped": len(tally.dropped),
@@ -402,15 +423,19 @@ def run_soak(store: Path, clients: int, seconds: float, workers: int = 2, timeou
 
 def markdown(report: dict) -> str:
     mb = {k: v / 2**20 for k, v in report["memory"].items()}
+    parts = ", ".join(f"{role} {rss / 2**20:.0f}" for role, rss in report.get("peak_parts", {}).items())
+    limits = report.get("limits", {})
     lines = [
         f"{report['clients']} clients for {report['seconds'] / 60:g} min against `amurkg serve` "
         f"({report['server_workers']} gunicorn workers, query timeout {report['query_timeout']:g} s), loopback.",
         "",
         f"- requests answered: {report['requests']}, plus {report['abandoned']} runaway queries whose client hung up",
-        f"- unexpected answers (5xx other than a timeout 503, script echoed into HTML): {report['unexpected']}; "
-        f"dropped connections: {report['dropped']}",
-        f"- resident memory of the server process tree: start {mb['start']:.0f} MB (idle), after warm-up "
-        f"{mb['warm']:.0f} MB, peak {mb['peak']:.0f} MB, end {mb['end']:.0f} MB "
+        f"- unexpected answers (5xx other than a 503 of a server limit, script echoed into HTML): "
+        f"{report['unexpected']}; dropped connections: {report['dropped']}",
+        f"- queries stopped by a server limit: {limits.get('timeout', 0)} at the query timeout, "
+        f"{limits.get('memory', 0)} at a query worker's memory cap",
+        f"- resident memory of the server process tree (MiB): start {mb['start']:.0f} (idle), after warm-up "
+        f"{mb['warm']:.0f}, peak {mb['peak']:.0f} ({parts}), end {mb['end']:.0f} "
         f"(warm-up to end {report['memory_growth']:+.1%}; warm-up and end are medians over "
         f"{report['memory_window']:g} s windows of the load)",
         f"- quads before {report['quads_before']}, after {report['quads_after']} "
@@ -444,7 +469,8 @@ def write_section(path: Path, report: dict) -> None:
     """Put this run's report into the Soak section of ``path`` (replacing the last run's); `make bench` keeps it."""
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     section = (f"{SECTION}\n\nWritten by `make soak` (`bench/soak.py`) on {when}: " + markdown(report)
-               + "\nThe soak fails on any 5xx other than a timeout 503, script echoed into HTML, a dropped connection, "
+               + "\nThe soak fails on any 5xx other than a 503 of a server limit (timeout, memory cap), script echoed "
+               "into HTML, a dropped connection, "
                "memory growth over 15 % from warm-up to end, or a changed store. Latencies are reported, not judged.\n")
     text = path.read_text() if path.exists() else ""
     old = soak_section(text)
@@ -459,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--store", type=Path, default=config.store_path())
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the server")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers of the server (its default: 1)")
     parser.add_argument("--timeout", type=float, default=10.0, help="the server's query timeout (s)")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--json", type=Path, help="also write the report as JSON")

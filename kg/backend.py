@@ -4,7 +4,7 @@
 which it is:
 - ``get()``: a store with pyoxigraph's query interface; ``manifest()``, ``build_id``, ``build_dir()`` (where a
   build's own files live: dumps, cached views), ``label``;
-- ``query_runner(processes)``: where queries run (killable worker processes, or the remote engine itself);
+- ``query_runner(...)``: where queries run (killable worker processes in two lanes, or the remote engine itself);
 - ``write(job, timeout)``: a SPARQL Update or Graph Store write;
 - ``dumps_pending()`` / ``ensure_dumps()``: the build's downloads (written by the build itself, or from a remote
   engine on first need; server/export.py writes them in the background).
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import config, workers
+from kg import config, workers, writes
 from kg.store import StoreMissing, current_build, embedded_path, is_remote, manifest
 
 
@@ -58,13 +58,15 @@ class StoreHandle:
     def build_dir(self) -> Path | None:
         return current_build(self.store_path)
 
-    def query_runner(self, processes: int = 1) -> workers.QueryPool:
-        """Queries in killable worker processes of this server process (kg/workers.py)."""
-        return workers.QueryPool(self.store_path, processes)
+    def query_runner(self, processes: int = 1, interactive: int = 1, queue: int | None = None,
+                     max_rss: int | None = None) -> workers.QueryPool:
+        """Queries in killable worker processes of this server process, in a SPARQL and an interactive lane
+        (kg/workers.py, docs/decisions/0011-interactive-lane.md)."""
+        return workers.QueryPool(self.store_path, processes, interactive, queue, max_rss)
 
     def write(self, job: dict, timeout: float) -> workers.Outcome:
-        """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/workers.py)."""
-        return workers.write(self.store_path, job, timeout)
+        """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/writes.py)."""
+        return writes.write(self.store_path, job, timeout)
 
     def dumps_pending(self) -> bool:
         """The build wrote its own dumps (or, for an old build, has none): nothing is to come."""
@@ -126,13 +128,15 @@ class RemoteHandle:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def query_runner(self, processes: int = 1) -> workers.RemoteQueries:
-        """Queries in the request's thread: the engine does the work and keeps its own pool."""
+    def query_runner(self, processes: int = 1, interactive: int = 1, queue: int | None = None,
+                     max_rss: int | None = None) -> workers.RemoteQueries:
+        """Queries in the request's thread: the engine does the work and keeps its own pool (the lanes and
+        limits of the embedded store's pool do not apply)."""
         return workers.RemoteQueries(self)
 
     def write(self, job: dict, timeout: float) -> workers.Outcome:
         """Writes go to the engine itself (it has its own transactions): one update request per write."""
-        outcome = workers.apply_write_job(self.store.with_timeout(timeout), job)
+        outcome = writes.apply_write_job(self.store.with_timeout(timeout), job)
         self._manifest = None
         return outcome
 

@@ -201,17 +201,28 @@ def fetch(target) -> None:
 @STORE_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="AMURKG_HOST")
 @click.option("--port", default=5000, show_default=True, type=int, envvar="AMURKG_PORT")
-@click.option("--workers", default=2, show_default=True, type=int, envvar="AMURKG_WORKERS")
+@click.option("--workers", default=1, show_default=True, type=int, envvar="AMURKG_WORKERS",
+              help="gunicorn worker processes (each has its own caches and query workers).")
+@click.option("--threads", default=32, show_default=True, type=int, envvar="AMURKG_THREADS",
+              help="Threads per worker; AMURKG_RESERVED_THREADS of them are kept from user SPARQL.")
 @click.option("--timeout", "query_timeout", default=30.0, show_default=True, type=float,
               envvar="AMURKG_QUERY_TIMEOUT", help="Query timeout in seconds.")
-def serve(store_path, host, port, workers, query_timeout) -> None:
+def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     """Serve the graph (SPARQL endpoint and pages) with gunicorn, workers sharing the store read-only."""
+    from kg.remote import RemoteError
     from server.wsgi import serve as run_server
 
-    handle, _ = open_store(store_path)
+    try:  # that there is a graph to serve, without opening it here: the workers open it themselves
+        handle = backend.open_handle(store_path)
+        if handle.manifest() is None:
+            fail(f"no graph built at {store_path or handle.label}: run `amurkg build` first")
+    except (RemoteError, ValueError, OSError) as exc:
+        fail(str(exc))
     # a remote engine's build gets its downloads here, once, before serving (an embedded build has its own)
     handle.ensure_dumps(echo=lambda m: click.echo(m, err=True))
-    run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout)
+    del handle  # the arbiter keeps no store open: its workers are forked from it
+    run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout,
+               threads=threads)
 
 
 

@@ -1,4 +1,4 @@
-"""Queries in killable worker processes, and writes as new builds swapped in under a lock.
+"""Queries in killable worker processes (writes, which run in a child process too, are kg/writes.py).
 
 pyoxigraph cannot cancel a running query from Python, so every query runs in a small pool of long-lived
 worker processes (started with ``spawn``: no inherited locks or store handles). Each worker opens the current
@@ -11,18 +11,16 @@ See docs/decisions/0005-query-timeouts-and-writes.md and docs/deployment.md (can
 
 from __future__ import annotations
 
-import fcntl
+import hashlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-import uuid
+from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -71,6 +69,16 @@ WORKER_STACK_BYTES = 1 << 30
 # The status of a query stopped because its client closed the connection (nginx's convention); nobody receives
 # the response, it is only written to the access log.
 CLIENT_CLOSED = 499
+# Lanes of the query pool (docs/decisions/0011-interactive-lane.md): user SPARQL cannot take the interactive one.
+SPARQL = "sparql"
+INTERACTIVE = "interactive"
+# The response header naming the lane that ran a query (for operators and the tests).
+LANE_HEADER = "X-Query-Lane"
+# A user query that took less than this when last run on the build is a cheap lookup: it runs in the interactive
+# lane, where it may take at most INTERACTIVE_BUDGET_SECONDS before it is moved to the SPARQL lane.
+CHEAP_SECONDS = 0.25
+INTERACTIVE_BUDGET_SECONDS = 1.0
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 @dataclass
@@ -197,20 +205,37 @@ def _worker_main(conn: Connection) -> None:
         conn.send(outcome)
 
 
-def _start(mode: str) -> tuple[subprocess.Popen, Connection]:
-    """A fresh interpreter running this module, connected by a socket pair.
+def start_child(module: str, *args: str) -> tuple[subprocess.Popen, Connection]:
+    """A fresh interpreter running ``python -m module *args FD``, connected by a socket pair (query workers here,
+    writers in kg/writes.py).
 
     A plain subprocess rather than multiprocessing's spawn: it never re-imports the host's __main__ (gunicorn,
     pytest, a script), and it inherits no locks, threads or store handles.
     """
     parent, child = socket.socketpair()
-    process = subprocess.Popen([sys.executable, "-m", "kg.workers", mode, str(child.fileno())],
+    process = subprocess.Popen([sys.executable, "-m", module, *args, str(child.fileno())],
                                pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
     child.close()
     return process, Connection(parent.detach())
 
 
-def _stop(process: subprocess.Popen, conn: Connection) -> None:
+def run_child(main: Callable[[Connection], None], name: str) -> None:
+    """The body of a child's ``__main__``: die with the server, then serve the socket pair on a big-stack thread."""
+    try:  # Linux: die with the server process even while Oxigraph is busy (PR_SET_PDEATHSIG)
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    connection = Connection(int(sys.argv[-1]))
+    threading.stack_size(WORKER_STACK_BYTES)
+    thread = threading.Thread(target=main, args=(connection,), name=name)
+    thread.start()
+    thread.join()
+
+
+def stop_child(process: subprocess.Popen, conn: Connection) -> None:
     if process.poll() is None:
         process.kill()
     process.wait(10)
@@ -219,83 +244,212 @@ def _stop(process: subprocess.Popen, conn: Connection) -> None:
 
 class _Worker:
     def __init__(self):
-        self.process, self.conn = _start("query")
+        self.process, self.conn = start_child("kg.workers", "query")
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def rss(self) -> int | None:
+        """Resident bytes of the worker now (Linux /proc), or None where that cannot be read."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm") as statm:
+                return int(statm.read().split()[1]) * PAGE_BYTES
+        except (OSError, ValueError, IndexError):
+            return None
+
     def stop(self) -> None:
-        _stop(self.process, self.conn)
+        stop_child(self.process, self.conn)
+
+
+class _Lane:
+    """Worker processes that only one kind of work may use, and how many requests may wait for one of them."""
+
+    def __init__(self, name: str, size: int, queue: int | None):
+        self.name = name
+        self.queue = queue  # None: no bound
+        self.free = threading.Semaphore(max(1, size))
+        self.idle: list[_Worker] = []
+        self.waiting = 0
+
+
+class _Costs:
+    """How long each query took when last run on a build, so that a repeated cheap query can go to the
+    interactive lane. Bounded (least recently used out); a new build starts afresh (its costs may differ)."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._lock = threading.Lock()
+        self._build: Path | None = None
+        self._seconds: OrderedDict[str, float] = OrderedDict()
+
+    @staticmethod
+    def key(job: dict) -> str:
+        parts = [job.get("kind"), job.get("query"), job.get("graph"), job.get("default_graph"),
+                 job.get("named_graphs"), job.get("results_mime"), job.get("graph_mime")]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+    def cheap(self, build: Path, job: dict) -> bool:
+        with self._lock:
+            seconds = self._seconds.get(self.key(job)) if build == self._build else None
+        return seconds is not None and seconds < CHEAP_SECONDS
+
+    def record(self, build: Path, job: dict, seconds: float) -> None:
+        key = self.key(job)
+        with self._lock:
+            if build != self._build:
+                self._build, self._seconds = build, OrderedDict()
+            self._seconds[key] = seconds
+            self._seconds.move_to_end(key)
+            while len(self._seconds) > self.size:
+                self._seconds.popitem(last=False)
 
 
 class QueryPool:
-    """Long-lived query worker processes of one server process (created lazily: gunicorn forks after import)."""
+    """Long-lived query worker processes of one server process, in two lanes (created lazily: gunicorn forks
+    after import; docs/decisions/0011-interactive-lane.md).
 
-    def __init__(self, store_path: Path, size: int = 1):
+    - the SPARQL lane (``size`` workers): user queries and Graph Store reads. At most ``queue`` more requests wait
+      for one of its workers; beyond that a request is refused at once (503, Retry-After), so user SPARQL can
+      never hold every thread of the web server.
+    - the interactive lane (``interactive`` workers): the server's own cheap lookups (``lane=INTERACTIVE``), and
+      user queries that were cheap when last run on this build. Those get ``INTERACTIVE_BUDGET_SECONDS`` there;
+      one that runs longer is stopped and run again in the SPARQL lane, so a mistaken guess costs the interactive
+      lane at most that long.
+
+    A worker above ``max_rss`` bytes while it runs a query is killed (503: a query that needs more memory than the
+    server gives it); one above half of it after a query is replaced, so memory a big query left behind is given
+    back before the next query.
+    """
+
+    def __init__(self, store_path: Path, size: int = 1, interactive: int = 1, queue: int | None = None,
+                 max_rss: int | None = None):
         self.store_path = Path(store_path)
         self.size = max(1, size)
+        self.max_rss = max_rss or None
         self._lock = threading.Lock()
-        self._idle: list[_Worker] = []
-        self._free = threading.Semaphore(self.size)
+        self._lanes = {SPARQL: _Lane(SPARQL, self.size, queue), INTERACTIVE: _Lane(INTERACTIVE, interactive, None)}
+        self._costs = _Costs()
         self._pid = os.getpid()
 
-    def _take(self) -> _Worker:
+    def _take(self, lane: _Lane) -> _Worker:
         with self._lock:
             if self._pid != os.getpid():  # inherited from a parent process: its workers are not ours
-                self._idle, self._pid = [], os.getpid()
-            while self._idle:
-                worker = self._idle.pop()
+                for each in self._lanes.values():
+                    each.idle = []
+                self._pid = os.getpid()
+            while lane.idle:
+                worker = lane.idle.pop()
                 if worker.alive():
                     return worker
                 worker.stop()
         return _Worker()
 
-    def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None) -> Outcome:
-        """Run a job in a worker; stop it at the timeout, or as soon as ``cancelled()`` says the client is gone."""
+    def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None,
+            lane: str = SPARQL) -> Outcome:
+        """Run a job in a worker of its lane; stop it at the timeout (which counts the wait for a worker too), or
+        as soon as ``cancelled()`` says the client is gone. The outcome names the lane that answered it."""
         build = kgstore.current_build(self.store_path)
         if build is None:
             return Outcome(503, message=f"no graph built at {self.store_path}")
-        outcome = self._run_on(build, job, timeout, cancelled)
+        outcome = self._dispatch(build, job, timeout, cancelled, lane)
         if outcome.status == 500 and not build.exists():
             # a write keeps the current build and the one before it: two writes in quick succession removed the
             # build this query was sent to before its worker read it. Not the client's fault: the current build
             current = kgstore.current_build(self.store_path)
             if current is not None and current != build:
-                outcome = self._run_on(current, job, timeout, cancelled)
+                outcome = self._dispatch(current, job, timeout, cancelled, lane)
         return outcome
 
-    def _run_on(self, build: Path, job: dict, timeout: float, cancelled: Callable[[], bool] | None) -> Outcome:
-        with self._free:
-            worker = self._take()
-            try:
-                worker.conn.send((str(build), job))
-                deadline = time.monotonic() + timeout
-                while not worker.conn.poll(max(0.0, min(CANCEL_CHECK_SECONDS, deadline - time.monotonic()))):
-                    if cancelled is not None and cancelled():
-                        worker.stop()  # killing the worker is the only way to stop Oxigraph mid-query
-                        return Outcome(CLIENT_CLOSED, message="the client closed the connection; the query was stopped")
-                    if time.monotonic() >= deadline:
-                        worker.stop()
-                        return Outcome(503, message=(f"the query did not finish within the server's timeout of "
-                                                     f"{timeout:g} s and was stopped; narrow it or add a LIMIT"),
-                                       headers={"X-Query-Timeout-Seconds": f"{timeout:g}"})
-                outcome = worker.conn.recv()
-            except (EOFError, OSError):
-                # the worker died under the query (killed, out of memory, crashed): the server is fine and the next
-                # query gets a fresh worker, so this is "unavailable, try again", not an internal error
-                worker.stop()
-                return Outcome(503, message=("the query worker stopped unexpectedly (killed or out of memory) and "
-                                             "the query was not answered; retry it, or narrow it if it was heavy"),
-                               headers={"Retry-After": "1"})
+    def _dispatch(self, build: Path, job: dict, timeout: float, cancelled: Callable[[], bool] | None,
+                  lane: str) -> Outcome:
+        deadline = time.monotonic() + timeout
+        if lane == SPARQL and self._costs.cheap(build, job):
+            budget = min(timeout, INTERACTIVE_BUDGET_SECONDS)
+            outcome = self._run_on(INTERACTIVE, build, job, time.monotonic() + budget, cancelled)
+            if outcome is not None:
+                return outcome
+            # no longer cheap (or the interactive lane was busy for the whole budget): not cheap until the SPARQL
+            # lane has run it cheaply again
+            self._costs.record(build, job, float("inf"))
+        outcome = self._run_on(lane, build, job, deadline, cancelled) if time.monotonic() < deadline else None
+        if outcome is None:
+            return Outcome(503, message=(f"the query did not finish within the server's timeout of {timeout:g} s "
+                                         "and was stopped; narrow it or add a LIMIT"),
+                           headers={"X-Query-Timeout-Seconds": f"{timeout:g}", LANE_HEADER: lane})
+        return outcome
+
+    def _run_on(self, name: str, build: Path, job: dict, deadline: float,
+                cancelled: Callable[[], bool] | None) -> Outcome | None:
+        """The job's outcome from a worker of lane ``name``, or None if the deadline passed first."""
+        lane = self._lanes[name]
+        if not lane.free.acquire(blocking=False):
             with self._lock:
-                self._idle.append(worker)
-            return outcome
+                if lane.queue is not None and lane.waiting >= lane.queue:
+                    return Outcome(503, message=(
+                        "the server is running as many SPARQL queries as it allows and more are waiting; "
+                        "the query was not started: retry it shortly"), headers={"Retry-After": "2", LANE_HEADER: name})
+                lane.waiting += 1
+            try:
+                while not lane.free.acquire(timeout=max(0.0, min(CANCEL_CHECK_SECONDS, deadline - time.monotonic()))):
+                    if cancelled is not None and cancelled():
+                        return _client_closed(name)
+                    if time.monotonic() >= deadline:
+                        return None
+            finally:
+                with self._lock:
+                    lane.waiting -= 1
+        try:
+            return self._run_in_worker(lane, build, job, deadline, cancelled)
+        finally:
+            lane.free.release()
+
+    def _run_in_worker(self, lane: _Lane, build: Path, job: dict, deadline: float,
+                       cancelled: Callable[[], bool] | None) -> Outcome | None:
+        worker = self._take(lane)
+        try:
+            started = time.monotonic()
+            worker.conn.send((str(build), job))
+            while not worker.conn.poll(max(0.0, min(CANCEL_CHECK_SECONDS, deadline - time.monotonic()))):
+                if cancelled is not None and cancelled():
+                    worker.stop()  # killing the worker is the only way to stop Oxigraph mid-query
+                    return _client_closed(lane.name)
+                if time.monotonic() >= deadline:
+                    worker.stop()
+                    return None
+                if self.max_rss and (worker.rss() or 0) > self.max_rss:
+                    worker.stop()
+                    return Outcome(503, message=(
+                        f"the query needed more than the {self.max_rss >> 20} MiB of memory the server gives one "
+                        "query and was stopped; narrow it or add a LIMIT"),
+                        headers={"X-Query-Memory-Limit-Bytes": str(self.max_rss), LANE_HEADER: lane.name})
+            outcome = worker.conn.recv()
+            self._costs.record(build, job, time.monotonic() - started)
+        except (EOFError, OSError):
+            # the worker died under the query (killed, out of memory, crashed): the server is fine and the next
+            # query gets a fresh worker, so this is "unavailable, try again", not an internal error
+            worker.stop()
+            return Outcome(503, message=("the query worker stopped unexpectedly (killed or out of memory) and "
+                                         "the query was not answered; retry it, or narrow it if it was heavy"),
+                           headers={"Retry-After": "1", LANE_HEADER: lane.name})
+        if self.max_rss and (worker.rss() or 0) > self.max_rss // 2:
+            worker.stop()  # give back what a big query left allocated; the next query starts a fresh worker
+        else:
+            with self._lock:
+                lane.idle.append(worker)
+        outcome.headers[LANE_HEADER] = lane.name
+        return outcome
 
     def close(self) -> None:
         with self._lock:
-            for worker in self._idle:
-                worker.stop()
-            self._idle = []
+            for lane in self._lanes.values():
+                for worker in lane.idle:
+                    worker.stop()
+                lane.idle = []
+
+
+def _client_closed(lane: str) -> Outcome:
+    return Outcome(CLIENT_CLOSED, message="the client closed the connection; the query was stopped",
+                   headers={LANE_HEADER: lane})
 
 
 class RemoteQueries:
@@ -305,8 +459,10 @@ class RemoteQueries:
     def __init__(self, handle: RemoteHandle):
         self.handle = handle
 
-    def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None) -> Outcome:
-        # ``cancelled`` is not consulted: the request to the engine is synchronous and carries the timeout
+    def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None,
+            lane: str = SPARQL) -> Outcome:
+        # ``cancelled`` and ``lane`` are not consulted: the request to the engine is synchronous and carries the
+        # timeout, and the engine schedules its own work
         try:
             store = self.handle.get()
         except kgstore.StoreMissing as exc:
@@ -324,173 +480,8 @@ class RemoteQueries:
         pass
 
 
-# --- writes -------------------------------------------------------------------------------------------------
-
-
-class WriteBusy(Exception):
-    """Other writes held the store for longer than a write may wait."""
-
-
-# how often a waiting writer tries the lock again
-LOCK_RETRY_SECONDS = 0.05
-
-
-@contextmanager
-def write_lock(store_path: Path, wait: float | None = None):
-    """Serialize writers across processes; the kernel releases the lock if a writer dies.
-
-    With ``wait``, give up (WriteBusy) after that many seconds: a write queued behind many others must answer
-    before gunicorn's worker timeout, which would otherwise kill the worker and drop the connection."""
-    root = kgstore.builds_dir(Path(store_path))
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".write.lock", "w") as handle:
-        deadline = None if wait is None else time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WriteBusy from None
-                time.sleep(LOCK_RETRY_SECONDS)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def apply_write_job(store: ox.Store, job: dict) -> Outcome:
-    """Apply a SPARQL Update or a Graph Store Protocol write to a writable copy of the store."""
-    kind = job["kind"]
-    try:
-        if kind == "update":
-            store.update(job["update"], base_iri=job.get("base_iri"))
-            return Outcome(204)
-        graph = ox.DefaultGraph() if job["graph"] is None else ox.NamedNode(job["graph"])
-        existed = isinstance(graph, ox.DefaultGraph) or store.contains_named_graph(graph)
-        if kind == "delete":
-            if not existed:
-                return Outcome(404, message=f"no graph {job['graph']} in the store")
-            if isinstance(graph, ox.DefaultGraph):
-                store.clear_graph(graph)
-            else:
-                store.remove_graph(graph)
-            return Outcome(204)
-        quads = []
-        for part, mime in job["parts"]:
-            for triple in ox.parse(part, UPLOAD_FORMATS[mime], base_iri=job.get("base_iri"), without_named_graphs=True):
-                quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
-        if kind == "put" and existed:
-            store.clear_graph(graph)
-        if isinstance(graph, ox.NamedNode) and not existed:
-            store.add_graph(graph)
-        store.extend(quads)
-        created = not existed
-        return Outcome(201 if created else 204, created=created)
-    except RemoteError as exc:
-        return Outcome(exc.status, message=exc.message)
-    except SyntaxError as exc:
-        return Outcome(400, message=f"malformed {'update' if kind == 'update' else 'RDF'}: {exc}")
-    except ValueError as exc:
-        return Outcome(400, message=f"bad request: {exc}")
-    except OSError as exc:
-        if kgstore.disk_full(exc):
-            return _disk_full(exc)
-        return Outcome(500, message=f"update failed: {exc}")
-
-
-def _disk_full(exc: OSError) -> Outcome:
-    return Outcome(507, message=f"the server's disk is full; the write was not applied and the store is unchanged "
-                                f"({exc})")
-
-
-def _writer_main(conn: Connection) -> None:
-    source, target, job = conn.recv()
-    try:
-        ox.Store.read_only(str(Path(source) / "oxigraph")).backup(str(Path(target) / "oxigraph"))
-        store = ox.Store(str(Path(target) / "oxigraph"))
-        outcome = apply_write_job(store, job)
-        store.flush()
-        del store
-    except OSError as exc:
-        outcome = _disk_full(exc) if kgstore.disk_full(exc) else Outcome(500, message=f"update failed: {exc}")
-    except Exception as exc:
-        outcome = Outcome(500, message=f"update failed: {type(exc).__name__}: {exc}")
-    conn.send(outcome)
-
-
-def write(store_path: Path, job: dict, timeout: float) -> Outcome:
-    """Apply a write as a new build: checkpoint the current build, change the copy, swap the link.
-
-    A failed, refused or timed-out write leaves the serving store untouched; writers are serialized.
-    """
-    store_path = Path(store_path)
-    deadline = time.monotonic() + timeout
-    try:
-        with write_lock(store_path, wait=timeout):
-            return _write_locked(store_path, job, max(1.0, deadline - time.monotonic()))
-    except WriteBusy:
-        return Outcome(503, message=(f"other writes held the store for the whole {timeout:g} s this write may take; "
-                                     "it was not applied: retry it later"), headers={"Retry-After": "5"})
-
-
-def _write_locked(store_path: Path, job: dict, timeout: float) -> Outcome:
-    source = kgstore.current_build(store_path)
-    if source is None:
-        return Outcome(503, message=f"no graph built at {store_path}")
-    build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-update-" + uuid.uuid4().hex[:8]
-    target = kgstore.builds_dir(store_path) / build_id
-    target.mkdir(parents=True)
-    process, conn = _start("write")
-    finished = False
-    try:
-        conn.send((str(source), str(target), job))
-        if not conn.poll(timeout):
-            outcome = Outcome(503, message=f"the update did not finish within {timeout:.0f} s and was not applied")
-        else:
-            outcome = conn.recv()
-            finished = True
-    except (EOFError, OSError):
-        outcome = Outcome(503, message="the update worker stopped unexpectedly; nothing was applied: retry it",
-                          headers={"Retry-After": "1"})
-    finally:
-        if finished:
-            try:
-                process.wait(30)  # let the writer close its store cleanly
-            except subprocess.TimeoutExpired:
-                pass
-        _stop(process, conn)
-    if not outcome.ok:
-        shutil.rmtree(target, ignore_errors=True)
-        return outcome
-    previous = json.loads((source / kgstore.MANIFEST).read_text())
-    manifest = {k: v for k, v in previous.items() if k != "key"}  # no build key: a rebuild replaces edits
-    manifest.update({"build_id": build_id, "updated_from": previous.get("build_id"),
-                     "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
-    try:
-        (target / kgstore.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-        kgstore.swap_in(store_path, target)
-    except OSError as exc:  # the new build is not serving: remove it
-        shutil.rmtree(target, ignore_errors=True)
-        return _disk_full(exc) if kgstore.disk_full(exc) else Outcome(500, message=f"update failed: {exc}")
-    kgstore.prune(store_path, keep={target, source})
-    return outcome
-
-
 if __name__ == "__main__":
     # run the functions of the importable module, so that what they send unpickles as kg.workers.Outcome
     from kg import workers
 
-    try:  # Linux: die with the server process even while Oxigraph is busy (PR_SET_PDEATHSIG)
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    _connection = Connection(int(sys.argv[2]))
-    threading.stack_size(WORKER_STACK_BYTES)
-    _main = workers._worker_main if sys.argv[1] == "query" else workers._writer_main
-    _thread = threading.Thread(target=_main, args=(_connection,), name=f"amurkg-{sys.argv[1]}")
-    _thread.start()
-    _thread.join()
+    workers.run_child(workers._worker_main, "amurkg-query")

@@ -15,13 +15,31 @@ DEFAULTS = {
     "MAX_REQUEST_BYTES": 1_000_000,
     # SPARQL endpoint (server/sparql.py, server/gsp.py; docs/decisions/0005-query-timeouts-and-writes.md)
     "RESULT_MAX_BYTES": 50_000_000,
-    "QUERY_PROCESSES": 1,
+    # the query pool's lanes (docs/decisions/0011-interactive-lane.md): worker processes for user SPARQL, and for
+    # the server's own and cheap lookups
+    "QUERY_PROCESSES": 2,
+    "INTERACTIVE_PROCESSES": 1,
+    # threads of this web worker (server/wsgi.py sets it; 1: no bound on waiting SPARQL requests); RESERVED_THREADS
+    # of them user SPARQL may never hold, so pages are served while it queues
+    "THREADS": 1,
+    "RESERVED_THREADS": 4,
+    # a query worker above this many bytes is stopped (503); 0: no cap
+    "QUERY_WORKER_MAX_RSS": 256 << 20,
     "WRITE_TOKEN": None,
     "SERVICE_ALLOWLIST": "",
     # answers kept per worker by ETag (server/caching.py, docs/decisions/0009-per-build-caching.md)
     "RESPONSE_CACHE_BYTES": 32_000_000,
     "RESPONSE_CACHE_ENTRY_BYTES": 2_000_000,
 }
+
+
+def sparql_queue(config) -> int | None:
+    """How many SPARQL requests may wait for a worker of the SPARQL lane: what is left of the web worker's threads
+    after the running ones and the reserved ones (None for a single-threaded server: nothing to reserve)."""
+    threads = int(config["THREADS"])
+    if threads <= 1:
+        return None
+    return max(0, threads - int(config["RESERVED_THREADS"]) - int(config["QUERY_PROCESSES"]))
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -41,7 +59,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     from server import gsp, sparql
 
-    app.extensions["amurkg.query_pool"] = handle.query_runner(int(app.config["QUERY_PROCESSES"]))
+    app.extensions["amurkg.query_pool"] = handle.query_runner(
+        int(app.config["QUERY_PROCESSES"]), int(app.config["INTERACTIVE_PROCESSES"]), sparql_queue(app.config),
+        int(app.config["QUERY_WORKER_MAX_RSS"]))
     app.register_blueprint(sparql.bp)
     app.register_blueprint(gsp.bp)
     from server import explorer

@@ -74,8 +74,8 @@ class ResponseCache:
         body = response.get_data()
         if len(body) > self.max_entry_bytes:
             return
-        # Content-Length is set again from the body when the copy is made
-        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        # Content-Length is set again from the body when the copy is made; a copy is run in no query lane
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length", "x-query-lane")]
         with self._lock:
             if build != self._build:
                 self._build, self._entries, self._bytes = build, OrderedDict(), 0

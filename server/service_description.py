@@ -9,7 +9,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from kg.namespaces import SD
-from kg.workers import GRAPH_FORMATS, RESULT_FORMATS
+from kg.workers import GRAPH_FORMATS, INTERACTIVE, RESULT_FORMATS
 from server import protocol as sparql
 
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
@@ -37,7 +37,7 @@ def named_graphs() -> list[tuple[str, int | None]]:
     job = {"kind": "query", "query": GRAPHS_QUERY, "default_graph": None, "named_graphs": None,
            "results_mime": "application/sparql-results+json", "graph_mime": None,
            "max_bytes": sparql.max_result_bytes()}
-    outcome = sparql.query_pool().run(job, sparql.timeout())
+    outcome = sparql.query_pool().run(job, sparql.timeout(), lane=INTERACTIVE)  # the server's own lookup
     if not outcome.ok:
         current_app.logger.warning("service description without graph statistics: %s", outcome.message)
         return []

@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: queries (GET, POST form, POST direct), updates (POST, with a
 bearer token), the service description and an HTML page when there is no query.
 
-Queries run in killable worker processes (kg.workers); writes become a new build swapped in atomically.
+Queries run in killable worker processes (kg.workers); writes become a new build swapped in atomically (kg.writes).
 Errors are short text/plain messages, never stack traces.
 """
 

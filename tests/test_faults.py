@@ -102,7 +102,7 @@ def test_a_killed_query_worker_is_a_503_and_the_next_query_is_served(small_store
     pool = kgworkers.QueryPool(small_store, 1)
     try:
         assert pool.run(job(COUNT), HANG_GUARD).status == 200  # the worker exists and has the store open
-        (idle,) = pool._idle
+        (idle,) = pool._lanes[kgworkers.SPARQL].idle  # the CARTESIAN query, never run before, goes there too
         worker = psutil.Process(idle.process.pid)
         killer = threading.Thread(target=kill_when_busy, args=(worker,))
         killer.start()

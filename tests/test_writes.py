@@ -174,12 +174,13 @@ def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one
     to a build, and before its worker opens that build two writes swap in newer ones and remove it."""
     from kg import store as kgstore
     from kg import workers as kgworkers
+    from kg import writes as kgwrites
 
     store_path = make_store(tmp_path, [])
     stale = kgstore.current_build(store_path)
     for n in range(2):
-        outcome = kgworkers.write(store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> {n} }}"},
-                                  HANG_GUARD)
+        outcome = kgwrites.write(store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> {n} }}"},
+                                 HANG_GUARD)
         assert outcome.status == 204
     assert not stale.exists()  # pruned: writes keep the current build and the one before it
     resolved = iter([stale])
@@ -200,19 +201,19 @@ def test_a_write_that_waits_for_others_longer_than_its_timeout_is_a_503_and_not_
     """A write queued behind others gives up at its timeout with a clear answer, before gunicorn's worker timeout
     (timeout + 30 s) would kill the worker and drop the connection."""
     from kg import store as kgstore
-    from kg import workers as kgworkers
+    from kg import writes as kgwrites
 
     store_path = make_store(tmp_path, [])
     before = kgstore.current_build(store_path)
     outcomes = []
-    waiting = threading.Thread(target=lambda: outcomes.append(kgworkers.write(
+    waiting = threading.Thread(target=lambda: outcomes.append(kgwrites.write(
         store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"}, timeout=1)))
-    with kgworkers.write_lock(store_path):  # another writer holds the store throughout
+    with kgwrites.write_lock(store_path):  # another writer holds the store throughout
         waiting.start()
         waiting.join(HANG_GUARD)
         assert not waiting.is_alive(), "the write waited for the lock past its timeout"
     (outcome,) = outcomes
     assert outcome.status == 503 and "other writes held the store" in outcome.message
     assert kgstore.current_build(store_path) == before
-    assert kgworkers.write(store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"},
-                           timeout=HANG_GUARD).status == 204
+    assert kgwrites.write(store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"},
+                          timeout=HANG_GUARD).status == 204
