@@ -120,6 +120,14 @@ class AMUR(DefinedNamespace):
     inferredThreat: URIRef
     confidenceScore: URIRef
 
+    # build-time summaries (derived graph)
+    PlacementTally: URIRef
+    tallyGroup: URIRef
+    tallyMethod: URIRef
+    tallyConfidence: URIRef
+    linkCount: URIRef
+    speciesCount: URIRef
+
     # WWF threats and initiatives
     mappedTo: URIRef
     addressesThreat: URIRef

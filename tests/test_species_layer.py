@@ -94,6 +94,21 @@ def test_every_occurrence_pair_has_exactly_one_shortcut(store):
     assert recorded | possible == qualified and len(qualified) > 10000
 
 
+def test_placement_tallies_count_the_occurrences(store):
+    # the build-time summary read by queries/placement-confidence.rq: one tally per group, method and confidence,
+    # holding exactly what counting the occurrences gives
+    def table(body: str) -> dict:
+        return {(r["g"], r["m"], r["c"]): (int(r["links"]), int(r["species"])) for r in select(store, body)}
+
+    tallies = table("""SELECT ?g ?m ?c ?links ?species WHERE {
+        ?t a amur:PlacementTally ; amur:tallyGroup ?g ; amur:tallyMethod ?m ; amur:tallyConfidence ?c ;
+           amur:linkCount ?links ; amur:speciesCount ?species }""")
+    counted = table("""SELECT ?g ?m ?c (COUNT(DISTINCT ?o) AS ?links) (COUNT(DISTINCT ?s) AS ?species) WHERE {
+        ?o a amur:Occurrence ; amur:taxon ?s ; amur:method ?m ; amur:confidence ?c . ?s amur:group ?g
+        } GROUP BY ?g ?m ?c""")
+    assert tallies == counted and len(tallies) > 5
+
+
 def test_inferred_threats_are_labelled_and_never_mixed_with_direct(store):
     assert count(store, "?l a amur:InferredThreatExposure, amur:ThreatExposure") == 0
     assert count(store, "?l a amur:InferredThreatExposure ; amur:method ?m "
