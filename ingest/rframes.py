@@ -20,7 +20,7 @@ def data_frame(path: Path):
 
     try:
         objects = pyreadr.read_r(str(path))
-    except pyreadr.PyreadrError as error:  # LibrdataError too: a truncated or corrupt file
+    except (pyreadr.PyreadrError, pyreadr.LibrdataError) as error:  # a truncated or corrupt file, or not R data
         raise RDataError(f"{path}: not a readable R data file ({error})") from error
     if len(objects) != 1:
         raise RDataError(f"{path}: expected one data frame, found {len(objects)} readable objects "
