@@ -1,8 +1,8 @@
 """R data files (.rda) whose objects are data frames, read by pyreadr (the C library librdata).
 
 pyreadr reads the AviList, plant and letsRept frames 10-20 times faster than the pure-Python ``rdata`` parser and
-in a fraction of its memory, to the same values (docs/decisions/0012-r-data-parser.md). It skips R lists, so the
-files that hold lists (fishbase.rda, rangeBuilder's sysdata.rda) stay with ``rdata``.
+in a fraction of its memory, to the same values (docs/decisions/0012-r-data-parser.md). It skips R lists: the
+files that hold lists (fishbase.rda, rangeBuilder's sysdata.rda) are read by ingest/rserial.py.
 """
 
 from __future__ import annotations
