@@ -125,9 +125,9 @@ def to_graph(facts: dict, ecoregion_codes: set[str], threat_codes: set[str], act
         labels(node, factor)
         for code in check(factor["iucn"], threat_codes, "IUCN threats", where):
             graph.add((node, AMUR.mappedTo, threat_iri(code)))
-        for eco in ecoregions_of(factor, where):
-            for code in factor["iucn"]:
-                add_ecoregion_threat(graph, eco, code, factor["label"])
+        ecoregions_of(factor, where)  # checked here; the links are those of threat_links
+    for eco, code, factor in threat_links(facts, ecoregion_codes):
+        add_ecoregion_threat(graph, eco, code, factor["label"])
 
     for initiative in facts["initiatives"]:
         node = iri("initiative", initiative["id"])
@@ -151,6 +151,24 @@ def to_graph(facts: dict, ecoregion_codes: set[str], threat_codes: set[str], act
     for entry in facts.get("species_places", []):
         check(entry["ecoregions"], set(all_ecoregions), "ecoregions", f"species places {entry['taxa']}")
     return graph
+
+
+def threat_links(facts: dict, ecoregion_codes: set[str]):
+    """(ecoregion code, IUCN threat code, threat factor) of every ecoregion threat the curated factors state; a factor
+    of "all" ecoregions covers the terrestrial ones given and the freshwater unit."""
+    every = sorted(ecoregion_codes | {facts["freshwater_unit"]["code"]})
+    for factor in facts["threat_factors"]:
+        for eco in every if factor["ecoregions"] == "all" else factor["ecoregions"]:
+            for code in factor["iucn"]:
+                yield eco, code, factor
+
+
+def ecoregion_threats(facts: dict, ecoregion_codes: set[str]) -> dict[str, set[str]]:
+    """Ecoregion code -> the IUCN threat codes the curated facts give it (the amur:EcoregionThreat links)."""
+    found: dict[str, set[str]] = {}
+    for eco, code, _ in threat_links(facts, ecoregion_codes):
+        found.setdefault(eco, set()).add(code)
+    return found
 
 
 def add_ecoregion_threat(graph: Graph, eco: str, code: str, matched: str) -> None:

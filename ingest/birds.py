@@ -38,6 +38,7 @@ from pathlib import Path
 from ingest import gazetteer, geography, rangebuilder
 from ingest.cache import cached_json
 from ingest.records import Assessment, Decision, Placement, Selection, SpeciesRecord
+from ingest.rframes import data_frame
 
 SOURCES = ("avilist-2025", "rangebuilder-2022")
 SOURCE = "avilist-2025"
@@ -83,14 +84,7 @@ _SQRT2 = math.sqrt(2)
 
 
 def _extract_avilist(path: Path) -> list[dict]:
-    import warnings
-
-    import rdata
-
-    with warnings.catch_warnings():  # "Missing constructor for R class tbl_df": a plain data frame is right
-        warnings.simplefilter("ignore")
-        frame = next(iter(rdata.read_rda(path).values()))
-    frame = frame[list(_COLUMNS)].astype(object)
+    frame = data_frame(path)[list(_COLUMNS)].astype(object)
     frame = frame.where(frame.notna(), None)  # pd.NA and NaN -> None, so rows are plain JSON
     return frame.to_dict("records")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from ingest.records import Reference
 from kg.namespaces import AMUR, GEO, SCHEMA, iri, slug, source_iri
 
 SOURCE_ID = "wwf-teow-2001"
@@ -155,7 +157,10 @@ def to_graph(ecoregions: dict[str, Ecoregion]) -> Graph:
     return graph
 
 
-def read(files: dict[str, Path]) -> tuple[Graph, dict[str, Ecoregion]]:
-    """The ecoregion graph and the merged polygons (used to place species by range box)."""
+LABEL = "ecoregions"
+
+
+def read_reference(files: Mapping[str, Path]) -> Reference:
+    """The ecoregion graph, and the merged polygons by code (used to place species by range box)."""
     ecoregions = basin_ecoregions(read_features(files[SOURCE_ID]))
-    return to_graph(ecoregions), ecoregions
+    return Reference(SOURCE_ID, to_graph(ecoregions), ecoregions=ecoregions)

@@ -49,6 +49,7 @@ from typing import Any
 from ingest.cache import cached_json
 from ingest.geography import CONFIDENCE_RANK
 from ingest.records import Decision, Placement, Selection, SpeciesRecord, named_places
+from ingest.rserial import read_rda
 
 SOURCES = ("fishbase-2013",)
 (FISHBASE,) = SOURCES
@@ -368,26 +369,22 @@ FIELDS = ("Genus", "Family", "ScientificName", "distribution", "habitat", "Class
 
 
 def _extract(path: Path) -> list[dict[str, Any]]:
-    """The fields we use of each fish.data record. The list is walked on rdata's parse tree: its
-    default conversion of 30,970 records (with xarray attributes) takes twice as long."""
-    import rdata  # imported here: parsing takes ~15 s and only the build needs it
-
-    vector = rdata.parser.parse_file(path).object.value[0]  # the pairlist's first value: fish.data
+    """The fields we use of each fish.data record (an R list of named lists: ingest/rserial.py reads it)."""
+    (vector,) = read_rda(path).values()  # fish.data
     rows = []
-    for record in vector.value:
-        names = [c.value.decode() for c in record.attributes.value[0].value]
+    for record in vector.values:
         row: dict[str, Any] = {}
-        for name, value in zip(names, record.value, strict=True):
+        for name, value in zip(record.attributes["names"].values, record.values, strict=True):
             if name not in FIELDS:
                 continue
-            kind = value.info.type.name
-            if kind == "STR":
-                texts = [c.value.decode("utf-8", "replace") if c.value is not None else None for c in value.value]
-                row[name] = texts[0] if texts else None
-            elif kind in ("INT", "REAL"):
-                row[name] = int(value.value[0])
+            if value is None:
+                row[name] = None  # NULL: field missing in this record
+            elif value.kind == "character":
+                row[name] = value.values[0] if value.values else None
+            elif value.kind in ("integer", "double"):
+                row[name] = int(value.values[0])
             else:
-                row[name] = None  # NILVALUE: field missing in this record
+                row[name] = None
         rows.append(row)
     return rows
 
@@ -398,5 +395,5 @@ def load(path: Path, cache_dir: Path | None = None) -> list[dict[str, Any]]:
 
 
 def read(files: Mapping[str, Path], cache_dir: Path | None = None) -> Selection:
-    """Read FishBase from {source id: path}; cache_dir keeps the parsed extract (~15 s to parse)."""
+    """Read FishBase from {source id: path}; cache_dir keeps the parsed extract."""
     return select(load(Path(files[FISHBASE]), cache_dir))

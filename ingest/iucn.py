@@ -7,12 +7,14 @@ Codes come as '5_1_1' and are published as '5.1.1'; a code's parent is the code 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from ingest.records import Reference
 from kg.namespaces import AMUR, iri, iucn_code, source_iri
 
 SOURCE_ID = "iucn-redlist-api-v4"
@@ -130,10 +132,18 @@ def add_countries(graph: Graph, records: list[dict]) -> None:
         graph.add((concept, RDFS.label, Literal(label, lang="en")))
 
 
-def read(folder: Path) -> Graph:
+LABEL = "IUCN schemes"
+
+
+def read_reference(files: Mapping[str, Path]) -> Reference:
+    """The schemes' graph, and the codes of each scheme's concepts by class (threats, actions, habitats, stresses)."""
+    folder = Path(files[SOURCE_ID])
     graph = Graph()
-    for key, (file, json_key, *_rest) in SCHEMES.items():
-        add_scheme(graph, key, api_records(folder / file, json_key))
+    codes: dict[str, set[str]] = {}
+    for key, (file, json_key, _, cls, _) in SCHEMES.items():
+        records = api_records(folder / file, json_key)
+        add_scheme(graph, key, records)
+        codes[str(cls)] = {iucn_code(r["code"]) for r in records}  # the notations add_scheme gives them
     add_categories(graph, api_records(folder / CATEGORY_FILE, "red_list_categories"))
     add_countries(graph, api_records(folder / COUNTRY_FILE, "countries"))
-    return graph
+    return Reference(SOURCE_ID, graph, codes=codes)

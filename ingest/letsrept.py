@@ -1,6 +1,6 @@
 """Reader for letsRept 1.1.1's data: the Reptile Database species list, ReptTraits 2024 and SquamBase 2024.
 
-Three R data frames (``rdata.read_rda`` reads them, 3-15 s each): ``allReptiles`` (every species with order,
+Three R data frames (``ingest.rframes`` reads them, under a second each): ``allReptiles`` (every species with order,
 family, genus and authorship), ``letsRept_ReptTraits`` (all reptiles: main biogeographic region, IUCN category)
 and ``letsRept_SquamBase`` (squamates: synonyms, IUCN category, criteria and year assessed, realm). Only the
 columns the graph uses are extracted, cached as JSON (ingest/cache.py) keyed by each file's sha256.
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.cache import cached_json
+from ingest.rframes import data_frame
 
 SPECIES_LIST, REPT_TRAITS, SQUAMBASE = "allReptiles.rda", "letsRept_ReptTraits.rda", "letsRept_SquamBase.rda"
 
@@ -48,15 +49,8 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _frame(path: Path):
-    import rdata
-
-    (frame,) = rdata.read_rda(str(path)).values()
-    return frame
-
-
 def _extract_species_list(path: Path) -> dict[str, dict]:
-    frame = _frame(path)
+    frame = data_frame(path)
     return {
         _text(row["species"]): {key: _text(row[key]) for key in ("order", "family", "genus", "author")}
         for row in frame.to_dict("records") if _text(row["species"])
@@ -64,7 +58,7 @@ def _extract_species_list(path: Path) -> dict[str, dict]:
 
 
 def _extract_traits(path: Path) -> dict[str, dict]:
-    frame = _frame(path)
+    frame = data_frame(path)
     return {
         _text(row["species"]): {"realm": _text(row["Main.biogeographic.region"]),
                                 "iucn": _text(row["IUCN.redlist.assessment"])}
@@ -73,7 +67,7 @@ def _extract_traits(path: Path) -> dict[str, dict]:
 
 
 def _extract_squambase(path: Path) -> dict[str, dict]:
-    frame = _frame(path)
+    frame = data_frame(path)
     return {
         _text(row["species"]): {
             "realm": _text(row["Major.Realm..Falaschi.et.al..2023.designation."]),

@@ -25,6 +25,7 @@ from typing import Any
 from ingest.cache import cached_json
 from ingest.geography import CONFIDENCE_RANK
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
+from ingest.rframes import data_frame
 
 SOURCES = ("col-china-2023", "cbrl-2020", "wwf-teow-2001")
 CHECKLIST, REDLIST, ECOREGIONS = SOURCES
@@ -415,10 +416,7 @@ REDLIST_COLUMNS = ("species", "species_cn", "iucn_red_list_category", "iucn_red_
 
 def _parse_rda(path: Path, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     """The one data frame of an .rda file as dicts of ``columns``, missing values as None."""
-    import rdata  # imported here: pure-Python parsing takes ~20 s and only the build needs it
-
-    (frame,) = rdata.read_rda(path).values()
-    frame = frame[list(columns)].astype(object)
+    frame = data_frame(path)[list(columns)].astype(object)
     return frame.where(frame.notna(), None).to_dict("records")
 
 
@@ -481,7 +479,7 @@ def select(checklist: Iterable[Row], redlist_rows: Iterable[Row] = (),
 
 def read(files: Mapping[str, Path], cache_dir: Path | None = None) -> Selection:
     """Read the checklist (and the red list when given) from {source id: path}; ``cache_dir`` caches the
-    parsed rows (parsing the two files takes ~23 s)."""
+    parsed rows (parsing the two files takes a few seconds)."""
     checklist = _rows(Path(files[CHECKLIST]), CHECKLIST_COLUMNS, cache_dir)
     redlist = _rows(Path(files[REDLIST]), REDLIST_COLUMNS, cache_dir) if REDLIST in files else []
     shares = province_shares(Path(files[ECOREGIONS]), cache_dir) if ECOREGIONS in files else None

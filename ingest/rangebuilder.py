@@ -1,8 +1,8 @@
 """Reader for rangeBuilder's internal data (``sysdata.rda``): range boxes and country lists.
 
-The file is an R pairlist of named objects that ``rdata.read_rda`` cannot read whole, so we walk the
-pairlist and convert only the objects we use. Parsing takes ~15 s, so the extract is cached as JSON
-next to the other build caches, keyed by the file's sha256 (the cache can never go stale).
+The file is an R pairlist of named objects ending in byte code; ingest/rserial.py reads the objects we use and
+stops there. The extract is cached as JSON next to the other build caches, keyed by the file's sha256 (the cache
+can never go stale).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.cache import cached_json
+from ingest.rserial import RValue, read_rda
 
 # objects of the pairlist we read, by taxon group
 BOXES = {"bird": "birdCoordRange", "mammal": "mammalCoordRange", "amphibian": "amphibCoordRange"}
@@ -74,6 +75,13 @@ def species_key(raw: str) -> str:
     return str(raw).split("-")[0].replace("_", " ").strip()
 
 
+def _plain(value):
+    """An R vector or list as Python lists (strings, numbers, nested lists)."""
+    if isinstance(value, RValue):
+        return [_plain(v) for v in value.values] if value.kind == "list" else list(value.values)
+    return value
+
+
 def _flatten(value) -> list[str]:
     """Country lists are arrays, some of them nested (an array per range polygon): flatten them."""
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
@@ -82,31 +90,18 @@ def _flatten(value) -> list[str]:
 
 
 def _extract(path: Path) -> dict:
-    import rdata
-    from rdata.conversion import SimpleConverter
-
-    wanted = set(BOXES.values()) | set(COUNTRIES.values())
-    converter = SimpleConverter(default_encoding="utf8")
-    node = rdata.parser.parse_file(path).object
-    objects = {}
-    while node is not None and getattr(node, "value", None):
-        name = converter.convert(node.tag) if node.tag is not None else None
-        if name in wanted:
-            objects[name] = converter.convert(node.value[0])
-        node = node.value[1] if len(node.value) > 1 else None
-    missing = wanted - set(objects)
-    if missing:
-        raise ValueError(f"{path}: rangeBuilder objects not found: {sorted(missing)}")
+    objects = read_rda(path, set(BOXES.values()) | set(COUNTRIES.values()))  # RSerialError naming what is missing
 
     boxes: dict[str, dict] = {}
     native: dict[str, dict] = {}
     for group, name in BOXES.items():
-        array = objects[name]
-        columns = [str(c) for c in array.coords["dim_1"].values]
+        matrix = objects[name]  # a double matrix, species by column, stored column by column
+        rows, columns = (value.values for value in matrix.attributes["dimnames"].values)
         order = [columns.index(c) for c in ("longMin", "longMax", "latMin", "latMax")]
+        cells = matrix.values.reshape(matrix.attributes["dim"].values, order="F")
         table = {}
         native[group] = {}
-        for key, row in zip(array.coords["dim_0"].values, array.values, strict=True):
+        for key, row in zip(rows, cells, strict=True):
             lon_min, lon_max, lat_min, lat_max = (float(row[i]) for i in order)
             if any(math.isnan(v) for v in (lon_min, lon_max, lat_min, lat_max)):
                 continue
@@ -116,7 +111,8 @@ def _extract(path: Path) -> dict:
             table[species_key(key)] = [round(v, 4) for v in (lon_min, lon_max, lat_min, lat_max)]
         boxes[group] = table
     countries = {
-        group: {species_key(k): sorted({c for c in _flatten(v) if c != "none"}) for k, v in objects[name].items()}
+        group: {species_key(k): sorted({c for c in _flatten(_plain(v)) if c != "none"})
+                for k, v in zip(objects[name].attributes["names"].values, objects[name].values, strict=True)}
         for group, name in COUNTRIES.items()
     }
     return {"boxes": boxes, "countries": countries, "native_boxes": native}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 GROUPS = ("plant", "bird", "mammal", "fish", "amphibian", "reptile")
 CONFIDENCE = ("high", "medium", "low")
@@ -119,3 +119,23 @@ class SpeciesReader(Protocol):
     SOURCES: tuple[str, ...]
 
     def read(self, files: Mapping[str, Path], cache_dir: Path | None = None) -> Selection: ...
+
+
+@dataclass
+class Reference:
+    """What a reference reader returns (``ingest.ecoregions``, ``ingest.iucn``): the graph of its source, and the
+    codes it defines by class IRI, which the curated facts and the species layer are checked and linked against."""
+
+    source_id: str
+    graph: Any  # rdflib Graph: the records stay free of RDF, the reference readers map straight to it
+    codes: dict[str, set[str]] = field(default_factory=dict)  # class IRI -> codes (skos:notation) of its concepts
+    ecoregions: dict[str, Any] = field(default_factory=dict)  # code -> ingest.ecoregions.Ecoregion (its polygon)
+
+
+class ReferenceReader(Protocol):
+    """A reader whose source defines the codes the rest refers to: the build runs it for the source that names it in
+    the registry (kg/sources.py), before the curated facts and the species readers."""
+
+    LABEL: str  # what the build's progress calls it ("ecoregions")
+
+    def read_reference(self, files: Mapping[str, Path]) -> Reference: ...

@@ -7,6 +7,7 @@ written beside the old one and swapped in atomically (kg/store.py).
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import secrets
 import shutil
@@ -103,11 +104,12 @@ def date_literal(text: str) -> Literal:
     return Literal(text, datatype=datatype)
 
 
-def describe_source(graph: Graph, source: registry.Source) -> None:
+def describe_source(graph: Graph, source: registry.Provenance) -> None:
+    """A source as a dataset: title, licence, citation, where it comes from, its checksums and the reader that reads
+    it. Every kind of source (registered, curated, an archive given to the build) is stated this one way."""
     node = source_iri(source.id)
-    graph.add((node, RDF.type, AMUR.Source))
-    graph.add((node, RDF.type, DCAT.Dataset))
-    graph.add((node, RDF.type, PROV.Entity))
+    for cls in (AMUR.Source, DCAT.Dataset, PROV.Entity):
+        graph.add((node, RDF.type, cls))
     graph.add((node, DCTERMS.title, Literal(source.title, lang="en")))
     graph.add((node, RDFS.label, Literal(source.title, lang="en")))
     graph.add((node, DCTERMS.identifier, Literal(source.id)))
@@ -115,74 +117,49 @@ def describe_source(graph: Graph, source: registry.Source) -> None:
     graph.add((node, DCTERMS.bibliographicCitation, Literal(source.citation)))
     if source.publisher:
         graph.add((node, DCTERMS.publisher, Literal(source.publisher)))
-    if source.homepage:
-        graph.add((node, DCAT.landingPage, URIRef(source.homepage)))
-    for file, sha in sorted(source.files.items()):
-        graph.add((node, DCAT.downloadURL, URIRef(source.url(file))))
+    if source.landing_page:
+        graph.add((node, DCAT.landingPage, URIRef(source.landing_page)))
+    for url in source.downloads:
+        graph.add((node, DCAT.downloadURL, URIRef(url)))
+    for sha in source.sha256:
         graph.add((node, AMUR.sha256, Literal(sha)))
     graph.add((node, AMUR.reader, Literal(source.reader)))
     if source.retrieved:
         graph.add((node, AMUR.retrieved, date_literal(source.retrieved)))
 
 
-def describe_curated_source(graph: Graph, facts: dict, path: Path) -> None:
+def curated_provenance(facts: dict) -> registry.Provenance:
+    """The curated facts of ingest/curated/amur_heilong.yml, described by their own ``source`` entry."""
+    from ingest import basin
+
     meta = facts["source"]
-    node = source_iri(meta["id"])
-    graph.add((node, RDF.type, AMUR.Source))
-    graph.add((node, RDF.type, DCAT.Dataset))
-    graph.add((node, RDF.type, PROV.Entity))
-    graph.add((node, DCTERMS.title, Literal(meta["title"], lang="en")))
-    graph.add((node, RDFS.label, Literal(meta["title"], lang="en")))
-    graph.add((node, DCTERMS.identifier, Literal(meta["id"])))
-    graph.add((node, DCTERMS.license, Literal(meta["licence"])))
-    graph.add((node, DCTERMS.bibliographicCitation, Literal(meta["citation"])))
-    graph.add((node, DCTERMS.publisher, Literal(meta["publisher"])))
-    graph.add((node, DCAT.landingPage, URIRef(meta["origin"])))
-    graph.add((node, AMUR.sha256, Literal(registry.sha256_of(path))))
-    graph.add((node, AMUR.reader, Literal("ingest.basin")))
-    graph.add((node, AMUR.retrieved, date_literal(str(meta["retrieved"]))))
+    return registry.Provenance(
+        id=meta["id"], title=meta["title"], licence=meta["licence"], citation=meta["citation"], reader=basin.__name__,
+        sha256=(registry.sha256_of(basin.CURATED_FILE),), publisher=meta["publisher"], landing_page=meta["origin"],
+        retrieved=str(meta["retrieved"]))
 
 
 OCCURRENCE_LICENCE = "per record, as given in the GBIF download (CC0-1.0, CC-BY-4.0 or CC-BY-NC-4.0)"
 
 
-def describe_occurrence_source(graph: Graph, archive: Path) -> str:
+def occurrence_provenance(archive: Path) -> registry.Provenance:
     """A user-supplied GBIF download is a source too: described with its checksum."""
-    from ingest.occurrences import source_id
+    from ingest import occurrences
 
-    sid = source_id(archive)
-    node = source_iri(sid)
-    for cls in (AMUR.Source, DCAT.Dataset, PROV.Entity):
-        graph.add((node, RDF.type, cls))
     title = f"GBIF occurrence download {archive.name}"
-    graph.add((node, DCTERMS.title, Literal(title, lang="en")))
-    graph.add((node, RDFS.label, Literal(title, lang="en")))
-    graph.add((node, DCTERMS.identifier, Literal(sid)))
-    graph.add((node, DCTERMS.license, Literal(OCCURRENCE_LICENCE)))
-    graph.add((node, DCTERMS.bibliographicCitation, Literal(f"GBIF.org occurrence download {archive.name}")))
-    graph.add((node, DCAT.landingPage, URIRef("https://www.gbif.org/occurrence/download")))
-    graph.add((node, AMUR.sha256, Literal(registry.sha256_of(archive))))
-    graph.add((node, AMUR.reader, Literal("ingest.occurrences")))
-    return sid
+    return registry.Provenance(
+        id=occurrences.source_id(archive), title=title, licence=OCCURRENCE_LICENCE,
+        citation=f"GBIF.org occurrence download {archive.name}", reader=occurrences.__name__,
+        sha256=(registry.sha256_of(archive),), landing_page="https://www.gbif.org/occurrence/download")
 
 
-def describe_checklist_source(graph: Graph, archive: Path, source) -> str:
+def checklist_provenance(archive: Path, source) -> registry.Provenance:
     """A checklist archive given to the build is a source: described from its EML, with its checksum."""
-    node = source_iri(source.id)
-    for cls in (AMUR.Source, DCAT.Dataset, PROV.Entity):
-        graph.add((node, RDF.type, cls))
-    graph.add((node, DCTERMS.title, Literal(source.title, lang="en")))
-    graph.add((node, RDFS.label, Literal(source.title, lang="en")))
-    graph.add((node, DCTERMS.identifier, Literal(source.id)))
-    graph.add((node, DCTERMS.license, Literal(source.licence)))
-    graph.add((node, DCTERMS.bibliographicCitation, Literal(
-        f"{source.title}. Darwin Core checklist archive {archive.name}" + (f". https://doi.org/{source.doi}"
-                                                                           if source.doi else ""))))
-    if source.doi:
-        graph.add((node, DCAT.landingPage, URIRef(f"https://doi.org/{source.doi}")))
-    graph.add((node, AMUR.sha256, Literal(registry.sha256_of(archive))))
-    graph.add((node, AMUR.reader, Literal("ingest.checklists")))
-    return source.id
+    doi = f"https://doi.org/{source.doi}" if source.doi else ""
+    return registry.Provenance(
+        id=source.id, title=source.title, licence=source.licence,
+        citation=f"{source.title}. Darwin Core checklist archive {archive.name}" + (f". {doi}" if doi else ""),
+        reader="ingest.checklists", sha256=(registry.sha256_of(archive),), landing_page=doi)
 
 
 def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[str], licence: str,
@@ -197,28 +174,40 @@ def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[s
         meta.add((name, PROV.wasDerivedFrom, source_iri(sid)))
 
 
+def read_references(located: dict[str, dict[str, Path]], echo) -> list:
+    """Run the reference readers, in registry order: each source names its reader (kg/sources.py), and a reader with
+    ``read_reference`` is one (ingest/records.py ``ReferenceReader``: the ecoregions, the IUCN schemes)."""
+    references = []
+    for source in registry.SOURCES:
+        module = importlib.import_module(source.reader)
+        if hasattr(module, "read_reference"):
+            echo(f"ingest: {module.LABEL} ({source.id})")
+            references.append(module.read_reference({source.id: registry.main_file(located, source.id)}))
+    return references
+
+
 def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
-           cache_dir: Path = CACHE_DIR, checklists: dict | None = None) -> tuple[dict[URIRef, Graph], dict]:
-    """Run every reader: named graph IRI -> graph, and the species rule yields."""
-    from ingest import basin, ecoregions, iucn, species
+           cache_dir: Path = CACHE_DIR, checklists: dict | None = None,
+           facts: dict | None = None) -> tuple[dict[URIRef, Graph], dict]:
+    """Run every reader: named graph IRI -> graph, and the species rule yields. ``facts`` are the curated basin facts
+    (``ingest.basin.load()``, read once by the build)."""
+    from ingest import basin, species
 
     graphs: dict[URIRef, Graph] = {}
     graphs[graph_iri("ontology")] = load_ontology()
 
-    echo("ingest: ecoregions (wwf-teow-2001)")
-    eco_graph, polygons = ecoregions.read({"wwf-teow-2001": registry.main_file(located, "wwf-teow-2001")})
-    graphs[graph_iri("wwf-teow-2001")] = eco_graph
-
-    echo("ingest: IUCN schemes (iucn-redlist-api-v4)")
-    iucn_graph = iucn.read(registry.main_file(located, "iucn-redlist-api-v4"))
-    graphs[graph_iri("iucn-redlist-api-v4")] = iucn_graph
+    polygons: dict = {}
+    codes: dict[str, set[str]] = {}
+    for reference in read_references(located, echo):
+        graphs[graph_iri(reference.source_id)] = reference.graph
+        polygons |= reference.ecoregions
+        for cls, found in reference.codes.items():
+            codes.setdefault(cls, set()).update(found)
+    threat_codes, action_codes = codes[str(AMUR.Threat)], codes[str(AMUR.ConservationAction)]
 
     echo("ingest: curated basin facts (wwf-amur-heilong)")
-    facts = basin.load()
-    codes_of = {cls: {str(o) for s in iucn_graph.subjects(RDF.type, cls) for o in iucn_graph.objects(s, SKOS.notation)}
-                for cls in (AMUR.Threat, AMUR.ConservationAction)}
-    curated = basin.to_graph(facts, set(polygons), codes_of[AMUR.Threat], codes_of[AMUR.ConservationAction])
-    graphs[graph_iri(basin.SOURCE_ID)] = curated
+    facts = facts if facts is not None else basin.load()
+    graphs[graph_iri(basin.SOURCE_ID)] = basin.to_graph(facts, set(polygons), threat_codes, action_codes)
 
     echo("ingest: species")
     selections = species.read_all(located, cache_dir, echo)
@@ -228,12 +217,8 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
         selections[sid] = selection
     records = [r for sel in selections.values() for r in sel.records]
     taxa = species.merge(records)
-    ecoregion_threats: dict[str, set[str]] = {}
-    for link in curated.subjects(RDF.type, AMUR.EcoregionThreat):
-        eco = str(curated.value(link, AMUR.ecoregion)).rsplit("/", 1)[-1]
-        threat = str(curated.value(link, AMUR.threat)).rsplit("/", 1)[-1]
-        ecoregion_threats.setdefault(eco, set()).add(threat)
-    threat_parents = {c: c.rsplit(".", 1)[0] for c in codes_of[AMUR.Threat] if "." in c}
+    ecoregion_threats = basin.ecoregion_threats(facts, set(polygons))
+    threat_parents = {c: c.rsplit(".", 1)[0] for c in threat_codes if "." in c}  # IUCN codes: "5.1.1" -> "5.1"
     missing = sorted(n for n in basin.curated_taxa(facts) if slug(n) not in taxa)
     if missing:
         # a curated name the checklists do not hold loses its facts: say so (tests require none on the real build)
@@ -360,7 +345,8 @@ def validate(data: Graph, engine: str | None = None) -> tuple[bool, str]:
 
 def count_classes(data: Graph) -> dict[str, int]:
     counts = Counter(str(o) for o in data.objects(None, RDF.type))
-    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+    # ties by IRI: rdflib's iteration order changes from run to run, the report should not
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def write_store(target: Path, graphs: dict[URIRef, Graph], echo=lambda message: None) -> None:
@@ -414,11 +400,13 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
                            graphs=current.get("graphs", {}), classes=current.get("classes", {}),
                            species=current.get("species", {}), shacl=current.get("shacl", {}))
 
-    graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo, cache_dir, read_checklists)
-
-    # PROV and VoID of every named graph, and the sources they come from
     from ingest import basin
 
+    facts = basin.load()  # the curated facts: read once, for their graph and their source's description
+    graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo, cache_dir, read_checklists,
+                            facts=facts)
+
+    # PROV and VoID of every named graph, and the sources they come from
     now = datetime.now(UTC)
     # the canonical form of a UTC time ("Z"): engines that normalise dateTimes (Virtuoso) give back the same text
     built = Literal(now.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)
@@ -426,20 +414,16 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
     if (kgstore.builds_dir(store_path) / build_id).exists():
         # a forced rebuild in the same second, or the remains of a build killed in it (pruned by this one)
         build_id += "-" + secrets.token_hex(2)
-    meta = Graph()
-    for source in registry.SOURCES:
-        describe_source(meta, source)
-    facts = basin.load()
-    describe_curated_source(meta, facts, basin.CURATED_FILE)
-    licences = {s.id: s.licence for s in registry.SOURCES} | {basin.SOURCE_ID: facts["source"]["licence"]}
+    provenances = [source.provenance() for source in registry.SOURCES] + [curated_provenance(facts)]
     if occurrences:
-        licences[describe_occurrence_source(meta, Path(occurrences))] = OCCURRENCE_LICENCE
+        provenances.append(occurrence_provenance(Path(occurrences)))
     for (archive, source, entry), _ in read_checklists.values():
-        if entry is not None:  # declared: described as its registry entry says, like every registered source
-            describe_source(meta, entry)
-            licences[entry.id] = entry.licence
-        else:
-            licences[describe_checklist_source(meta, archive, source)] = source.licence
+        # declared in checklists.yml: described as its registry entry says, like every registered source
+        provenances.append(entry.provenance() if entry is not None else checklist_provenance(archive, source))
+    meta = Graph()
+    for provenance in provenances:
+        describe_source(meta, provenance)
+    licences = {provenance.id: provenance.licence for provenance in provenances}
     for name, graph in graphs.items():
         sid = str(name).rsplit("/", 1)[-1]
         if sid == "ontology":

@@ -49,6 +49,30 @@ class Source:
     def url(self, file: str) -> str:
         return self.urls.get(file, self.origin)
 
+    def provenance(self) -> Provenance:
+        files = sorted(self.files.items())
+        return Provenance(id=self.id, title=self.title, licence=self.licence, citation=self.citation,
+                          reader=self.reader, sha256=tuple(sha for _, sha in files),
+                          downloads=tuple(self.url(file) for file, _ in files), publisher=self.publisher,
+                          landing_page=self.homepage, retrieved=self.retrieved)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What the graph states of a source (kg/build.py ``describe_source``): one shape for the registered sources, the
+    curated facts and the archives given to a build (GBIF occurrences, checklists)."""
+
+    id: str
+    title: str
+    licence: str
+    citation: str
+    reader: str  # the ingest module that reads it
+    sha256: tuple[str, ...]  # of each file read
+    downloads: tuple[str, ...] = ()
+    publisher: str = ""
+    landing_page: str = ""
+    retrieved: str = ""  # ISO date, year-month or year
+
 
 _GH = "https://raw.githubusercontent.com/"
 _IUCN_BASE = _GH + "ropensci/rredlist/b79f10f287b004cbfa765da170df7a3154efc08f/tests/fixtures/"
