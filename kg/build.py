@@ -424,14 +424,15 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
     for provenance in provenances:
         describe_source(meta, provenance)
     licences = {provenance.id: provenance.licence for provenance in provenances}
+    source_of = {graph_iri(provenance.id): provenance.id for provenance in provenances}
     for name, graph in graphs.items():
-        sid = str(name).rsplit("/", 1)[-1]
-        if sid == "ontology":
+        if name == graph_iri("ontology"):
             describe_graph(meta, name, graph, [], "CC-BY-4.0", built, "amurkg ontology and vocabularies")
-        elif sid == "derived":
+        elif name == graph_iri("derived"):
             describe_graph(meta, name, graph, sorted(licences), "CC-BY-4.0 for the links; see each source",
                            built, "Links computed by the build (range boxes, inferred threats, closures)")
         else:
+            sid = source_of[name]  # every other graph is one source's
             describe_graph(meta, name, graph, [sid], licences[sid], built, f"Graph of source {sid}")
     meta_name = graph_iri("meta")
     meta.add((meta_name, RDF.type, VOID.Dataset))
