@@ -133,6 +133,20 @@ def _named(iris: list[str] | None) -> list[ox.NamedNode] | None:
     return None if iris is None else [ox.NamedNode(i) for i in iris]
 
 
+def malformed(job: dict) -> Outcome | None:
+    """The 400 of a query job that does not parse, found without a worker: an empty in-memory store parses it
+    (nothing is there to evaluate, and a SELECT's solutions are never asked for); None when it parses."""
+    if job.get("kind") != "query":
+        return None
+    try:
+        ox.Store().query(job["query"], base_iri=job.get("base_iri"))
+    except SyntaxError as exc:
+        return Outcome(400, message=f"malformed query: {exc}")
+    except Exception:  # noqa: BLE001 - anything else is for the worker that runs it to report
+        return None
+    return None
+
+
 def run_query_job(store: ox.Store, job: dict) -> Outcome:
     """Run one query job on an open store (in a worker process) and serialize its result."""
     limit = job["max_bytes"]
@@ -385,6 +399,9 @@ class QueryPool:
         if not lane.free.acquire(blocking=False):
             with self._lock:
                 if lane.queue is not None and lane.waiting >= lane.queue:
+                    # a malformed query is the client's error, busy or not: its 400 says what to fix
+                    if (refused := malformed(job)) is not None:
+                        return refused
                     return Outcome(503, message=(
                         "the server is running as many SPARQL queries as it allows and more are waiting; "
                         "the query was not started: retry it shortly"), headers={"Retry-After": "2", LANE_HEADER: name})

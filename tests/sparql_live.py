@@ -35,6 +35,23 @@ def make_store(root: Path, quads: list[ox.Quad] | None = None) -> Path:
     return link
 
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def runaway_store(root: Path) -> Path:
+    """A store of 2000 labelled things: RUNAWAY, their three-way cartesian product (8e9 rows), runs for minutes."""
+    graph = ox.NamedNode("http://example.org/things")
+    quads = [ox.Quad(ox.NamedNode(f"http://example.org/thing/{i}"), ox.NamedNode("http://example.org/label"),
+                     ox.Literal(f"thing {i}"), graph) for i in range(2000)]
+    return make_store(root, quads)
+
+
+def query_job(query: str) -> dict:
+    """A query pool job (kg/workers.py) asking for JSON results."""
+    return {"kind": "query", "query": query, "results_mime": "application/sparql-results+json",
+            "graph_mime": None, "max_bytes": 1_000_000}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

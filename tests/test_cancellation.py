@@ -14,31 +14,24 @@ import urllib.parse
 import urllib.request
 
 import psutil
-import pyoxigraph as ox
 import pytest
-from sparql_live import make_store, serve
+from sparql_live import RUNAWAY, query_job, runaway_store, serve
 
 from kg import workers as kgworkers
 
-EX = "http://example.org/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 # 2000 triples: the three-way cartesian product has 8e9 rows and runs for minutes
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CARTESIAN = RUNAWAY
 SERVER_TIMEOUT = 600.0
 CLIENT_WAIT = 60.0
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    graph = ox.NamedNode(EX + "things")
-    quads = [ox.Quad(ox.NamedNode(f"{EX}thing/{i}"), ox.NamedNode(EX + "label"), ox.Literal(f"thing {i}"), graph)
-             for i in range(2000)]
-    return make_store(tmp_path_factory.mktemp("cancel"), quads)
+    return runaway_store(tmp_path_factory.mktemp("cancel"))
 
 
-def job(query: str) -> dict:
-    return {"kind": "query", "query": query, "results_mime": "application/sparql-results+json",
-            "graph_mime": None, "max_bytes": 1_000_000}
+job = query_job
 
 
 def test_pool_stops_a_cancelled_query_and_serves_the_next(store):

@@ -418,7 +418,7 @@ def test_fresh_machine_build_fetches_verifies_and_uses_every_source(origin, fres
     served = _serve_registry(origin, sources_dir, fresh_machine)
     handed: dict = {}
 
-    def ingest(located, *args):  # the readers' work is the build tests' business: stop once they get the files
+    def ingest(located, *args, **kwargs):  # the readers are the build tests' business: stop once they get the files
         handed.update(located)
         raise _Stop
 

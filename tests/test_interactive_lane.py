@@ -17,30 +17,23 @@ import urllib.parse
 import urllib.request
 
 import psutil
-import pyoxigraph as ox
 import pytest
-from sparql_live import make_store, serve
+from sparql_live import RUNAWAY, query_job, runaway_store, serve
 
 from kg import workers as kgworkers
 
-EX = "http://example.org/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CARTESIAN = RUNAWAY
 SERVER_TIMEOUT = 600.0
 HANG_GUARD = 120.0  # seconds; only ever reached if something hangs
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    graph = ox.NamedNode(EX + "things")
-    quads = [ox.Quad(ox.NamedNode(f"{EX}thing/{i}"), ox.NamedNode(EX + "label"), ox.Literal(f"thing {i}"), graph)
-             for i in range(2000)]
-    return make_store(tmp_path_factory.mktemp("lanes"), quads)
+    return runaway_store(tmp_path_factory.mktemp("lanes"))
 
 
-def job(query: str) -> dict:
-    return {"kind": "query", "query": query, "results_mime": "application/sparql-results+json",
-            "graph_mime": None, "max_bytes": 1_000_000}
+job = query_job
 
 
 def count_of(outcome: kgworkers.Outcome) -> str:
@@ -78,6 +71,8 @@ def test_a_cheap_lookup_is_answered_by_the_interactive_lane_while_user_sparql_ho
         busy = pool.run(job("ASK { ?s ?p 'never seen' }"), SERVER_TIMEOUT)  # not known cheap: its lane is full
         assert busy.status == 503 and "as many SPARQL queries as it allows" in busy.message
         assert busy.headers.get("Retry-After")
+        malformed = pool.run(job("SELEC * { ?s ?p ?o }"), SERVER_TIMEOUT)  # busy or not: the client's error
+        assert malformed.status == 400 and malformed.message.startswith("malformed query: ")
 
         repeated = pool.run(job(COUNT), SERVER_TIMEOUT)
         assert repeated.status == 200 and count_of(repeated) == "2000"
