@@ -9,13 +9,12 @@ exists (the analytics tables are computed in Python by networkx).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from kg.namespaces import BASE
-from kg.query import QUERIES_DIR, named_queries, with_prefixes
+from kg.query import QUERIES_DIR, bind, named_queries, with_prefixes
 
 BENCH_QUERIES = Path(__file__).resolve().parent / "queries"
 EXPLORER_QUERIES = QUERIES_DIR / "explorer"
@@ -51,21 +50,6 @@ class Item:
 def sparql_items() -> list[Item]:
     """Every queries/*.rq without parameters (its `# params:` header is empty)."""
     return [Item(q.name, "sparql", [with_prefixes(q.text)]) for q in named_queries() if not q.params]
-
-
-def bind(query: str, values: dict[str, str]) -> str:
-    """The query with its variables bound by a VALUES block at the start of its WHERE group.
-
-    Over HTTP there is no bindings API; VALUES is SPARQL's own way to bind. The values here are IRIs and search
-    words chosen by the harness, never user input. IRIs are given as <…>, literals as "…".
-    """
-    names = " ".join(f"?{k}" for k in values)
-    row = " ".join(values.values())
-    block = f" VALUES ({names}) {{ ({row}) }} "
-    match = re.search(r"\bWHERE\s*\{", query, flags=re.I) or re.search(r"\bASK\s*\{", query, flags=re.I)
-    if match is None:
-        raise ValueError("no WHERE or ASK group to bind in")
-    return query[:match.end()] + block + query[match.end():]
 
 
 def explorer_query(name: str, **values: str) -> str:

@@ -56,6 +56,27 @@ def with_prefixes(query: str) -> str:
                    if line.split()[1][:-1] in missing) + query
 
 
+def bind(query: str, values: dict[str, str]) -> str:
+    """The query with its variables bound by a VALUES block at the start of its (outer) WHERE group.
+
+    ``values`` are SPARQL terms as written (``<iri>``, ``"text"``). Oxigraph plans a query without looking at the
+    ``substitutions`` it is given, so a bound IRI there is joined late (the explorer's placement queries took
+    50-100 ms); a VALUES block is in the plan, and the same query starts from the bound resource (1-8 ms).
+    """
+    names = " ".join(f"?{k}" for k in values)
+    row = " ".join(values.values())
+    block = f" VALUES ({names}) {{ ({row}) }} "
+    match = re.search(r"\bWHERE\s*\{", query, flags=re.I) or re.search(r"\bASK\s*\{", query, flags=re.I)
+    if match is None:
+        raise ValueError("no WHERE or ASK group to bind in")
+    return query[:match.end()] + block + query[match.end():]
+
+
+def bind_iris(query: str, iris: dict[str, str]) -> str:
+    """bind() with IRIs, each checked and written by pyoxigraph (an invalid IRI is a ValueError, never text)."""
+    return bind(query, {name: str(ox.NamedNode(iri)) for name, iri in iris.items()})
+
+
 def run(store: ox.Store, query: str, use_default_graph_as_union: bool = True, **kwargs):
     return store.query(query, use_default_graph_as_union=use_default_graph_as_union, **kwargs)
 

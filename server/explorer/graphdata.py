@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.namespaces import base_iri
-from kg.query import QUERIES_DIR, shorten, with_prefixes
+from kg.query import QUERIES_DIR, bind_iris, shorten, with_prefixes
 
 EXPLORER_QUERIES = QUERIES_DIR / "explorer"
 
@@ -30,6 +30,12 @@ def query_text(name: str) -> str:
     return with_prefixes((EXPLORER_QUERIES / f"{name}.rq").read_text(encoding="utf-8"))
 
 
+def bound_query(name: str, iris: dict[str, str | None]) -> str:
+    """An explorer query with the given IRIs bound (kg.query.bind_iris: in the plan, unlike substitutions)."""
+    given = {k: v for k, v in iris.items() if v}
+    return bind_iris(query_text(name), given) if given else query_text(name)
+
+
 def value(term) -> str | None:
     if term is None:
         return None
@@ -37,23 +43,18 @@ def value(term) -> str | None:
 
 
 def select(store: ox.Store, name: str, iri: str | None = None, **bound: str) -> list[dict[str, str | None]]:
-    """Rows of an explorer query as dicts of plain strings; ?iri (and other IRIs) bound through substitutions."""
-    substitutions = {ox.Variable(k): ox.NamedNode(v) for k, v in ({"iri": iri} | bound).items() if v} or None
-    result = store.query(query_text(name), use_default_graph_as_union=True, substitutions=substitutions)
+    """Rows of an explorer query as dicts of plain strings; ?iri (and other IRIs) bound by a VALUES block."""
+    result = store.query(bound_query(name, {"iri": iri} | bound), use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
     return [{n: value(solution[n]) for n in names} for solution in result]
 
 
 def ask(store: ox.Store, name: str, iri: str) -> bool:
-    result = store.query(query_text(name), use_default_graph_as_union=True,
-                         substitutions={ox.Variable("iri"): ox.NamedNode(iri)})
-    return bool(result)
+    return bool(store.query(bound_query(name, {"iri": iri}), use_default_graph_as_union=True))
 
 
 def construct(store: ox.Store, name: str, iri: str) -> list[ox.Triple]:
-    result = store.query(query_text(name), use_default_graph_as_union=True,
-                         substitutions={ox.Variable("iri"): ox.NamedNode(iri)})
-    return list(result)
+    return list(store.query(bound_query(name, {"iri": iri}), use_default_graph_as_union=True))
 
 
 def minted_iri(text: str) -> str | None:

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from server.explorer.graphdata import CATEGORY_ORDER, RANK_ORDER, kind_of, local_path, query_text, select, short
+from server.explorer.graphdata import CATEGORY_ORDER, RANK_ORDER, bound_query, kind_of, local_path, select, short
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -41,8 +41,7 @@ def link(iri: str) -> str:
 
 def statements(store: ox.Store, iri: str) -> list[dict]:
     """The resource's own statements, grouped by property, each value with a label and link when it is an IRI."""
-    result = store.query(query_text("outgoing"), use_default_graph_as_union=True,
-                         substitutions={ox.Variable("iri"): ox.NamedNode(iri)})
+    result = store.query(bound_query("outgoing", {"iri": iri}), use_default_graph_as_union=True)
     by_property: dict[str, list[dict]] = defaultdict(list)
     for solution in result:
         p, o, label = solution["p"].value, solution["o"], solution["label"]
