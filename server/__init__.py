@@ -28,8 +28,9 @@ DEFAULTS = {
     "WRITE_TOKEN": None,
     "SERVICE_ALLOWLIST": "",
     # answers kept per worker by ETag (server/caching.py, docs/decisions/0009-per-build-caching.md)
-    "RESPONSE_CACHE_BYTES": 32_000_000,
-    "RESPONSE_CACHE_ENTRY_BYTES": 2_000_000,
+    "RESPONSE_CACHE_BYTES": 64_000_000,
+    # the analytics queries' JSON answers are 6-7 MB and cost ~200 ms each: worth keeping
+    "RESPONSE_CACHE_ENTRY_BYTES": 8_000_000,
 }
 
 
