@@ -46,6 +46,7 @@ PREFERRED_SPECIES = ("panthera-tigris", "grus-japonensis", "panax-ginseng")
 PREFERRED_ECOREGION = "PA0443"
 PATH_ENDS = ("Panax ginseng", "Econet-Green Belt")
 NAMED_QUERIES_SECTION = "## Named queries in process (bench/query_cost.py)"
+BUILD_HISTORY_SECTION = "## Full build before and after the R parsers (issue 15 part 5, by hand)"
 
 
 @dataclass
@@ -485,9 +486,10 @@ def main() -> None:
         (workdir / "results.json").write_text(json.dumps(report.as_json(data), indent=2, default=str))
         if args.write:
             # the Soak section is written by `make soak` (bench/soak.py), the named queries' by hand from
-            # bench/query_cost.py: keep them
+            # bench/query_cost.py, the build's before/after by hand: keep them
             old = args.write.read_text() if args.write.exists() else ""
-            kept = soak.soak_section(old) + soak.soak_section(old, NAMED_QUERIES_SECTION)
+            kept = (soak.soak_section(old) + soak.soak_section(old, NAMED_QUERIES_SECTION)
+                    + soak.soak_section(old, BUILD_HISTORY_SECTION))
             args.write.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text)
         print(text)
     finally:
