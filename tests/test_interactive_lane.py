@@ -89,6 +89,7 @@ def test_a_cheap_lookup_is_answered_by_the_interactive_lane_while_user_sparql_ho
 def test_a_cheap_guess_that_runs_past_its_budget_is_answered_by_the_sparql_lane(store, monkeypatch):
     """A budget of 0 s: no worker can answer within it, so the interactive attempt is always stopped."""
     monkeypatch.setattr(kgworkers, "INTERACTIVE_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(kgworkers, "CHEAP_SECONDS", 60.0)  # the first run counts as cheap however loaded the machine
     pool = kgworkers.QueryPool(store, size=1, interactive=1)
     try:
         assert pool.run(job(COUNT), SERVER_TIMEOUT).headers[kgworkers.LANE_HEADER] == kgworkers.SPARQL
@@ -162,6 +163,16 @@ def test_pages_and_cheap_lookups_are_served_while_user_sparql_holds_every_thread
             server = psutil.Process(json.loads(health.read())["pid"]).parent()
         with _post(base, COUNT) as first:  # POST: never from the answer cache, always from a lane
             assert first.status == 200 and first.headers["X-Query-Lane"] == "sparql"
+        # until the query is known cheap and the interactive worker has opened the store: on a loaded machine the
+        # first runs (each opening the store in a fresh worker) may be too slow to count as cheap
+        lanes = []
+        for _ in range(10):
+            with _post(base, COUNT) as again:
+                assert again.status == 200
+                lanes.append(again.headers["X-Query-Lane"])
+            if lanes[-1] == "interactive":
+                break
+        assert lanes[-1] == "interactive", lanes
         held = _hold(base, CARTESIAN)
         try:
             wait_for_busy_worker(server)
