@@ -86,10 +86,6 @@ _IUCN_FILES = {
 }
 
 
-def _one(file: str, sha: str, url: str) -> tuple[dict[str, str], dict[str, str]]:
-    return {file: sha}, {file: url}
-
-
 SOURCES: list[Source] = [
     Source(
         id="wwf-teow-2001",
