@@ -126,6 +126,10 @@ def describe_source(graph: Graph, source: registry.Provenance) -> None:
     graph.add((node, AMUR.reader, Literal(source.reader)))
     if source.retrieved:
         graph.add((node, AMUR.retrieved, date_literal(source.retrieved)))
+    if source.file_name:
+        graph.add((node, AMUR.fileName, Literal(source.file_name)))
+    if source.given_as:
+        graph.add((node, AMUR.givenAs, Literal(source.given_as)))
 
 
 def curated_provenance(facts: dict) -> registry.Provenance:
@@ -154,12 +158,15 @@ def occurrence_provenance(archive: Path) -> registry.Provenance:
 
 
 def checklist_provenance(archive: Path, source) -> registry.Provenance:
-    """A checklist archive given to the build is a source: described from its EML, with its checksum."""
+    """A checklist archive given to the build is a source: described from its EML, with its checksum, and by its file
+    name and how it was given (an archive whose EML names no DOI or URL is known by these alone)."""
     doi = f"https://doi.org/{source.doi}" if source.doi else ""
+    page = doi or source.url
     return registry.Provenance(
         id=source.id, title=source.title, licence=source.licence,
-        citation=f"{source.title}. Darwin Core checklist archive {archive.name}" + (f". {doi}" if doi else ""),
-        reader="ingest.checklists", sha256=(registry.sha256_of(archive),), landing_page=doi)
+        citation=f"{source.title}. Darwin Core checklist archive {archive.name}" + (f". {page}" if page else ""),
+        reader="ingest.checklists", sha256=(registry.sha256_of(archive),), landing_page=page,
+        file_name=archive.name, given_as=f"amurkg build --checklist {archive.name}")
 
 
 def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[str], licence: str,

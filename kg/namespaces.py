@@ -138,6 +138,8 @@ class AMUR(DefinedNamespace):
     # sources
     sha256: URIRef
     reader: URIRef
+    fileName: URIRef
+    givenAs: URIRef
     retrieved: URIRef
 
 
