@@ -35,6 +35,7 @@ from server.protocol import (  # noqa: F401 - client_gone_check and the rest are
     http_error,
     max_result_bytes,
     negotiate,
+    negotiate_answer,
     outcome_response,
     query_pool,
     read_operation,
@@ -76,7 +77,7 @@ def run_query(query: str) -> Response:
     job = {
         "kind": "query", "query": query, "base_iri": request.base_url,
         "default_graph": graph_iris("default-graph-uri"), "named_graphs": graph_iris("named-graph-uri"),
-        "results_mime": negotiate(RESULT_TYPES, 0), "graph_mime": negotiate(GRAPH_TYPES, 1),
+        "results_mime": negotiate_answer(RESULT_TYPES, 0), "graph_mime": negotiate_answer(GRAPH_TYPES, 1),
         "max_bytes": max_result_bytes(),
     }
     tag, build = query_etag(job) if request.method == "GET" else (None, None)
