@@ -11,7 +11,7 @@ import ssl
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 
@@ -196,8 +196,13 @@ def refuses(mime: str) -> bool:
 
 
 def accepted() -> MIMEAccept:
-    """The Accept header without media type parameters ("text/turtle; charset=utf-8" matches text/turtle)."""
-    return MIMEAccept([(value.split(";")[0].strip(), quality) for value, quality in request.accept_mimetypes])
+    """The Accept header without media type parameters ("text/turtle; charset=utf-8" matches text/turtle); parsed
+    once per request (a query negotiates both kinds of answer)."""
+    parsed = g.get("amurkg_accepted")
+    if parsed is None:
+        parsed = g.amurkg_accepted = MIMEAccept([(value.split(";")[0].strip(), quality)
+                                                 for value, quality in request.accept_mimetypes])
+    return parsed
 
 
 # --- reading the request ------------------------------------------------------------------------------------
