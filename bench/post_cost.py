@@ -32,6 +32,7 @@ from kg import config
 from kg import store as kgstore
 
 HEAVY_SECONDS = 0.005
+SECTION = "## POSTed and first-time queries against Oxigraph server (bench/post_cost.py)"
 
 
 def post(url: str, query: str, direct: bool) -> float:
@@ -116,6 +117,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=config.store_path())
     parser.add_argument("--reps", type=int, default=15)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--write", type=Path, help="put the table into this markdown file (docs/benchmarks.md)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="amurkg-post-cost-"))
     try:
@@ -124,7 +126,23 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
-    print(markdown(result))
+    text = markdown(result)
+    if args.write:
+        write_section(args.write, text)
+    print(text)
+
+
+def write_section(path: Path, table: str) -> None:
+    """Replace this script's section of ``path`` (or add it at the end); `make bench` keeps it."""
+    from bench.soak import soak_section
+
+    section = (f"{SECTION}\n\nWritten by `python -m bench.post_cost --write docs/benchmarks.md`: the SPARQL part of "
+               "the harness alone, on the same dump and peers. " + table)
+    text = path.read_text() if path.exists() else ""
+    old = soak_section(text, SECTION)
+    text = text.replace(old, section + ("\n" if old.endswith("\n\n") else "")) if old else \
+        text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
 
 
 if __name__ == "__main__":
