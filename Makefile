@@ -28,12 +28,12 @@ browser:
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk)
 
 # Raptor's rapper and Rasqal's roqet, SPARQL and RDF clients as Debian ships them, for the client tests
-# (tests/test_real_clients.py): installed when missing.
+# (tests/integration/test_real_clients.py): installed when missing.
 clients:
 	command -v rapper >/dev/null && command -v roqet >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y raptor2-utils rasqal-utils)
 
-# Virtuoso Open Source for the remote-store tests (tests/test_remote.py starts and stops it): installed when missing.
+# Virtuoso Open Source for the remote-store tests (tests/kg/store/test_remote.py starts and stops it): installed when missing.
 virtuoso:
 	command -v virtuoso-t >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource-7-bin)
