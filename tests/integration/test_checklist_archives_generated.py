@@ -255,7 +255,7 @@ def test_the_issue_archive_kingdom_and_family_only_no_url_builds(small_registry,
                                                       "s": registry.sha256_of(archive), "l": "CC-BY-4.0"}]
 
 
-@settings(max_examples=5, derandomize=True, deadline=None, database=None, phases=NO_SHRINK,
+@settings(max_examples=4, derandomize=True, deadline=None, database=None, phases=NO_SHRINK,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(drawn=archives())
 def test_a_valid_archive_always_builds(small_registry, source_cache, tmp_path_factory, drawn):
