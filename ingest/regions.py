@@ -12,7 +12,7 @@ That is a fact of its own (amur:recordedInRegion, with an amur:RegionRecord), be
 
 Names (``ingest/curated/names.yml``): Chinese and Russian names of the ecoregions, the freshwater unit, the rivers
 and the work lines, curated with their source; the countries' names come from CLDR (babel). Each name is a
-skos:prefLabel in its language and an amur:NameRecord saying where it comes from.
+skos:altLabel in its language and an amur:NameRecord saying where it comes from.
 
 Pure functions: YAML, polygons and records in, plain data or an rdflib Graph out; no store.
 """
@@ -248,7 +248,9 @@ def region_iri(code: str) -> URIRef:
 
 def _name(graph: Graph, node: URIRef, key: str, lang: str, text: str, document: str, source: URIRef) -> None:
     literal = Literal(text, lang=lang)
-    graph.add((node, SKOS.prefLabel, literal))
+    # skos:altLabel, as the curated basin facts give their Chinese and Russian names: the graph's queries read
+    # skos:prefLabel as the one (English) name of a concept, so a second prefLabel would double their rows
+    graph.add((node, SKOS.altLabel, literal))
     record = iri("name", key, lang)
     graph.add((record, RDF.type, AMUR.NameRecord))
     graph.add((record, AMUR.nameOf, node))

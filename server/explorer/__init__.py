@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask_babel import gettext
+from markupsafe import Markup
 
 from kg import backend
 from kg import store as kgstore
@@ -23,6 +25,7 @@ from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
 from server.explorer.search import KIND_TITLES, SearchIndex, grouped
+from server import i18n
 from server.export import dataset_jsonld
 from server.i18n import KIND_TITLES as KIND_NAMES  # the same titles in the interface language
 
@@ -55,6 +58,18 @@ class BuildCache(BuildMemo):
 
     def basin_map(self, store: ox.Store, build: str) -> BasinMap:
         return self.get(build, "map", lambda: build_map(store))
+
+    def names(self, store: ox.Store, build: str) -> dict[str, dict[str, str]]:
+        """IRI -> {language: name}: the Chinese and Russian names of places and work lines (amur:NameRecord)."""
+        def load() -> dict[str, dict[str, str]]:
+            names: dict[str, dict[str, str]] = {}
+            result = store.query(pages.bound_query("localised-names", {}), use_default_graph_as_union=True)
+            for solution in result:
+                name = solution["name"]
+                names.setdefault(solution["s"].value, {})[(name.language or "").split("-")[0]] = name.value
+            return names
+
+        return self.get(build, "names", load)
 
 
 def _handle() -> backend.StoreHandle | backend.RemoteHandle:
@@ -89,10 +104,26 @@ def _negotiated() -> str:
 validate_by_build(bp, _negotiated, skip=frozenset({"explorer.vendor"}))
 
 
+def local_name(iri: str | None, english: str | None) -> Markup:
+    """The resource's name in the reader's language where the graph has one (a curated name, ingest/regions.py);
+    else the English name, visibly marked as a fallback."""
+    text = english or short(iri or "")
+    code = i18n.language_code()
+    if code == "en" or not iri:
+        return Markup.escape(text)
+    store, build = _store()
+    name = _cache().names(store, build).get(iri, {}).get(code)
+    if name:
+        return Markup('<span lang="{}" class="local-name">{}</span>').format(i18n.LANGUAGES[code][2], name)
+    return Markup('<span lang="en">{}</span> <abbr class="lang-fallback" title="{}">EN</abbr>').format(
+        text, gettext("No name in this language in the graph: the English name is shown."))
+
+
 @bp.app_context_processor
 def explorer_helpers() -> dict:
     return {"link": pages.link, "short": short, "kind_of": kind_of, "base": base_iri(), "lang_attr": pages.lang_attr,
-            "jsonld_script": schemaorg.script}
+            "jsonld_script": schemaorg.script, "local_name": local_name,
+            "no_placement_reasons": pages.NO_PLACEMENT_REASONS}
 
 
 # --- home, search, map, query editor -------------------------------------------------------------------------
@@ -319,6 +350,8 @@ def render_resource(store: ox.Store, iri: str, path: str, alternates: list[tuple
         sections = pages.taxon_sections(store, iri, stmts)
     elif kind == "ecoregion":
         sections = pages.ecoregion_sections(store, iri)
+    elif kind == "region":
+        sections = pages.region_sections(store, iri)
     elif kind == "concept":
         sections = pages.concept_sections(store, iri, kind_of(iri))
     elif kind == "source":
