@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from kg import backend
 from kg import store as kgstore
@@ -58,6 +59,18 @@ class BuildCache(BuildMemo):
 
     def basin_map(self, store: ox.Store, build: str) -> BasinMap:
         return self.get(build, "map", lambda: build_map(store))
+
+    def regions(self, store: ox.Store, build: str) -> dict[str, dict]:
+        """ISO 3166-2 code -> {"iri", "label", "species": the IRIs of the species recorded in the region}."""
+        def load() -> dict[str, dict]:
+            found: dict[str, dict] = {}
+            for row in select(store, "region-members"):
+                region = found.setdefault(row["code"], {"iri": row["region"], "label": row["label"], "species": set()})
+                if row["species"]:
+                    region["species"].add(row["species"])
+            return dict(sorted(found.items()))
+
+        return self.get(build, "regions", load)
 
     def names(self, store: ox.Store, build: str) -> dict[str, dict[str, str]]:
         """IRI -> {language: name}: the Chinese and Russian names of places and work lines (amur:NameRecord)."""
@@ -158,13 +171,30 @@ def home_figures(store: ox.Store) -> dict:
 @bp.get("/search")
 def search_page():
     q = request.args.get("q", "").strip()
+    region = request.args.get("region", "").strip()
     groups = []
-    if q:
+    if q or region:
         store, build = _store()
-        groups = grouped(_cache().index(store, build).search(q, limit=60))
+        regions = _cache().regions(store, build)
+    else:  # the empty form needs no store; its region list is offered once the store answers
+        try:
+            store, build = _store()
+            regions = _cache().regions(store, build)
+        except HTTPException:
+            regions = {}
+    if region and region not in regions:
+        region = ""  # an unknown code filters nothing (the form offers the known ones)
+    if q:
+        hits = _cache().index(store, build).search(q, limit=2000 if region else 60)
+        if region:
+            # species recorded in the region (amur:recordedInRegion); the other kinds are not in a region
+            members = regions[region]["species"]
+            hits = [h for h in hits if h.entry.iri in members][:60]
+        groups = grouped(hits)
     # typo matches come only when nothing else matches, so one fuzzy hit means all are
     fuzzy = any(hit.fuzzy for _, _, hits in groups for hit in hits)
-    return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy)
+    return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy, regions=regions,
+                           region=region)
 
 
 @bp.get("/explore/search.json")
