@@ -22,7 +22,8 @@ PA0426 = BASE + "ecoregion/PA0426"
 
 def test_regions_are_iso_codes_with_names_in_three_languages():
     loaded = regions.load()
-    expected = {"CN-HL", "CN-JL", "CN-LN", "CN-NM", "RU-AMU", "RU-KHA", "RU-PRI", "RU-YEV", "RU-ZAB", "MN-061", "MN-039"}
+    expected = {"CN-HL", "CN-JL", "CN-LN", "CN-NM", "RU-AMU", "RU-KHA", "RU-PRI", "RU-YEV", "RU-ZAB", "MN-061",
+                "MN-039"}
     assert set(loaded.regions) == expected
     for region in loaded.regions.values():
         assert region.label and region.iso_name
@@ -129,8 +130,9 @@ def test_pinus_koraiensis_is_recorded_in_heilongjiang_and_jilin_and_possible_in_
 
 
 def test_region_shares_come_from_polygons_or_say_they_have_none(client):
-    rows = sparql(client, """SELECT ?code ?eco ?share ?method WHERE { ?l a amur:RegionShare ; amur:region/skos:notation
-        ?code ; amur:ecoregion/skos:notation ?eco ; amur:method/skos:notation ?method OPTIONAL { ?l amur:share ?share } }""")
+    rows = sparql(client, """SELECT ?code ?eco ?share ?method WHERE { ?l a amur:RegionShare ;
+        amur:region/skos:notation ?code ; amur:ecoregion/skos:notation ?eco ; amur:method/skos:notation ?method
+        OPTIONAL { ?l amur:share ?share } }""")
     by = {(r["code"], r["eco"]): r for r in rows}
     assert by[("CN-HL", "PA0426")]["method"] == "region-polygon" and 0.4 < float(by[("CN-HL", "PA0426")]["share"]) < 0.5
     assert by[("RU-PRI", "PA0443")]["method"] == "region-gazetteer" and "share" not in by[("RU-PRI", "PA0443")]

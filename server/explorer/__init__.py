@@ -20,13 +20,12 @@ from kg import backend
 from kg import store as kgstore
 from kg.namespaces import AMUR, base_iri, prefix_map
 from kg.query import named_queries
-from server import schemaorg
+from server import i18n, schemaorg
 from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
 from server.explorer.search import KIND_TITLES, SearchIndex, grouped
-from server import i18n
 from server.export import dataset_jsonld
 from server.i18n import KIND_TITLES as KIND_NAMES  # the same titles in the interface language
 
