@@ -44,6 +44,7 @@ def test_tiger_in_russian_and_search_by_russian_and_chinese_names(browser, live_
     wait = WebDriverWait(browser, WAIT)
     browser.get(f"{live_server}/taxon/panthera-tigris?lang=ru")
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "table.placements"), "Маньчжурские смешанные леса"))
+    browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.CSS_SELECTOR, "table.placements"))
     browser.save_screenshot(str(shots / "tiger-ru.png"))
     for query, target in (("Маньчжурские", "/ecoregion/PA0426"), ("东北红豆杉", "/taxon/taxus-cuspidata")):
         browser.get(f"{live_server}/search?q={query}")
