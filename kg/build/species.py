@@ -201,6 +201,9 @@ class SpeciesLayer:
                  applicability: threat_applicability.Applicability | None = None):
         self.taxa = taxa
         self.calibration = None  # the measured placement calibration, set by the build (kg.build.calibration)
+        self.regions = None  # the basin's administrative regions (ingest.regions.Regions), set by the build
+        # taxon slug -> why no ecoregion placement (ingest.regions.no_placement_reason), for the build report
+        self.unplaced: dict[str, str] = {}
         self.applicability = applicability or threat_applicability.load()
         # inferred threat links: as the ecoregions alone would give them, as written, and removed per rule and group
         self.threat_report: dict = {"before": 0, "after": 0, "removed": defaultdict(lambda: defaultdict(int))}
@@ -277,6 +280,16 @@ class SpeciesLayer:
                 self.occurrences[key][eco] = p
         for p in self.occurrences[key].values():
             self._occurrence_shortcut(node, p)
+        if self.regions is not None:
+            from ingest import regions
+
+            regions.add_region_records(lambda sid: self.graphs[sid], node, key, taxon.records, self.regions)
+        if not self.occurrences[key]:
+            from ingest import regions
+
+            reason = regions.no_placement_reason(taxon.records, placements)
+            self.unplaced[key] = reason
+            self.derived.add((node, AMUR.noPlacementReason, Literal(reason)))
 
     def _lineage(self, g: Graph, node: URIRef, record: SpeciesRecord) -> None:
         """The record's ranks as its source states them (dwc:kingdom ... on the species, in its source's graph); the
