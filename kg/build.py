@@ -245,6 +245,7 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     for sid, graph in layer.graphs.items():
         graphs.setdefault(graph_iri(sid), Graph())
         graphs[graph_iri(sid)] += graph
+    protection_yields = ingest_protection(located, taxa, graphs, echo, cache_dir)
     derived = layer.derived
     derived += closure_of_broader(graphs)
     graphs[graph_iri("derived")] = derived
@@ -252,6 +253,7 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
               for name, sel in selections.items()}
     yields["merged"] = {"species": len(taxa), "records": len(records)}
     yields["placement"] = placement
+    yields["protection"] = protection_yields
     # the species each reader's concept rules removed, by rule (ingest/birds.py: box of a lumped concept)
     placement["removed_by_readers"] = {name.split(".")[-1]: sel.removed for name, sel in selections.items()
                                        if getattr(sel, "removed", None)}
@@ -265,6 +267,43 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     for rule, groups in yields["inferred-threats"]["removed"].items():
         echo(f"    removed by {rule}: {sum(groups.values())} ({', '.join(f'{g} {n}' for g, n in groups.items())})")
     return graphs, yields
+
+
+def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict, graphs: dict[URIRef, Graph], echo,
+                      cache_dir: Path | None) -> dict:
+    """China's 2021 protection lists and the CITES Index (2017-04-21), joined to the merged species: their graphs
+    are added to ``graphs``; returns the join's yield per list (BUILD.json ``species.protection``). A list file
+    of another shape stops the build naming the file and the row."""
+    from ingest import protection
+
+    echo("ingest: protection lists (cn-key-protected-2021, cites-2017)")
+    files = {name: path for sid in (protection.CN_SOURCE, protection.CITES_SOURCE)
+             for name, path in located[sid].items()}
+    try:
+        listings = protection.read_all(files, cache_dir)
+        parties = protection.appendix_iii_parties()
+    except protection.ProtectionListError as error:
+        raise BuildError(f"protection list: {error}; the store was not changed") from error
+    graph_taxa = []
+    zh_names: dict[str, set[str]] = {}
+    for key, taxon in taxa.items():
+        record = taxon.primary
+        graph_taxa.append(protection.GraphTaxon(
+            key=key, name=record.scientific_name,
+            kingdom=record.kingdom or ("Plantae" if record.group == "plant" else "Animalia"),
+            genus=record.genus or record.scientific_name.split()[0], family=record.family or "",
+            order=record.order or "", class_=record.class_ or ""))
+        zh_names[key] = {name for r in taxon.records for name, lang in r.vernacular if lang == "zh"}
+    report = protection.join(listings, graph_taxa, parties)
+    for sid, graph in protection.to_graphs(report, zh_names).items():
+        graphs.setdefault(graph_iri(sid), Graph())
+        graphs[graph_iri(sid)] += graph
+    summary = report.summary()
+    for list_id, found in summary.items():
+        routes = ", ".join(f"{route} {n}" for route, n in found["joined_rows"].items())
+        echo(f"  {list_id}: {found['rows']} rows; joined {routes or 'none'}; {found['species']} species; "
+             f"{found['not_joined']} basin-relevant rows not joined")
+    return summary
 
 
 def placement_report(calibration, wildfinder) -> dict:

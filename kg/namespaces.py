@@ -66,6 +66,9 @@ class AMUR(DefinedNamespace):
     ThreatFactor: URIRef
     ConservationInitiative: URIRef
     Source: URIRef
+    ProtectionList: URIRef
+    ProtectionClass: URIRef
+    ProtectionStatus: URIRef
 
     # ecoregions and places
     biome: URIRef
@@ -135,6 +138,17 @@ class AMUR(DefinedNamespace):
     concernsEcoregion: URIRef
     actionAddresses: URIRef
 
+    # legal protection and trade listings (ingest/protection.py)
+    protectionStatus: URIRef
+    protectionList: URIRef
+    protectionClass: URIRef
+    validOn: URIRef
+    scopeNote: URIRef
+    scopeCountry: URIRef
+    wildPopulationsOnly: URIRef
+    instanceOfAction: URIRef
+    jurisdiction: URIRef
+
     # sources
     sha256: URIRef
     reader: URIRef
@@ -153,6 +167,7 @@ METHODS = {
     "inferred-from-ecoregion": "inferred: the species occurs in an ecoregion exposed to the threat",
     "checklist-rule": "selected from a checklist by a named rule",
     "checklist-region": "region of a checklist archive's distribution mapped to the ecoregions of its gazetteer place",
+    "list-join": "a protection list's row joined to the species by name, synonym or a higher-taxon row",
 }
 CONFIDENCE_SCORES = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # A placement of medium or high confidence records a species in an ecoregion (amur:occursIn); low ones alone
