@@ -235,10 +235,11 @@ def read_cn_plants(path: Path, cache_dir: Path | None = None) -> list[Listing]:
 
 def _plant_rows(path: Path) -> list[list[str]]:
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ProtectionListError(f"{path}: not a readable DOCX file ({exc})") from exc
     if len(document.tables) != 1:
         raise ProtectionListError(f"{path}: expected one table, found {len(document.tables)}")
