@@ -21,7 +21,8 @@ HEADER = list(p.CN_ANIMAL_COLUMNS)
 
 
 def animal(name: str, chinese: str, level: str = "一级", remark: str = "") -> list[str]:
-    return ["脊索动物门 CHORDATA", "哺乳纲 MAMMALIA", "食肉目", "\u3000猫科#", f"\u3000\u3000{chinese}", name, level, remark]
+    return ["脊索动物门 CHORDATA", "哺乳纲 MAMMALIA", "食肉目", "\u3000猫科#", f"\u3000\u3000{chinese}", name, level,
+            remark]
 
 
 def graph_taxon(name: str, kingdom: str = "Animalia", family: str = "", order: str = "") -> p.GraphTaxon:
@@ -58,8 +59,8 @@ PLANT_HEADER = list(p.CN_PLANT_COLUMNS)
 def test_plant_rows_skip_headings_and_expand_exceptions() -> None:
     rows = [PLANT_HEADER, ["裸子植物 Gymnosperms"] * 5, ["红豆杉科", "Taxaceae", "", "", ""],
             ["红豆杉属（所有种）", "Taxus\u00a0spp.", "一级", "", ""],
-            ["杓兰属（所有种，被列入一级保护的暖地杓兰除外）", "Cypripedium\u00a0spp. （excl.\u00a0C. subtropicum，C. plectrochilum）",
-             "", "二级", ""],
+            ["杓兰属（所有种，被列入一级保护的暖地杓兰除外）",
+             "Cypripedium\u00a0spp. （excl.\u00a0C. subtropicum，C. plectrochilum）", "", "二级", ""],
             ["红松", "Pinus koraiensis", "", "二级", ""],
             ["芍药属牡丹组（所有种）*", "Paeonia sect.\u00a0Moutan\u00a0spp.", "", "二级", ""],
             ["泽泻科", "Alismataceae", "", "二级", ""]]
@@ -125,7 +126,8 @@ def test_join_exact_synonym_genus_row_scope_and_exceptions() -> None:
                         cites("Buteo buteo", "II", "Appendix II: ", synonyms="Buteo japonicus Temminck & Schlegel, "
                               "1844", kingdom="Animalia", taxon_id="3"),
                         cites("Euphorbia", "I/II/NC", "Appendix II:Succulent species are included in Appendix II. "
-                              "Other species are not included in the Appendices.", rank="GENUS", taxon_id="4")], "c.csv.gz"))
+                              "Other species are not included in the Appendices.", rank="GENUS", taxon_id="4")],
+                       "c.csv.gz"))
     taxa = [graph_taxon("Panthera tigris"), graph_taxon("Buteo japonicus"),
             graph_taxon("Taxus cuspidata", "Plantae"), graph_taxon("Panax ginseng", "Plantae"),
             graph_taxon("Pinus koraiensis", "Plantae"), graph_taxon("Cypripedium guttatum", "Plantae"),
