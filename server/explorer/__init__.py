@@ -22,7 +22,7 @@ from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
-from server.explorer.search import KIND_TITLES, SearchIndex, grouped
+from server.explorer.search import KIND_TITLES, PROTECTION_FILTERS, SearchIndex, grouped
 from server.export import dataset_jsonld
 from server.i18n import KIND_TITLES as KIND_NAMES  # the same titles in the interface language
 
@@ -127,13 +127,23 @@ def home_figures(store: ox.Store) -> dict:
 @bp.get("/search")
 def search_page():
     q = request.args.get("q", "").strip()
+    # the filter by legal protection or trade status (China's 2021 lists, CITES as of 2017-04-21); unknown = none
+    protection = request.args.get("protection", "")
+    protection = protection if protection in PROTECTION_FILTERS else ""
     groups = []
-    if q:
+    if q or protection:
         store, build = _store()
-        groups = grouped(_cache().index(store, build).search(q, limit=60))
+        index = _cache().index(store, build)
+        if q:
+            hits = index.search(q, limit=2000 if protection else 60)
+            hits = index.with_protection(protection, hits)[:60] if protection else hits
+        else:
+            hits = index.with_protection(protection)
+        groups = grouped(hits)
     # typo matches come only when nothing else matches, so one fuzzy hit means all are
     fuzzy = any(hit.fuzzy for _, _, hits in groups for hit in hits)
-    return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy)
+    return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy, protection=protection,
+                           protection_filters=PROTECTION_FILTERS)
 
 
 @bp.get("/explore/search.json")

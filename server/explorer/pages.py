@@ -189,7 +189,8 @@ def protected_counts(rows: list[dict]) -> list[dict]:
         entry["labels"][row["lang"]] = row["label"]
         entry[row["status"]] = max(entry[row["status"]], int(row["n"] or 0))  # the same count in each language
     for entry in table.values():
-        entry["label"] = entry["labels"].get(wanted) or entry["labels"].get("en") or next(iter(entry["labels"].values()))
+        labels = entry["labels"]
+        entry["label"] = labels.get(wanted) or labels.get("en") or next(iter(labels.values()))
     return sorted(table.values(), key=lambda e: (e["cites"], e["list"], e["notation"]))
 
 
