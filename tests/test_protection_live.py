@@ -12,8 +12,6 @@ import pytest
 from kg import query as kq
 from kg import store as kgstore
 
-pytestmark = pytest.mark.slow
-
 STATUSES = """
 PREFIX amur: <https://w3id.org/amurkg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
