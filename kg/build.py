@@ -13,9 +13,11 @@ import secrets
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -269,8 +271,8 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     return graphs, yields
 
 
-def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict, graphs: dict[URIRef, Graph], echo,
-                      cache_dir: Path | None) -> dict:
+def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict[str, Any], graphs: dict[URIRef, Graph],
+                      echo: Callable[[str], object], cache_dir: Path | None) -> dict[str, Any]:
     """China's 2021 protection lists and the CITES Index (2017-04-21), joined to the merged species: their graphs
     are added to ``graphs``; returns the join's yield per list (BUILD.json ``species.protection``). A list file
     of another shape stops the build naming the file and the row."""
@@ -284,7 +286,7 @@ def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict, graphs: d
         parties = protection.appendix_iii_parties()
     except protection.ProtectionListError as error:
         raise BuildError(f"protection list: {error}; the store was not changed") from error
-    graph_taxa = []
+    graph_taxa: list[protection.GraphTaxon] = []
     zh_names: dict[str, set[str]] = {}
     for key, taxon in taxa.items():
         record = taxon.primary

@@ -4,6 +4,7 @@ the issue's done-when species, the three named queries, the build report and `am
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 import urllib.request
 
@@ -156,3 +157,18 @@ def test_build_report_and_stats_give_each_lists_yield(built_store) -> None:
     text = CliRunner().invoke(main, ["stats", "--store", str(built_store)]).output
     assert "protection list cn-key-animals-2021" in text and "rows joined: genus-row" in text
     assert "cites I as of 2017-04-21" in text and "cn-key-plants-2021 II in force 2021-09-07" in text
+
+
+def test_search_filters_by_protection_status(real_client) -> None:
+    def names(**args: str) -> set[str]:
+        page = real_client.get("/search", query_string={"lang": "en", **args}).get_data(as_text=True)
+        return set(re.findall(r'<i lang="la">([^<]+)</i>', page))
+
+    appendix_i = names(protection="cites-I")
+    assert {"Panthera tigris", "Grus japonensis"} <= appendix_i and "Huso dauricus" not in appendix_i
+    cranes_ii = names(q="Grus", protection="cites-II")
+    assert "Grus grus" in cranes_ii and "Grus japonensis" not in cranes_ii
+    assert "Grus japonensis" in names(q="Grus", protection="cn-I")
+    assert names(q="Grus", protection="nonsense") == names(q="Grus")  # an unknown filter is no filter
+    protected = names(protection="any")
+    assert "Pinus koraiensis" in protected and "Taxus cuspidata" in protected
