@@ -164,7 +164,8 @@ def test_output_formats(small):
     assert "== unaddressed_species" in text and "Beta two" in text and "https://" not in text.split("#")[0]
     sections = analytics.as_csv(result).split("# ")[1:]
     assert [s.splitlines()[0] for s in sections] == ["unaddressed_threats", "unaddressed_species",
-                                                     "ecoregions_without_initiative"]
+                                                     "ecoregions_without_initiative",
+                                                     "protected_without_recorded_ecoregion", "threatened_not_protected"]
     rows = list(csv.DictReader(io.StringIO(sections[1].split("\n", 1)[1])))
     assert rows == [{"species": AK + "taxon/beta-two", "name": "Beta two", "category": "EN", "scope": "CN",
                      "threats": "2"}]
