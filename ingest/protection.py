@@ -159,13 +159,16 @@ _EXCLUDED = re.compile(r"[（(]\s*excl\.\s*(.*?)[)）]\s*$")
 def _excluded_names(text: str, genus: str) -> tuple[str, ...]:
     """'C. insigne， C. wenshanense & C. lancifolium' -> the full names, abbreviations expanded with the genus."""
     names = []
+    last = genus  # "Alsophila metteniana & A. denticulata": an abbreviation stands for the genus last written out
     for part in re.split(r"[，,&]", text):
         part = _clean(part)
         if not part:
             continue
         words = part.split()
         if words[0].endswith(".") and len(words) >= 2:
-            words[0] = genus
+            words[0] = last if last.startswith(words[0][:-1]) else genus
+        else:
+            last = words[0]
         names.append(" ".join(words[:2]))
     return tuple(names)
 

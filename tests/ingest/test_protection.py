@@ -67,6 +67,8 @@ def test_plant_rows_skip_headings_and_expand_exceptions() -> None:
     taxus, cypripedium, pine, paeonia, heading = p.cn_plant_rows(rows, "plants.docx")
     assert (taxus.name, taxus.rank, taxus.levels, taxus.chinese_name) == ("Taxus", "genus", ("I",), "红豆杉属")
     assert cypripedium.excluded == ("Cypripedium subtropicum", "Cypripedium plectrochilum")
+    assert p._excluded_names("Alsophila metteniana & A. denticulata", "Cyatheaceae") == (
+        "Alsophila metteniana", "Alsophila denticulata")
     assert (pine.name, pine.rank, pine.levels, pine.row) == ("Pinus koraiensis", "species", ("II",), "table row 6")
     assert (paeonia.rank, paeonia.genus) == ("section", "Paeonia")
     assert heading.rank == "family-heading"
