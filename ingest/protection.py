@@ -469,8 +469,6 @@ def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
     for listing in listings:
         if listing.rank in ("genus", "family", "order"):
             found = members.get((listing.kingdom, listing.rank, listing.name), [])
-            if listing.list_id == "cites" and listing.kingdom == "" and listing.higher:
-                found = []
             restriction = _membership_restriction(listing)
             if restriction and found:
                 report.unjoined[listing.list_id].append({
@@ -479,7 +477,6 @@ def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
                               f"{len(found)} member species in the graph it covers cannot be judged from the graph, "
                               "so it is not applied"})
                 continue
-            applied = 0
             for t in found:
                 if t.name in listing.excluded or t.key in own_rows[listing.list_id]:
                     continue
@@ -488,10 +485,7 @@ def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
                 pending.append((listing, t, f"{listing.rank}-row",
                                 f"{listing.text()}: a {listing.rank}-wide row, applied to {words} in the graph"
                                 + (f" except {', '.join(listing.excluded)}" if listing.excluded else "")))
-                applied += 1
-            if not applied and found:
-                pass  # every member has its own row or is excepted: the row is not needed
-            elif not found and listing.list_id != "cites":
+            if not found and listing.list_id != "cites":
                 _unjoined(report, listing, members, by_name)
         elif listing.rank in ("subspecies", "variety", "section", "family-heading"):
             _unjoined(report, listing, members, by_name)
