@@ -27,7 +27,7 @@ browser:
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk)
 
-# Virtuoso Open Source for the remote-store tests (tests/test_remote.py starts and stops it): installed when missing.
+# Virtuoso Open Source for the remote-store tests (tests/kg/store/test_remote.py starts and stops it): installed when missing.
 virtuoso:
 	command -v virtuoso-t >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource-7-bin)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import analytics, config
-from kg import store as kgstore
+from kg.store import layout as kgstore
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = [["threats"], ["gaps"], ["similarity"], ["centrality"], ["path", "Panax ginseng", "Econet-Green Belt"]]

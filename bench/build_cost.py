@@ -27,7 +27,7 @@ def run_build(store: Path, cache: Path, sources: str | None, timeout: float | No
     killed) if it takes longer than ``timeout`` seconds."""
     # the child reports its own peak resident set size (KiB on Linux) when the build is done
     code = (
-        "import resource; from pathlib import Path; from kg.build import build; "
+        "import resource; from pathlib import Path; from kg.build.pipeline import build; "
         f"build({sources!r}, Path({str(store)!r}), force=True, echo=lambda m: None, cache_dir=Path({str(cache)!r})); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )

@@ -1,9 +1,10 @@
 """Compare the build's R parsers with rdata (pure Python), which the build used before, on every .rda of the sources.
 
 Run: .venv/bin/python bench/compare_r_parsers.py [SOURCES_DIR]   (rdata comes with the bench extra)
-- data frames: pyreadr (ingest/rframes.py) against rdata.read_rda, cell by cell (R's NA as None for both; 3 and 3.0
+- data frames: pyreadr (ingest/formats/rframes.py) against rdata.read_rda, cell by cell (R's NA as None for
+  both; 3 and 3.0
   count as equal here, the readers' JSON extracts are compared byte for byte below and in the build's graph);
-- the two files of R lists: the readers' extracts from ingest/rserial.py against the same extracts computed from
+- the two files of R lists: the readers' extracts from ingest/formats/rserial.py against the same extracts computed from
   rdata's parse tree (the code the readers had), as JSON text.
 With the seconds each takes. The evidence of docs/decisions/0012-r-data-parser.md. Reports, never asserts.
 """
@@ -105,7 +106,7 @@ def compare_lists(sources: Path) -> None:
         slow = json.dumps(theirs(path), ensure_ascii=False)
         done = time.perf_counter()
         verdict = "identical" if fast == slow else "DIFFERENT"
-        print(f"{path.name}: ingest/rserial.py {middle - started:.1f} s, rdata {done - middle:.1f} s; "
+        print(f"{path.name}: ingest/formats/rserial.py {middle - started:.1f} s, rdata {done - middle:.1f} s; "
               f"extracts {verdict} ({len(fast):,} characters)")
 
 

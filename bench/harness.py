@@ -37,8 +37,8 @@ import pyoxigraph as ox
 from bench import build_cost, mix, report, soak, synthetic
 from bench.peers import OurServer, OxigraphServer, Peer, RdflibEndpoint, RdflibInProcess, Sample, child_rss_output
 from kg import config
-from kg import store as kgstore
 from kg.namespaces import BASE
+from kg.store import layout as kgstore
 from server.explorer.graphdata import query_text
 
 ROOT = Path(__file__).resolve().parents[1]

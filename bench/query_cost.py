@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import config
-from kg import store as kgstore
 from kg.query import named_queries, run, with_prefixes
+from kg.store import layout as kgstore
 
 
 def median_ms(store: ox.Store, text: str, runs: int) -> float:

@@ -40,9 +40,9 @@ import psutil
 import pyoxigraph as ox
 
 from kg import config
-from kg import store as kgstore
 from kg.namespaces import BASE
 from kg.query import named_queries, with_prefixes
+from kg.store import layout as kgstore
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -187,7 +187,7 @@ def tree_parts(pid: int) -> dict[str, int]:
     for process in processes:
         try:
             role = ("arbiter" if process.pid == pid else
-                    "query workers" if "kg.workers" in process.cmdline() or "kg.writes" in process.cmdline()
+                    "query workers" if "kg.store.workers" in process.cmdline() or "kg.store.writes" in process.cmdline()
                     else "web workers")
             parts[role] += process.memory_info().rss
         except psutil.NoSuchProcess:
@@ -288,7 +288,8 @@ def send(port: int, request: Request, timeout: float) -> Answer:
 
 
 def abandon(port: int, after: float) -> None:
-    """Start a runaway query and hang up while it runs: the server must stop it (tests/test_cancellation.py)."""
+    """Start a runaway query and hang up while it runs: the server must stop it
+    (tests/integration/test_cancellation.py)."""
     target = "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
     with socket.create_connection((HOST, port), timeout=10) as sock:
         sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())

@@ -9,7 +9,7 @@ Rules, first that applies:
 
 - ``exclude:known-false-positive`` - the candidates of KNOWN_FALSE_POSITIVES (named with the reason).
 - ``country+box`` - the species' range box (rangeBuilder, looked up by its name and AmphibiaWeb's
-  synonyms, e.g. Hyla japonica = Dryophytes japonicus) reaches the basin (ingest.geography.box_reach).
+  synonyms, e.g. Hyla japonica = Dryophytes japonicus) reaches the basin (ingest.places.geography.box_reach).
   When the border-spanning countries come only from combining the two lists, the box must hold two
   core points (Bufo bufo: AmphibiaWeb "KZ,RU", IUCN adds China; its box only touches the Argun).
 - ``country:no-box`` - no box (species described or revalidated after 2017, Salamandrella tridactyla):
@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ingest import gazetteer
-from ingest.geography import (
+from ingest.places import gazetteer
+from ingest.places.geography import (
     CORE,
     INSIDE,
     NEIGHBOURS,

@@ -4,7 +4,7 @@ Two selection rules, each a small pure function tested on hand-made rows:
 
 ``range-text:gazetteer``
     The AviList range text of the species or of one of its subspecies names a basin place
-    (``ingest.gazetteer``): Amurland, Ussuriland, Manchuria, Heilongjiang, Transbaikalia ...
+    (``ingest.places.gazetteer``): Amurland, Ussuriland, Manchuria, Heilongjiang, Transbaikalia ...
     Places in a vagrant/introduced/former clause do not count. Kept unless the species' range box
     covers none of the basin's core points (then the text used a broad name loosely, e.g. the
     source calls Hebei "northeastern China"): ``exclude:text-box-disagree``.
@@ -35,15 +35,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ingest import gazetteer, geography, rangebuilder
+from ingest import rangebuilder
 from ingest.cache import cached_json
+from ingest.formats.rframes import data_frame
+from ingest.places import gazetteer, geography
 from ingest.records import Assessment, Decision, Placement, Selection, SpeciesRecord
-from ingest.rframes import data_frame
 
 SOURCES = ("avilist-2025", "rangebuilder-2022")
 SOURCE = "avilist-2025"
 
-# The basin's core points (ingest/geography.py) under the names this reader's evidence gives them: a box
+# The basin's core points (ingest/places/geography.py) under the names this reader's evidence gives them: a box
 # covering them reaches the basin itself, not its edge.
 CORE_POINTS: dict[str, tuple[float, float]] = dict(zip(
     ("Amur-Ussuri confluence", "Zeya-Amur confluence", "Songhua at Harbin", "Argun-Shilka junction", "Lake Khanka"),
@@ -390,7 +391,7 @@ def select(
             report["note:possibly-extinct"] += 1
         report[decision.rule] += 1
         report[f"note:confidence-{decision.confidence}"] += 1
-        # the box is kept in the Mollweide metres of its map: placements test it there (ingest.rangebox)
+        # the box is kept in the Mollweide metres of its map: placements test it there (ingest.places.rangebox)
         records.append(make_record(row, decision, places, mollweide_boxes.get(range_name) if range_name else None,
                                    codes))
     return Selection(records=records, report=dict(report), removed=dict(removed))

@@ -1,7 +1,7 @@
 """Darwin Core checklist archives: taxa native and present in the basin's regions, added as species.
 
 Given with `amurkg build --checklist FILE.zip` (repeatable), or declared in the registry file
-``checklists.yml`` (kg/sources.py ``declared_checklists``: verified and fetched like every source). The
+``checklists.yml`` (kg/sources/registry.py ``declared_checklists``: verified and fetched like every source). The
 archive's core must be Taxon, with the Distribution extension (GBIF's checklist datasets: a Russian Far East
 or Mongolian flora, for instance).
 A taxon is admitted when one of its distribution rows names a basin region (REGIONS, by ``locationID``:
@@ -9,7 +9,7 @@ A taxon is admitted when one of its distribution rows names a basin region (REGI
 means that says native (an empty field counts as both). Each admitted species is placed in the ecoregions of
 the region's gazetteer place (method ``checklist-region``). The reader states medium, low for the regions only
 partly in the basin (the gazetteer's broad places); the build then gives these placements the level the
-gazetteer's own place -> ecoregion table earned against WildFinder (ingest/calibration.py ``INHERITS``: both
+gazetteer's own place -> ecoregion table earned against WildFinder (kg/build/calibration.py ``INHERITS``: both
 gazetteer variants measure about 44 %, low), unless the archive's own mammals measure the method. The species
 merges with the species the other readers hold on its accepted name. An archive that cannot be read as
 such a checklist raises ChecklistError naming the file and what is wrong, before anything is built.
@@ -23,9 +23,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest import gazetteer
+from ingest.places import gazetteer
 from ingest.records import Placement, Selection, SpeciesRecord
-from kg.namespaces import slug
+from kg.sources.registry import checklist_source_id as source_id
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
 TAXON = DWC + "Taxon"
@@ -89,10 +89,6 @@ class ChecklistSource:
     title: str
     licence: str
     doi: str = ""
-
-
-def source_id(archive: Path) -> str:
-    return "checklist-" + slug(Path(archive).stem)
 
 
 METHOD = "checklist-region"

@@ -47,9 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.cache import cached_json
-from ingest.geography import CONFIDENCE_RANK
+from ingest.formats.rserial import read_rda
+from ingest.places.geography import CONFIDENCE_RANK
 from ingest.records import Decision, Placement, Selection, SpeciesRecord, named_places
-from ingest.rserial import read_rda
 
 SOURCES = ("fishbase-2013",)
 (FISHBASE,) = SOURCES
@@ -369,7 +369,7 @@ FIELDS = ("Genus", "Family", "ScientificName", "distribution", "habitat", "Class
 
 
 def _extract(path: Path) -> list[dict[str, Any]]:
-    """The fields we use of each fish.data record (an R list of named lists: ingest/rserial.py reads it)."""
+    """The fields we use of each fish.data record (an R list of named lists: ingest/formats/rserial.py reads it)."""
     (vector,) = read_rda(path).values()  # fish.data
     rows = []
     for record in vector.values:

@@ -1,6 +1,7 @@
 """Reader for letsRept 1.1.1's data: the Reptile Database species list, ReptTraits 2024 and SquamBase 2024.
 
-Three R data frames (``ingest.rframes`` reads them, under a second each): ``allReptiles`` (every species with order,
+Three R data frames (``ingest.formats.rframes`` reads them, under a second each): ``allReptiles`` (every species
+with order,
 family, genus and authorship), ``letsRept_ReptTraits`` (all reptiles: main biogeographic region, IUCN category)
 and ``letsRept_SquamBase`` (squamates: synonyms, IUCN category, criteria and year assessed, realm). Only the
 columns the graph uses are extracted, cached as JSON (ingest/cache.py) keyed by each file's sha256.
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.cache import cached_json
-from ingest.rframes import data_frame
+from ingest.formats.rframes import data_frame
 
 SPECIES_LIST, REPT_TRAITS, SQUAMBASE = "allReptiles.rda", "letsRept_ReptTraits.rda", "letsRept_SquamBase.rda"
 

@@ -4,12 +4,12 @@ A species is a candidate when MDD's countryDistribution names Russia, China or M
 selected on basin evidence, first rule that applies:
 
 1. ``place:type-locality`` - MDD's typeLocality, subregionDistribution or distributionNotes names a basin
-   place (``ingest.gazetteer``). A type locality is a collection point, so it is direct evidence.
+   place (``ingest.places.gazetteer``). A type locality is a collection point, so it is direct evidence.
 2. ``box:rangebuilder+pantheria`` - both range boxes (rangeBuilder = IUCN 2017 maps, PanTHERIA = MSW3
    era maps) reach the basin. Two independent boxes agreeing removes most artefacts of one box.
 3. ``box:rangebuilder`` / ``pantheria-box`` - one box reaches the basin and the other is missing or only
    near it (low confidence). The PanTHERIA rule name starts with "pantheria" because the build
-   attributes a record's range box by that prefix (``ingest.species._box_source``).
+   attributes a record's range box by that prefix (``kg.build.species._box_source``).
 4. ``box:parent-concept`` - a recent split without a box of its own (Myotis petax, split from
    M. daubentonii) whose parent's two boxes reach the basin, listed in Russia and a neighbour (low).
 
@@ -35,10 +35,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ingest import gazetteer
+from ingest.places import gazetteer
 
 # the shared basin geometry; this reader's tests read NEAR and CORE_POINTS as mammals.*
-from ingest.geography import (  # noqa: F401
+from ingest.places.geography import (  # noqa: F401
     CONFIDENCE_RANK,
     CORE,
     CORE_POINTS,

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.cache import cached_json
-from ingest.geography import CONFIDENCE_RANK
+from ingest.formats.rframes import data_frame
+from ingest.places.geography import CONFIDENCE_RANK
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
-from ingest.rframes import data_frame
 
 SOURCES = ("col-china-2023", "cbrl-2020", "wwf-teow-2001")
 CHECKLIST, REDLIST, ECOREGIONS = SOURCES
@@ -50,7 +50,7 @@ BASIN_PROVINCES = {"heilongjiang": "黑龙江", "jilin": "吉林"}
 NATIONWIDE_PROVINCES = 30
 
 # Province placements are weighed by the share of the province's area in each ecoregion, computed from the
-# polygons (ingest.provinces): Heilongjiang is 45 % Manchurian mixed forests (PA0426) and 4 % Nenjiang River
+# polygons (ingest.places.provinces): Heilongjiang is 45 % Manchurian mixed forests (PA0426) and 4 % Nenjiang River
 # grassland (PA0903), so a Heilongjiang plant is only *possibly* in either. A placement is low (possible)
 # unless the province lies almost wholly in one ecoregion; a sliver (under 2 %) places nothing. Northeast
 # China as a whole (which also covers Liaoning, outside the basin) is always low.
@@ -258,8 +258,8 @@ def promote_infraspecies(species_row: Row, infraspecific_rows: Iterable[Row]) ->
 def placements(occurrences: Iterable[Occurrence], province_shares: ProvinceShares | None,
                source: str = CHECKLIST) -> list[Placement]:
     """Ecoregion placements from the wild basin provinces, or from Northeast China when no province is given,
-    each weighed by the share of the province in the ecoregion (``ingest.provinces``)."""
-    from ingest import provinces
+    each weighed by the share of the province in the ecoregion (``ingest.places.provinces``)."""
+    from ingest.places import provinces
 
     if not province_shares:
         return []
@@ -429,7 +429,7 @@ def _rows(path: Path, columns: tuple[str, ...], cache_dir: Path | None = None) -
 def select(checklist: Iterable[Row], redlist_rows: Iterable[Row] = (),
            province_shares: ProvinceShares | None = None) -> Selection:
     """Select the basin species of checklist rows and join their red-list assessments; ``province_shares``
-    (``ingest.provinces.shares``) places them in ecoregions."""
+    (``ingest.places.provinces.shares``) places them in ecoregions."""
     checklist = list(checklist)
     redlist = redlist_index(redlist_rows)
     report: Counter[str] = Counter()
@@ -488,7 +488,8 @@ def read(files: Mapping[str, Path], cache_dir: Path | None = None) -> Selection:
 
 def province_shares(teow_wheel: Path, cache_dir: Path | None = None) -> dict[str, dict[str, float]]:
     """The share of each basin province in each basin ecoregion (cached, keyed by the ecoregion file)."""
-    from ingest import ecoregions, provinces
+    from ingest import ecoregions
+    from ingest.places import provinces
 
     def compute(path: Path) -> dict:
         found = ecoregions.basin_ecoregions(ecoregions.read_features(path))

@@ -1,6 +1,6 @@
 """Reader for rangeBuilder's internal data (``sysdata.rda``): range boxes and country lists.
 
-The file is an R pairlist of named objects ending in byte code; ingest/rserial.py reads the objects we use and
+The file is an R pairlist of named objects ending in byte code; ingest/formats/rserial.py reads the objects we use and
 stops there. The extract is cached as JSON next to the other build caches, keyed by the file's sha256 (the cache
 can never go stale).
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.cache import cached_json
-from ingest.rserial import RValue, read_rda
+from ingest.formats.rserial import RValue, read_rda
 
 # objects of the pairlist we read, by taxon group
 BOXES = {"bird": "birdCoordRange", "mammal": "mammalCoordRange", "amphibian": "amphibCoordRange"}

@@ -1,7 +1,7 @@
 """Plain records that source readers produce and the RDF mapping consumes.
 
 Readers (one module per source in ``ingest/``) turn raw rows into these records with pure
-functions and no RDF; ``ingest/species.py`` maps them to triples. Keeping the readers free of
+functions and no RDF; ``kg/build/species.py`` maps them to triples. Keeping the readers free of
 RDF lets each selection rule be tested on rows alone.
 """
 
@@ -26,7 +26,7 @@ class Assessment:
     assessor: str  # "IUCN" or e.g. "MEE-CAS" (China Biodiversity Red List)
     scope: str  # "global" or an ISO 3166 code for a national list ("CN")
     year: int | None
-    source: str  # source id of the registry (kg/sources.py)
+    source: str  # source id of the registry (kg/sources/registry.py)
     criteria: str | None = None  # e.g. "A2cd+3cd" where the source gives it
 
 
@@ -73,7 +73,7 @@ def named_places(*names: str) -> tuple[tuple[str, str], ...]:
 class SpeciesRecord:
     """One species row of one source, selected as occurring in the Amur-Heilong basin."""
 
-    source: str  # source id (kg/sources.py)
+    source: str  # source id (kg/sources/registry.py)
     row_id: str  # stable id of the row in its source (CoL China id, AvibaseID, MDD id, SpecCode ...)
     group: str  # one of GROUPS
     scientific_name: str  # canonical name without authorship: "Panthera tigris"
@@ -112,7 +112,7 @@ class Selection:
 
 
 class SpeciesReader(Protocol):
-    """What every species reader module offers (``ingest.species.READERS``): the registry ids of the sources it
+    """What every species reader module offers (``kg.build.species.READERS``): the registry ids of the sources it
     reads, and a pure ``read`` from their verified files (source id -> path) to a Selection. ``cache_dir`` holds the
     parse cache (``ingest/cache.py``); a reader that parses nothing slow may ignore it."""
 
@@ -134,7 +134,7 @@ class Reference:
 
 class ReferenceReader(Protocol):
     """A reader whose source defines the codes the rest refers to: the build runs it for the source that names it in
-    the registry (kg/sources.py), before the curated facts and the species readers."""
+    the registry (kg/sources/registry.py), before the curated facts and the species readers."""
 
     LABEL: str  # what the build's progress calls it ("ecoregions")
 

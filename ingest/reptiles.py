@@ -36,9 +36,10 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from ingest import gazetteer, letsrept
-from ingest.geography import NEIGHBOURS, RECORD_COUNTRIES, native_countries
+from ingest import letsrept
 from ingest.letsrept import Reptile
+from ingest.places import gazetteer
+from ingest.places.geography import NEIGHBOURS, RECORD_COUNTRIES, native_countries
 from ingest.records import CATEGORIES, Assessment, Decision, Selection, SpeciesRecord
 
 SOURCES = ("letsrept-1.1.1", "rangebuilder-2022")

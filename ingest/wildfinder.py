@@ -3,7 +3,7 @@
 WildFinder is WWF's own table of which mammal occurs in which terrestrial ecoregion (the same TEOW
 ``eco_code`` as the rest of the graph), so each of its basin rows is direct evidence: it becomes a
 placement with method ``wildfinder`` and high confidence, and it is the reference against which the
-build measures every other placement method (``ingest.calibration``).
+build measures every other placement method (``kg.build.calibration``).
 
 Its names are of 2006. A WildFinder name joins one MDD 1.13 species by the first route that gives a
 single basin species (``JOIN_ROUTES``, in order):
@@ -44,8 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest import geography, mammals
+from ingest import mammals
 from ingest.ecoregions import BASIN_ECOREGIONS
+from ingest.places import geography
 from ingest.records import Placement, Selection, SpeciesRecord
 
 SOURCES = ("wildfinder-2006", "mdd-1.13", "pantheria-1.0", "rangebuilder-2022", "wwf-teow-2001")
@@ -321,7 +322,7 @@ class WildFinderSelection(Selection):
     admissions: dict[str, list[str]] = field(default_factory=dict)  # rule -> MDD names
     marginal: dict[str, float] = field(default_factory=dict)  # marginal ecoregion -> share in the basin box
     # MDD name -> (rangeBuilder box, PanTHERIA box) of every joined species: the build measures each box
-    # source against WildFinder on all of them (ingest.calibration), not only where a reader used the box
+    # source against WildFinder on all of them (kg.build.calibration), not only where a reader used the box
     boxes: dict[str, tuple] = field(default_factory=dict)
 
 

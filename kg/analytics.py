@@ -33,10 +33,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ingest import threat_applicability
-from kg import backend
-from kg import store as kgstore
 from kg.namespaces import prefix_map
 from kg.query import QUERIES_DIR, term_text
+from kg.store import backend
+from kg.store import layout as kgstore
 
 QUERY_FILES = ("analytics-nodes", "analytics-links", "analytics-link-confidence", "analytics-species-categories",
                "analytics-protection")
@@ -168,7 +168,7 @@ _CACHE_LOCK = threading.Lock()
 def load(store) -> tuple[nx.MultiDiGraph, str]:
     """The view of the current build and its id: from memory, a pickle beside the build, or the store.
 
-    ``store`` is a store handle (kg/store.py: embedded or remote) or the embedded store's path."""
+    ``store`` is a store handle (kg/store/layout.py: embedded or remote) or the embedded store's path."""
     handle = store if hasattr(store, "build_dir") else backend.StoreHandle(Path(store))
     build = handle.build_dir()
     if build is None:

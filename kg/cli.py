@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from kg import backend, config
-from kg import sources as registry
-from kg import store as kgstore
+from kg import config
+from kg.sources import registry
+from kg.store import backend
+from kg.store import layout as kgstore
 
 STORE_OPTION = click.option(
     "--store", "store_path", default=lambda: str(config.store_path()), show_default="data/store",
@@ -21,7 +22,7 @@ STORE_OPTION = click.option(
 
 def open_store(spec: str):
     """The store of a spec, ready to query; stops with a clear message when there is none."""
-    from kg.remote import RemoteError
+    from kg.store.remote import RemoteError
 
     try:
         handle = backend.open_handle(spec)
@@ -60,8 +61,8 @@ def main() -> None:
               help="With a remote --store: the embedded store the build is made and validated in before loading.")
 def build(sources_dir, store_path, occurrences, checklists, force, local_store) -> None:
     """Verify sources, ingest, validate with SHACL and swap in a new store (or load it into a remote engine)."""
-    from kg.build import BuildError
-    from kg.build import build as run_build
+    from kg.build.pipeline import BuildError
+    from kg.build.pipeline import build as run_build
     from kg.progress import StageProgress
 
     remote = kgstore.is_remote(store_path)
@@ -83,7 +84,7 @@ def build(sources_dir, store_path, occurrences, checklists, force, local_store) 
 
 def _load_remote(spec: str, local_store: Path, force: bool) -> None:
     """Load the embedded store's current build into a remote engine, replacing our graphs there."""
-    from kg.remote import RemoteError, RemoteStore, load_dataset
+    from kg.store.remote import RemoteError, RemoteStore, load_dataset
 
     try:
         remote = RemoteStore(spec)
@@ -117,7 +118,7 @@ def validate(store_path) -> None:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from kg.build import validate as shacl
+    from kg.build.pipeline import validate as shacl
 
     if kgstore.is_remote(store_path):
         fail("validate checks the embedded store, where every build is validated before it is loaded anywhere")
@@ -188,7 +189,7 @@ def stats(store_path, fmt) -> None:
               help="Cache directory to fill. Env: AMURKG_CACHE (parent of sources/).")
 def fetch(target) -> None:
     """Download missing source files from their origins (retrying, resuming) and verify their digests."""
-    from kg.fetch import fetch as fetch_sources
+    from kg.sources.fetch import fetch as fetch_sources
 
     try:
         fetched = fetch_sources(Path(target), echo=lambda m: click.echo(m, err=True))
@@ -209,7 +210,8 @@ def fetch(target) -> None:
               envvar="AMURKG_QUERY_TIMEOUT", help="Query timeout in seconds.")
 def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     """Serve the graph (SPARQL endpoint and pages) with gunicorn, workers sharing the store read-only."""
-    from kg.remote import RemoteError
+    from kg import export
+    from kg.store.remote import RemoteError
     from server.wsgi import serve as run_server
 
     try:  # that there is a graph to serve, without opening it here: the workers open it themselves
@@ -219,7 +221,7 @@ def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     except (RemoteError, ValueError, OSError) as exc:
         fail(str(exc))
     # a remote engine's build gets its downloads here, once, before serving (an embedded build has its own)
-    handle.ensure_dumps(echo=lambda m: click.echo(m, err=True))
+    export.ensure_dumps(handle, echo=lambda m: click.echo(m, err=True))
     del handle  # the arbiter keeps no store open: its workers are forked from it
     run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout,
                threads=threads)

@@ -51,7 +51,7 @@ def sources_dir() -> Path | None:
 
 
 def checklists_file() -> Path:
-    """The user-editable registry of checklist archives (kg/sources.py ``declared_checklists``)."""
+    """The user-editable registry of checklist archives (kg/sources/registry.py ``declared_checklists``)."""
     return Path(_get("AMURKG_CHECKLISTS", str(ROOT / "checklists.yml")))
 
 

@@ -6,10 +6,11 @@ import os
 
 from flask import Flask, Response, jsonify
 
-from kg import backend, config
+from kg import config
+from kg.store import backend
 
 DEFAULTS = {
-    # a store spec (kg/store.py): a path, oxigraph:PATH or sparql+http://HOST/PATH; empty: STORE_PATH
+    # a store spec (kg/store/layout.py): a path, oxigraph:PATH or sparql+http://HOST/PATH; empty: STORE_PATH
     "STORE": "",
     "QUERY_TIMEOUT": 30.0,
     "MAX_REQUEST_BYTES": 1_000_000,
@@ -75,7 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(analytics.bp)
 
-    from kg.remote import RemoteError
+    from kg.store.remote import RemoteError
 
     @app.errorhandler(RemoteError)
     def remote_failed(exc: RemoteError):

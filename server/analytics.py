@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from kg import analytics, backend
-from kg import store as kgstore
+from kg import analytics
 from kg.namespaces import base_iri
+from kg.store import backend
+from kg.store import layout as kgstore
 from server.caching import validate_by_build
 
 bp = Blueprint("analytics", __name__)

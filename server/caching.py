@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 
-from kg import store as kgstore
+from kg.store import layout as kgstore
 from server import i18n
 
 # Browsers and proxies may keep a copy but must ask before reusing it: a new build can be swapped in at any moment

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
 
-from kg import backend
 from kg import export as kx
-from kg import store as kgstore
+from kg.store import backend
+from kg.store import layout as kgstore
 from server import schemaorg
 
 bp = Blueprint("export", __name__)
@@ -30,11 +30,12 @@ _WRITERS: dict[str, threading.Thread] = {}
 
 def _write_dumps_in_background(handle) -> bool:
     """Start writing the build's dumps unless they exist or are being written; True while they are to come."""
-    if not handle.dumps_pending():
+    if not kx.dumps_pending(handle):
         return False
     key = str(handle.build_dir())
     if key not in _WRITERS or not _WRITERS[key].is_alive():
-        _WRITERS[key] = threading.Thread(target=handle.ensure_dumps, name=f"dumps {Path(key).name}", daemon=True)
+        _WRITERS[key] = threading.Thread(target=kx.ensure_dumps, args=(handle,), name=f"dumps {Path(key).name}",
+                                         daemon=True)
         _WRITERS[key].start()
     return True
 

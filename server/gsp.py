@@ -12,7 +12,7 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from kg import workers as kgworkers
+from kg.store import workers as kgworkers
 from server.protocol import (
     GRAPH_TYPES,
     Refused,

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 
 from kg import sparql_guard
-from kg import workers as kgworkers
+from kg.store import workers as kgworkers
 
 # Accepted media types, in order of preference, mapped to the media type served.
 RESULT_TYPES = {mime: mime for mime in kgworkers.RESULT_FORMATS} | {

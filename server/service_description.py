@@ -9,7 +9,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from kg.namespaces import SD
-from kg.workers import GRAPH_FORMATS, INTERACTIVE, RESULT_FORMATS
+from kg.store.workers import GRAPH_FORMATS, INTERACTIVE, RESULT_FORMATS
 from server import protocol as sparql
 
 FORMATS = URIRef("http://www.w3.org/ns/formats/")

@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: queries (GET, POST form, POST direct), updates (POST, with a
 bearer token), the service description and an HTML page when there is no query.
 
-Queries run in killable worker processes (kg.workers); writes become a new build swapped in atomically (kg.writes).
+Queries run in killable worker processes (kg.store.workers); writes become a new build swapped in atomically
+(kg.store.writes).
 Errors are short text/plain messages, never stack traces.
 """
 
@@ -13,8 +14,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kg import sparql_guard
-from kg import store as kgstore
-from kg import workers as kgworkers
+from kg.store import layout as kgstore
+from kg.store import workers as kgworkers
 from server import service_description
 from server.caching import etag, not_modified, response_cache, validated
 from server.protocol import (  # noqa: F401 - client_gone_check and the rest are the endpoint's toolkit

@@ -3,8 +3,9 @@
 Expensive things exist once per test session and are reused across runs where that cannot go stale:
 - the readers' parse cache is ``data/cache`` (keyed by file checksum and extractor code, shared with
   `amurkg build`), so only the first run on a machine parses the R files;
-- the full build lives in ``data/test-store`` and is rebuilt only when its build key (sources, the code under
-  kg/ ingest/ ontology/ queries/, base IRI) changes: the build itself skips an up-to-date store;
+- the full build lives in ``data/test-store`` and is rebuilt only when its build key (sources, what the build reads:
+  kg/build/pipeline.py ``BUILD_INPUTS``, base IRI) changes: the build itself skips an up-to-date store, and editing
+  the serve side (server/, the analyses, the query pool) never rebuilds it;
 - with pytest-xdist, a file lock lets one worker build while the others wait for it.
 """
 
@@ -75,7 +76,7 @@ def sources_dir() -> Path:
 @pytest.fixture(scope="session")
 def source_cache() -> Path:
     """The readers' parse cache, the same as `amurkg build`'s: keyed by checksum and code, it cannot go stale."""
-    from kg.build import CACHE_DIR
+    from kg.build.pipeline import CACHE_DIR
 
     return CACHE_DIR
 
@@ -107,12 +108,12 @@ def start_background_build(config) -> None:
     sources = os.environ.get("AMURKG_SOURCES") or str(ROOT.parent / "shared" / "data" / "sources")
     if not (Path(sources) / "sources.json").exists():
         return  # `sources_dir` fails the tests that need them, with the reason
-    from kg.build import CACHE_DIR
+    from kg.build.pipeline import CACHE_DIR
 
     script = (
         "import fcntl, sys\n"
         "from pathlib import Path\n"
-        "from kg.build import build\n"
+        "from kg.build.pipeline import build\n"
         f"lock = open({str(BUILD_LOCK)!r}, 'w')\n"
         "fcntl.flock(lock, fcntl.LOCK_EX)\n"
         f"build(Path({sources!r}), Path({str(TEST_STORE)!r}), echo=print, cache_dir=Path({str(CACHE_DIR)!r}))\n")
@@ -126,8 +127,8 @@ def start_background_build(config) -> None:
 def built_store(sources_dir, source_cache) -> Path:
     """One full build of the real graph, reused while its build key holds (the build skips an up-to-date store).
 
-    Tests read it and never change it; tests that provoke failures work on copies (tests/test_build.py)."""
-    from kg.build import build
+    Tests read it and never change it; tests that provoke failures work on copies (tests/kg/build/test_pipeline.py)."""
+    from kg.build.pipeline import build
 
     # waits for the background build, if one runs; then a no-op, or the build itself (its error shows here)
     with _Lock(BUILD_LOCK):

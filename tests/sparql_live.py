@@ -47,7 +47,7 @@ def runaway_store(root: Path) -> Path:
 
 
 def query_job(query: str) -> dict:
-    """A query pool job (kg/workers.py) asking for JSON results."""
+    """A query pool job (kg/store/workers.py) asking for JSON results."""
     return {"kind": "query", "query": query, "results_mime": "application/sparql-results+json",
             "graph_mime": None, "max_bytes": 1_000_000}
 

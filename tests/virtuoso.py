@@ -4,7 +4,7 @@ SQL and HTTP ports on loopback, stopped (and its files left to pytest's tmp clea
 The Debian package virtuoso-opensource-7-bin provides ``virtuoso-t`` (the Makefile's ``virtuoso`` target installs
 it). The configuration is the one docs/deployment.md recommends for amurkg: result rows and CONSTRUCT triples
 uncapped, the engine's own time limit above the app's (a runaway query stops in the engine too; a partial "anytime"
-answer at that limit is refused by kg/remote.py), and a transaction log large enough for the switch of all graphs
+answer at that limit is refused by kg/store/remote.py), and a transaction log large enough for the switch of all graphs
 in one update.
 """
 

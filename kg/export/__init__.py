@@ -20,6 +20,8 @@ from kg.export.citation import (  # noqa: F401
 )
 from kg.export.dumps import (  # noqa: F401
     _sha256,
+    dumps_pending,
+    ensure_dumps,
     read_dumps_manifest,
     write_dumps,
 )

@@ -7,7 +7,7 @@ import yaml
 from rdflib.namespace import PROV
 
 from kg.namespaces import ONTOLOGY_VERSION, base_iri, iri
-from kg.sources import ROOT
+from kg.sources.registry import ROOT
 
 EXPORT_QUERIES = ROOT / "queries" / "export"
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
 import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from kg.export.dwca import write_dwca
 from kg.export.rdf import RDF_FORMATS, union_triples, write_rdf
 from kg.export.tables import all_tables, write_csv
 from kg.export.void import void_graph
+from kg.store.backend import RemoteHandle, StoreHandle
 
 
 def _sha256(path: Path) -> str:
@@ -99,3 +102,29 @@ def read_dumps_manifest(build_dir: Path | None) -> dict | None:
         return None
     path = Path(build_dir) / DUMPS_DIR / DUMPS_MANIFEST
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def dumps_pending(handle: StoreHandle | RemoteHandle) -> bool:
+    """Whether the build behind a store handle still lacks its downloads: an embedded build wrote its own before it
+    was swapped in (or, for an old build, has none: nothing is to come); a remote engine's are written on first need
+    into the local cache."""
+    if not isinstance(handle, RemoteHandle):
+        return False
+    build = handle.build_dir()
+    return build is not None and read_dumps_manifest(build) is None
+
+
+def ensure_dumps(handle: StoreHandle | RemoteHandle, echo: Callable[[str], None] | None = None) -> None:
+    """Write the downloads of a remote engine's build into the local cache now, unless they exist; a lock file keeps
+    two processes (gunicorn workers, `amurkg serve`) from writing them at once. Nothing to do for an embedded build."""
+    if not isinstance(handle, RemoteHandle):
+        return
+    build = handle.build_dir()
+    if build is None:
+        return
+    with open(build / ".dumps.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if read_dumps_manifest(build) is None:
+            if echo:
+                echo(f"writing the dumps of build {build.name} from {handle.label}")
+            write_dumps(build, handle.get(), echo=echo or (lambda message: None))

@@ -13,10 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
 
-from kg import backend
-from kg import store as kgstore
 from kg.namespaces import AMUR, base_iri, prefix_map
 from kg.query import named_queries
+from kg.store import backend
+from kg.store import layout as kgstore
 from server import schemaorg
 from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages

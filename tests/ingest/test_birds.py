@@ -6,7 +6,8 @@ import zlib
 
 import pytest
 
-from ingest import birds, gazetteer
+from ingest import birds
+from ingest.places import gazetteer
 from ingest.records import CATEGORIES, CONFIDENCE
 
 

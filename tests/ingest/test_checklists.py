@@ -27,7 +27,7 @@ def test_a_valid_archive_adds_its_native_basin_species(tmp_path):
 
 
 def test_every_region_maps_to_gazetteer_ecoregions():
-    from ingest import gazetteer
+    from ingest.places import gazetteer
 
     for code, region in checklists.REGIONS.items():
         assert checklists._CODE.match(code), code
@@ -59,7 +59,7 @@ def test_a_missing_archive_is_refused(tmp_path):
 
 
 def test_build_stops_on_a_bad_archive_before_touching_the_store(tmp_path, sources_dir):
-    from kg.build import BuildError, build
+    from kg.build.pipeline import BuildError, build
 
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"broken")
@@ -79,8 +79,8 @@ def layer_graph(record, levels: dict[str, str]):
     """The species layer's graph of one checklist record under a calibration with these measured levels."""
     from rdflib import Graph
 
-    from ingest.calibration import Calibration
-    from ingest.species import SpeciesLayer, merge
+    from kg.build.calibration import Calibration
+    from kg.build.species import SpeciesLayer, merge
 
     layer = SpeciesLayer(merge([record]), {}, {}, [], {})
     layer.calibration = Calibration(table=[], levels=levels, box_share={})
@@ -98,7 +98,8 @@ def linked(graph, prop) -> set[str]:
 
 
 def test_region_placements_take_the_calibrated_levels(tmp_path):
-    from ingest import calibration, gazetteer
+    from ingest.places import gazetteer
+    from kg.build import calibration
     from kg.namespaces import AMUR
 
     record = iris_placements(tmp_path)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest import gazetteer, mammals
+from ingest import mammals
+from ingest.places import gazetteer
 from ingest.records import CATEGORIES, CONFIDENCE
 
 BASIN_BOX = (100.0, 145.0, 40.0, 57.0)  # holds all five core points
@@ -89,7 +90,7 @@ def test_one_box_alone():
     assert (near.rule, near.confidence) == (mammals.RULE_RANGEBUILDER_BOX, "low")
     only_pan = mammals.decide(row(), None, BASIN_BOX)
     assert only_pan.rule == mammals.RULE_PANTHERIA_BOX and only_pan.range_box == BASIN_BOX
-    assert only_pan.rule.startswith("pantheria")  # how ingest.species attributes the box to PanTHERIA
+    assert only_pan.rule.startswith("pantheria")  # how kg.build.species attributes the box to PanTHERIA
 
 
 def test_small_range_centred_in_the_basin():

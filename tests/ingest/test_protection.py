@@ -14,8 +14,9 @@ import pytest
 from sparql_live import make_store
 
 from ingest import protection as p
-from kg import build as kgbuild
-from kg import store as kgstore
+from kg.build import pipeline as kgbuild
+from kg.build import protection as protection_graph
+from kg.store import layout as kgstore
 
 HEADER = list(p.CN_ANIMAL_COLUMNS)
 
@@ -162,12 +163,12 @@ def test_graph_statuses_carry_list_class_date_scope_evidence_and_chinese_name() 
 
     listings = p.cn_animal_rows([HEADER, animal("Huso dauricus", "*鳇", "一级", "仅限野外种群")], "a.csv")
     report = p.join(listings, [graph_taxon("Huso dauricus")])
-    graph = p.to_graphs(report)[p.CN_SOURCE]
-    status = p.status_iri("huso-dauricus", "cn-key-animals-2021", "I")
+    graph = protection_graph.to_graphs(report)[p.CN_SOURCE]
+    status = protection_graph.status_iri("huso-dauricus", "cn-key-animals-2021", "I")
     assert (iri("taxon", "huso-dauricus"), AMUR.protectionStatus, status) in graph
     assert graph.value(status, AMUR.wildPopulationsOnly).toPython() is True
     assert graph.value(status, AMUR.validOn).datatype == XSD.date
-    assert (p.list_iri("cn-key-animals-2021"), AMUR.instanceOfAction, iri("action", "5.1.2")) in graph
+    assert (protection_graph.list_iri("cn-key-animals-2021"), AMUR.instanceOfAction, iri("action", "5.1.2")) in graph
     evidence = graph.value(status, AMUR.evidence)
     assert "row 2" in str(graph.value(evidence, AMUR.sourceRow))
     assert str(graph.value(iri("taxon", "huso-dauricus"), DWC.vernacularName)) == "鳇"
@@ -234,7 +235,7 @@ def test_a_damaged_list_stops_the_build_naming_the_file_and_the_old_store_serves
 
 
 def test_a_changed_list_file_fails_verification_naming_it(tmp_path: Path, sources_dir: Path) -> None:
-    from kg import sources as registry
+    from kg.sources import registry
 
     staged = tmp_path / "sources"
     for source in registry.SOURCES:

@@ -1,0 +1,1 @@
+"""Readers of file formats shared by several sources (R data frames, R serialized lists)."""
