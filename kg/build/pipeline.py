@@ -295,6 +295,10 @@ def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict[str, Any],
     from ingest import protection
     from kg.build import protection as protection_graph
 
+    if not all(sid in located for sid in (protection.CN_SOURCE, protection.CITES_SOURCE)):
+        # a build of a subset of the registry (a test's small build): no lists, no statuses
+        echo("ingest: protection lists not among the sources: skipped")
+        return {}
     echo("ingest: protection lists (cn-key-protected-2021, cites-2017)")
     files = {name: path for sid in (protection.CN_SOURCE, protection.CITES_SOURCE)
              for name, path in located[sid].items()}
