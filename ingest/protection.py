@@ -634,7 +634,7 @@ def appendix_iii_parties(path: Path | None = None) -> dict[str, str]:
 
 
 def read_all(files: Mapping[str, Path], cache_dir: Path | None = None) -> list[Listing]:
-    """Every list's rows: ``files`` maps the registered file names (kg/sources.py) to their verified paths."""
+    """Every list's rows: ``files`` maps the registered file names (kg/sources/registry.py) to their verified paths."""
     by_name = {Path(name).name: path for name, path in files.items()}
     return (read_cn_animals(by_name[CN_ANIMALS_FILE], cache_dir) + read_cn_plants(by_name[CN_PLANTS_FILE], cache_dir)
             + read_cites(by_name[CITES_FILE], cache_dir))
