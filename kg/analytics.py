@@ -38,7 +38,8 @@ from kg.query import QUERIES_DIR, term_text
 from kg.store import backend
 from kg.store import layout as kgstore
 
-QUERY_FILES = ("analytics-nodes", "analytics-links", "analytics-link-confidence", "analytics-species-categories")
+QUERY_FILES = ("analytics-nodes", "analytics-links", "analytics-link-confidence", "analytics-species-categories",
+               "analytics-protection")
 THREATENED = ("CR", "EN", "VU")
 KINDS = ("species", "taxon", "ecoregion", "threat", "action", "initiative")
 # relation -> (phrase read from subject to object, phrase read backwards)
@@ -103,6 +104,7 @@ def graph_from_store(store: ox.Store) -> nx.MultiDiGraph:
         graph.add_node(row["node"], kind=row["kind"], label=row["label"] or row["node"], name=row["name"],
                        notation=row["notation"], group=row["group"])
     _set_categories(graph, _rows(store, "analytics-species-categories"))
+    _set_protection(graph, _rows(store, "analytics-protection"))
     confidence = {(r["subject"], r["relation"], r["object"]): float(r["confidence"])
                   for r in _rows(store, "analytics-link-confidence")}
     for row in _rows(store, "analytics-links"):
@@ -115,12 +117,28 @@ def graph_from_store(store: ox.Store) -> nx.MultiDiGraph:
     return graph
 
 
+def _set_protection(graph: nx.MultiDiGraph, listings: list[dict[str, str]]) -> None:
+    """Each species' legal protection and trade listings ("cn-key-animals-2021 I", "cites II"): node attribute
+    ``protection``, a sorted list (empty for none)."""
+    found: dict[str, set[str]] = {}
+    for row in listings:
+        found.setdefault(row["taxon"], set()).add(f"{row['list']} {row['class']}")
+    for node, data in graph.nodes(data=True):
+        if data["kind"] == "species":
+            data["protection"] = sorted(found.get(node, ()))
+
+
 def _set_categories(graph: nx.MultiDiGraph, assessments: list[dict[str, str]]) -> None:
-    """Weigh each species by its global IUCN category, else by its worst national one."""
+    """Weigh each species by its global IUCN category, else by its worst national one; keep every threatened
+    category it has (``threatened_in``: "IUCN EN", "CN VU") for the gap analysis."""
     best: dict[str, tuple[int, int, str, str]] = {}
+    threatened_in: dict[str, set[str]] = {}
     for row in assessments:
         if row["taxon"] not in graph:
             continue
+        if row["category"] in THREATENED:
+            scope = "IUCN" if row["scope"] == "global" else row["scope"]
+            threatened_in.setdefault(row["taxon"], set()).add(f"{scope} {row['category']}")
         rank = int(row["rank"]) if row["rank"] else None
         # global assessments win over national ones; among equals the worst (highest rank) wins
         key = (1 if row["scope"] == "global" else 0, rank if rank is not None else -1, row["category"], row["scope"])
@@ -131,7 +149,8 @@ def _set_categories(graph: nx.MultiDiGraph, assessments: list[dict[str, str]]) -
             continue
         _, rank, category, scope = best.get(node, (0, -1, "", ""))
         data.update(category=category, category_scope=scope, rank=rank if rank >= 0 else None,
-                    weight=category_weight(rank if rank >= 0 else None))
+                    weight=category_weight(rank if rank >= 0 else None),
+                    threatened_in=sorted(threatened_in.get(node, ())))
 
 
 def code_version() -> str:
@@ -318,9 +337,27 @@ def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysi
                                    "threatened_iucn": global_list, "threatened_national": len(threatened) - global_list,
                                    "species": len(species)})
     ecoregion_rows.sort(key=lambda r: (-r["threatened_species"], r["code"]))
+
+    # legal protection (China's 2021 lists, CITES as of 2017-04-21) against placement and red-list status
+    protected_unrecorded, threatened_unprotected = [], []
+    for species in nodes_of(graph, "species"):
+        data = graph.nodes[species]
+        protection = data.get("protection") or []
+        if protection and not _targets(graph, species, "occursIn"):
+            protected_unrecorded.append({
+                "species": species, "name": data["label"], "group": data["group"], "protection": ", ".join(protection),
+                "possible_ecoregions": len(_targets(graph, species, "possiblyOccursIn"))})
+        if data.get("threatened_in") and not protection:
+            threatened_unprotected.append({
+                "species": species, "name": data["label"], "group": data["group"],
+                "threatened": ", ".join(data["threatened_in"])})
+    protected_unrecorded.sort(key=lambda r: (r["group"] or "", r["name"]))
+    threatened_unprotected.sort(key=lambda r: (-(graph.nodes[r["species"]]["rank"] or 0), r["name"]))
     return Analysis("gaps", {
         "unaddressed_threats": threats, "unaddressed_species": species_rows,
         "ecoregions_without_initiative": ecoregion_rows,
+        "protected_without_recorded_ecoregion": protected_unrecorded,
+        "threatened_not_protected": threatened_unprotected,
     }, [
         "a threat is addressed when an initiative (amur:addressesThreat) or an IUCN conservation action "
         "(amur:actionAddresses) names it or a broader threat containing it",
@@ -330,6 +367,12 @@ def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysi
         "threatened_iucn counts those threatened by their global IUCN category, threatened_national those "
         "threatened by a national list only (the China Red List 2020 for plants); a species assessed by neither "
         "is not threatened",
+        "protected_without_recorded_ecoregion: species on China's 2021 protection lists or in the CITES appendices "
+        "(as of 2017-04-21) that no placement of medium or high confidence records in an ecoregion "
+        "(possible_ecoregions: how many low-confidence placements they have)",
+        "threatened_not_protected: species assessed CR/EN/VU by IUCN (global) or a national red list (CN: China "
+        "Biodiversity Red List) with no legal protection or trade listing in the graph (a species the graph holds "
+        "under a name no list row joined may still be protected: docs/data.md)",
         "species of an ecoregion: " + _placement_note(possible),
     ])
 

@@ -176,10 +176,10 @@ def stats(store_path, fmt) -> None:
     """Counts by graph, class, species group, red-list category, link method and confidence."""
     import json
 
-    from kg.stats import collect, render
+    from kg.stats import collect, protection_yields, render
 
     handle, store = open_store(store_path)
-    numbers = collect(store)
+    numbers = collect(store) | protection_yields(handle.manifest())
     click.echo(json.dumps(numbers, indent=2, ensure_ascii=False) if fmt == "json" else render(numbers))
 
 

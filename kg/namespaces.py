@@ -66,6 +66,9 @@ class AMUR(DefinedNamespace):
     ThreatFactor: URIRef
     ConservationInitiative: URIRef
     Source: URIRef
+    ProtectionList: URIRef
+    ProtectionClass: URIRef
+    ProtectionStatus: URIRef
 
     # ecoregions and places
     biome: URIRef
@@ -147,6 +150,16 @@ class AMUR(DefinedNamespace):
     nameOf: URIRef
     nameText: URIRef
     noPlacementReason: URIRef
+    # legal protection and trade listings (ingest/protection.py)
+    protectionStatus: URIRef
+    protectionList: URIRef
+    protectionClass: URIRef
+    validOn: URIRef
+    scopeNote: URIRef
+    scopeCountry: URIRef
+    wildPopulationsOnly: URIRef
+    instanceOfAction: URIRef
+    jurisdiction: URIRef
 
     # sources
     sha256: URIRef
@@ -170,6 +183,7 @@ METHODS = {
     "checklist-region": "region of a checklist archive's distribution mapped to the ecoregions of its gazetteer place",
     "region-polygon": "share of the region's area in the ecoregion, from the region's and the ecoregion's polygons",
     "region-gazetteer": "ecoregions of the region's gazetteer place (no polygon of the region staged)",
+    "list-join": "a protection list's row joined to the species by name, synonym or a higher-taxon row",
 }
 CONFIDENCE_SCORES = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # A placement of medium or high confidence records a species in an ecoregion (amur:occursIn); low ones alone

@@ -35,6 +35,15 @@ def counts() -> dict[str, str]:
             { ?l a amur:InferredThreatExposure . BIND("inferred" AS ?kind) }
             ?l amur:confidence/skos:notation ?c . BIND(CONCAT(?kind, " / ", ?c) AS ?key) }
             GROUP BY ?key ORDER BY ?key""",
+        # legal protection and trade listings (ingest/protection.py): CITES statuses are as of the Index's date
+        "species by protection list and class (date in force)": """SELECT ?key (COUNT(DISTINCT ?t) AS ?n) WHERE {
+            ?s a amur:ProtectionStatus ; amur:taxon ?t ; amur:protectionList ?l ; amur:validOn ?d ;
+               amur:protectionClass/skos:notation ?c .
+            BIND(CONCAT(REPLACE(STR(?l), "^.*/", ""), " ", ?c, IF(CONTAINS(STR(?l), "cites"), " as of ", " in force "),
+                        STR(?d)) AS ?key) } GROUP BY ?key ORDER BY ?key""",
+        "protection statuses by list and join route": """SELECT ?key (COUNT(*) AS ?n) WHERE {
+            ?s a amur:ProtectionStatus ; amur:protectionList ?l ; amur:evidence/amur:rule ?r .
+            BIND(CONCAT(REPLACE(STR(?l), "^.*/", ""), " / ", ?r) AS ?key) } GROUP BY ?key ORDER BY ?key""",
         "species evidence by source and confidence": """SELECT ?key (COUNT(*) AS ?n) WHERE {
             ?e a amur:Evidence ; prov:wasDerivedFrom/dcterms:identifier ?s ; amur:confidence/skos:notation ?c .
             BIND(CONCAT(?s, " / ", ?c) AS ?key) } GROUP BY ?key ORDER BY ?key""",
@@ -46,6 +55,20 @@ def collect(store: ox.Store) -> dict[str, dict[str, int]]:
     for title, body in counts().items():
         rows = store.query(sparql_prefixes() + body, use_default_graph_as_union=True)
         numbers[title] = {_text(r["key"]): int(r["n"].value) for r in rows}
+    return numbers
+
+
+def protection_yields(manifest: dict | None) -> dict[str, dict[str, int]]:
+    """The protection lists' join yields of the build report (BUILD.json ``species.protection``): per list, rows
+    read, rows joined by route, species with a status, and basin-relevant rows not joined (listed with their reason
+    in BUILD.json and docs/data.md)."""
+    found = ((manifest or {}).get("species") or {}).get("protection") or {}
+    numbers: dict[str, dict[str, int]] = {}
+    for list_id, report in sorted(found.items()):
+        title = f"protection list {list_id}" + (" (CITES Index as of 2017-04-21)" if list_id == "cites" else "")
+        numbers[title] = {"rows read": report["rows"]} | {
+            f"rows joined: {route}": n for route, n in report["joined_rows"].items()} | {
+            "species with a status": report["species"], "basin-relevant rows not joined": report["not_joined"]}
     return numbers
 
 
@@ -63,6 +86,8 @@ def render(numbers: dict[str, dict[str, int]]) -> str:
             out.append("  (none)")
         for key, n in counts.items():
             out.append(f"  {shorten(key):<60} {n:>8}")
+    out.append("Protection: China's 2021 lists (cn-key-protected-2021) and CITES (cites-2017, as of 2017-04-21): "
+               "statuses of the graph's species only; rows not joined and why are in BUILD.json and docs/data.md.")
     out.append("Coverage: plants come from Chinese checklists only (Heilongjiang, Jilin, Northeast China): "
                "the Russian and Mongolian flora is not included. See docs/data.md.")
     return "\n".join(out)

@@ -141,7 +141,8 @@ def test_only_the_cli_and_the_build_import_the_readers():
                  if layer_of(target) == "readers" and (source, target) not in EXCEPTIONS}
     assert {layer_of(m) for m in importers} <= {"readers", "build", "cli"}
     assert {m for m in importers if m.startswith("kg")} == {"kg.cli", "kg.build.pipeline", "kg.build.species",
-                                                           "kg.build.calibration"} - ({"kg.cli"} - importers)
+                                                           "kg.build.calibration", "kg.build.protection"} - (
+                                                               {"kg.cli"} - importers)
 
 
 def test_the_exceptions_are_still_needed():

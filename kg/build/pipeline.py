@@ -13,6 +13,7 @@ import secrets
 import shutil
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -279,6 +280,7 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     for sid, graph in layer.graphs.items():
         graphs.setdefault(graph_iri(sid), Graph())
         graphs[graph_iri(sid)] += graph
+    protection_yields = ingest_protection(located, taxa, graphs, echo, cache_dir)
     derived = layer.derived
     derived += closure_of_broader(graphs)
     graphs[graph_iri("derived")] = derived
@@ -292,6 +294,7 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
         group[reason] = group.get(reason, 0) + 1
     yields["unplaced"] = unplaced
     yields["placement"] = placement
+    yields["protection"] = protection_yields
     # the species each reader's concept rules removed, by rule (ingest/birds.py: box of a lumped concept)
     placement["removed_by_readers"] = {name.split(".")[-1]: sel.removed for name, sel in selections.items()
                                        if getattr(sel, "removed", None)}
@@ -330,6 +333,48 @@ def regions_provenance(regions: Regions) -> registry.Provenance:
         sha256=(registry.sha256_of(basin_regions.REGIONS_FILE), registry.sha256_of(basin_regions.NAMES_FILE)),
         publisher=meta["publisher"], retrieved=str(meta["retrieved"]),
         landing_page=str(iri("dataset")))  # the curated files ship with the graph's own code and dumps
+
+
+def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict[str, Any], graphs: dict[URIRef, Graph],
+                      echo: Callable[[str], object], cache_dir: Path | None) -> dict[str, Any]:
+    """China's 2021 protection lists and the CITES Index (2017-04-21), joined to the merged species: their graphs
+    are added to ``graphs``; returns the join's yield per list (BUILD.json ``species.protection``). A list file
+    of another shape stops the build naming the file and the row."""
+    from ingest import protection
+    from kg.build import protection as protection_graph
+
+    if not all(sid in located for sid in (protection.CN_SOURCE, protection.CITES_SOURCE)):
+        # a build of a subset of the registry (a test's small build): no lists, no statuses
+        echo("ingest: protection lists not among the sources: skipped")
+        return {}
+    echo("ingest: protection lists (cn-key-protected-2021, cites-2017)")
+    files = {name: path for sid in (protection.CN_SOURCE, protection.CITES_SOURCE)
+             for name, path in located[sid].items()}
+    try:
+        listings = protection.read_all(files, cache_dir)
+        parties = protection.appendix_iii_parties()
+    except protection.ProtectionListError as error:
+        raise BuildError(f"protection list: {error}; the store was not changed") from error
+    graph_taxa: list[protection.GraphTaxon] = []
+    zh_names: dict[str, set[str]] = {}
+    for key, taxon in taxa.items():
+        record = taxon.primary
+        graph_taxa.append(protection.GraphTaxon(
+            key=key, name=record.scientific_name,
+            kingdom=record.kingdom or ("Plantae" if record.group == "plant" else "Animalia"),
+            genus=record.genus or record.scientific_name.split()[0], family=record.family or "",
+            order=record.order or "", class_=record.class_ or ""))
+        zh_names[key] = {name for r in taxon.records for name, lang in r.vernacular if lang == "zh"}
+    report = protection.join(listings, graph_taxa, parties)
+    for sid, graph in protection_graph.to_graphs(report, zh_names).items():
+        graphs.setdefault(graph_iri(sid), Graph())
+        graphs[graph_iri(sid)] += graph
+    summary = report.summary()
+    for list_id, found in summary.items():
+        routes = ", ".join(f"{route} {n}" for route, n in found["joined_rows"].items())
+        echo(f"  {list_id}: {found['rows']} rows; joined {routes or 'none'}; {found['species']} species; "
+             f"{found['not_joined']} basin-relevant rows not joined")
+    return summary
 
 
 def placement_report(calibration, wildfinder) -> dict:

@@ -12,6 +12,7 @@ from kg.namespaces import DWC, base_iri, is_recorded
 
 # Darwin Core Archive: file -> (row type, [(column, term IRI)]); the first column is the id / core id.
 DC = "http://purl.org/dc/terms/"
+AMUR_NS = "https://w3id.org/amurkg/ontology#"
 
 
 DWCA_FILES = {
@@ -31,6 +32,15 @@ DWCA_FILES = {
         ("taxonID", f"{DWC}taxonID"), ("locationID", f"{DWC}locationID"), ("locality", f"{DWC}locality"),
         ("countryCode", f"{DWC}countryCode"), ("occurrenceStatus", f"{DWC}occurrenceStatus"),
         ("establishmentMeans", f"{DWC}establishmentMeans"), ("occurrenceRemarks", f"{DWC}occurrenceRemarks"),
+        ("source", f"{DC}source"),
+    ]),
+    # legal protection and trade listings, one row per listing, in the manner of GBIF's Species Profile extension:
+    # appendixCITES is the GBIF term; the list, class, date and scope are amurkg terms (ontology/amurkg.ttl)
+    "protectionstatus.txt": (AMUR_NS + "ProtectionStatus", [
+        ("taxonID", f"{DWC}taxonID"), ("protectionList", AMUR_NS + "protectionList"),
+        ("protectionClass", AMUR_NS + "protectionClass"), ("appendixCITES", "http://rs.gbif.org/terms/1.0/appendixCITES"),
+        ("validOn", AMUR_NS + "validOn"), ("wildPopulationsOnly", AMUR_NS + "wildPopulationsOnly"),
+        ("scope", AMUR_NS + "scopeNote"), ("countryCode", f"{DWC}countryCode"), ("remarks", f"{DWC}taxonRemarks"),
         ("source", f"{DC}source"),
     ]),
     "reference.txt": ("http://rs.gbif.org/terms/1.0/Reference", [
@@ -83,8 +93,13 @@ def dwca_rows(tables: dict[str, tuple[list[str], list[list[str]]]]) -> dict[str,
                       f"method: {r['method']}; confidence: {r['confidence']}; matched: {r['matched']}",
                       source_iris(r["source"])]
                      for r in _records(*tables["species_regions"])]
+    protection = [
+        [r["taxonID"], r["list"], r["class"], r["class"] if r["list"] == "cites" else "", r["validOn"],
+         r["wildPopulationsOnly"], r["scope"], r["scopeCountries"], f"joined by {r['joinRoute']}: {r['sourceRow']}",
+         source_iris(r["source"])]
+        for r in _records(*tables["protection_statuses"])]
     return {"taxon.txt": taxa, "vernacularname.txt": vernacular, "distribution.txt": distribution,
-            "reference.txt": references}
+            "protectionstatus.txt": protection, "reference.txt": references}
 
 
 def _tsv_cell(text: str) -> str:

@@ -30,6 +30,8 @@ TABLES = {
     "species_regions": ("species-regions.rq",
                         "a record of a species in an administrative region (amur:RegionRecord) with its evidence"),
     "sources": ("sources.rq", "a source of the graph, with its licence and citation"),
+    "protection_statuses": ("protection-statuses.rq",
+                            "a listing of a species on a protection list (China 2021, CITES as of 2017-04-21)"),
 }
 
 
@@ -53,6 +55,23 @@ DATA_DICTIONARY: dict[str, dict[str, str]] = {
         "group": "taxon group of the graph: plant, bird, mammal, fish, amphibian, reptile",
         "iucnGlobalCategory": "global IUCN Red List category code (LC, NT, VU, EN, CR, EW, EX, DD), when known",
         "references": "resolver page of the species at its source (rdfs:seeAlso), when there is one",
+        "source": SOURCE_COLUMN,
+    },
+    "protection_statuses": {
+        "statusID": "IRI of the listing (amur:ProtectionStatus)",
+        "taxonID": "IRI of the species",
+        "scientificName": "canonical name of the species",
+        "list": "the list: `cn-key-animals-2021`, `cn-key-plants-2021` (China) or `cites` (CITES Appendices)",
+        "class": "class (China: `I`, `II`) or appendix (CITES: `I`, `II`, `III`)",
+        "validOn": "date the listing is in force as of (CITES: `2017-04-21`, the Index's date; later CoPs changed "
+                   "listings)",
+        "wildPopulationsOnly": "`true` where the list protects wild populations only (仅限野外种群)",
+        "scope": "the population the listing covers where not the whole species, as the source states it",
+        "scopeCountries": "ISO 3166-1 codes of a population-specific scope or of the Appendix III listing Party, "
+                          "`|`-separated",
+        "joinRoute": "how the list's row reached the species: `exact`, `synonym`, `genus-row`, `family-row`, "
+                     "`order-row`",
+        "sourceRow": "the list's file and row that gives the listing",
         "source": SOURCE_COLUMN,
     },
     "vernacular_names": {

@@ -296,6 +296,62 @@ SOURCES.append(Source(
           "whose species is a mammal (634 rows, 155 species)",
 ))
 
+_CN_ANIMALS_URL = (_GH + "colordi/datasets/c674a326f29a9ec3019bdcc79b85a7916cde4df5/"
+                   "%E5%9B%BD%E5%AE%B6%E9%87%8D%E7%82%B9%E4%BF%9D%E6%8A%A4%E9%87%8E%E7%94%9F%E5%8A%A8%E7%89%A9"
+                   "%E5%90%8D%E5%BD%95.csv")
+_CN_PLANTS_URL = (_GH + "MAGICSCIENTIST/species/9958f0a0bd390a0bfe72d5cea9a5ec878d66da4a/"
+                  "%E5%9B%BD%E5%AE%B6%E9%87%8D%E7%82%B9%E4%BF%9D%E6%8A%A4%E9%87%8E%E7%94%9F%E6%A4%8D%E7%89%A9"
+                  "%E5%90%8D%E5%BD%95.docx")
+SOURCES.append(Source(
+    id="cn-key-protected-2021",
+    title="China's lists of wild animals (2021) and wild plants (2021) under special state protection "
+          "(国家重点保护野生动物名录 / 国家重点保护野生植物名录), class I and II",
+    origin=_CN_ANIMALS_URL,
+    files={
+        "cn-key-protected-2021/cn_key_wild_animals_2021.csv":
+            "fe272ad3ee6928ab0b7700778e3d7f4fe39d4978e728308f5ad015458cb59079",
+        "cn-key-protected-2021/cn_key_wild_plants_2021.docx":
+            "b2140d6f925a1e6556484a63f22fd01746fc51cf44f55ca9efde9bb1fcddd7cc",
+    },
+    urls={"cn-key-protected-2021/cn_key_wild_animals_2021.csv": _CN_ANIMALS_URL,
+          "cn-key-protected-2021/cn_key_wild_plants_2021.docx": _CN_PLANTS_URL},
+    licence="Official government announcements (not protected under PRC Copyright Law art. 5); the transcribing "
+            "repositories state no licence: the facts (name, class) are carried with attribution to the announcing "
+            "agencies",
+    citation="National Forestry and Grassland Administration & Ministry of Agriculture and Rural Affairs of the PRC "
+             "(2021). List of Wild Animals under Special State Protection (announcement 2021 No. 3) and List of Wild "
+             "Plants under Special State Protection (announcement 2021 No. 15). Transcriptions: colordi/datasets "
+             "(animals, CSV) and MAGICSCIENTIST/species (plants, DOCX) on GitHub.",
+    reader="ingest.protection",
+    publisher="National Forestry and Grassland Administration and Ministry of Agriculture and Rural Affairs of the "
+              "PRC; transcriptions in public repositories",
+    retrieved="2021",
+    notes="980 animal species + 8 groups, 496 plant rows (species, genus-, section- and family-wide rows); "
+          "genus-wide rows apply to every member species of the graph; 仅限野外种群 = wild populations only",
+))
+_CITES_URL = (_GH + "naturalis/HTS-barcode-checker/313e634c2bbf3e39475ab4963d42511eb50ba92a/resources/"
+              "Index_of_CITES_Species_2017-04-21%2017-27.csv.gz")
+SOURCES.append(Source(
+    id="cites-2017",
+    title="Index of CITES Species (UNEP-WCMC Species+ export of 2017-04-21): CITES Appendix I/II/III listings",
+    origin=_CITES_URL,
+    files={"cites-2017/Index_of_CITES_Species_2017-04-21.csv.gz":
+           "18568e0374601f0e3aa03c8b8178f78069cfed6b565f9017f0985b2d9b351bb4"},
+    # the staged file name drops the time of day of the origin's
+    urls={"cites-2017/Index_of_CITES_Species_2017-04-21.csv.gz": _CITES_URL},
+    licence="Repository BSD-style (LICENSE-repository); cite UNEP-WCMC (2017) Species+ / the CITES Secretariat; the "
+            "listings are treaty facts",
+    citation="UNEP-WCMC (2017). Index of CITES Species, exported from Species+ (https://speciesplus.net) on "
+             "2017-04-21. UNEP World Conservation Monitoring Centre, Cambridge, UK, for the CITES Secretariat. Copy "
+             "kept in naturalis/HTS-barcode-checker.",
+    reader="ingest.protection",
+    publisher="UNEP-WCMC and the CITES Secretariat (Species+)",
+    retrieved="2017-04-21",
+    homepage="https://speciesplus.net/",
+    notes="as of 2017-04-21 (after CoP17): listings changed at CoP18, CoP19 and CoP20, so every status drawn from it "
+          "says so; population-specific and higher-taxon listings are kept with their scope",
+))
+
 BY_ID = {s.id: s for s in SOURCES}
 
 

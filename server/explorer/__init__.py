@@ -25,7 +25,7 @@ from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
 from server.explorer.graphdata import NAMESPACES, SINGLE_IRIS, ask, construct, kind_of, minted_iri, select, short
-from server.explorer.search import KIND_TITLES, SearchIndex, grouped
+from server.explorer.search import KIND_TITLES, PROTECTION_FILTERS, SearchIndex, grouped
 from server.export import dataset_jsonld
 from server.i18n import KIND_TITLES as KIND_NAMES  # the same titles in the interface language
 
@@ -171,8 +171,11 @@ def home_figures(store: ox.Store) -> dict:
 def search_page():
     q = request.args.get("q", "").strip()
     region = request.args.get("region", "").strip()
+    # the filter by legal protection or trade status (China's 2021 lists, CITES as of 2017-04-21); unknown = none
+    protection = request.args.get("protection", "")
+    protection = protection if protection in PROTECTION_FILTERS else ""
     groups = []
-    if q or region:
+    if q or region or protection:
         store, build = _store()
         regions = _cache().regions(store, build)
     else:  # the empty form needs no store; its region list is offered once the store answers
@@ -183,17 +186,21 @@ def search_page():
             regions = {}
     if region and region not in regions:
         region = ""  # an unknown code filters nothing (the form offers the known ones)
-    if q:
-        hits = _cache().index(store, build).search(q, limit=2000 if region else 60)
+    if q or protection:
+        index = _cache().index(store, build)
+        filtered = bool(region or protection)
+        hits = index.search(q, limit=2000 if filtered else 60) if q else None
+        if protection:
+            hits = index.with_protection(protection, hits) if hits is not None else index.with_protection(protection)
         if region:
             # species recorded in the region (amur:recordedInRegion); the other kinds are not in a region
             members = regions[region]["species"]
-            hits = [h for h in hits if h.entry.iri in members][:60]
-        groups = grouped(hits)
+            hits = [h for h in hits if h.entry.iri in members]
+        groups = grouped(hits[:60] if filtered and q else hits)
     # typo matches come only when nothing else matches, so one fuzzy hit means all are
     fuzzy = any(hit.fuzzy for _, _, hits in groups for hit in hits)
     return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy, regions=regions,
-                           region=region)
+                           region=region, protection=protection, protection_filters=PROTECTION_FILTERS)
 
 
 @bp.get("/explore/search.json")

@@ -92,6 +92,28 @@ def incoming(store: ox.Store, iri: str) -> list[dict]:
             for p, v in sorted(groups.items())]
 
 
+def protection_rows(rows: list[dict]) -> list[dict]:
+    """One row per listing (list, class or appendix), its labels in the interface language (English where the graph
+    has none in it), the countries of a population-specific scope gathered (ingest/protection.py)."""
+    from server.i18n import language_code
+
+    wanted = language_code()
+    listings: dict[str, dict] = {}
+    for row in rows:
+        listing = listings.setdefault(row["status"], {**row, "countries": set(), "labels": {}})
+        listing["labels"][row["lang"]] = (row["list_label"], row["class_label"])
+        if row["country"]:
+            listing["countries"].add(row["country"])
+    for listing in listings.values():
+        labels = listing["labels"]
+        listing["list_label"], listing["class_label"] = labels.get(wanted) or labels.get("en") or next(
+            iter(labels.values()))
+        listing["countries"] = sorted(listing["countries"])
+        listing["wild"] = listing["wild"] in ("true", "1")
+        listing["cites"] = listing["list"].endswith("/protection-list/cites")
+    return sorted(listings.values(), key=lambda r: (r["cites"], r["list"], r["notation"]))
+
+
 def taxon_sections(store: ox.Store, iri: str, stmts: list[dict]) -> dict:
     rank = first_text(stmts, DWC + "taxonRank") or ""
     chain = sorted(select(store, "taxon-chain", iri),
@@ -117,6 +139,7 @@ def taxon_sections(store: ox.Store, iri: str, stmts: list[dict]) -> dict:
             action["threats"].add(row["threat_code"])
             action["initiatives"][row["initiative"]] = row["initiative_label"]
         sections["actions"] = list(actions.values())
+        sections["protection"] = protection_rows(select(store, "taxon-protection", iri))
         sections["identifiers"] = [
             {"name": short(g["property"]).split(":")[1], "value": v["text"]}
             for g in stmts if g["property"] in IDENTIFIER_PROPERTIES for v in g["values"]]
@@ -160,6 +183,7 @@ def ecoregion_sections(store: ox.Store, iri: str) -> dict:
         "possible_threatened": [r for r in threatened if r["status"] == "possible"],
         "threats": select(store, "ecoregion-threats", iri),
         "initiatives": select(store, "ecoregion-initiatives", iri),
+        "protected": protected_counts(select(store, "ecoregion-protected-species", iri)),
         "highlight": {iri},
     }
 
@@ -168,6 +192,24 @@ def ecoregion_sections(store: ox.Store, iri: str) -> dict:
 # (?national, an assessment scoped to a country; ?scope its code). Shown with the list each count comes from.
 LIST_NAMES = {"IUCN": _l("IUCN Red List (global)"), "CN": _l("China Red List (CBRL 2020, national)")}
 NOT_ASSESSED = "not assessed"
+
+
+def protected_counts(rows: list[dict]) -> list[dict]:
+    """Per list and class (CITES appendix): species recorded and possibly here, labelled in the interface language."""
+    from server.i18n import language_code
+
+    wanted = language_code()
+    table: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        entry = table.setdefault((row["list"], row["notation"]), {
+            "list": row["list"], "notation": row["notation"], "valid": row["valid"], "labels": {},
+            "recorded": 0, "possible": 0, "cites": row["list"].endswith("/protection-list/cites")})
+        entry["labels"][row["lang"]] = row["label"]
+        entry[row["status"]] = max(entry[row["status"]], int(row["n"] or 0))  # the same count in each language
+    for entry in table.values():
+        labels = entry["labels"]
+        entry["label"] = labels.get(wanted) or labels.get("en") or next(iter(labels.values()))
+    return sorted(table.values(), key=lambda e: (e["cites"], e["list"], e["notation"]))
 
 
 def summary_table(rows: list[dict]) -> dict:

@@ -52,6 +52,7 @@ class Entry:
     label: str = ""
     names: list[str] = field(default_factory=list)
     category: str | None = None
+    protection: set[str] = field(default_factory=set)  # "cn-I", "cites-II" ...: the search filter's keys
 
 
 # Score tiers: a hit's score is its tier plus a tie-break below 0.1 (shorter names first). Fuzzy scores stay below 1.
@@ -104,7 +105,27 @@ class SearchIndex:
 
     @classmethod
     def from_store(cls, store: ox.Store) -> SearchIndex:
-        return cls(select(store, "labels"))
+        index = cls(select(store, "labels"))
+        index.add_protection(select(store, "search-protection"))
+        return index
+
+    def add_protection(self, rows: list[dict[str, str | None]]) -> None:
+        """The statuses of each species (queries/explorer/search-protection.rq), for the search filter."""
+        for row in rows:
+            entry = self.entries.get(row["s"] or "")
+            if entry is not None and row["key"]:
+                entry.protection.add(row["key"])
+
+    def with_protection(self, key: str, hits: list[Hit] | None = None) -> list[Hit]:
+        """``hits`` kept where the species has the status ``key`` ("any": any status); with no hits (no query
+        text), every species with it, by name."""
+        def has(entry: Entry) -> bool:
+            return bool(entry.protection) if key == "any" else key in entry.protection
+
+        if hits is not None:
+            return [hit for hit in hits if has(hit.entry)]
+        found = sorted((e for e in self.entries.values() if e.kind == "species" and has(e)), key=lambda e: e.label)
+        return [Hit(entry, entry.label, 0.0) for entry in found]
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """The best hits, tier by tier; typo matches (marked fuzzy) only when no name contains the query."""
@@ -167,6 +188,10 @@ class SearchIndex:
 
 
 KIND_ORDER = {kind: i for i, kind in enumerate(KIND_TITLES)}
+
+
+# The search filter by legal protection or trade status: key -> its label (translated in the template).
+PROTECTION_FILTERS = ("any", "cn-I", "cn-II", "cites-I", "cites-II", "cites-III")
 
 
 def grouped(hits: list[Hit]) -> list[tuple[str, str, list[Hit]]]:

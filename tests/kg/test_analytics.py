@@ -65,6 +65,11 @@ def test_conservation_gaps_small(small):
     # PA0001 has the initiative, FW-XX has no threatened species
     assert [(r["code"], r["threatened_species"], r["species"]) for r in gaps["ecoregions_without_initiative"]] == [
         ("PA0002", 2, 3), ("PA0003", 1, 2)]
+    # every protected species (Alpha one, CITES I) is recorded somewhere; B (EN in China) and F (VU) are threatened
+    # and on no list
+    assert gaps["protected_without_recorded_ecoregion"] == []
+    assert [(r["name"], r["threatened"]) for r in gaps["threatened_not_protected"]] == [
+        ("Beta two", "CN EN"), ("Phi five", "IUCN VU")]
 
 
 def test_ecoregion_similarity_small(small):
@@ -159,7 +164,8 @@ def test_output_formats(small):
     assert "== unaddressed_species" in text and "Beta two" in text and "https://" not in text.split("#")[0]
     sections = analytics.as_csv(result).split("# ")[1:]
     assert [s.splitlines()[0] for s in sections] == ["unaddressed_threats", "unaddressed_species",
-                                                     "ecoregions_without_initiative"]
+                                                     "ecoregions_without_initiative",
+                                                     "protected_without_recorded_ecoregion", "threatened_not_protected"]
     rows = list(csv.DictReader(io.StringIO(sections[1].split("\n", 1)[1])))
     assert rows == [{"species": AK + "taxon/beta-two", "name": "Beta two", "category": "EN", "scope": "CN",
                      "threats": "2"}]
@@ -288,6 +294,15 @@ def test_conservation_gaps_match_sparql(real):
           """ + EFFECTIVE_RANK + """ FILTER(?rank IN (2, 3, 4))
           FILTER NOT EXISTS { ?initiative amur:concernsEcoregion ?ecoregion } }""")]
     assert sorted(r["code"] for r in gaps["ecoregions_without_initiative"]) == sorted(left_out)
+    protected = [r["s"] for r in _select(store, """
+        SELECT DISTINCT ?s WHERE { ?s amur:protectionStatus ?p FILTER NOT EXISTS { ?s amur:occursIn ?e } }""")]
+    assert sorted(r["species"] for r in gaps["protected_without_recorded_ecoregion"]) == sorted(protected)
+    assert protected
+    threatened = [r["s"] for r in _select(store, """
+        SELECT DISTINCT ?s WHERE { ?s amur:assessment/amur:category/skos:notation ?c FILTER (?c IN ("CR", "EN", "VU"))
+                                   FILTER NOT EXISTS { ?s amur:protectionStatus ?p } }""")]
+    assert sorted(r["species"] for r in gaps["threatened_not_protected"]) == sorted(threatened)
+    assert threatened
 
 
 def test_similarity_matches_sparql(real):

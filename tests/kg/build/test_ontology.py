@@ -353,6 +353,7 @@ def add(subject: URIRef, prop: URIRef, value: object) -> Change:
     return lambda g: g.add((subject, prop, value))
 
 
+STATUS = AK["taxon/panthera-tigris/protection/cites/I"]
 INVALID = [
     # places
     pytest.param(drop(ECO, GEO.hasGeometry), ECO, GEO.hasGeometry, SH.MinCountConstraintComponent,
@@ -478,6 +479,21 @@ INVALID = [
                  SH.OrConstraintComponent, id="retrieved-a-plain-string"),
     pytest.param(drop(AK["graph/wwf-teow-2001"], PROV.wasDerivedFrom), AK["graph/wwf-teow-2001"],
                  None, SH.OrConstraintComponent, id="named-graph-without-derivation"),
+    # legal protection and trade listings
+    pytest.param(drop(STATUS, AMUR.validOn), STATUS, AMUR.validOn, SH.MinCountConstraintComponent,
+                 id="protection-status-without-date"),
+    pytest.param(put(STATUS, AMUR.validOn, Literal("2017-04-21")), STATUS, AMUR.validOn,
+                 SH.DatatypeConstraintComponent, id="protection-date-a-plain-string"),
+    pytest.param(put(STATUS, AMUR.protectionClass, AK["red-list-category/EN"]), STATUS, AMUR.protectionClass,
+                 SH.ClassConstraintComponent, id="protection-class-a-red-list-category"),
+    pytest.param(put(STATUS, AMUR.scopeCountry, AK["ecoregion/PA0443"]), STATUS, AMUR.scopeCountry,
+                 SH.ClassConstraintComponent, id="protection-scope-country-an-ecoregion"),
+    pytest.param(drop(STATUS, AMUR.evidence), STATUS, AMUR.evidence, SH.MinCountConstraintComponent,
+                 id="protection-status-without-evidence"),
+    pytest.param(put(AK["protection-class/cites/I"], SKOS.notation, Literal("IV")), AK["protection-class/cites/I"],
+                 SKOS.notation, SH.InConstraintComponent, id="protection-class-notation-iv"),
+    pytest.param(drop(AK["protection-list/cites"], AMUR.instanceOfAction), AK["protection-list/cites"],
+                 AMUR.instanceOfAction, SH.MinCountConstraintComponent, id="protection-list-without-action"),
 ]
 
 

@@ -212,6 +212,7 @@ TABLE_COUNTS = {
     "native_countries": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?c WHERE { ?t amur:nativeTo ?c } }",
     "species_regions": "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l a amur:RegionRecord }",
     "sources": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a amur:Source }",
+    "protection_statuses": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a amur:ProtectionStatus }",
 }
 
 
@@ -396,6 +397,25 @@ def test_dwca_eml_has_title_licence_citation_and_coverage(archive):
     ranks = {(c.findtext("taxonRankName"), c.findtext("taxonRankValue"))
              for c in eml.iter("taxonomicClassification")}
     assert {("kingdom", "Plantae"), ("kingdom", "Animalia"), ("class", "Aves")} <= ranks
+
+
+def test_dwca_and_csv_carry_the_protection_statuses(archive, csv_tables, store):
+    rows = archive["ext"]["ontology#ProtectionStatus"]
+    amur = "https://w3id.org/amurkg/ontology#"
+    got = {(r[f"{DWC}taxonID"], r[amur + "protectionList"], r[amur + "protectionClass"]) for r in rows}
+    result = store.query(sparql_prefixes() + """SELECT ?t ?l ?c WHERE { ?s a amur:ProtectionStatus ; amur:taxon ?t ;
+        amur:protectionList ?list ; amur:protectionClass/skos:notation ?c . BIND(REPLACE(STR(?list), "^.*/", "") AS ?l)
+        }""", use_default_graph_as_union=True)
+    assert got == {(s["t"].value, s["l"].value, s["c"].value) for s in result} and len(got) > 100
+    by_taxon = {(r[f"{DWC}taxonID"].rsplit("/", 1)[-1], r[amur + "protectionList"]): r for r in rows}
+    ginseng = by_taxon[("panax-ginseng", "cites")]
+    assert (ginseng["http://rs.gbif.org/terms/1.0/appendixCITES"], ginseng[f"{DWC}countryCode"],
+            ginseng[amur + "validOn"]) == ("II", "RU", "2017-04-21")
+    assert by_taxon[("huso-dauricus", "cn-key-animals-2021")][amur + "wildPopulationsOnly"] == "true"
+    assert "genus-row" in by_taxon[("taxus-cuspidata", "cn-key-plants-2021")][f"{DWC}taxonRemarks"]
+    table = {(r["taxonID"].rsplit("/", 1)[-1], r["list"], r["class"]): r for r in csv_tables["protection_statuses"]}
+    pine = table[("pinus-koraiensis", "cites", "III")]
+    assert pine["scopeCountries"] == "RU" and pine["validOn"] == "2017-04-21" and pine["source"] == "cites-2017"
 
 
 def test_dwca_meta_xml_names_every_file(dumps):

@@ -34,7 +34,7 @@ def test_every_reader_module_exists():
 
 def test_real_sources_verify(sources_dir):
     located = registry.verify(sources_dir)
-    assert sum(len(files) for files in located.values()) == 21
+    assert sum(len(files) for files in located.values()) == 24  # 21 + the protection lists (2 + 1)
 
 
 @pytest.fixture
