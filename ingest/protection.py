@@ -9,7 +9,7 @@ Readers are pure: rows in, records out (``cn_animal_rows``, ``cn_plant_rows``, `
 that did not join, why. Names are split into name and authorship by the GBIF name parser (``nameparser``).
 
 The RDF of the statuses is written by the build (kg/build/protection.py; ontology: amur:ProtectionStatus,
-docs/decisions/0013-protection-status.md).
+docs/decisions/0014-protection-status.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Legal protection and trade listings as RDF: the lists (each an instance of an IUCN conservation action), their
 classes, one amur:ProtectionStatus per species and listing with its evidence, and the official Chinese names
-(docs/decisions/0013-protection-status.md). The rows and the join are ingest/protection.py's (pure records)."""
+(docs/decisions/0014-protection-status.md). The rows and the join are ingest/protection.py's (pure records)."""
 
 from __future__ import annotations
 
