@@ -11,6 +11,7 @@ import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
@@ -19,10 +20,14 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ingest import threat_applicability
 from ingest.places import rangebox
 from ingest.places.geography import CONFIDENCE_RANK
-from ingest.records import Placement, SpeciesReader, SpeciesRecord
+from ingest.records import Placement, Selection, SpeciesReader, SpeciesRecord
 from kg import progress
 from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
+from kg.progress import Echo
 from kg.sources import registry
+
+if TYPE_CHECKING:
+    from kg.build.calibration import Calibration
 
 
 def species_readers(sources: list[registry.Source] | None = None) -> tuple[str, ...]:
@@ -83,7 +88,7 @@ class Taxon:
         return self.records[0]
 
 
-def read_all(located: dict[str, dict[str, Path]], cache_dir: Path | None, echo=print) -> dict[str, list]:
+def read_all(located: dict[str, dict[str, Path]], cache_dir: Path | None, echo: Echo = print) -> dict[str, Selection]:
     """Run every species reader on its verified files: reader module name -> (records, report)."""
     results = {}
     for done, module_name in enumerate(READERS):
@@ -135,6 +140,7 @@ def range_box_placements(record: SpeciesRecord, polygons: dict, min_share: float
 
 
 def _box_text(record: SpeciesRecord) -> str:
+    assert record.range_box is not None  # only placed records have a box to describe
     lon_min, lon_max, lat_min, lat_max = rangebox.geographic(record.range_box, record.range_box_projection)
     text = f"box {lon_min:.1f}..{lon_max:.1f} E, {lat_min:.1f}..{lat_max:.1f} N"
     return text + " (unprojected from Mollweide)" if record.range_box_projection == rangebox.MOLLWEIDE else text
@@ -165,7 +171,8 @@ class SpeciesLayer:
                  curated_threats: list, threat_parents: dict[str, str],
                  applicability: threat_applicability.Applicability | None = None):
         self.taxa = taxa
-        self.calibration = None  # the measured placement calibration, set by the build (kg.build.calibration)
+        # the measured placement calibration, set by the build (kg.build.calibration)
+        self.calibration: Calibration | None = None
         self.applicability = applicability or threat_applicability.load()
         # inferred threat links: as the ecoregions alone would give them, as written, and removed per rule and group
         self.threat_report: dict = {"before": 0, "after": 0, "removed": defaultdict(lambda: defaultdict(int))}
@@ -246,7 +253,7 @@ class SpeciesLayer:
         values = {"kingdom": kingdom, "phylum": record.phylum, "class": record.class_, "order": record.order,
                   "family": record.family, "genus": record.genus or record.scientific_name.split()[0]}
         parent = None
-        ancestors = []
+        ancestors: list[URIRef] = []
         for rank in RANKS:
             name = values[rank]
             if not name:
@@ -400,7 +407,7 @@ class SpeciesLayer:
                 rule = self.applicability.rule_for(threat)
                 self.threat_report["removed"][rule.name if rule else f"{threat} (no row)"][group] += 1
 
-    def threat_yields(self) -> dict:
+    def threat_yields(self) -> dict[str, Any]:
         """The inference's yield for the build report: links before and after the applicability rules."""
         removed = {rule: dict(sorted(groups.items())) for rule, groups in sorted(self.threat_report["removed"].items())}
         return {"before": self.threat_report["before"], "after": self.threat_report["after"], "removed": removed}

@@ -24,12 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from kg.store import layout as kgstore
-from kg.store.remote import RemoteError
+from kg.store.remote import RemoteError, RemoteStore
 
 if TYPE_CHECKING:  # a type only: kg.store.backend builds on this module
     from kg.store.backend import RemoteHandle
@@ -129,10 +129,6 @@ def _too_large(limit: int) -> Outcome:
                    headers={"X-Result-Cap-Bytes": str(limit)})
 
 
-def _named(iris: list[str] | None) -> list[ox.NamedNode] | None:
-    return None if iris is None else [ox.NamedNode(i) for i in iris]
-
-
 def malformed(job: dict) -> Outcome | None:
     """The 400 of a query job that does not parse, found without a worker: an empty in-memory store parses it
     (nothing is there to evaluate, and a SELECT's solutions are never asked for); None when it parses."""
@@ -147,32 +143,37 @@ def malformed(job: dict) -> Outcome | None:
     return None
 
 
-def run_query_job(store: ox.Store, job: dict) -> Outcome:
+def run_query_job(store: ox.Store | RemoteStore, job: dict) -> Outcome:
     """Run one query job on an open store (in a worker process) and serialize its result."""
     limit = job["max_bytes"]
     try:
         if job["kind"] == "graph":
             return _graph_job(store, job)
-        default_graph = _named(job.get("default_graph"))
-        named_graphs = _named(job.get("named_graphs"))
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
+        if job.get("default_graph") is not None:
+            default_graph = [ox.NamedNode(i) for i in job["default_graph"]]
+        if job.get("named_graphs") is not None:
+            named_graphs = [ox.NamedNode(i) for i in job["named_graphs"]]
         if named_graphs is not None and default_graph is None:
             default_graph = []  # the protocol's dataset has only named graphs: its default graph is empty
         result = store.query(job["query"], base_iri=job.get("base_iri"),
                              use_default_graph_as_union=default_graph is None and named_graphs is None,
                              default_graph=default_graph, named_graphs=named_graphs)
         buffer = _CappedBuffer(limit)
+        sink = cast(IO[bytes], buffer)  # pyoxigraph only calls write()
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             mime = job.get("results_mime")
             if mime is None:
                 return Outcome(406, message="no acceptable format for SELECT/ASK results; available: "
                                + ", ".join(RESULT_FORMATS))
-            result.serialize(buffer, RESULT_FORMATS[mime])
+            result.serialize(sink, RESULT_FORMATS[mime])
         else:
             mime = job.get("graph_mime")
             if mime is None:
                 return Outcome(406, message="no acceptable format for CONSTRUCT/DESCRIBE results; available: "
                                + ", ".join(GRAPH_FORMATS))
-            ox.serialize(result, buffer, GRAPH_FORMATS[mime])
+            ox.serialize(result, sink, GRAPH_FORMATS[mime])
         return Outcome(200, buffer.getvalue(), mime)
     except ResultTooLarge:
         return _too_large(limit)
@@ -186,14 +187,14 @@ def run_query_job(store: ox.Store, job: dict) -> Outcome:
         return Outcome(500, message=f"query failed: {exc}")
 
 
-def _graph_job(store: ox.Store, job: dict) -> Outcome:
+def _graph_job(store: ox.Store | RemoteStore, job: dict) -> Outcome:
     """A Graph Store Protocol read: one graph, serialized (the whole graph or an error, never a part)."""
     graph = ox.DefaultGraph() if job["graph"] is None else ox.NamedNode(job["graph"])
     if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
         return Outcome(404, message=f"no graph {job['graph']} in the store")
     buffer = _CappedBuffer(job["max_bytes"])
     try:
-        store.dump(buffer, GRAPH_FORMATS[job["graph_mime"]], from_graph=graph)
+        store.dump(cast(IO[bytes], buffer), GRAPH_FORMATS[job["graph_mime"]], from_graph=graph)  # write() only
     except ResultTooLarge:
         return _too_large(job["max_bytes"])
     return Outcome(200, buffer.getvalue(), job["graph_mime"])

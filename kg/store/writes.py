@@ -15,15 +15,17 @@ import shutil
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.store import layout as kgstore
 from kg.store import workers
-from kg.store.remote import RemoteError
+from kg.store.remote import RemoteError, RemoteStore
 from kg.store.workers import UPLOAD_FORMATS, Outcome
 
 
@@ -36,7 +38,7 @@ LOCK_RETRY_SECONDS = 0.05
 
 
 @contextmanager
-def write_lock(store_path: Path, wait: float | None = None):
+def write_lock(store_path: Path, wait: float | None = None) -> Iterator[None]:
     """Serialize writers across processes; the kernel releases the lock if a writer dies.
 
     With ``wait``, give up (WriteBusy) after that many seconds: a write queued behind many others must answer
@@ -50,7 +52,7 @@ def write_lock(store_path: Path, wait: float | None = None):
                 fcntl.flock(handle, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
                 break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
+                if deadline is not None and time.monotonic() >= deadline:
                     raise WriteBusy from None
                 time.sleep(LOCK_RETRY_SECONDS)
         try:
@@ -59,7 +61,7 @@ def write_lock(store_path: Path, wait: float | None = None):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def apply_write_job(store: ox.Store, job: dict) -> Outcome:
+def apply_write_job(store: ox.Store | RemoteStore, job: dict[str, Any]) -> Outcome:
     """Apply a SPARQL Update or a Graph Store Protocol write to a writable copy of the store."""
     kind = job["kind"]
     try:
@@ -119,7 +121,7 @@ def _writer_main(conn: Connection) -> None:
     conn.send(outcome)
 
 
-def write(store_path: Path, job: dict, timeout: float) -> Outcome:
+def write(store_path: Path, job: dict[str, Any], timeout: float) -> Outcome:
     """Apply a write as a new build: checkpoint the current build, change the copy, swap the link.
 
     A failed, refused or timed-out write leaves the serving store untouched; writers are serialized.
@@ -134,7 +136,7 @@ def write(store_path: Path, job: dict, timeout: float) -> Outcome:
                                      "it was not applied: retry it later"), headers={"Retry-After": "5"})
 
 
-def _write_locked(store_path: Path, job: dict, timeout: float) -> Outcome:
+def _write_locked(store_path: Path, job: dict[str, Any], timeout: float) -> Outcome:
     source = kgstore.current_build(store_path)
     if source is None:
         return Outcome(503, message=f"no graph built at {store_path}")

@@ -257,10 +257,12 @@ def test_search_by_scientific_english_and_chinese_names(client, store):
     assert first_species(client, "Tiger") == TIGER
     crane = BASE + "taxon/grus-japonensis"
     chinese = next(iter(store.query(
-        f'SELECT ?n WHERE {{ <{crane}> <http://rs.tdwg.org/dwc/terms/vernacularName> ?n FILTER(lang(?n) = "zh") }}',
+        f"SELECT ?n WHERE {{ <{crane}> <http://rs.tdwg.org/dwc/terms/vernacularName> ?n "
+        'FILTER(lang(?n) = "zh") }',
         use_default_graph_as_union=True)), None)
     plant = next(iter(store.query(
-        'SELECT ?s ?n WHERE { ?s <http://rs.tdwg.org/dwc/terms/vernacularName> ?n FILTER(lang(?n) = "zh") } LIMIT 1',
+        "SELECT ?s ?n WHERE { ?s <http://rs.tdwg.org/dwc/terms/vernacularName> ?n "
+        'FILTER(lang(?n) = "zh") } LIMIT 1',
         use_default_graph_as_union=True)))
     results = client.get("/explore/search.json", query_string={"q": plant["n"].value}).get_json()["results"]
     assert plant["s"].value in [r["iri"] for r in results]
