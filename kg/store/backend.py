@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import config
 from kg.store import workers, writes
+from kg.store.jobs import WriteJob
 from kg.store.layout import Manifest, StoreMissing, current_build, embedded_path, is_remote, manifest
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class StoreHandle:
         (kg/store/workers.py, docs/decisions/0011-interactive-lane.md)."""
         return workers.QueryPool(self.store_path, processes, interactive, queue, max_rss)
 
-    def write(self, job: dict[str, Any], timeout: float) -> workers.Outcome:
+    def write(self, job: WriteJob, timeout: float) -> workers.Outcome:
         """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/store/writes.py)."""
         return writes.write(self.store_path, job, timeout)
 
@@ -131,7 +132,7 @@ class RemoteHandle:
         limits of the embedded store's pool do not apply)."""
         return workers.RemoteQueries(self)
 
-    def write(self, job: dict[str, Any], timeout: float) -> workers.Outcome:
+    def write(self, job: WriteJob, timeout: float) -> workers.Outcome:
         """Writes go to the engine itself (it has its own transactions): one update request per write."""
         outcome = writes.apply_write_job(self.store.with_timeout(timeout), job)
         self._manifest = None

@@ -33,6 +33,7 @@ from kg.build import pipeline as kgbuild
 from kg.namespaces import graph_iri
 from kg.store import layout as kgstore
 from kg.store import workers as kgworkers
+from kg.store.jobs import QueryJob
 
 EX = "http://example.org/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -54,9 +55,8 @@ def count(store_path: Path) -> int:
     return int(next(iter(store.query(COUNT)))["n"].value)
 
 
-def job(query: str) -> dict:
-    return {"kind": "query", "query": query, "results_mime": "application/sparql-results+json",
-            "graph_mime": None, "max_bytes": 1_000_000}
+def job(query: str) -> QueryJob:
+    return QueryJob(query=query, results_mime="application/sparql-results+json", graph_mime=None, max_bytes=1_000_000)
 
 
 def _command(process: psutil.Process) -> list[str]:
