@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup build lint clean browser virtuoso bench soak
+.PHONY: run test setup build lint clean browser clients virtuoso bench soak
 
 # (Re)install only when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -27,6 +27,12 @@ browser:
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk)
 
+# Raptor's rapper and Rasqal's roqet, SPARQL and RDF clients as Debian ships them, for the client tests
+# (tests/integration/test_real_clients.py): installed when missing.
+clients:
+	command -v rapper >/dev/null && command -v roqet >/dev/null || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y raptor2-utils rasqal-utils)
+
 # Virtuoso Open Source for the remote-store tests (tests/kg/store/test_remote.py starts and stops it): installed when missing.
 virtuoso:
 	command -v virtuoso-t >/dev/null || \
@@ -45,10 +51,11 @@ build: setup
 run: build
 	$(VENV)/bin/amurkg serve
 
-# the browser tests need Chromium, the remote-store tests Virtuoso; serving needs neither.
+# the browser tests need Chromium, the client tests rapper and roqet, the remote-store tests Virtuoso; serving needs
+# none of them.
 # Two xdist workers (CI has 2 cores): the modules that need no full build run while one worker builds
 # (tests/conftest.py). The fast core alone: `.venv/bin/pytest -m "not slow"`.
-test: setup browser virtuoso
+test: setup browser clients virtuoso
 	$(PY) -m pytest -n 2 --dist loadscope --durations=15
 
 # The benchmark against Oxigraph server, rdflib-endpoint and rdflib (bench/harness.py): writes docs/benchmarks.md.

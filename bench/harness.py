@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from bench import build_cost, mix, report, soak, synthetic
+from bench import build_cost, mix, post_cost, report, soak, synthetic
 from bench.peers import OurServer, OxigraphServer, Peer, RdflibEndpoint, RdflibInProcess, Sample, child_rss_output
 from kg import config
 from kg.namespaces import BASE
@@ -489,7 +489,7 @@ def main() -> None:
             # bench/query_cost.py, the build's before/after by hand: keep them
             old = args.write.read_text() if args.write.exists() else ""
             kept = (soak.soak_section(old) + soak.soak_section(old, NAMED_QUERIES_SECTION)
-                    + soak.soak_section(old, BUILD_HISTORY_SECTION))
+                    + soak.soak_section(old, BUILD_HISTORY_SECTION) + soak.soak_section(old, post_cost.SECTION))
             args.write.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text)
         print(text)
     finally:

@@ -191,7 +191,7 @@ def aims_interactive(data: dict) -> list[str]:
                              "over the response cache's entry limit, or the cache full)")
             why = ". Why: " + "; ".join(parts)
         rows.append(f"| a repeated query ≥ 10× faster than Oxigraph server answers it | {len(speedups)} queries "
-                    f"costing Oxigraph > 5 ms, asked again by GET: at least {worst:.0f}× ({worst_name}), median "
+                    f"costing Oxigraph > 5 ms, POSTed again: at least {worst:.0f}× ({worst_name}), median "
                     f"{statistics.median(x for _, x in speedups):.0f}×{why} | {'yes' if worst >= 10 else 'no'} |")
     else:
         rows.append("| a repeated query ≥ 10× faster than Oxigraph server answers it | not measured | no |")
@@ -248,9 +248,9 @@ def repeated_section(data: dict) -> list[str]:
     if not ours.repeated:
         return []
     out = ["", "## A query asked again (our server's per-build answer cache)", "",
-           "Each SPARQL item costing Oxigraph server > 5 ms is asked of our server by GET once (untimed: it computes "
-           "and keeps the answer), then again the number of times below; Oxigraph server keeps no answers, so its "
-           "figure is its median from the concurrency-1 table.", "",
+           "Each SPARQL item costing Oxigraph server > 5 ms is POSTed to our server as a form once (untimed: it "
+           "computes and keeps the answer), then again the number of times below; Oxigraph server keeps no answers, "
+           "so its figure is its median from the concurrency-1 table.", "",
            "| query | Oxigraph (ms) | ours, asked again: p50 / p95 ms (n) | speed-up |", "|---|---|---|---|"]
     for name, samples in ours.repeated.items():
         p50 = quantile(samples, 0.5)

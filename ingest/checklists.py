@@ -22,6 +22,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from ingest.places import gazetteer
 from ingest.records import Placement, Selection, SpeciesRecord
@@ -70,6 +71,8 @@ REGIONS: dict[str, Region] = {
 }
 # location schemes a checklist may use; a code of another scheme stops the build
 _CODE = re.compile(r"^(?:ISO3166-2:[A-Z]{2}-[A-Z0-9]{1,3}|ISO3166-1:[A-Z]{2}|TDWG:[A-Z0-9-]+)$")
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")  # an IRI the graph can state
+_DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}|\\^`]+")
 ABSENT = {"absent", "excluded", "doubtful"}
 NOT_NATIVE = {"introduced", "naturalised", "naturalized", "invasive", "managed", "vagrant", "uncertain"}
 # Darwin Core class or kingdom -> the graph's group
@@ -89,6 +92,7 @@ class ChecklistSource:
     title: str
     licence: str
     doi: str = ""
+    url: str = ""  # the dataset's own http(s) URL from its EML (alternateIdentifier or distribution/online/url)
 
 
 METHOD = "checklist-region"
@@ -155,19 +159,25 @@ def decide(distributions: list[dict[str, str]], archive: Path) -> tuple[str, lis
 
 def describe(archive: Path, metadata) -> ChecklistSource:
     """Title, licence and DOI from the archive's EML (``metadata`` is its root element, or None)."""
-    title, licence, doi = "", "", ""
+    title, licence, doi, url = "", "", "", ""
     if metadata is not None:
         title = " ".join("".join(metadata.findtext(".//dataset/title") or "").split())
         rights = metadata.find(".//dataset/intellectualRights")
         if rights is not None:
             licence = " ".join(" ".join(rights.itertext()).split())
+        if not licence:  # EML 2.2: <licensed><licenseName/><url/></licensed>
+            licence = " ".join((metadata.findtext(".//dataset/licensed/licenseName") or "").split())
         for identifier in metadata.iter("alternateIdentifier"):
             text = (identifier.text or "").strip()
-            if "10." in text:
-                doi = text[text.index("10."):]
-                break
+            found = _DOI.search(text)
+            if found and not doi:
+                doi = found.group(0)
+            elif _URL.match(text) and not url:
+                url = text
+        online = (metadata.findtext(".//dataset/distribution/online/url") or "").strip()
+        url = url or (online if _URL.match(online) else "")
     return ChecklistSource(id=source_id(archive), title=title or f"Checklist archive {Path(archive).name}",
-                           licence=licence or "as stated by the checklist's publisher", doi=doi)
+                           licence=licence or "as stated by the checklist's publisher", doi=doi, url=url)
 
 
 def read(archive: Path) -> tuple[ChecklistSource, Selection]:
@@ -187,10 +197,16 @@ def read(archive: Path) -> tuple[ChecklistSource, Selection]:
                 raise ChecklistError(f"{archive}: the core is {core_type or 'not declared'}, not {TAXON}")
             if DISTRIBUTION not in {e.type for e in dwca.descriptor.extensions}:
                 raise ChecklistError(f"{archive}: no Distribution extension ({DISTRIBUTION})")
+            terms = {field["term"] for field in dwca.descriptor.core.fields}
+            if DWC + "scientificName" not in terms and not {DWC + "genus", DWC + "specificEpithet"} <= terms:
+                raise ChecklistError(f"{archive}: the Taxon core has no scientificName column (nor genus and "
+                                     "specificEpithet): its taxa have no names")
             source = describe(archive, dwca.metadata)
             rows = [(row.id, dict(row.data), [dict(e.data) for e in row.extensions if e.rowtype == DISTRIBUTION])
                     for row in dwca]
-    except (InvalidArchive, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except ElementTree.ParseError as error:
+        raise ChecklistError(f"{archive}: its meta.xml or EML is not well-formed XML ({error})") from error
+    except (InvalidArchive, zipfile.BadZipFile, KeyError, ValueError, IndexError) as error:
         raise ChecklistError(f"{archive}: cannot be read as a Darwin Core Archive ({error})") from error
     if not any(distributions for _, _, distributions in rows):
         raise ChecklistError(f"{archive}: the Distribution extension has no rows")

@@ -300,6 +300,7 @@ def to_record(row: Row, rule: str, matched: str, confidence: str,
     """
     if occurrences is None:
         occurrences = parse_distribution(row.get("distribution_c"))
+    occurrences = list(occurrences)  # read twice: placements and provinces
     return SpeciesRecord(
         source=CHECKLIST,
         row_id=row["name_code"],
@@ -319,6 +320,7 @@ def to_record(row: Row, rule: str, matched: str, confidence: str,
         confidence=confidence,
         placements=placements(occurrences, province_shares),
         countries=("CN",),
+        provinces=tuple(sorted({o.place for o in occurrences if o.status == WILD and o.place != NORTHEAST})),
     )
 
 

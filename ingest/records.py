@@ -95,6 +95,9 @@ class SpeciesRecord:
     # "degrees", or "mollweide" for a box kept in the metres of its map (x_min, x_max, y_min, y_max)
     range_box_projection: str = "degrees"
     countries: tuple[str, ...] = ()  # ISO 3166 alpha-2 codes where the source gives them
+    # provinces (the plant checklist's slugs: "heilongjiang", "inner-mongolia") where the source has the species wild;
+    # ingest/regions.py records the species in the basin's regions among them
+    provinces: tuple[str, ...] = ()
 
 
 @dataclass

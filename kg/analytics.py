@@ -313,8 +313,11 @@ def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysi
                                          for r in placement_relations(possible)))
         threatened = [s for s in placed if is_threatened(graph, s)]
         if threatened:
+            global_list = sum(1 for s in threatened if graph.nodes[s]["category_scope"] == "global")
             ecoregion_rows.append({"ecoregion": ecoregion, "code": graph.nodes[ecoregion]["notation"],
                                    "label": graph.nodes[ecoregion]["label"], "threatened_species": len(threatened),
+                                   # which list each count comes from: global IUCN, else a national list (CBRL)
+                                   "threatened_iucn": global_list, "threatened_national": len(threatened) - global_list,
                                    "species": len(placed)})
     ecoregion_rows.sort(key=lambda r: (-r["threatened_species"], r["code"]))
     return Analysis("gaps", {
@@ -325,7 +328,10 @@ def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysi
         "(amur:actionAddresses) names it or a broader threat containing it",
         "unaddressed_threats: threats with exposed species (direct or inferred) that nothing addresses, by score",
         "unaddressed_species: CR/EN/VU species with at least one threat, none of them addressed",
-        "ecoregions_without_initiative: ecoregions with CR/EN/VU species and no amur:concernsEcoregion initiative",
+        "ecoregions_without_initiative: ecoregions with CR/EN/VU species and no amur:concernsEcoregion initiative; "
+        "threatened_iucn counts those threatened by their global IUCN category, threatened_national those "
+        "threatened by a national list only (the China Red List 2020 for plants); a species assessed by neither "
+        "is not threatened",
         "species of an ecoregion: " + _placement_note(possible),
     ])
 

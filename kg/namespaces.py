@@ -135,9 +135,24 @@ class AMUR(DefinedNamespace):
     concernsEcoregion: URIRef
     actionAddresses: URIRef
 
+    # administrative regions and names (issue 26)
+    AdministrativeRegion: URIRef
+    RegionRecord: URIRef
+    RegionShare: URIRef
+    NameRecord: URIRef
+    region: URIRef
+    recordedInRegion: URIRef
+    overlapsEcoregion: URIRef
+    share: URIRef
+    nameOf: URIRef
+    nameText: URIRef
+    noPlacementReason: URIRef
+
     # sources
     sha256: URIRef
     reader: URIRef
+    fileName: URIRef
+    givenAs: URIRef
     retrieved: URIRef
 
 
@@ -153,6 +168,8 @@ METHODS = {
     "inferred-from-ecoregion": "inferred: the species occurs in an ecoregion exposed to the threat",
     "checklist-rule": "selected from a checklist by a named rule",
     "checklist-region": "region of a checklist archive's distribution mapped to the ecoregions of its gazetteer place",
+    "region-polygon": "share of the region's area in the ecoregion, from the region's and the ecoregion's polygons",
+    "region-gazetteer": "ecoregions of the region's gazetteer place (no polygon of the region staged)",
 }
 CONFIDENCE_SCORES = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # A placement of medium or high confidence records a species in an ecoregion (amur:occursIn); low ones alone

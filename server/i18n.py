@@ -34,13 +34,15 @@ KINDS = {
     "scope": _l("scope"), "scheme": _l("scheme"), "source": _l("source"), "graph": _l("named graph"),
     "occurrence": _l("occurrence"), "threat-exposure": _l("threat exposure"), "inferred-threat": _l("inferred threat"),
     "ecoregion-threat": _l("ecoregion threat"), "dataset": _l("dataset"), "ontology": _l("ontology"),
+    "region": _l("administrative region"), "region-record": _l("record in a region"),
+    "region-share": _l("region share"), "name": _l("name record"),
 }
 # the group titles of search results (server/explorer/search.py KIND_TITLES), for the search page and autocomplete
 KIND_TITLES = {
     "species": _l("Species"), "taxon": _l("Higher taxa"), "ecoregion": _l("Ecoregions"), "threat": _l("Threats"),
     "action": _l("Conservation actions"), "initiative": _l("Initiatives"), "threat-factor": _l("Threat factors"),
-    "habitat": _l("Habitats"), "stress": _l("Stresses"), "river": _l("Rivers"), "country": _l("Countries"),
-    "place": _l("Places"), "source": _l("Sources"), "global200": "Global 200",
+    "habitat": _l("Habitats"), "stress": _l("Stresses"), "region": _l("Regions"), "river": _l("Rivers"),
+    "country": _l("Countries"), "place": _l("Places"), "source": _l("Sources"), "global200": "Global 200",
     "red-list-category": _l("Red-list categories"),
 }
 COOKIE = "lang"

@@ -11,7 +11,7 @@ import ssl
 from collections.abc import Callable
 
 import pyoxigraph as ox
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 
@@ -162,9 +162,47 @@ def negotiate(offered: dict[str, str], format_index: int | None = None) -> str |
     return offered[best] if best else None
 
 
+# The answer of a query whose kind the client's Accept does not name, as Jena Fuseki answers it: a client that asks
+# every query with one header (Rasqal's roqet sends Accept: application/sparql-results+xml for a CONSTRUCT too)
+# gets the kind's usual syntax rather than a 406.
+FALLBACK = ("application/sparql-results+xml", "text/turtle")  # SELECT/ASK, CONSTRUCT/DESCRIBE
+
+
+def negotiate_answer(offered: dict[str, str], format_index: int) -> str | None:
+    """The media type of a query's answer of one kind (``format_index``: 0 SELECT/ASK results, 1 CONSTRUCT/DESCRIBE
+    graphs), leniently (docs/decisions/0013-lenient-negotiation.md):
+
+    1. ``format=``, else the Accept header's best match among the kind's own types (no Accept: the first);
+    2. else the kind's fallback (SPARQL XML results, Turtle) when the request names some SPARQL answer type of
+       either kind with q > 0 (``format=csv`` or ``Accept: application/sparql-results+xml`` for a CONSTRUCT,
+       ``Accept: text/turtle`` for a SELECT) and does not refuse the fallback itself with q=0
+       (``text/turtle;q=0`` or ``*/*;q=0``);
+    3. else None, a 406: the request names no SPARQL answer type at all (``Accept: image/png``, ``text/html``) or
+       refuses every one it could get.
+    """
+    chosen = negotiate(offered, format_index)
+    if chosen is not None:
+        return chosen
+    fallback = FALLBACK[format_index]
+    fmt = (request.values.get("format") or request.values.get("output") or "").strip().lower()
+    names_an_answer = fmt in FORMAT_NAMES or any(accepted()[mime] > 0 for mime in RESULT_TYPES | GRAPH_TYPES)
+    return fallback if names_an_answer and not refuses(fallback) else None
+
+
+def refuses(mime: str) -> bool:
+    """Whether the Accept header gives ``mime`` q=0, by name or by a wildcard (type/* or */*)."""
+    kind = mime.split("/")[0]
+    return any(quality == 0 and value in (mime, f"{kind}/*", "*/*") for value, quality in accepted())
+
+
 def accepted() -> MIMEAccept:
-    """The Accept header without media type parameters ("text/turtle; charset=utf-8" matches text/turtle)."""
-    return MIMEAccept([(value.split(";")[0].strip(), quality) for value, quality in request.accept_mimetypes])
+    """The Accept header without media type parameters ("text/turtle; charset=utf-8" matches text/turtle); parsed
+    once per request (a query negotiates both kinds of answer)."""
+    parsed = g.get("amurkg_accepted")
+    if parsed is None:
+        parsed = g.amurkg_accepted = MIMEAccept([(value.split(";")[0].strip(), quality)
+                                                 for value, quality in request.accept_mimetypes])
+    return parsed
 
 
 # --- reading the request ------------------------------------------------------------------------------------

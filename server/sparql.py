@@ -37,6 +37,7 @@ from server.protocol import (  # noqa: F401 - client_gone_check and the rest are
     http_error,
     max_result_bytes,
     negotiate,
+    negotiate_answer,
     outcome_response,
     query_pool,
     read_operation,
@@ -79,16 +80,26 @@ def run_query(query: str) -> Response:
     job = QueryJob(query=query, base_iri=request.base_url,
                    default_graph=tuple(default_graph) if default_graph is not None else None,
                    named_graphs=tuple(named_graphs) if named_graphs is not None else None,
-                   results_mime=negotiate(RESULT_TYPES, 0), graph_mime=negotiate(GRAPH_TYPES, 1),
+                   results_mime=negotiate_answer(RESULT_TYPES, 0), graph_mime=negotiate_answer(GRAPH_TYPES, 1),
                    max_bytes=max_result_bytes())
-    tag, build = query_etag(job) if request.method == "GET" else (None, None)
-    if tag and (known := not_modified(tag) or response_cache().get(tag)) is not None:
-        return known
+    # GET and POST (form or direct) share the per-build cache: the answer is keyed by what shapes it, not by how
+    # the query came; only a GET may be answered 304 (a conditional POST is not a cache validation)
+    tag, build = query_etag(job)
+    posted = request.method == "POST"
+    if tag and (known := (None if posted else not_modified(tag)) or response_cache().get(tag)) is not None:
+        return unvalidated(known) if posted else known
     response = outcome_response(query_pool().run(job, timeout(), client_gone_check()))
     response.vary.add("Accept")
     if tag:
         validated(response, tag, weak=True)
-        response_cache().put(tag, build, response)
+        response_cache().put(tag, build, response)  # with its validators: a GET may be served this copy
+    return unvalidated(response) if posted else response
+
+
+def unvalidated(response: Response) -> Response:
+    """A POST's answer without ETag and Cache-Control: no HTTP cache keeps or validates a POST's answer."""
+    for header in ("ETag", "Cache-Control"):
+        response.headers.pop(header, None)
     return response
 
 
@@ -99,8 +110,8 @@ UNSTABLE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IG
 
 def query_etag(job: QueryJob) -> tuple[str | None, str | None]:
     """The ETag of a query's answer and the build it names: the build, and everything of the request that shapes
-    the answer (query, base, dataset, formats). GET only: a GET is how a query's answer is cached by browsers and
-    proxies, and how the explorer's query page sends them."""
+    the answer (query, base, dataset, formats), whatever the method: a GET's answer is cached by browsers and
+    proxies too, a POST's (the query editor, YASGUI, sends POST) only here."""
     if UNSTABLE.search(job.query):
         return None, None
     try:

@@ -4,6 +4,7 @@ broken in each way. Written with a fixed timestamp, so the same archive has the 
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 from ingest import checklists
 
@@ -60,6 +61,30 @@ def write_archive(path, meta: str | None = None, distributions=DISTRIBUTIONS, ta
     members = {"meta.xml": meta if meta is not None else meta_xml(), "eml.xml": eml,
                "taxon.txt": table(["id", *TAXON_TERMS[1:]], taxa),
                "distribution.txt": table(["id", *DIST_TERMS], distributions)}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in members.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), text)
+    return path
+
+
+def archive_meta(core_type: str, core_terms: list[str], dist_terms: list[str] | None, eml: bool) -> str:
+    """meta.xml of a Taxon-core archive with these fields (after the id), and a Distribution extension unless
+    ``dist_terms`` is None."""
+
+    def fields(terms: list[str], first: int) -> str:
+        return "".join(f'<field index="{first + i}" term="{t}"/>' for i, t in enumerate(terms))
+
+    attributes = 'encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1"'
+    extension = "" if dist_terms is None else (
+        f'<extension {attributes} rowType="{checklists.DISTRIBUTION}"><files><location>distribution.txt</location>'
+        f'</files><coreid index="0"/>{fields(dist_terms, 1)}</extension>')
+    metadata = ' metadata="eml.xml"' if eml else ""
+    return (f'<archive xmlns="http://rs.tdwg.org/dwc/text/"{metadata}><core {attributes} rowType="{core_type}">'
+            f'<files><location>taxon.txt</location></files><id index="0"/>{fields(core_terms, 1)}</core>'
+            f'{extension}</archive>')
+
+
+def write_members(path: Path, members: dict[str, str]) -> Path:
     with zipfile.ZipFile(path, "w") as z:
         for name, text in members.items():
             z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), text)

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -27,6 +28,9 @@ from kg.sources import fetch as kgfetch
 from kg.sources import registry
 from kg.sources.registry import ROOT
 from kg.store import layout as kgstore
+
+if TYPE_CHECKING:
+    from ingest.regions import Regions
 
 ONTOLOGY_DIR = ROOT / "ontology"
 # What the build reads, and so what its key hashes (a change forces a rebuild): the foundation, the sources, the
@@ -140,6 +144,10 @@ def describe_source(graph: Graph, source: registry.Provenance) -> None:
     graph.add((node, AMUR.reader, Literal(source.reader)))
     if source.retrieved:
         graph.add((node, AMUR.retrieved, date_literal(source.retrieved)))
+    if source.file_name:
+        graph.add((node, AMUR.fileName, Literal(source.file_name)))
+    if source.given_as:
+        graph.add((node, AMUR.givenAs, Literal(source.given_as)))
 
 
 def curated_provenance(facts: dict) -> registry.Provenance:
@@ -168,12 +176,15 @@ def occurrence_provenance(archive: Path) -> registry.Provenance:
 
 
 def checklist_provenance(archive: Path, source) -> registry.Provenance:
-    """A checklist archive given to the build is a source: described from its EML, with its checksum."""
+    """A checklist archive given to the build is a source: described from its EML, with its checksum, and by its file
+    name and how it was given (an archive whose EML names no DOI or URL is known by these alone)."""
     doi = f"https://doi.org/{source.doi}" if source.doi else ""
+    page = doi or source.url
     return registry.Provenance(
         id=source.id, title=source.title, licence=source.licence,
-        citation=f"{source.title}. Darwin Core checklist archive {archive.name}" + (f". {doi}" if doi else ""),
-        reader="ingest.checklists", sha256=(registry.sha256_of(archive),), landing_page=doi)
+        citation=f"{source.title}. Darwin Core checklist archive {archive.name}" + (f". {page}" if page else ""),
+        reader="ingest.checklists", sha256=(registry.sha256_of(archive),), landing_page=page,
+        file_name=archive.name, given_as=f"amurkg build --checklist {archive.name}")
 
 
 def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[str], licence: str,
@@ -225,6 +236,12 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     facts = facts if facts is not None else basin.load()
     graphs[graph_iri(basin.SOURCE_ID)] = basin.to_graph(facts, set(polygons), threat_codes, action_codes)
 
+    echo("ingest: regions and names (ingest/curated/regions.yml, names.yml)")
+    from ingest import regions as basin_regions
+
+    regions = basin_regions.load()
+    graphs[graph_iri(basin_regions.SOURCE_ID)] = region_graph(located, cache_dir, regions, polygons)
+
     echo("ingest: species")
     selections = species.read_all(located, cache_dir, echo)
     for sid, (_, selection) in (checklists or {}).items():
@@ -257,6 +274,7 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     calibration = placement_calibration.calibrate(taxa, layer.polygons, wildfinder.boxes if wildfinder else {},
                                                   extra_placements)
     layer.calibration = calibration
+    layer.regions = regions
     layer.build(extra_placements)
     placement = placement_report(calibration, wildfinder)
     echo_placement_report(placement, calibration, echo)
@@ -266,9 +284,15 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     derived = layer.derived
     derived += closure_of_broader(graphs)
     graphs[graph_iri("derived")] = derived
-    yields = {name.split(".")[-1]: dict(sel.report) | {"selected": len(sel.records)}
-              for name, sel in selections.items()}
+    yields: dict[str, Any] = {name.split(".")[-1]: dict(sel.report) | {"selected": len(sel.records)}
+                              for name, sel in selections.items()}
     yields["merged"] = {"species": len(taxa), "records": len(records)}
+    # species without any ecoregion placement, by group and why (amur:noPlacementReason on each)
+    unplaced: dict[str, dict[str, int]] = {}
+    for key, reason in layer.unplaced.items():
+        group = unplaced.setdefault(taxa[key].primary.group, {})
+        group[reason] = group.get(reason, 0) + 1
+    yields["unplaced"] = unplaced
     yields["placement"] = placement
     # the species each reader's concept rules removed, by rule (ingest/birds.py: box of a lumped concept)
     placement["removed_by_readers"] = {name.split(".")[-1]: sel.removed for name, sel in selections.items()
@@ -283,6 +307,31 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     for rule, groups in inferred["removed"].items():
         echo(f"    removed by {rule}: {sum(groups.values())} ({', '.join(f'{g} {n}' for g, n in groups.items())})")
     return graphs, yields
+
+
+def region_graph(located: dict[str, dict[str, Path]], cache_dir: Path | None, regions: Regions,
+                 polygons: dict[str, Any]) -> Graph:
+    """The basin's administrative regions with their shares of the ecoregions, and the curated names
+    (ingest/regions.py); the Chinese provinces' shares from their polygons, cached by the ecoregion file."""
+    from ingest import regions as basin_regions
+
+    adcodes = [r.adcode for r in regions.regions.values() if r.adcode]
+    table = basin_regions.cached_polygon_shares(registry.main_file(located, "wwf-teow-2001"), cache_dir, adcodes)
+    shares = basin_regions.ecoregion_shares(regions, table, set(polygons))
+    return basin_regions.to_graph(regions, shares, basin_regions.load_names(), set(polygons))
+
+
+def regions_provenance(regions: Regions) -> registry.Provenance:
+    """The curated regions and names (ingest/curated/regions.yml, names.yml), described by their ``source`` entry."""
+    from ingest import regions as basin_regions
+
+    meta = regions.meta
+    return registry.Provenance(
+        id=meta["id"], title=meta["title"], licence=meta["licence"], citation=meta["citation"],
+        reader=basin_regions.__name__,
+        sha256=(registry.sha256_of(basin_regions.REGIONS_FILE), registry.sha256_of(basin_regions.NAMES_FILE)),
+        publisher=meta["publisher"], retrieved=str(meta["retrieved"]),
+        landing_page=str(iri("dataset")))  # the curated files ship with the graph's own code and dumps
 
 
 def placement_report(calibration, wildfinder) -> dict:
@@ -432,7 +481,10 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
     if (kgstore.builds_dir(store_path) / build_id).exists():
         # a forced rebuild in the same second, or the remains of a build killed in it (pruned by this one)
         build_id += "-" + secrets.token_hex(2)
-    provenances = [source.provenance() for source in registry.SOURCES] + [curated_provenance(facts)]
+    from ingest import regions as basin_regions
+
+    provenances = [source.provenance() for source in registry.SOURCES] + [curated_provenance(facts),
+                                                                          regions_provenance(basin_regions.load())]
     if occurrences:
         provenances.append(occurrence_provenance(Path(occurrences)))
     for (archive, source, entry), _ in read_checklists.values():

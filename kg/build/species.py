@@ -27,6 +27,7 @@ from kg.progress import Echo
 from kg.sources import registry
 
 if TYPE_CHECKING:
+    from ingest.regions import Regions
     from kg.build.calibration import Calibration
 
 
@@ -164,6 +165,41 @@ def best_placements(placements: list[Placement], calibration=None, taxon: Taxon 
     return best
 
 
+def stated_ranks(record: SpeciesRecord) -> dict[str, str]:
+    """rank -> name as the record states them, in RANKS order; the kingdom defaults from the group and the genus
+    from the name, so every species has both."""
+    values = {"kingdom": record.kingdom or ("Plantae" if record.group == "plant" else "Animalia"),
+              "phylum": record.phylum, "class": record.class_, "order": record.order, "family": record.family,
+              "genus": record.genus or record.scientific_name.split()[0]}
+    return {rank: name for rank in RANKS if (name := values[rank])}
+
+
+HigherTaxon = tuple[str, str, str]  # (kingdom, rank, name): the key of higher_taxon_iri
+
+
+def backbone(taxa: dict[str, Taxon]) -> dict[HigherTaxon, tuple[HigherTaxon, str]]:
+    """One parent for every higher taxon the primary records name: higher taxon -> (parent, the source stating it).
+
+    Every primary record states, for each higher taxon it names, the next rank it names above it. Of these
+    statements the first source's wins (sources in the order their records come: the registered readers first,
+    then the checklist archives given to the build), and of one source's the one naming the closest rank (a
+    family's order rather than its kingdom). So an archive that gives only kingdom and family keeps the
+    backbone's order for a family the backbone holds, and a family only it names hangs from its kingdom."""
+    order: dict[str, int] = {}
+    best: dict[HigherTaxon, tuple[tuple[int, int], HigherTaxon, str]] = {}
+    for taxon in taxa.values():
+        record = taxon.primary
+        priority = order.setdefault(record.source, len(order))
+        stated = list(stated_ranks(record).items())
+        kingdom = stated[0][1]
+        for (parent_rank, parent_name), (rank, name) in zip(stated, stated[1:], strict=False):
+            child, parent = (kingdom, rank, name), (kingdom, parent_rank, parent_name)
+            rank_key = (priority, -RANKS.index(parent_rank))
+            if child not in best or rank_key < best[child][0]:
+                best[child] = (rank_key, parent, record.source)
+    return {child: (parent, source) for child, (_, parent, source) in best.items()}
+
+
 class SpeciesLayer:
     """Builds the per-source species graphs and the derived links of all merged taxa."""
 
@@ -173,6 +209,9 @@ class SpeciesLayer:
         self.taxa = taxa
         # the measured placement calibration, set by the build (kg.build.calibration)
         self.calibration: Calibration | None = None
+        self.regions: Regions | None = None  # the basin's administrative regions (ingest.regions), set by the build
+        # taxon slug -> why no ecoregion placement (ingest.regions.no_placement_reason), for the build report
+        self.unplaced: dict[str, str] = {}
         self.applicability = applicability or threat_applicability.load()
         # inferred threat links: as the ecoregions alone would give them, as written, and removed per rule and group
         self.threat_report: dict = {"before": 0, "after": 0, "removed": defaultdict(lambda: defaultdict(int))}
@@ -182,11 +221,13 @@ class SpeciesLayer:
         self.threat_parents = threat_parents
         self.graphs: dict[str, Graph] = defaultdict(Graph)  # source id -> graph
         self.derived = Graph()
+        self.parents: dict[HigherTaxon, tuple[HigherTaxon, str]] = {}  # the backbone, set by build()
         self.occurrences: dict[str, dict[str, Placement]] = {}  # taxon slug -> ecoregion -> best placement
         # (group, method, confidence) -> [occurrences written, taxon slugs]: the placement tallies
         self.tallies: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, set()])
 
     def build(self, occurrence_placements: dict[str, list[Placement]] | None = None) -> None:
+        self.parents = backbone(self.taxa)
         for key, taxon in self.taxa.items():
             self._taxon(key, taxon, (occurrence_placements or {}).get(key, []))
         self._curated_threats()
@@ -247,33 +288,47 @@ class SpeciesLayer:
                 self.occurrences[key][eco] = p
         for p in self.occurrences[key].values():
             self._occurrence_shortcut(node, p)
+        if self.regions is not None:
+            from ingest import regions
+
+            regions.add_region_records(lambda sid: self.graphs[sid], node, key, taxon.records, self.regions)
+        if not self.occurrences[key]:
+            from ingest import regions
+
+            reason = regions.no_placement_reason(taxon.records, placements)
+            self.unplaced[key] = reason
+            self.derived.add((node, AMUR.noPlacementReason, Literal(reason)))
 
     def _lineage(self, g: Graph, node: URIRef, record: SpeciesRecord) -> None:
-        kingdom = record.kingdom or ("Plantae" if record.group == "plant" else "Animalia")
-        values = {"kingdom": kingdom, "phylum": record.phylum, "class": record.class_, "order": record.order,
-                  "family": record.family, "genus": record.genus or record.scientific_name.split()[0]}
-        parent = None
-        ancestors: list[URIRef] = []
-        for rank in RANKS:
-            name = values[rank]
-            if not name:
-                continue
+        """The record's ranks as its source states them (dwc:kingdom ... on the species, in its source's graph); the
+        species' genus joins the backbone (``backbone``): one parent per higher taxon, stated by the source that
+        gave the fullest classification first, so a sparse checklist (kingdom and family only) never gives a family
+        a second parent beside the backbone's order."""
+        values = stated_ranks(record)
+        for rank, name in values.items():
             g.add((node, DWC_RANK_TERMS[rank], Literal(name)))
-            higher = higher_taxon_iri(kingdom, rank, name)
-            g.add((higher, RDF.type, DWC.Taxon))
-            g.add((higher, RDFS.label, Literal(name)))
-            g.add((higher, DWC.scientificName, Literal(name)))
-            g.add((higher, DWC.taxonRank, Literal(rank)))
-            if parent is not None:
-                g.add((higher, AMUR.parentTaxon, parent))
-            for ancestor in ancestors:
-                self.derived.add((higher, AMUR.ancestorTaxon, ancestor))
-            ancestors.append(higher)
-            parent = higher
-        if parent is not None:
-            g.add((node, AMUR.parentTaxon, parent))
-        for ancestor in ancestors:
+        kingdom = values["kingdom"]
+        genus = (kingdom, "genus", values["genus"])
+        g.add((node, AMUR.parentTaxon, higher_taxon_iri(*genus)))
+        higher: tuple[str, str, str] | None = genus
+        chain = []
+        while higher is not None:
+            chain.append(higher)
+            higher_node = higher_taxon_iri(*higher)
+            g.add((higher_node, RDF.type, DWC.Taxon))
+            g.add((higher_node, RDFS.label, Literal(higher[2])))
+            g.add((higher_node, DWC.scientificName, Literal(higher[2])))
+            g.add((higher_node, DWC.taxonRank, Literal(higher[1])))
+            stated = self.parents.get(higher)
+            if stated is not None:
+                # the parent edge belongs to the graph of the source that stated it
+                self.graphs[stated[1]].add((higher_node, AMUR.parentTaxon, higher_taxon_iri(*stated[0])))
+            higher = stated[0] if stated is not None else None
+        ancestors = [higher_taxon_iri(*h) for h in chain]
+        for i, ancestor in enumerate(ancestors):
             self.derived.add((node, AMUR.ancestorTaxon, ancestor))
+            for above in ancestors[i + 1:]:
+                self.derived.add((ancestor, AMUR.ancestorTaxon, above))
 
     def _assessment(self, g: Graph, node: URIRef, key: str, assessment) -> None:
         assessor = ASSESSORS.get(assessment.assessor, slug(assessment.assessor))

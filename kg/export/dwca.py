@@ -77,6 +77,12 @@ def dwca_rows(tables: dict[str, tuple[list[str], list[list[str]]]]) -> dict[str,
     distribution += [[r["taxonID"], r["countryID"], "", r["countryCode"], "present", "native", "",
                       source_iris(r["source"])]
                      for r in _records(*tables["native_countries"])]
+    # regions a source names for the species (amur:recordedInRegion), by their ISO 3166-2 code as Darwin Core
+    # writes it (locationID "ISO3166-2:CN-HL"): recorded, so "present"
+    distribution += [[r["taxonID"], f"ISO3166-2:{r['regionCode']}", r["regionName"], r["countryCode"], "present", "",
+                      f"method: {r['method']}; confidence: {r['confidence']}; matched: {r['matched']}",
+                      source_iris(r["source"])]
+                     for r in _records(*tables["species_regions"])]
     return {"taxon.txt": taxa, "vernacularname.txt": vernacular, "distribution.txt": distribution,
             "reference.txt": references}
 

@@ -29,6 +29,8 @@ TABLES = {
     "actions": ("actions.rq", "an IUCN conservation action class"),
     "assessments": ("assessments.rq", "a red-list assessment of a species"),
     "native_countries": ("native-countries.rq", "a country a species is native to (amur:nativeTo)"),
+    "species_regions": ("species-regions.rq",
+                        "a record of a species in an administrative region (amur:RegionRecord) with its evidence"),
     "sources": ("sources.rq", "a source of the graph, with its licence and citation"),
 }
 
@@ -139,6 +141,20 @@ DATA_DICTIONARY: dict[str, dict[str, str]] = {
         "taxonID": "IRI of the species",
         "countryID": "IRI of the country",
         "countryCode": "ISO 3166-1 alpha-2 code of the country",
+        "source": SOURCE_COLUMN,
+    },
+    "species_regions": {
+        "linkID": "IRI of the record (amur:RegionRecord)",
+        "taxonID": "IRI of the species",
+        "scientificName": "scientific name without authorship",
+        "regionID": "IRI of the administrative region",
+        "regionCode": "ISO 3166-2 code of the region (CN-HL, RU-PRI, MN-061)",
+        "regionName": "English name of the region",
+        "countryCode": "ISO 3166-1 alpha-2 code of the region's country",
+        "method": "how the source names the region: `province` (plant checklist), `checklist-region` (a checklist "
+                  "archive's location code), `gazetteer` (a place of a range text inside the region)",
+        "confidence": "high, medium or low",
+        "matched": "what matched in the source (the province, the region code, the place name)",
         "source": SOURCE_COLUMN,
     },
     "sources": {

@@ -77,6 +77,8 @@ class Provenance:
     publisher: str = ""
     landing_page: str = ""
     retrieved: str = ""  # ISO date, year-month or year
+    file_name: str = ""  # a file given to the build (not fetched): its name ...
+    given_as: str = ""  # ... and how it was given ("amurkg build --checklist primorye.zip")
 
 
 _GH = "https://raw.githubusercontent.com/"

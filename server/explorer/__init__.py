@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask_babel import gettext
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from kg.namespaces import AMUR, base_iri, prefix_map
 from kg.query import named_queries
 from kg.store import backend
 from kg.store import layout as kgstore
-from server import schemaorg
+from server import i18n, schemaorg
 from server.caching import BuildMemo, validate_by_build
 from server.explorer import pages
 from server.explorer.basinmap import BasinMap, build_map, region_href
@@ -56,6 +59,30 @@ class BuildCache(BuildMemo):
     def basin_map(self, store: ox.Store, build: str) -> BasinMap:
         return self.get(build, "map", lambda: build_map(store))
 
+    def regions(self, store: ox.Store, build: str) -> dict[str, dict]:
+        """ISO 3166-2 code -> {"iri", "label", "species": the IRIs of the species recorded in the region}."""
+        def load() -> dict[str, dict]:
+            found: dict[str, dict] = {}
+            for row in select(store, "region-members"):
+                region = found.setdefault(row["code"], {"iri": row["region"], "label": row["label"], "species": set()})
+                if row["species"]:
+                    region["species"].add(row["species"])
+            return dict(sorted(found.items()))
+
+        return self.get(build, "regions", load)
+
+    def names(self, store: ox.Store, build: str) -> dict[str, dict[str, str]]:
+        """IRI -> {language: name}: the Chinese and Russian names of places and work lines (amur:NameRecord)."""
+        def load() -> dict[str, dict[str, str]]:
+            names: dict[str, dict[str, str]] = {}
+            result = store.query(pages.bound_query("localised-names", {}), use_default_graph_as_union=True)
+            for solution in result:
+                name = solution["name"]
+                names.setdefault(solution["s"].value, {})[(name.language or "").split("-")[0]] = name.value
+            return names
+
+        return self.get(build, "names", load)
+
 
 def _handle() -> backend.StoreHandle | backend.RemoteHandle:
     return current_app.extensions["amurkg.store"]
@@ -89,10 +116,26 @@ def _negotiated() -> str:
 validate_by_build(bp, _negotiated, skip=frozenset({"explorer.vendor"}))
 
 
+def local_name(iri: str | None, english: str | None) -> Markup:
+    """The resource's name in the reader's language where the graph has one (a curated name, ingest/regions.py);
+    else the English name, visibly marked as a fallback."""
+    text = english or short(iri or "")
+    code = i18n.language_code()
+    if code == "en" or not iri:
+        return Markup.escape(text)
+    store, build = _store()
+    name = _cache().names(store, build).get(iri, {}).get(code)
+    if name:
+        return Markup('<span lang="{}" class="local-name">{}</span>').format(i18n.LANGUAGES[code][2], name)
+    return Markup('<span lang="en">{}</span> <abbr class="lang-fallback" title="{}">EN</abbr>').format(
+        text, gettext("No name in this language in the graph: the English name is shown."))
+
+
 @bp.app_context_processor
 def explorer_helpers() -> dict:
     return {"link": pages.link, "short": short, "kind_of": kind_of, "base": base_iri(), "lang_attr": pages.lang_attr,
-            "jsonld_script": schemaorg.script}
+            "jsonld_script": schemaorg.script, "local_name": local_name,
+            "no_placement_reasons": pages.NO_PLACEMENT_REASONS}
 
 
 # --- home, search, map, query editor -------------------------------------------------------------------------
@@ -127,13 +170,30 @@ def home_figures(store: ox.Store) -> dict:
 @bp.get("/search")
 def search_page():
     q = request.args.get("q", "").strip()
+    region = request.args.get("region", "").strip()
     groups = []
-    if q:
+    if q or region:
         store, build = _store()
-        groups = grouped(_cache().index(store, build).search(q, limit=60))
+        regions = _cache().regions(store, build)
+    else:  # the empty form needs no store; its region list is offered once the store answers
+        try:
+            store, build = _store()
+            regions = _cache().regions(store, build)
+        except HTTPException:
+            regions = {}
+    if region and region not in regions:
+        region = ""  # an unknown code filters nothing (the form offers the known ones)
+    if q:
+        hits = _cache().index(store, build).search(q, limit=2000 if region else 60)
+        if region:
+            # species recorded in the region (amur:recordedInRegion); the other kinds are not in a region
+            members = regions[region]["species"]
+            hits = [h for h in hits if h.entry.iri in members][:60]
+        groups = grouped(hits)
     # typo matches come only when nothing else matches, so one fuzzy hit means all are
     fuzzy = any(hit.fuzzy for _, _, hits in groups for hit in hits)
-    return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy)
+    return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy, regions=regions,
+                           region=region)
 
 
 @bp.get("/explore/search.json")
@@ -319,6 +379,8 @@ def render_resource(store: ox.Store, iri: str, path: str, alternates: list[tuple
         sections = pages.taxon_sections(store, iri, stmts)
     elif kind == "ecoregion":
         sections = pages.ecoregion_sections(store, iri)
+    elif kind == "region":
+        sections = pages.region_sections(store, iri)
     elif kind == "concept":
         sections = pages.concept_sections(store, iri, kind_of(iri))
     elif kind == "source":

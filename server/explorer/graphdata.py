@@ -17,6 +17,7 @@ NAMESPACES = (
     "taxon", "ecoregion", "threat", "action", "habitat", "stress", "red-list-category", "country", "river", "place",
     "initiative", "threat-factor", "global200", "biome", "realm", "group", "method", "confidence", "agent", "scope",
     "scheme", "source", "graph", "occurrence", "threat-exposure", "inferred-threat", "ecoregion-threat", "dataset",
+    "region", "region-record", "region-share", "name",
 )
 # IRIs that are a single path segment (the dataset and the ontology document).
 SINGLE_IRIS = ("dataset", "ontology")

@@ -21,7 +21,16 @@ IDENTIFIER_PROPERTIES = {AMUR + p for p in ("colChinaId", "avibaseId", "ebirdCod
 # shown in the interface language (lazy: read at render time, in the request's locale)
 LANGUAGE_NAMES = {"en": _l("English"), "zh": _l("Chinese"), "zh-latn-pinyin": _l("Chinese (pinyin)"),
                   "ru": _l("Russian"), "la": _l("Latin"), "": _l("no language")}
-STATUS_NAMES = {"recorded": _l("recorded"), "possible": _l("possible")}  # a species' placement in an ecoregion
+STATUS_NAMES = {"recorded": _l("recorded"), "possible": _l("possible")}
+# why the build placed a species in no ecoregion (amur:noPlacementReason, ingest/regions.py NO_PLACEMENT_REASONS)
+NO_PLACEMENT_REASONS = {
+    "no-range-data": _l("The sources give no range box and name no basin place for it (the Reptile Database lists "
+                        "countries only)."),
+    "box-too-wide": _l("Its range box spans more than 180° of longitude, which places nothing."),
+    "box-too-narrow": _l("Its range box covers too little of every basin ecoregion (under the measured share; a "
+                         "migrant's box unprojected from Mollweide is narrow)."),
+    "placements-removed": _l("Every placement its sources gave was removed by the calibrated rules."),
+}  # a species' placement in an ecoregion
 # Concept namespaces that are IUCN hierarchies with broader/narrower.
 CONCEPT_KINDS = ("threat", "action", "habitat", "stress")
 
@@ -117,6 +126,9 @@ def taxon_sections(store: ox.Store, iri: str, stmts: list[dict]) -> dict:
         sections["highlight"] = set(sections["tones"])
         sections["recorded_count"] = sum(1 for t in sections["tones"].values() if t["tone"] == "recorded")
         sections["possible_count"] = sum(1 for t in sections["tones"].values() if t["tone"] == "possible")
+        sections["regions"] = select(store, "region-records", iri)
+        # why the build placed it nowhere (amur:noPlacementReason, written from the build's rule yields)
+        sections["no_placement"] = first_text(stmts, AMUR + "noPlacementReason")
     else:
         sections["children"] = select(store, "taxon-children", iri)
         sections["species"] = select(store, "taxon-species", iri)
@@ -152,21 +164,69 @@ def ecoregion_sections(store: ox.Store, iri: str) -> dict:
     }
 
 
+# The red lists a summary counts, by the key its rows give: the global IUCN category (?category) and a national list
+# (?national, an assessment scoped to a country; ?scope its code). Shown with the list each count comes from.
+LIST_NAMES = {"IUCN": _l("IUCN Red List (global)"), "CN": _l("China Red List (CBRL 2020, national)")}
+NOT_ASSESSED = "not assessed"
+
+
 def summary_table(rows: list[dict]) -> dict:
-    """Counts of species by group (rows) and red-list category (columns), with totals."""
+    """Counts of species by group (rows) and red-list category (columns), with totals.
+
+    Rows with a ``national`` key (the ecoregion and region pages) count each species once per list it is assessed
+    by: its global IUCN category under the IUCN columns, its national category (the China Red List for plants)
+    under that list's columns; "not assessed" counts the species assessed by neither. Rows without it (the home
+    page's tables) count one list, unnamed.
+    """
     groups: dict[str, dict] = {}
-    categories: set[str] = set()
+    found: dict[str, set[str]] = defaultdict(set)  # list key -> categories
+    named = any("national" in row for row in rows)
     for row in rows:
         group = groups.setdefault(row["group"], {"iri": row["group"], "label": row["group_label"], "counts": {},
                                                  "total": 0})
-        category = row["category"] or "not assessed"
-        categories.add(category)
-        group["counts"][category] = group["counts"].get(category, 0) + int(row["n"] or 0)
-        group["total"] += int(row["n"] or 0)
-    columns = [c for c in CATEGORY_ORDER if c in categories] + (["not assessed"] if "not assessed" in categories
+        n = int(row["n"] or 0)
+        group["total"] += n
+        keys = []
+        if row.get("category"):
+            keys.append(("IUCN" if named else "", row["category"]))
+        if row.get("national"):
+            keys.append((row.get("scope") or "national", row["national"]))
+        if not keys:
+            keys.append(("", NOT_ASSESSED))
+        for list_key, category in keys:
+            found[list_key].add(category)
+            column = f"{list_key}:{category}"
+            group["counts"][column] = group["counts"].get(column, 0) + n
+    lists = []
+    for list_key in sorted(found, key=lambda k: (k == "", k != "IUCN", k)):
+        categories = found[list_key]
+        ordered = [c for c in CATEGORY_ORDER if c in categories] + sorted(categories - set(CATEGORY_ORDER))
+        if list_key == "":  # the unnamed list (home page) and "not assessed" last
+            ordered = [c for c in ordered if c != NOT_ASSESSED] + ([NOT_ASSESSED] if NOT_ASSESSED in categories
                                                                    else [])
-    ordered = sorted(groups.values(), key=lambda g: -g["total"])
-    return {"columns": columns, "groups": ordered, "max": max([g["total"] for g in ordered], default=1)}
+        label = LIST_NAMES.get(list_key, list_key) if list_key else ""
+        lists.append({"key": list_key, "label": label,
+                      "columns": [{"key": f"{list_key}:{c}", "category": c} for c in ordered]})
+    ordered_groups = sorted(groups.values(), key=lambda g: -g["total"])
+    return {"lists": lists, "columns": [c for lst in lists for c in lst["columns"]], "named": named,
+            "groups": ordered_groups, "max": max([g["total"] for g in ordered_groups], default=1)}
+
+
+def count_of(summary: dict, group_label: str, column: str) -> int:
+    """A count of a summary table, by group label and column key ("IUCN:LC", "CN:VU", ":not assessed")."""
+    for group in summary["groups"]:
+        if group["label"] == group_label:
+            return int(group["counts"].get(column, 0))
+    return 0
+
+
+def region_sections(store: ox.Store, iri: str) -> dict:
+    """A region's page: its species by group and category (both lists), the ecoregions it overlaps with their share."""
+    ecoregions = select(store, "region-ecoregions", iri)
+    for row in ecoregions:
+        row["share_percent"] = round(100 * float(row["share"]), 1) if row["share"] else None
+    return {"summary": summary_table(select(store, "region-species-summary", iri)), "ecoregions": ecoregions,
+            "highlight": {row["ecoregion"] for row in ecoregions}}
 
 
 def concept_sections(store: ox.Store, iri: str, kind: str) -> dict:
@@ -223,6 +283,8 @@ def page_kind(iri: str, stmts: list[dict]) -> str:
         return "ecoregion"
     if kind == "ecoregion" and any(v["iri"] in (AMUR + "FreshwaterEcoregion",) for v in values_of(stmts, RDF_TYPE)):
         return "ecoregion"
+    if kind == "region" and any(v["iri"] == AMUR + "AdministrativeRegion" for v in values_of(stmts, RDF_TYPE)):
+        return "region"
     if kind in CONCEPT_KINDS:
         return "concept"
     if kind == "source":

@@ -22,7 +22,8 @@ from server.explorer.graphdata import kind_of, select
 KIND_TITLES = {
     "species": "Species", "taxon": "Higher taxa", "ecoregion": "Ecoregions", "threat": "Threats",
     "action": "Conservation actions", "initiative": "Initiatives", "threat-factor": "Threat factors",
-    "habitat": "Habitats", "stress": "Stresses", "river": "Rivers", "country": "Countries", "place": "Places",
+    "habitat": "Habitats", "stress": "Stresses", "region": "Regions", "river": "Rivers", "country": "Countries",
+    "place": "Places",
     "source": "Sources", "global200": "Global 200", "red-list-category": "Red-list categories",
 }
 

@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 import yaml
-from checklist_archives import TAXA, write_archive
+from checklist_archives import TAXA, archive_meta, write_archive, write_members
 from sparql_live import serve
 
 from ingest.places import gazetteer
@@ -69,9 +69,23 @@ def served(sources_dir, source_cache, tmp_path_factory):
         patch.setenv("AMURKG_CHECKLISTS", str(declared))
         patch.setattr(registry, "SOURCES", subset)
         patch.setattr(species_layer, "READERS", species_layer.species_readers(subset))
-        report = build(sources, store, echo=lambda message: None, cache_dir=source_cache)
+        # and, given to the build, an archive as most are published: kingdom and family only, no URL (issue 24)
+        report = build(sources, store, echo=lambda message: None, cache_dir=source_cache,
+                       checklists=(sparse_archive(root / "irises.zip"),))
     with serve(store) as base:
         yield base, store, report, archive, declared, sources
+
+
+def sparse_archive(path):
+    """Iris sanguinea with kingdom and family only, beside the declared archive's Iris laevigata (Asparagales)."""
+    dwc = "http://rs.tdwg.org/dwc/terms/"
+    return write_members(path, {
+        "meta.xml": archive_meta(dwc + "Taxon", [dwc + "scientificName", dwc + "kingdom", dwc + "family"],
+                             [dwc + "locationID"], eml=True),
+        "eml.xml": '<eml:eml xmlns:eml="https://eml.ecoinformatics.org/eml-2.2.0"><dataset><title>Irises of Primorye'
+                   "</title><intellectualRights><para>CC0-1.0</para></intellectualRights></dataset></eml:eml>",
+        "taxon.txt": "id\tscientificName\tkingdom\tfamily\n1\tIris sanguinea Hornem. ex Donn\tPlantae\tIridaceae\n",
+        "distribution.txt": "id\tlocationID\n1\tISO3166-2:RU-PRI\n"})
 
 
 def ask(base: str, body: str) -> list[dict[str, str]]:
@@ -184,3 +198,16 @@ def test_a_declared_archive_that_changed_stops_the_build_and_the_old_store_serve
     assert kgstore.current_build(store) == serving
     assert health(base)["build"] == report.build_id
     assert ask(base, 'SELECT ?t WHERE { ?t amur:canonicalName "Iris laevigata" }')
+
+
+def test_an_archive_with_kingdom_and_family_only_and_no_url_answers_over_sparql(served):
+    base, store, report, *_ = served
+    assert report.species["checklist-irises"]["selected"] == 1
+    rows = ask(base, """SELECT DISTINCT ?family ?parent WHERE { ?t amur:canonicalName "Iris sanguinea" ;
+        amur:parentTaxon/amur:parentTaxon ?f . ?f dwc:scientificName ?family ;
+        amur:parentTaxon/dwc:scientificName ?parent }""")
+    # one parent for Iridaceae: the declared archive's order, not the sparse archive's kingdom
+    assert rows == [{"family": "Iridaceae", "parent": "Asparagales"}]
+    source = "https://w3id.org/amurkg/source/checklist-irises"
+    assert ask(base, f"SELECT DISTINCT ?f ?g WHERE {{ <{source}> amur:fileName ?f ; amur:givenAs ?g }}") == [
+        {"f": "irises.zip", "g": "amurkg build --checklist irises.zip"}]

@@ -268,10 +268,34 @@ def test_format_parameter_overrides_accept(endpoint, fmt, served):
     assert status == 200 and headers["Content-Type"].split(";")[0] == served
 
 
-def test_nothing_acceptable_is_406(endpoint):
-    status, _, body = get(endpoint, SELECT, "image/png")
-    assert status == 406 and b"application/sparql-results+json" in body
-    assert get(endpoint, CONSTRUCT, "text/csv")[0] == 406
+@pytest.mark.parametrize("query, accept, served", [
+    # roqet asks every query with SPARQL XML results: a graph query gets Turtle (as Fuseki answers)
+    (CONSTRUCT, "application/sparql-results+xml", "text/turtle"),
+    (CONSTRUCT, "text/csv", "text/turtle"),
+    (CONSTRUCT, "application/sparql-results+json, text/html;q=0.5", "text/turtle"),
+    # a SELECT whose Accept names only RDF syntaxes gets SPARQL XML results
+    (SELECT, "text/turtle", "application/sparql-results+xml"),
+    (SELECT, "application/n-triples, application/rdf+xml;q=0.5", "application/sparql-results+xml"),
+])
+def test_an_accept_naming_only_the_other_kind_gets_the_kinds_default(endpoint, query, accept, served):
+    status, headers, body = get(endpoint, query, accept)
+    assert status == 200 and headers["Content-Type"].split(";")[0] == served
+    if served == "text/turtle":
+        assert len(ox.Dataset(ox.parse(body, ox.RdfFormat.TURTLE))) == 3
+
+
+@pytest.mark.parametrize("query, accept", [
+    (SELECT, "image/png"),  # names no SPARQL answer at all
+    (CONSTRUCT, "text/html"),
+    (CONSTRUCT, "text/csv, text/turtle;q=0"),  # refuses the fallback by name
+    (SELECT, "text/turtle, */*;q=0"),  # ... or by a wildcard
+    (SELECT, "application/sparql-results+json;q=0, application/sparql-results+xml;q=0, text/csv;q=0, "
+             "text/tab-separated-values;q=0"),
+])
+def test_nothing_acceptable_is_406(endpoint, query, accept):
+    status, _, body = get(endpoint, query, accept)
+    assert status == 406
+    assert (b"application/sparql-results+json" if query == SELECT else b"text/turtle") in body
 
 
 def test_browsers_get_a_page_and_rdf_clients_the_service_description(endpoint):

@@ -210,6 +210,7 @@ TABLE_COUNTS = {
     "actions": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a amur:ConservationAction }",
     "assessments": "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a amur:Assessment }",
     "native_countries": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?c WHERE { ?t amur:nativeTo ?c } }",
+    "species_regions": "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l a amur:RegionRecord }",
     "sources": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a amur:Source }",
 }
 
@@ -333,7 +334,15 @@ def test_dwca_distribution_matches_the_store(archive, store):
     ecoregions = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows if "/ecoregion/" in r[f"{DWC}locationID"]}
     countries = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"], r[f"{DWC}countryCode"]) for r in rows
                  if "/country/" in r[f"{DWC}locationID"]}
-    assert all("/ecoregion/" in r[f"{DWC}locationID"] or "/country/" in r[f"{DWC}locationID"] for r in rows)
+    regions = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows
+               if r[f"{DWC}locationID"].startswith("ISO3166-2:")}
+    assert all("/ecoregion/" in r[f"{DWC}locationID"] or "/country/" in r[f"{DWC}locationID"]
+               or r[f"{DWC}locationID"].startswith("ISO3166-2:") for r in rows)
+    # a region a source names for the species (amur:recordedInRegion) is a row by its ISO 3166-2 code
+    recorded = store.query(sparql_prefixes() + "SELECT ?t ?code WHERE { ?t amur:recordedInRegion ?r . "
+                           "?r skos:notation ?code }", use_default_graph_as_union=True)
+    assert regions == {(s["t"].value, "ISO3166-2:" + s["code"].value) for s in recorded} and len(regions) > 1000
+    rows = [r for r in rows if not r[f"{DWC}locationID"].startswith("ISO3166-2:")]
     links = store.query(sparql_prefixes() + """SELECT ?t ?e ?m ?c ?s WHERE { ?l a amur:Occurrence ; amur:taxon ?t ;
         amur:ecoregion ?e ; amur:method/skos:notation ?m ; amur:confidence/skos:notation ?c ;
         prov:wasDerivedFrom ?s }""",
