@@ -60,7 +60,8 @@ PAGE_IRIS = {"ecoregion": BASE + "ecoregion/PA0443", "threat": BASE + "threat/5.
              "concept": BASE + "threat/5.1", "source": BASE + "source/mdd-1.13", "sources-of": TIGER,
              "incoming": BASE + "ecoregion/PA0443", "neighbours-in-predicates": BASE + "ecoregion/PA0443",
              "taxon-children": BASE + "taxon/plantae/genus/rhodiola",
-             "taxon-species": BASE + "taxon/plantae/genus/rhodiola"}
+             "taxon-species": BASE + "taxon/plantae/genus/rhodiola", "region": BASE + "region/CN-HL",
+             "region-records": BASE + "taxon/veronica-anagallis-aquatica"}
 
 
 def _answer(store, name: str, iri: str | None) -> int:
