@@ -497,7 +497,8 @@ def scale_section(data: dict) -> list[str]:
     if skipped:
         out += ["", "Scales not run: " + "; ".join(
             f"×{s['factor']} ({s['quads']:,} quads) was predicted to take {s['predicted'] / 60:.1f} min — its load "
-            f"alone {s['quads'] / s['rate'] / 60:.1f} min at the {s['rate']:,.0f} quads/s of the last load measured, "
+            f"alone {s['quads'] / s['rate'] / 60:.1f} min at the {s['rate']:,.0f} quads/s "
+            "of the last load measured, "
             f"plus the subset's queries grown in proportion"
             + (f", ×{s['margin']:g} as every prediction from ×1" if s.get("margin", 1.0) > 1 else "")
             + f" — with {max(0.0, s['left']) / 60:.1f} min of the "

@@ -54,13 +54,19 @@ def concept_iri(segment: str, code: str) -> URIRef:
     return iri(segment, iucn_code(code))
 
 
-def add_scheme(graph: Graph, key: str, records: list[dict]) -> None:
-    _, _, segment, cls, title = SCHEMES[key]
-    scheme = scheme_iri(key)
+def _concept_scheme(graph: Graph, scheme: URIRef, title: str, sourced: bool = True) -> None:
+    """A SKOS concept scheme with its title (and, when ``sourced``, the IUCN API as its source)."""
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     graph.add((scheme, SKOS.prefLabel, Literal(title, lang="en")))
     graph.add((scheme, RDFS.label, Literal(title, lang="en")))
-    graph.add((scheme, DCTERMS.source, source_iri(SOURCE_ID)))
+    if sourced:
+        graph.add((scheme, DCTERMS.source, source_iri(SOURCE_ID)))
+
+
+def add_scheme(graph: Graph, key: str, records: list[dict]) -> None:
+    _, _, segment, cls, title = SCHEMES[key]
+    scheme = scheme_iri(key)
+    _concept_scheme(graph, scheme, title)
     codes = {r["code"] for r in records}
     for record in records:
         code = record["code"]
@@ -85,11 +91,7 @@ def add_scheme(graph: Graph, key: str, records: list[dict]) -> None:
 
 def add_categories(graph: Graph, records: list[dict]) -> None:
     scheme = iri("scheme", "red-list-categories")
-    title = "IUCN Red List Categories (version 3.1)"
-    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
-    graph.add((scheme, SKOS.prefLabel, Literal(title, lang="en")))
-    graph.add((scheme, RDFS.label, Literal(title, lang="en")))
-    graph.add((scheme, DCTERMS.source, source_iri(SOURCE_ID)))
+    _concept_scheme(graph, scheme, "IUCN Red List Categories (version 3.1)")
     for record in records:
         label = record["description"]["en"].strip()  # the source has stray spaces ("... States of ")
         # the API also lists historic codes (2.3, pre-1994) and placeholders labelled "Unknown"
@@ -117,10 +119,7 @@ def country_iri(code: str) -> URIRef:
 
 def add_countries(graph: Graph, records: list[dict]) -> None:
     scheme = iri("scheme", "countries")
-    title = "IUCN Red List countries (ISO 3166-1 alpha-2)"
-    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
-    graph.add((scheme, SKOS.prefLabel, Literal(title, lang="en")))
-    graph.add((scheme, RDFS.label, Literal(title, lang="en")))
+    _concept_scheme(graph, scheme, "IUCN Red List countries (ISO 3166-1 alpha-2)", sourced=False)
     for record in records:
         concept = country_iri(record["code"])
         label = record["description"]["en"].strip()  # the source has stray spaces ("... States of ")

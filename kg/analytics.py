@@ -26,6 +26,7 @@ import os
 import pickle
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import pyoxigraph as ox
 
 from ingest import threat_applicability
 from kg.namespaces import prefix_map
-from kg.query import QUERIES_DIR, term_text
+from kg.query import QUERIES_DIR, solutions, term_text
 from kg.store import backend
 from kg.store import layout as kgstore
 
@@ -85,7 +86,7 @@ def _query(name: str) -> str:
 
 
 def _rows(store: ox.Store, name: str) -> list[dict[str, str]]:
-    result = store.query(_query(name), use_default_graph_as_union=True)
+    result = solutions(store.query(_query(name), use_default_graph_as_union=True))
     variables = [v.value for v in result.variables]
     return [{v: term_text(solution[v]) for v in variables} for solution in result]
 
@@ -327,15 +328,16 @@ def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysi
     for ecoregion in nodes_of(graph, "ecoregion"):
         if _sources(graph, ecoregion, "concernsEcoregion"):
             continue
-        species = set().union(*(_sources(graph, ecoregion, r, "species") for r in placement_relations(possible)))
-        threatened = [s for s in species if is_threatened(graph, s)]
+        placed: set[str] = set().union(*(_sources(graph, ecoregion, r, "species")
+                                         for r in placement_relations(possible)))
+        threatened = [s for s in placed if is_threatened(graph, s)]
         if threatened:
             global_list = sum(1 for s in threatened if graph.nodes[s]["category_scope"] == "global")
             ecoregion_rows.append({"ecoregion": ecoregion, "code": graph.nodes[ecoregion]["notation"],
                                    "label": graph.nodes[ecoregion]["label"], "threatened_species": len(threatened),
                                    # which list each count comes from: global IUCN, else a national list (CBRL)
                                    "threatened_iucn": global_list, "threatened_national": len(threatened) - global_list,
-                                   "species": len(species)})
+                                   "species": len(placed)})
     ecoregion_rows.sort(key=lambda r: (-r["threatened_species"], r["code"]))
 
     # legal protection (China's 2021 lists, CITES as of 2017-04-21) against placement and red-list status
@@ -558,8 +560,9 @@ def _describe(graph: nx.MultiDiGraph, links: nx.Graph, nodes: list[str]) -> dict
 
 
 def run(graph: nx.MultiDiGraph, name: str, *args: str, **options) -> Analysis:
-    analyses = {"threats": threat_exposure, "gaps": conservation_gaps, "similarity": ecoregion_similarity,
-                "centrality": key_nodes, "path": connection_paths}
+    analyses: dict[str, Callable[..., Analysis]] = {
+        "threats": threat_exposure, "gaps": conservation_gaps, "similarity": ecoregion_similarity,
+        "centrality": key_nodes, "path": connection_paths}
     return analyses[name](graph, *args, **options)
 
 

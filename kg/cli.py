@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import IO, NoReturn, cast
 
 import click
 
 from kg import config
+from kg.config import Settings
 from kg.sources import registry
 from kg.store import backend
 from kg.store import layout as kgstore
 
 STORE_OPTION = click.option(
-    "--store", "store_path", default=lambda: str(config.store_path()), show_default="data/store",
-    envvar=["AMURKG_STORE", "AMURKG_STORE_PATH"],
+    "--store", "store_path", default=lambda: config.store_spec(), show_default="data/store",
     help="The store: a path or oxigraph:PATH (the embedded store's link to its current build), or a remote SPARQL "
          "engine sparql+http://HOST/PATH[?update=...&gsp=...&auth=digest] (credentials: AMURKG_STORE_USER, "
          "AMURKG_STORE_PASSWORD). Env: AMURKG_STORE.")
@@ -33,7 +34,7 @@ def open_store(spec: str):
         fail(str(exc))
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -88,7 +89,10 @@ def _load_remote(spec: str, local_store: Path, force: bool) -> None:
 
     try:
         remote = RemoteStore(spec)
-        build_id = kgstore.manifest(local_store)["build_id"]
+        built = kgstore.manifest(local_store)
+        if built is None:
+            fail(f"no graph built at {local_store} to load into {spec.split('?')[0]}")
+        build_id = built["build_id"]
         load_dataset(remote, kgstore.open_read_only(local_store), build_id, echo=lambda m: click.echo(m, err=True),
                      force=force)
     except (RemoteError, SyntaxError, ValueError) as exc:
@@ -200,20 +204,26 @@ def fetch(target) -> None:
 
 @main.command()
 @STORE_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="AMURKG_HOST")
-@click.option("--port", default=5000, show_default=True, type=int, envvar="AMURKG_PORT")
-@click.option("--workers", default=1, show_default=True, type=int, envvar="AMURKG_WORKERS",
-              help="gunicorn worker processes (each has its own caches and query workers).")
-@click.option("--threads", default=32, show_default=True, type=int, envvar="AMURKG_THREADS",
-              help="Threads per worker; AMURKG_RESERVED_THREADS of them are kept from user SPARQL.")
-@click.option("--timeout", "query_timeout", default=30.0, show_default=True, type=float,
-              envvar="AMURKG_QUERY_TIMEOUT", help="Query timeout in seconds.")
+@click.option("--host", show_default=Settings.host, help="Env: AMURKG_HOST.")
+@click.option("--port", type=int, show_default=str(Settings.port), help="Env: AMURKG_PORT.")
+@click.option("--workers", type=int, show_default=str(Settings.workers),
+              help="gunicorn worker processes (each has its own caches and query workers). Env: AMURKG_WORKERS.")
+@click.option("--threads", type=int, show_default=str(Settings.threads),
+              help="Threads per worker; AMURKG_RESERVED_THREADS of them are kept from user SPARQL. "
+                   "Env: AMURKG_THREADS.")
+@click.option("--timeout", "query_timeout", type=float, show_default=str(Settings.query_timeout),
+              help="Query timeout in seconds. Env: AMURKG_QUERY_TIMEOUT.")
 def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     """Serve the graph (SPARQL endpoint and pages) with gunicorn, workers sharing the store read-only."""
     from kg import export
     from kg.store.remote import RemoteError
     from server.wsgi import serve as run_server
 
+    try:  # the settings, once, from the options and the environment: gunicorn and the app use these
+        settings = Settings.load(store=store_path, host=host, port=port, workers=workers, threads=threads,
+                                 query_timeout=query_timeout)
+    except ValueError as exc:
+        fail(str(exc), 2)
     try:  # that there is a graph to serve, without opening it here: the workers open it themselves
         handle = backend.open_handle(store_path)
         if handle.manifest() is None:
@@ -223,8 +233,7 @@ def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     # a remote engine's build gets its downloads here, once, before serving (an embedded build has its own)
     export.ensure_dumps(handle, echo=lambda m: click.echo(m, err=True))
     del handle  # the arbiter keeps no store open: its workers are forked from it
-    run_server(store_path=store_path, host=host, port=port, workers=workers, query_timeout=query_timeout,
-               threads=threads)
+    run_server(settings)
 
 
 
@@ -336,7 +345,7 @@ def export(fmt, graph, output, store_path) -> None:
                 with StageProgress() as echo, (gzip.open(output, "wb", compresslevel=6) if output.suffix == ".gz"
                                                else output.open("wb")) as out:
                     echo(f"export: {fmt} to {output}")
-                    kx.write_rdf(store, fmt, CountingWriter(out, echo), graph)
+                    kx.write_rdf(store, fmt, cast(IO[bytes], CountingWriter(out, echo)), graph)  # a file for writes
         except ValueError as exc:
             fail(str(exc), 2)
         if output is not None:

@@ -271,7 +271,7 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefix_map().items())
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # kg.namespaces.BASE and .PREFIXES for scripts and tests: computed when asked, like base_iri() and prefix_map()
     if name == "BASE":
         return base_iri()

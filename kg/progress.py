@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+# what reports progress: print, a StageProgress, click.echo, or a test's list.append
+Echo = Callable[[str], None]
 
 
-def count(echo, done: int, total: int | None, unit: str = "") -> None:
+def count(echo: Echo, done: int, total: int | None, unit: str = "") -> None:
     """Items done in the current stage (of `total`, when known), for an echo that shows them (see StageProgress)."""
     report = getattr(echo, "count", None)
     if report is not None:
@@ -22,18 +29,18 @@ class CountingWriter:
     """A binary output that reports the bytes written through it to an echo: the progress of a dump whose size is
     unknown until written (`amurkg export`)."""
 
-    def __init__(self, output, echo):
+    def __init__(self, output: IO[bytes], echo: Echo):
         self.output = output
         self.echo = echo
         self.written = 0
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:
         written = self.output.write(data)
         self.written += len(data)
         count(self.echo, self.written, None, " bytes")
         return written
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.output, name)
 
 
@@ -44,8 +51,8 @@ class StageProgress:
         self.stream = stream if stream is not None else sys.stderr
         self.live = self.stream.isatty() if live is None else live
         self.started = time.perf_counter()
-        self.task = None
-        self.display = None
+        self.task: TaskID | None = None
+        self.display: Progress | None = None
         if self.live:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -62,6 +69,7 @@ class StageProgress:
             stamp = "" if message.startswith(" ") else f"[{time.perf_counter() - self.started:6.1f} s] "
             print(stamp + message, file=self.stream, flush=True)
             return
+        assert self.display is not None  # live: made in __init__
         if message.startswith(" ") or message.startswith("warning"):
             self.display.console.print(message, markup=False, highlight=False)
             return
@@ -70,22 +78,22 @@ class StageProgress:
         self.task = self.display.add_task(message.replace("[", r"\["), total=None, items="")
 
     def count(self, done: int, total: int | None, unit: str = "") -> None:
-        if self.live and self.task is not None:
+        if self.display is not None and self.task is not None:
             items = f"{done:,}{unit}" if total is None else f"{done}/{total}{unit}"
             self.display.update(self.task, completed=done, total=total, items=items)
 
     def _finish_task(self) -> None:
-        if self.task is not None:
+        if self.display is not None and self.task is not None:
             task = self.display.tasks[-1]
             self.display.update(self.task, total=task.total or 1, completed=task.total or 1)
 
     def close(self) -> None:
-        if self.live:
+        if self.display is not None:
             self._finish_task()
             self.display.stop()
 
     def __enter__(self) -> StageProgress:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

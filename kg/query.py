@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -77,11 +78,21 @@ def bind_iris(query: str, iris: dict[str, str]) -> str:
     return bind(query, {name: str(ox.NamedNode(iri)) for name, iri in iris.items()})
 
 
-def run(store: ox.Store, query: str, use_default_graph_as_union: bool = True, **kwargs):
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+def run(store: ox.Store, query: str, use_default_graph_as_union: bool = True, **kwargs: Any) -> QueryResult:
     return store.query(query, use_default_graph_as_union=use_default_graph_as_union, **kwargs)
 
 
-def term_text(term) -> str:
+def solutions(result: QueryResult) -> ox.QuerySolutions:
+    """The rows of a SELECT query's result (a TypeError for ASK, CONSTRUCT or DESCRIBE)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"expected the rows of a SELECT query, got {type(result).__name__}")
+    return result
+
+
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.Literal):
@@ -98,7 +109,7 @@ def shorten(iri: str) -> str:
     return iri
 
 
-def as_table(result) -> str:
+def as_table(result: QueryResult) -> str:
     """A plain text table of a SELECT result (ASK prints true/false)."""
     if isinstance(result, ox.QueryBoolean):
         return "true" if bool(result) else "false"
@@ -110,7 +121,7 @@ def as_table(result) -> str:
     widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
     widths = [min(w, 80) for w in widths]
 
-    def line(cells):
+    def line(cells: list[str]) -> str:
         return " | ".join(c[:80].ljust(w) for c, w in zip(cells, widths, strict=False)).rstrip()
 
     out = [line(variables), "-+-".join("-" * w for w in widths)]
@@ -119,14 +130,14 @@ def as_table(result) -> str:
     return "\n".join(out)
 
 
-def serialize(result, fmt: str) -> bytes:
+def serialize(result: QueryResult, fmt: str) -> bytes:
     """SPARQL results in one of RESULT_FORMATS, or RDF (ttl, nt) for CONSTRUCT/DESCRIBE."""
     if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         if fmt not in RESULT_FORMATS:
             raise ValueError(f"format {fmt!r} is not a SPARQL results format ({', '.join(RESULT_FORMATS)})")
-        return result.serialize(format=RESULT_FORMATS[fmt])
+        return result.serialize(format=RESULT_FORMATS[fmt]) or b""
     rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD,
            "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
     if fmt not in rdf:
         raise ValueError(f"format {fmt!r} is not an RDF format for graph results ({', '.join(rdf)})")
-    return ox.serialize(result, format=rdf[fmt])
+    return ox.serialize(result, format=rdf[fmt]) or b""

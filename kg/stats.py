@@ -54,6 +54,7 @@ def collect(store: ox.Store) -> dict[str, dict[str, int]]:
     numbers = {}
     for title, body in counts().items():
         rows = store.query(sparql_prefixes() + body, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
         numbers[title] = {_text(r["key"]): int(r["n"].value) for r in rows}
     return numbers
 
@@ -72,7 +73,7 @@ def protection_yields(manifest: dict | None) -> dict[str, dict[str, int]]:
     return numbers
 
 
-def _text(term) -> str:
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     return term.value if term is not None else "(none)"
 
 

@@ -1,38 +1,20 @@
-"""The Flask application: a factory, configuration from a mapping then AMURKG_* variables, blueprints."""
+"""The Flask application: a factory, its configuration from one ``kg.config.Settings``, the blueprints.
+
+Serve it with `amurkg serve` (server/wsgi.py), which gives gunicorn the settings the app relies on: threaded web
+workers (the interactive lane's reserved threads), a worker timeout above the query timeout. A bare
+`gunicorn 'server:create_app()'` has none of them, so the app refuses to start under it (``RefusedServer``)."""
 
 from __future__ import annotations
 
 import os
+import sys
+from typing import Any
 
 from flask import Flask, Response, jsonify
 
 from kg import config
+from kg.config import Settings
 from kg.store import backend
-
-DEFAULTS = {
-    # a store spec (kg/store/layout.py): a path, oxigraph:PATH or sparql+http://HOST/PATH; empty: STORE_PATH
-    "STORE": "",
-    "QUERY_TIMEOUT": 30.0,
-    "MAX_REQUEST_BYTES": 1_000_000,
-    # SPARQL endpoint (server/sparql.py, server/gsp.py; docs/decisions/0005-query-timeouts-and-writes.md)
-    "RESULT_MAX_BYTES": 50_000_000,
-    # the query pool's lanes (docs/decisions/0011-interactive-lane.md): worker processes for user SPARQL, and for
-    # the server's own and cheap lookups
-    "QUERY_PROCESSES": 2,
-    "INTERACTIVE_PROCESSES": 1,
-    # threads of this web worker (server/wsgi.py sets it; 1: no bound on waiting SPARQL requests); RESERVED_THREADS
-    # of them user SPARQL may never hold, so pages are served while it queues
-    "THREADS": 1,
-    "RESERVED_THREADS": 4,
-    # a query worker above this many bytes is stopped (503); 0: no cap
-    "QUERY_WORKER_MAX_RSS": 256 << 20,
-    "WRITE_TOKEN": None,
-    "SERVICE_ALLOWLIST": "",
-    # answers kept per worker by ETag (server/caching.py, docs/decisions/0009-per-build-caching.md)
-    "RESPONSE_CACHE_BYTES": 64_000_000,
-    # the analytics queries' JSON answers are 6-7 MB and cost ~200 ms each: worth keeping
-    "RESPONSE_CACHE_ENTRY_BYTES": 8_000_000,
-}
 
 
 def sparql_queue(config) -> int | None:
@@ -44,12 +26,30 @@ def sparql_queue(config) -> int | None:
     return max(0, threads - int(config["RESERVED_THREADS"]) - int(config["QUERY_PROCESSES"]))
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+class RefusedServer(RuntimeError):
+    """The app was started by a server that lacks the settings it relies on."""
+
+
+def refuse_bare_gunicorn() -> None:
+    """Stop when the `gunicorn` command runs the app with its own defaults (one sync thread per worker, a 30 s worker
+    timeout): no thread is kept for pages while user SPARQL queues, and gunicorn kills a worker before a query's
+    timeout can answer. `amurkg serve` (server/wsgi.py ``GunicornApp``) sets both."""
+    from server import wsgi
+
+    if "gunicorn.app.wsgiapp" in sys.modules and not wsgi.configured():
+        raise RefusedServer("serve amurkg with `amurkg serve` (it configures gunicorn's threads and worker timeout "
+                            "for the query timeout and the interactive lane); a bare `gunicorn 'server:create_app()'` "
+                            "has none of them")
+
+
+def create_app(test_config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
+    """The app of these settings (by default ``Settings.load()``: the environment); ``test_config`` overrides
+    single config keys (``QUERY_TIMEOUT``, ``STORE``, ...)."""
+    refuse_bare_gunicorn()
+    settings = settings if settings is not None else Settings.load()
     app = Flask(__name__)
-    app.config.from_mapping(DEFAULTS)
+    app.config.from_mapping(settings.app_config())
     app.config["STORE_PATH"] = str(config.store_path())
-    # AMURKG_STORE_PATH=... -> STORE_PATH, AMURKG_QUERY_TIMEOUT=... -> QUERY_TIMEOUT
-    app.config.from_prefixed_env(prefix="AMURKG")
     if test_config:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])

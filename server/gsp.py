@@ -8,11 +8,13 @@ become a new build swapped in atomically, like SPARQL Update.
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from kg.store import workers as kgworkers
+from kg.store.jobs import GraphReadJob, GraphWriteJob
 from server.protocol import (
     GRAPH_TYPES,
     Refused,
@@ -74,7 +76,7 @@ def graph_store(direct: bool) -> Response:
             mime = negotiate(GRAPH_TYPES, 1)
             if mime is None:
                 raise Refused(406, "no acceptable RDF format; available: " + ", ".join(kgworkers.GRAPH_FORMATS))
-            job = {"kind": "graph", "graph": graph, "graph_mime": mime, "max_bytes": max_result_bytes()}
+            job = GraphReadJob(graph=graph, graph_mime=mime, max_bytes=max_result_bytes())
             response = outcome_response(query_pool().run(job, timeout(), client_gone_check()))
             response.vary.add("Accept")
             return response
@@ -86,10 +88,11 @@ def graph_store(direct: bool) -> Response:
             graph: str | None = location
         else:
             graph = target_graph(direct)
-        job: dict = {"kind": request.method.lower(), "graph": graph, "base_iri": graph or request.base_url}
-        if request.method != "DELETE":
-            job["parts"] = uploaded_parts()
-        outcome = current_app.extensions["amurkg.store"].write(job, timeout())
+        method: Literal["put", "post", "delete"] = ("put" if request.method == "PUT" else
+                                                    "post" if request.method == "POST" else "delete")
+        parts = tuple(uploaded_parts()) if method != "delete" else ()
+        write = GraphWriteJob(method=method, graph=graph, base_iri=graph or request.base_url, parts=parts)
+        outcome = current_app.extensions["amurkg.store"].write(write, timeout())
         response = outcome_response(outcome)
         if location and outcome.ok:
             response.status_code = 201

@@ -9,6 +9,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
 from kg.namespaces import SD
+from kg.store.jobs import QueryJob
 from kg.store.workers import GRAPH_FORMATS, INTERACTIVE, RESULT_FORMATS
 from server import protocol as sparql
 
@@ -34,9 +35,8 @@ SELECT ?graph ?triples WHERE {
 
 
 def named_graphs() -> list[tuple[str, int | None]]:
-    job = {"kind": "query", "query": GRAPHS_QUERY, "default_graph": None, "named_graphs": None,
-           "results_mime": "application/sparql-results+json", "graph_mime": None,
-           "max_bytes": sparql.max_result_bytes()}
+    job = QueryJob(query=GRAPHS_QUERY, results_mime="application/sparql-results+json", graph_mime=None,
+                   max_bytes=sparql.max_result_bytes())
     outcome = sparql.query_pool().run(job, sparql.timeout(), lane=INTERACTIVE)  # the server's own lookup
     if not outcome.ok:
         current_app.logger.warning("service description without graph statistics: %s", outcome.message)

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from kg import sparql_guard
 from kg.store import layout as kgstore
 from kg.store import workers as kgworkers
+from kg.store.jobs import QueryJob, UpdateJob
 from server import service_description
 from server.caching import etag, not_modified, response_cache, validated
 from server.protocol import (  # noqa: F401 - client_gone_check and the rest are the endpoint's toolkit
@@ -75,12 +76,12 @@ def run_query(query: str) -> Response:
     if graph_iris("using-graph-uri") or graph_iris("using-named-graph-uri"):
         raise Refused(400, "using-graph-uri and using-named-graph-uri are parameters of updates, not queries")
     refuse_fetches(query)
-    job = {
-        "kind": "query", "query": query, "base_iri": request.base_url,
-        "default_graph": graph_iris("default-graph-uri"), "named_graphs": graph_iris("named-graph-uri"),
-        "results_mime": negotiate_answer(RESULT_TYPES, 0), "graph_mime": negotiate_answer(GRAPH_TYPES, 1),
-        "max_bytes": max_result_bytes(),
-    }
+    default_graph, named_graphs = graph_iris("default-graph-uri"), graph_iris("named-graph-uri")
+    job = QueryJob(query=query, base_iri=request.base_url,
+                   default_graph=tuple(default_graph) if default_graph is not None else None,
+                   named_graphs=tuple(named_graphs) if named_graphs is not None else None,
+                   results_mime=negotiate_answer(RESULT_TYPES, 0), graph_mime=negotiate_answer(GRAPH_TYPES, 1),
+                   max_bytes=max_result_bytes())
     # GET and POST (form or direct) share the per-build cache: the answer is keyed by what shapes it, not by how
     # the query came; only a GET may be answered 304 (a conditional POST is not a cache validation)
     tag, build = query_etag(job)
@@ -107,11 +108,11 @@ def unvalidated(response: Response) -> Response:
 UNSTABLE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
 
 
-def query_etag(job: dict) -> tuple[str | None, str | None]:
+def query_etag(job: QueryJob) -> tuple[str | None, str | None]:
     """The ETag of a query's answer and the build it names: the build, and everything of the request that shapes
     the answer (query, base, dataset, formats), whatever the method: a GET's answer is cached by browsers and
     proxies too, a POST's (the query editor, YASGUI, sends POST) only here."""
-    if UNSTABLE.search(job["query"]):
+    if UNSTABLE.search(job.query):
         return None, None
     try:
         build = current_app.extensions["amurkg.store"].build_id
@@ -119,9 +120,9 @@ def query_etag(job: dict) -> tuple[str | None, str | None]:
         return None, None  # the query itself reports the missing or unreachable store
     if not build:
         return None, None
-    dataset = [" ".join(job[key]) if job[key] is not None else "-" for key in ("default_graph", "named_graphs")]
-    return etag(build, "sparql", job["query"], job["base_iri"], *dataset, job["results_mime"] or "",
-                job["graph_mime"] or ""), build
+    dataset = [" ".join(iris) if iris is not None else "-" for iris in (job.default_graph, job.named_graphs)]
+    return etag(build, "sparql", job.query, job.base_iri or "", *dataset, job.results_mime or "",
+                job.graph_mime or ""), build
 
 
 def run_update(update: str) -> Response:
@@ -133,7 +134,7 @@ def run_update(update: str) -> Response:
         raise Refused(400, "the update names its dataset (USING or WITH) and the request also gives "
                            "using-graph-uri/using-named-graph-uri; give one or the other")
     refuse_fetches(update)
-    job = {"kind": "update", "update": sparql_guard.add_using(update, using, using_named), "base_iri": request.base_url}
+    job = UpdateJob(update=sparql_guard.add_using(update, using, using_named), base_iri=request.base_url)
     return outcome_response(current_app.extensions["amurkg.store"].write(job, timeout()))
 
 

@@ -9,35 +9,45 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+
+from kg.config import Settings
 
 try:  # how much of a body the application did not read gunicorn drains before it reuses the connection
     from gunicorn.http.parser import _DRAIN_MAX_BYTES as DRAIN_BYTES
 except ImportError:  # an older gunicorn drains without a cap
     DRAIN_BYTES = 64 * 1024
 
-# Threads per web worker: a SPARQL request waits for its query worker on a thread, so threads are what lets pages
-# be served meanwhile. RESERVED_THREADS of them (server/__init__.py) user SPARQL may never hold.
-DEFAULT_THREADS = 32
+# gunicorn replaces a worker silent for longer than the query timeout plus this margin: a query past its timeout is
+# answered (503) before, and a worker stuck for another reason is still replaced
+WORKER_TIMEOUT_MARGIN = 30
+
+_CONFIGURED = False
 
 
-class GunicornApp(BaseApplication):
-    def __init__(self, app_config: dict, options: dict):
-        self.app_config = app_config
-        self.options = options
+def configured() -> bool:
+    """Whether gunicorn was set up by GunicornApp (server/__init__.py refuses a bare `gunicorn` run)."""
+    return _CONFIGURED
+
+
+class GunicornApp(BaseApplication):  # type: ignore[misc]  # gunicorn has no type information
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.options = gunicorn_options(settings)
         super().__init__()
 
-    def load_config(self):
+    def load_config(self) -> None:
+        global _CONFIGURED
+        _CONFIGURED = True
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
-    def load(self):
+    def load(self) -> Any:
         from server import create_app  # in the worker (see the module's docstring)
 
-        return KeepAliveGuard(create_app(self.app_config))
+        return KeepAliveGuard(create_app(settings=self.settings))
 
 
 # The request gunicorn is handling on this thread (gthread runs one request per thread from start to end), so that the
@@ -122,18 +132,16 @@ def left_unread(environ: dict[str, Any], counting: CountingInput) -> float:
     return max(length - counting.read_bytes, 0)
 
 
-def serve(store_path: Path | str, host: str = "127.0.0.1", port: int = 5000, workers: int = 1,
-          query_timeout: float = 30.0, threads: int = DEFAULT_THREADS) -> None:
-    app_config = {"STORE": str(store_path), "QUERY_TIMEOUT": query_timeout, "THREADS": threads}
-    options = {
-        "bind": f"{host}:{port}",
-        "workers": workers,
+def gunicorn_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": settings.workers,
         # threads, not processes, for concurrency within a worker: one search index, analytics view and answer
         # cache serve them all (docs/decisions/0011-interactive-lane.md)
         "worker_class": "gthread",
-        "threads": threads,
+        "threads": settings.threads,
         # a worker stuck longer than the query timeout plus a margin is replaced by the arbiter
-        "timeout": int(query_timeout) + 30,
+        "timeout": int(settings.query_timeout) + WORKER_TIMEOUT_MARGIN,
         "accesslog": "-",
         "errorlog": "-",
         "graceful_timeout": 10,
@@ -141,4 +149,8 @@ def serve(store_path: Path | str, host: str = "127.0.0.1", port: int = 5000, wor
         "limit_request_line": 8190,
         "pre_request": remember_request,  # KeepAliveGuard: a response that leaves a body unread closes, and says so
     }
-    GunicornApp(app_config, options).run()
+
+
+def serve(settings: Settings) -> None:
+    """Serve the app of these settings (built once by the CLI from its options and the environment)."""
+    GunicornApp(settings).run()

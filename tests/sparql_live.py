@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.store.jobs import QueryJob
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,10 +48,10 @@ def runaway_store(root: Path) -> Path:
     return make_store(root, quads)
 
 
-def query_job(query: str) -> dict:
-    """A query pool job (kg/store/workers.py) asking for JSON results."""
-    return {"kind": "query", "query": query, "results_mime": "application/sparql-results+json",
-            "graph_mime": None, "max_bytes": 1_000_000}
+def query_job(query: str) -> QueryJob:
+    """A query pool job (kg/store/jobs.py) asking for JSON results."""
+    return QueryJob(query=query, results_mime="application/sparql-results+json", graph_mime=None,
+                    max_bytes=1_000_000)
 
 
 def free_port() -> int:

@@ -198,6 +198,19 @@ def test_environment_is_read_in_one_place():
     assert readers == []
 
 
+def test_no_framework_reads_the_environment_on_its_own():
+    """Neither click (``envvar=``) nor Flask (``from_prefixed_env``) reads AMURKG_* behind kg/config.py's back."""
+    found = []
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.keyword) and node.arg in ("envvar", "auto_envvar_prefix"):
+                    found.append(f"{module_name(path)}:{node.value.lineno} {node.arg}=")
+                if isinstance(node, ast.Attribute) and node.attr in ("from_prefixed_env", "from_envvar"):
+                    found.append(f"{module_name(path)}:{node.lineno} {node.attr}")
+    assert found == []
+
+
 def test_no_setting_is_read_at_import():
     """Importing every module of kg, ingest and server reads no AMURKG_* variable: settings are read when used
     (kg/config.py), so a caller or test that sets one is never shadowed by a value fixed at import."""

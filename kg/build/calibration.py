@@ -30,10 +30,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from ingest.places import gazetteer, rangebox
 from ingest.places.geography import CONFIDENCE_RANK
 from ingest.records import Placement
+
+if TYPE_CHECKING:
+    from kg.build.species import Taxon
 
 REFERENCE = "wildfinder"
 BOX_SHARES = (0.2, 0.35, 0.5, 0.75, 0.9)
@@ -190,11 +194,17 @@ def choose_share(rows: list[Figures]) -> Figures:
     """The range-box rule: the lowest share at least 60 % precise, else the share with the best F1."""
     precise = [f for f in rows if f.placements >= MIN_MEASURED and (f.precision or 0) >= MEDIUM_PRECISION]
     if precise:
-        return min(precise, key=lambda f: f.share)
-    return max(rows, key=lambda f: (f.f1, -f.share))
+        return min(precise, key=_share)
+    return max(rows, key=lambda f: (f.f1, -_share(f)))
 
 
-def calibrate(taxa: Mapping[str, object], polygons: Mapping, boxes: Mapping[str, tuple],
+def _share(row: Figures) -> float:
+    """The share of a range-box row (the rows of other methods have none)."""
+    assert row.share is not None, row.key
+    return row.share
+
+
+def calibrate(taxa: Mapping[str, Taxon], polygons: dict[str, Any], boxes: Mapping[str, tuple],
               extra: Mapping[str, list[Placement]]) -> Calibration:
     """Measure the methods on the mammals WildFinder holds and derive the calibration.
 
@@ -240,10 +250,10 @@ def calibrate(taxa: Mapping[str, object], polygons: Mapping, boxes: Mapping[str,
     for key, rows in box_rows.items():
         table.extend(rows)
         chosen = choose_share(rows)
-        box_share[key] = chosen.share
+        box_share[key] = _share(chosen)
         levels[key] = level_for(chosen.precision or 0.0)
         wide_key = f"{key}:wide"
-        at = {wide_key: {t: {c for c, s in shares.items() if s >= chosen.share}
+        at = {wide_key: {t: {c for c, s in shares.items() if s >= _share(chosen)}
                          for t, shares in wide_shares[key].items()}}
         table.append(measure(reference, at, wide_key, chosen.share))
     for key in sorted(set(predictions) | {"province"}):

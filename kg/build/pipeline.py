@@ -267,9 +267,11 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     layer = species.SpeciesLayer(taxa, {k: v.geometry for k, v in polygons.items()}, ecoregion_threats,
                                  basin.species_threats(facts), threat_parents)
     # measure every placement method against WildFinder and calibrate them all (kg/build/calibration.py)
+    from ingest.wildfinder import WildFinderSelection
     from kg.build import calibration as placement_calibration
 
     wildfinder = selections.get("ingest.wildfinder")
+    assert wildfinder is None or isinstance(wildfinder, WildFinderSelection)
     calibration = placement_calibration.calibrate(taxa, layer.polygons, wildfinder.boxes if wildfinder else {},
                                                   extra_placements)
     layer.calibration = calibration
@@ -284,8 +286,8 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     derived = layer.derived
     derived += closure_of_broader(graphs)
     graphs[graph_iri("derived")] = derived
-    yields = {name.split(".")[-1]: dict(sel.report) | {"selected": len(sel.records)}
-              for name, sel in selections.items()}
+    yields: dict[str, Any] = {name.split(".")[-1]: dict(sel.report) | {"selected": len(sel.records)}
+                              for name, sel in selections.items()}
     yields["merged"] = {"species": len(taxa), "records": len(records)}
     # species without any ecoregion placement, by group and why (amur:noPlacementReason on each)
     unplaced: dict[str, dict[str, int]] = {}
@@ -302,10 +304,10 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
         for rule, names in rules.items():
             echo(f"  {reader} {rule}: {len(names)} ({', '.join(names)})")
     # inferred threats before and after the applicability table (ingest/curated/threat_applicability.yml)
-    yields["inferred-threats"] = layer.threat_yields()
-    echo(f"  inferred threats: {yields['inferred-threats']['before']} from the ecoregions, "
-         f"{yields['inferred-threats']['after']} kept where the threat can act on the species")
-    for rule, groups in yields["inferred-threats"]["removed"].items():
+    inferred = yields["inferred-threats"] = layer.threat_yields()
+    echo(f"  inferred threats: {inferred['before']} from the ecoregions, "
+         f"{inferred['after']} kept where the threat can act on the species")
+    for rule, groups in inferred["removed"].items():
         echo(f"    removed by {rule}: {sum(groups.values())} ({', '.join(f'{g} {n}' for g, n in groups.items())})")
     return graphs, yields
 
@@ -581,10 +583,11 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
         write_store(target / "oxigraph", graphs, echo)
         echo("dumps: writing the downloads")
         export.write_dumps(target, target / "oxigraph", echo=echo)  # gzip dumps + dumps.json (kg/export/dumps.py)
+        graph_sizes = {str(n): len(g) for n, g in graphs.items()}
         report = {
             "build_id": build_id, "key": key, "built": str(built), "base": base_iri(),
             "sources": {s.id: s.files for s in sources},
-            "graphs": {str(n): len(g) for n, g in graphs.items()},
+            "graphs": graph_sizes,
             "classes": classes, "species": yields, "shacl": shacl,
             "occurrences": str(occurrences) if occurrences else None,
             "checklists": [str(archive) for (archive, _, _), _ in read_checklists.values()],
@@ -609,7 +612,7 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
         raise
     kgstore.prune(store_path, keep={target} | ({previous} if previous else set()))
     return BuildReport(build_id=build_id, skipped=False, store=store_path, seconds=time.perf_counter() - started,
-                       graphs=report["graphs"], classes=classes, species=yields, shacl=shacl)
+                       graphs=graph_sizes, classes=classes, species=yields, shacl=shacl)
 
 
 def _shorten(text: str, lines: int = 80) -> str:

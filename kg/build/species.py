@@ -11,6 +11,7 @@ import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
@@ -19,10 +20,15 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ingest import threat_applicability
 from ingest.places import rangebox
 from ingest.places.geography import CONFIDENCE_RANK
-from ingest.records import Placement, SpeciesReader, SpeciesRecord
+from ingest.records import Placement, Selection, SpeciesReader, SpeciesRecord
 from kg import progress
 from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
+from kg.progress import Echo
 from kg.sources import registry
+
+if TYPE_CHECKING:
+    from ingest.regions import Regions
+    from kg.build.calibration import Calibration
 
 
 def species_readers(sources: list[registry.Source] | None = None) -> tuple[str, ...]:
@@ -83,7 +89,7 @@ class Taxon:
         return self.records[0]
 
 
-def read_all(located: dict[str, dict[str, Path]], cache_dir: Path | None, echo=print) -> dict[str, list]:
+def read_all(located: dict[str, dict[str, Path]], cache_dir: Path | None, echo: Echo = print) -> dict[str, Selection]:
     """Run every species reader on its verified files: reader module name -> (records, report)."""
     results = {}
     for done, module_name in enumerate(READERS):
@@ -135,6 +141,7 @@ def range_box_placements(record: SpeciesRecord, polygons: dict, min_share: float
 
 
 def _box_text(record: SpeciesRecord) -> str:
+    assert record.range_box is not None  # only placed records have a box to describe
     lon_min, lon_max, lat_min, lat_max = rangebox.geographic(record.range_box, record.range_box_projection)
     text = f"box {lon_min:.1f}..{lon_max:.1f} E, {lat_min:.1f}..{lat_max:.1f} N"
     return text + " (unprojected from Mollweide)" if record.range_box_projection == rangebox.MOLLWEIDE else text
@@ -200,8 +207,9 @@ class SpeciesLayer:
                  curated_threats: list, threat_parents: dict[str, str],
                  applicability: threat_applicability.Applicability | None = None):
         self.taxa = taxa
-        self.calibration = None  # the measured placement calibration, set by the build (kg.build.calibration)
-        self.regions = None  # the basin's administrative regions (ingest.regions.Regions), set by the build
+        # the measured placement calibration, set by the build (kg.build.calibration)
+        self.calibration: Calibration | None = None
+        self.regions: Regions | None = None  # the basin's administrative regions (ingest.regions), set by the build
         # taxon slug -> why no ecoregion placement (ingest.regions.no_placement_reason), for the build report
         self.unplaced: dict[str, str] = {}
         self.applicability = applicability or threat_applicability.load()
@@ -300,8 +308,9 @@ class SpeciesLayer:
         for rank, name in values.items():
             g.add((node, DWC_RANK_TERMS[rank], Literal(name)))
         kingdom = values["kingdom"]
-        higher: tuple[str, str, str] | None = (kingdom, "genus", values["genus"])
-        g.add((node, AMUR.parentTaxon, higher_taxon_iri(*higher)))
+        genus = (kingdom, "genus", values["genus"])
+        g.add((node, AMUR.parentTaxon, higher_taxon_iri(*genus)))
+        higher: tuple[str, str, str] | None = genus
         chain = []
         while higher is not None:
             chain.append(higher)
@@ -453,7 +462,7 @@ class SpeciesLayer:
                 rule = self.applicability.rule_for(threat)
                 self.threat_report["removed"][rule.name if rule else f"{threat} (no row)"][group] += 1
 
-    def threat_yields(self) -> dict:
+    def threat_yields(self) -> dict[str, Any]:
         """The inference's yield for the build report: links before and after the applicability rules."""
         removed = {rule: dict(sorted(groups.items())) for rule, groups in sorted(self.threat_report["removed"].items())}
         return {"before": self.threat_report["before"], "after": self.threat_report["after"], "removed": removed}

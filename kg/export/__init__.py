@@ -58,4 +58,4 @@ from kg.export.void import (  # noqa: F401
 )
 
 __all__ = ["FORMATS", "RDF_FORMATS", "TABLES", "DATA_DICTIONARY", "write_rdf", "write_csv", "write_dwca",
-           "void_graph", "jsonld_context", "write_dumps", "read_dumps_manifest"]
+           "void_graph", "jsonld_context", "write_dumps", "read_dumps_manifest", "dumps_pending", "ensure_dumps"]

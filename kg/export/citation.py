@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 import yaml
 from rdflib.namespace import PROV
 
 from kg.namespaces import ONTOLOGY_VERSION, base_iri, iri
+from kg.query import solutions
 from kg.sources.registry import ROOT
 
 EXPORT_QUERIES = ROOT / "queries" / "export"
@@ -37,9 +40,10 @@ BASIN_BBOX = {"west": 107.0, "east": 141.0, "south": 41.0, "north": 56.0}
 
 
 
-def citation_metadata() -> dict:
+def citation_metadata() -> dict[str, Any]:
     """CITATION.cff as a mapping (title, version, authors, licence, url)."""
-    return yaml.safe_load(CITATION_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(CITATION_FILE.read_text(encoding="utf-8"))
+    return data
 
 
 def dataset_citation(version: str, build_id: str | None) -> str:
@@ -60,6 +64,6 @@ def dataset_version() -> str:
 
 
 def built_time(store: ox.Store) -> str | None:
-    rows = list(store.query(f"SELECT ?t WHERE {{ <{dataset_iri()}> <{PROV.generatedAtTime}> ?t }}",
-                            use_default_graph_as_union=True))
+    rows = list(solutions(store.query(f"SELECT ?t WHERE {{ <{dataset_iri()}> <{PROV.generatedAtTime}> ?t }}",
+                                      use_default_graph_as_union=True)))
     return rows[0]["t"].value if rows else None

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -20,6 +21,7 @@ from kg.export.dwca import write_dwca
 from kg.export.rdf import RDF_FORMATS, union_triples, write_rdf
 from kg.export.tables import all_tables, write_csv
 from kg.export.void import void_graph
+from kg.progress import Echo
 from kg.store.backend import RemoteHandle, StoreHandle
 
 
@@ -32,13 +34,13 @@ def _sha256(path: Path) -> str:
 
 
 def _entry(path: Path, kind: str, title: str, media_type: str, compress: str | None, triples: int | None,
-           seconds: float) -> dict:
+           seconds: float) -> dict[str, Any]:
     return {"file": path.name, "kind": kind, "title": title, "media_type": media_type, "compress_format": compress,
             "bytes": path.stat().st_size, "sha256": _sha256(path), "triples": triples,
             "seconds": round(seconds, 2)}
 
 
-def write_dumps(build_dir: Path, store: ox.Store | Path, echo=lambda message: None) -> dict:
+def write_dumps(build_dir: Path, store: ox.Store | Path, echo: Echo = lambda message: None) -> dict[str, Any]:
     """Write every dump of a build into ``<build_dir>/dumps/`` with the manifest ``dumps.json``.
 
     Called by the build after the store is written and before it is swapped in."""
@@ -60,7 +62,8 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo=lambda message: No
         path = tmp / f"amurkg.{dump.extension}.gz"
         # level 6: a third smaller than level 1 for about a second more on the largest dump
         with gzip.open(path, "wb", compresslevel=6) as handle:
-            write_rdf(store, fmt, handle, union=None if dump.quads else union)
+            # a GzipFile is a binary file, which typing.IO does not name
+            write_rdf(store, fmt, cast(IO[bytes], handle), union=None if dump.quads else union)
         triples = quads if dump.quads else len(union)
         kind_title = "all named graphs" if dump.quads else "union of all graphs"
         entries.append(_entry(path, "rdf", f"{dump.format.name} dump ({kind_title})", dump.media_type, "gzip",
@@ -97,7 +100,7 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo=lambda message: No
     return manifest
 
 
-def read_dumps_manifest(build_dir: Path | None) -> dict | None:
+def read_dumps_manifest(build_dir: Path | None) -> dict[str, Any] | None:
     if build_dir is None:
         return None
     path = Path(build_dir) / DUMPS_DIR / DUMPS_MANIFEST
@@ -127,4 +130,5 @@ def ensure_dumps(handle: StoreHandle | RemoteHandle, echo: Callable[[str], None]
         if read_dumps_manifest(build) is None:
             if echo:
                 echo(f"writing the dumps of build {build.name} from {handle.label}")
-            write_dumps(build, handle.get(), echo=echo or (lambda message: None))
+            # the remote store answers the part of pyoxigraph's Store API the dumps use (ADR 0007)
+            write_dumps(build, cast(ox.Store, handle.get()), echo=echo or (lambda message: None))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.export.citation import BASIN_BBOX, built_time, citation_metadata, dataset_citation, dataset_iri, dataset_version
-from kg.export.tables import _write_files, all_tables
+from kg.export.tables import Tables, _write_files, all_tables
 from kg.namespaces import DWC, base_iri, is_recorded
 
 # Darwin Core Archive: file -> (row type, [(column, term IRI)]); the first column is the id / core id.
@@ -122,7 +122,7 @@ def meta_xml() -> str:
     return "\n".join(lines) + "\n"
 
 
-def eml_xml(tables: dict, version: str, build_id: str | None, built: str | None) -> str:
+def eml_xml(tables: Tables, version: str, build_id: str | None, built: str | None) -> str:
     """EML 2.1.1 metadata: title, licence, citation, geographic (the basin's box) and taxonomic coverage."""
     import xml.etree.ElementTree as ET
 
@@ -141,9 +141,9 @@ def eml_xml(tables: dict, version: str, build_id: str | None, built: str | None)
         if author.get("name"):
             ET.SubElement(creator, "organizationName").text = author["name"]
         else:
-            name = ET.SubElement(creator, "individualName")
-            ET.SubElement(name, "givenName").text = author.get("given-names", "")
-            ET.SubElement(name, "surName").text = author.get("family-names", "")
+            person = ET.SubElement(creator, "individualName")
+            ET.SubElement(person, "givenName").text = author.get("given-names", "")
+            ET.SubElement(person, "surName").text = author.get("family-names", "")
     if built:
         ET.SubElement(dataset, "pubDate").text = built[:10]
     ET.SubElement(dataset, "language").text = "en"
@@ -187,7 +187,7 @@ def eml_xml(tables: dict, version: str, build_id: str | None, built: str | None)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def write_dwca(store: ox.Store, out: Path, tables: dict | None = None, build_id: str | None = None) -> dict[str, int]:
+def write_dwca(store: ox.Store, out: Path, tables: Tables | None = None, build_id: str | None = None) -> dict[str, int]:
     """A Darwin Core Archive (zip): Taxon core, Vernacular Name, Distribution, Reference; meta.xml, eml.xml."""
     tables = tables if tables is not None else all_tables(store)
     rows = dwca_rows(tables)

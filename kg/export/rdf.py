@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from kg.export.citation import ONTOLOGY_FILE
@@ -60,7 +60,7 @@ def union_triples(store: ox.Store) -> Iterator[ox.Triple]:
             yield triple
 
 
-def write_rdf(store: ox.Store, fmt: str, output: BinaryIO, graph: str | None = None,
+def write_rdf(store: ox.Store, fmt: str, output: IO[bytes], graph: str | None = None,
               union: list[ox.Triple] | None = None) -> None:
     """One RDF dump: the whole dataset (quad formats keep the named graphs) or one named graph.
 
@@ -80,14 +80,14 @@ def write_rdf(store: ox.Store, fmt: str, output: BinaryIO, graph: str | None = N
         ox.serialize(union if union is not None else union_triples(store), output, dump.format, prefixes=prefixes)
 
 
-def jsonld_context() -> dict:
+def jsonld_context() -> dict[str, object]:
     """The stable JSON-LD @context of the graph: its prefixes, and a short term for every amur: term and the
     Darwin Core, SKOS and provenance terms the graph uses (object properties coerced to IRIs)."""
     ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
     context: dict[str, object] = {"id": "@id", "type": "@type"}
     context.update({p: ns for p, ns in sorted(prefix_map().items()) if p not in {"sh", "owl"}})
     for term in sorted(AMUR.__annotations__):
-        node = AMUR[term]
+        node = URIRef(str(AMUR) + term)
         if (node, RDF.type, OWL.ObjectProperty) in ontology:
             context[term] = {"@id": f"amur:{term}", "@type": "@id"}
         else:

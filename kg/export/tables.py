@@ -9,10 +9,12 @@ import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg.export.citation import EXPORT_QUERIES, citation_metadata, dataset_version
+from kg.query import solutions
 
 # CSV tables: file name -> (query in queries/export/, what one row is). Column meanings: DATA_DICTIONARY.
 TABLES = {
@@ -191,21 +193,24 @@ def table_query(name: str) -> str:
     return (EXPORT_QUERIES / TABLES[name][0]).read_text(encoding="utf-8")
 
 
-def _cell(term) -> str:
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     return "" if term is None else term.value
 
+
+# export tables by name: (columns, rows), every cell as text
+Tables = dict[str, tuple[list[str], list[list[str]]]]
 
 _LISTS = re.compile(r'GROUP_CONCAT\(\s*(?:DISTINCT\s+)?\?\w+\s*;\s*separator\s*=\s*"([^"]+)"\s*\)\s*AS\s+\?(\w+)', re.I)
 
 
-def table(store, name: str) -> tuple[list[str], list[list[str]]]:
+def table(store: ox.Store, name: str) -> tuple[list[str], list[list[str]]]:
     """The columns and rows of one export table, every cell as text.
 
     List cells (GROUP_CONCAT) are sorted: SPARQL leaves their order to the engine, a download should not change
     with it."""
     text = table_query(name)
     lists = {column: separator for separator, column in _LISTS.findall(text)}
-    result = store.query(text, use_default_graph_as_union=True)
+    result = solutions(store.query(text, use_default_graph_as_union=True))
     columns = [v.value for v in result.variables]
     rows = [[_cell(solution[c]) for c in columns] for solution in result]
     for index, column in enumerate(columns):
@@ -228,7 +233,7 @@ def _csv_bytes(columns: list[str], rows: Iterable[list[str]], delimiter: str = "
     return text.getvalue().encode("utf-8")
 
 
-def datapackage(tables: dict[str, tuple[list[str], list[list[str]]]], version: str) -> dict:
+def datapackage(tables: Tables, version: str) -> dict[str, Any]:
     """A Frictionless data package descriptor: the machine-readable data dictionary of the CSV tables."""
     cff = citation_metadata()
     return {
@@ -244,7 +249,7 @@ def datapackage(tables: dict[str, tuple[list[str], list[list[str]]]], version: s
     }
 
 
-def write_csv(store: ox.Store, out: Path, tables: dict | None = None) -> dict[str, int]:
+def write_csv(store: ox.Store, out: Path, tables: Tables | None = None) -> dict[str, int]:
     """The CSV tables and datapackage.json into a zip file (``out`` ends in .zip) or a directory; returns rows."""
     tables = tables if tables is not None else all_tables(store)
     files = {f"{name}.csv": _csv_bytes(columns, rows) for name, (columns, rows) in tables.items()}

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
 from kg.export.citation import BASIN_BBOX, citation_metadata, dataset_citation, dataset_iri, dataset_version
 from kg.namespaces import AMUR, base_iri, prefix_map
+from kg.query import solutions
 
 
-def void_graph(store: ox.Store, dumps: list[dict] | None = None, build_id: str | None = None) -> Graph:
+def void_graph(store: ox.Store, dumps: list[dict[str, Any]] | None = None, build_id: str | None = None) -> Graph:
     """VoID + DCAT description: triples per named graph, class and property partitions, licence and
     provenance of every source (the graph's own meta graph), version, citation and the downloads."""
     version = dataset_version()
@@ -18,7 +21,7 @@ def void_graph(store: ox.Store, dumps: list[dict] | None = None, build_id: str |
     void = Graph()
     for prefix, ns in prefix_map().items():
         void.bind(prefix, ns)
-    meta = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(base_iri() + "graph/meta"))
+    meta = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(base_iri() + "graph/meta")) or b""
     void.parse(data=meta.decode("utf-8"), format="nt")
     dataset = URIRef(dataset_iri())
     void.add((dataset, DCTERMS.description, Literal(cff.get("abstract", ""), lang="en")))
@@ -37,19 +40,20 @@ def void_graph(store: ox.Store, dumps: list[dict] | None = None, build_id: str |
         f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))",
         datatype=URIRef("http://www.opengis.net/ont/geosparql#wktLiteral"))))
     total = 0
-    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+    for row in solutions(store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")):
         name, n = URIRef(row["g"].value), int(row["n"].value)
         total += n
         void.set((name, VOID.triples, Literal(n, datatype=XSD.integer)))
         void.add((dataset, VOID.subset, name))
     void.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
-    for row in store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
-                           use_default_graph_as_union=True):
+    for row in solutions(store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
+                                     use_default_graph_as_union=True)):
         partition = BNode()
         void.add((dataset, VOID.classPartition, partition))
         void.add((partition, VOID["class"], URIRef(row["c"].value)))
         void.add((partition, VOID.entities, Literal(int(row["n"].value), datatype=XSD.integer)))
-    for row in store.query("SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"):
+    properties = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
+    for row in solutions(store.query(properties)):
         partition = BNode()
         void.add((dataset, VOID.propertyPartition, partition))
         void.add((partition, VOID.property, URIRef(row["p"].value)))

@@ -29,6 +29,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from kg import config
+from kg.progress import Echo
 from kg.sources import registry
 from kg.sources.registry import Source, SourceError, describe_digest, digest_matches
 
@@ -113,7 +114,7 @@ def _present(target: Path, download: Download) -> bool:
     return any(path.is_file() and digest_matches(path, spec)[0] for path, spec in held)
 
 
-def fetch(target: Path | None = None, sources: list[Source] | None = None, echo=print, retries: int = 3,
+def fetch(target: Path | None = None, sources: list[Source] | None = None, echo: Echo = print, retries: int = 3,
           backoff: float = 1.0, timeout: float = 60.0, terminal: TextIO | None = None) -> list[str]:
     """Get every registered file that ``target`` lacks (the declared checklist archives of ``checklists.yml``
     too); return the paths written (relative to ``target``).
@@ -192,7 +193,7 @@ class _Part:
         self.resumed = False
 
 
-def _fetch_http(download: Download, target: Path, echo, retries: int, backoff: float, timeout: float,
+def _fetch_http(download: Download, target: Path, echo: Echo, retries: int, backoff: float, timeout: float,
                 meter: _Meter) -> None:
     final = target / download.name
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -269,7 +270,7 @@ def _get(url: str, part: _Part, timeout: float, meter: _Meter) -> None:
         raise _Retry(f"connection dropped after {received} of {expected} bytes")
 
 
-def _range_start(response) -> int | None:
+def _range_start(response: http.client.HTTPResponse) -> int | None:
     """The first byte of a 206 answer (Content-Range: bytes START-END/SIZE)."""
     value = response.headers.get("Content-Range", "")
     unit, _, span = value.partition(" ")
@@ -357,7 +358,7 @@ def _size(count: float | None) -> str:
     return f"{count:.1f} GB"
 
 
-def resolve_dir(explicit: str | Path | None = None, sources: list[Source] | None = None, echo=print,
+def resolve_dir(explicit: str | Path | None = None, sources: list[Source] | None = None, echo: Echo = print,
                 fetch_missing: bool = True) -> Path:
     """The sources directory to build from.
 

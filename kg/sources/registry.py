@@ -34,7 +34,10 @@ class Source:
     files: dict[str, str]  # path relative to the sources directory -> sha256
     licence: str
     citation: str
-    reader: str  # module in ingest/ that reads it
+    # the module in ingest/ that reads it: a species reader (SOURCES, read), a reference reader (read_reference),
+    # the checklist reader, or a loader the species readers share (ingest.rangebuilder.load: rangeBuilder's boxes
+    # and country lists, read by the birds, mammals, amphibians, reptiles and WildFinder readers)
+    reader: str
     publisher: str = ""
     retrieved: str = ""  # when the pinned snapshot was recorded at its origin (ISO date)
     homepage: str = ""
@@ -490,8 +493,9 @@ def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]
     found: list[tuple[str, Path]] = []
     if explicit:
         return [("--sources", Path(explicit))]
-    if config.sources_dir():
-        return [("AMURKG_SOURCES", config.sources_dir())]
+    named = config.sources_dir()
+    if named is not None:
+        return [("AMURKG_SOURCES", named)]
     found.append(("../shared/data/sources", SHARED_SOURCES))
     found.append(("fetch cache", config.fetch_cache()))
     return found

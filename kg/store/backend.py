@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import config
 from kg.store import workers, writes
-from kg.store.layout import StoreMissing, current_build, embedded_path, is_remote, manifest
+from kg.store.jobs import WriteJob
+from kg.store.layout import Manifest, StoreMissing, current_build, embedded_path, is_remote, manifest
+
+if TYPE_CHECKING:
+    from kg.store.remote import RemoteStore
 
 
 class StoreHandle:
@@ -52,7 +57,7 @@ class StoreHandle:
     def label(self) -> str:
         return f"oxigraph:{self.store_path}"
 
-    def manifest(self) -> dict | None:
+    def manifest(self) -> Manifest | None:
         return manifest(self.store_path)
 
     def build_dir(self) -> Path | None:
@@ -64,7 +69,7 @@ class StoreHandle:
         (kg/store/workers.py, docs/decisions/0011-interactive-lane.md)."""
         return workers.QueryPool(self.store_path, processes, interactive, queue, max_rss)
 
-    def write(self, job: dict, timeout: float) -> workers.Outcome:
+    def write(self, job: WriteJob, timeout: float) -> workers.Outcome:
         """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/store/writes.py)."""
         return writes.write(self.store_path, job, timeout)
 
@@ -80,13 +85,13 @@ class RemoteHandle:
         # files kept for a remote engine's build (dumps, analytics view), by engine and build id
         self.cache_root = Path(cache_root) if cache_root else config.remote_cache()
         self._lock = threading.Lock()
-        self._manifest: tuple[float, dict | None] | None = None
+        self._manifest: tuple[float, Manifest | None] | None = None
 
     @property
     def label(self) -> str:
         return self.store.config.label
 
-    def manifest(self) -> dict | None:
+    def manifest(self) -> Manifest | None:
         import time
 
         with self._lock:
@@ -100,7 +105,7 @@ class RemoteHandle:
         with self._lock:
             self._manifest = None
 
-    def get(self):
+    def get(self) -> RemoteStore:
         if self.manifest() is None:
             raise StoreMissing(f"no amurkg build is loaded in {self.label}: run `amurkg build --store {self.label}`")
         return self.store
@@ -127,14 +132,14 @@ class RemoteHandle:
         limits of the embedded store's pool do not apply)."""
         return workers.RemoteQueries(self)
 
-    def write(self, job: dict, timeout: float) -> workers.Outcome:
+    def write(self, job: WriteJob, timeout: float) -> workers.Outcome:
         """Writes go to the engine itself (it has its own transactions): one update request per write."""
         outcome = writes.apply_write_job(self.store.with_timeout(timeout), job)
         self._manifest = None
         return outcome
 
 
-def open_handle(spec: str | Path | None = None):
+def open_handle(spec: str | Path | None = None) -> StoreHandle | RemoteHandle:
     """The handle of a store spec (path, oxigraph:PATH or sparql+http://...)."""
     if is_remote(spec):
         return RemoteHandle(str(spec))

@@ -16,12 +16,15 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg import config
 
 MANIFEST = "BUILD.json"
+# what a build says of itself (BUILD.json): id, key, sources, graphs, classes, species yields, SHACL verdict
+Manifest = dict[str, Any]
 
 
 class StoreMissing(Exception):
@@ -48,9 +51,12 @@ def current_build(store_path: Path) -> Path | None:
     return None
 
 
-def manifest(store_path: Path) -> dict | None:
+def manifest(store_path: Path) -> Manifest | None:
     build = current_build(store_path)
-    return json.loads((build / MANIFEST).read_text()) if build else None
+    if build is None:
+        return None
+    found: Manifest = json.loads((build / MANIFEST).read_text())
+    return found
 
 
 def swap_in(store_path: Path, build: Path) -> None:
@@ -66,7 +72,7 @@ def swap_in(store_path: Path, build: Path) -> None:
 
 def prune(store_path: Path, keep: set[Path]) -> list[Path]:
     """Remove builds other than ``keep`` (the current one and the one before it, still open by servers)."""
-    removed = []
+    removed: list[Path] = []
     root = builds_dir(store_path)
     if not root.is_dir():
         return removed

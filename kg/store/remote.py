@@ -160,7 +160,9 @@ def query_form(query: str) -> str:
 def _boolean(value: bool) -> ox.QueryBoolean:
     document = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
                 f"<boolean>{'true' if value else 'false'}</boolean></sparql>")
-    return ox.parse_query_results(document.encode(), ox.QueryResultsFormat.XML)
+    result = ox.parse_query_results(document.encode(), ox.QueryResultsFormat.XML)
+    assert isinstance(result, ox.QueryBoolean)  # the document is a boolean result
+    return result
 
 
 def with_base(query: str, base_iri: str | None) -> str:
@@ -249,7 +251,7 @@ class RemoteStore:
     def _send(self, wrapper: SPARQLWrapper, what: str, timeout: float | None):
         # SPARQLWrapper installs its digest-auth opener process-wide (urllib.request.install_opener): put back the
         # one that was there, or every later urlopen in the process answers Bearer challenges with a ValueError
-        previous = urllib.request._opener
+        previous = vars(urllib.request).get("_opener")  # private: no stub names it
         try:
             return self._query(wrapper, what)
         finally:
@@ -341,7 +343,7 @@ class RemoteStore:
         wrapper.setRequestMethod(POSTDIRECTLY if len(update) > 100_000 else URLENCODED)
         wrapper.setQuery(with_base(update, base_iri))
         wrapper.queryType = "INSERT"  # SPARQLWrapper guesses from keywords; an update is an update
-        wrapper.isSparqlUpdateRequest = lambda: True
+        wrapper.isSparqlUpdateRequest = lambda: True  # type: ignore[method-assign]  # SPARQLWrapper has no setter
         response = self._send(wrapper, "the update", timeout).response
         try:
             response.read()
@@ -441,7 +443,7 @@ class RemoteStore:
 
     def _opener(self) -> urllib.request.OpenerDirector:
         handlers = []
-        if self.config.user:
+        if self.config.user and self.config.gsp_url:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             passwords.add_password(None, self.config.gsp_url, self.config.user, self.config.password or "")
             handler = (urllib.request.HTTPDigestAuthHandler if self.config.auth == "digest"
@@ -463,7 +465,8 @@ class RemoteStore:
             raise RemoteError(f"the remote Graph Store at {self.config.gsp_url} cannot be reached: "
                               f"{exc.reason}") from None
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, self.config.gsp_url, self.config.user, self.config.password or "")
+        passwords.add_password(None, self.config.gsp_url or request.full_url, self.config.user or "",
+                               self.config.password or "")
         fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge))
         answer = urllib.request.AbstractDigestAuthHandler(passwords).get_authorization(request, fields)
         if answer is None:

@@ -11,6 +11,7 @@ See docs/decisions/0005-query-timeouts-and-writes.md and docs/deployment.md (can
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -24,12 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
 from kg.store import layout as kgstore
-from kg.store.remote import RemoteError
+from kg.store.jobs import GraphReadJob, QueryJob, ReadJob
+from kg.store.remote import RemoteError, RemoteStore
 
 if TYPE_CHECKING:  # a type only: kg.store.backend builds on this module
     from kg.store.backend import RemoteHandle
@@ -129,17 +131,13 @@ def _too_large(limit: int) -> Outcome:
                    headers={"X-Result-Cap-Bytes": str(limit)})
 
 
-def _named(iris: list[str] | None) -> list[ox.NamedNode] | None:
-    return None if iris is None else [ox.NamedNode(i) for i in iris]
-
-
-def malformed(job: dict) -> Outcome | None:
+def malformed(job: ReadJob) -> Outcome | None:
     """The 400 of a query job that does not parse, found without a worker: an empty in-memory store parses it
     (nothing is there to evaluate, and a SELECT's solutions are never asked for); None when it parses."""
-    if job.get("kind") != "query":
+    if not isinstance(job, QueryJob):
         return None
     try:
-        ox.Store().query(job["query"], base_iri=job.get("base_iri"))
+        ox.Store().query(job.query, base_iri=job.base_iri)
     except SyntaxError as exc:
         return Outcome(400, message=f"malformed query: {exc}")
     except Exception:  # noqa: BLE001 - anything else is for the worker that runs it to report
@@ -147,32 +145,37 @@ def malformed(job: dict) -> Outcome | None:
     return None
 
 
-def run_query_job(store: ox.Store, job: dict) -> Outcome:
+def run_query_job(store: ox.Store | RemoteStore, job: ReadJob) -> Outcome:
     """Run one query job on an open store (in a worker process) and serialize its result."""
-    limit = job["max_bytes"]
+    limit = job.max_bytes
     try:
-        if job["kind"] == "graph":
+        if isinstance(job, GraphReadJob):
             return _graph_job(store, job)
-        default_graph = _named(job.get("default_graph"))
-        named_graphs = _named(job.get("named_graphs"))
+        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
+        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
+        if job.default_graph is not None:
+            default_graph = [ox.NamedNode(i) for i in job.default_graph]
+        if job.named_graphs is not None:
+            named_graphs = [ox.NamedNode(i) for i in job.named_graphs]
         if named_graphs is not None and default_graph is None:
             default_graph = []  # the protocol's dataset has only named graphs: its default graph is empty
-        result = store.query(job["query"], base_iri=job.get("base_iri"),
+        result = store.query(job.query, base_iri=job.base_iri,
                              use_default_graph_as_union=default_graph is None and named_graphs is None,
                              default_graph=default_graph, named_graphs=named_graphs)
         buffer = _CappedBuffer(limit)
+        sink = cast(IO[bytes], buffer)  # pyoxigraph only calls write()
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-            mime = job.get("results_mime")
+            mime = job.results_mime
             if mime is None:
                 return Outcome(406, message="no acceptable format for SELECT/ASK results; available: "
                                + ", ".join(RESULT_FORMATS))
-            result.serialize(buffer, RESULT_FORMATS[mime])
+            result.serialize(sink, RESULT_FORMATS[mime])
         else:
-            mime = job.get("graph_mime")
+            mime = job.graph_mime
             if mime is None:
                 return Outcome(406, message="no acceptable format for CONSTRUCT/DESCRIBE results; available: "
                                + ", ".join(GRAPH_FORMATS))
-            ox.serialize(result, buffer, GRAPH_FORMATS[mime])
+            ox.serialize(result, sink, GRAPH_FORMATS[mime])
         return Outcome(200, buffer.getvalue(), mime)
     except ResultTooLarge:
         return _too_large(limit)
@@ -186,17 +189,17 @@ def run_query_job(store: ox.Store, job: dict) -> Outcome:
         return Outcome(500, message=f"query failed: {exc}")
 
 
-def _graph_job(store: ox.Store, job: dict) -> Outcome:
+def _graph_job(store: ox.Store | RemoteStore, job: GraphReadJob) -> Outcome:
     """A Graph Store Protocol read: one graph, serialized (the whole graph or an error, never a part)."""
-    graph = ox.DefaultGraph() if job["graph"] is None else ox.NamedNode(job["graph"])
+    graph = ox.DefaultGraph() if job.graph is None else ox.NamedNode(job.graph)
     if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
-        return Outcome(404, message=f"no graph {job['graph']} in the store")
-    buffer = _CappedBuffer(job["max_bytes"])
+        return Outcome(404, message=f"no graph {job.graph} in the store")
+    buffer = _CappedBuffer(job.max_bytes)
     try:
-        store.dump(buffer, GRAPH_FORMATS[job["graph_mime"]], from_graph=graph)
+        store.dump(cast(IO[bytes], buffer), GRAPH_FORMATS[job.graph_mime], from_graph=graph)  # write() only
     except ResultTooLarge:
-        return _too_large(job["max_bytes"])
-    return Outcome(200, buffer.getvalue(), job["graph_mime"])
+        return _too_large(job.max_bytes)
+    return Outcome(200, buffer.getvalue(), job.graph_mime)
 
 
 def _worker_main(conn: Connection) -> None:
@@ -297,17 +300,17 @@ class _Costs:
         self._seconds: OrderedDict[str, float] = OrderedDict()
 
     @staticmethod
-    def key(job: dict) -> str:
-        parts = [job.get("kind"), job.get("query"), job.get("graph"), job.get("default_graph"),
-                 job.get("named_graphs"), job.get("results_mime"), job.get("graph_mime")]
-        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    def key(job: ReadJob) -> str:
+        # all that shapes the work but the cap: the same query asked with another cap costs the same
+        parts = {k: v for k, v in dataclasses.asdict(job).items() if k != "max_bytes"}
+        return hashlib.sha256(json.dumps([type(job).__name__, parts], sort_keys=True).encode()).hexdigest()
 
-    def cheap(self, build: Path, job: dict) -> bool:
+    def cheap(self, build: Path, job: ReadJob) -> bool:
         with self._lock:
             seconds = self._seconds.get(self.key(job)) if build == self._build else None
         return seconds is not None and seconds < CHEAP_SECONDS
 
-    def record(self, build: Path, job: dict, seconds: float) -> None:
+    def record(self, build: Path, job: ReadJob, seconds: float) -> None:
         key = self.key(job)
         with self._lock:
             if build != self._build:
@@ -358,7 +361,7 @@ class QueryPool:
                 worker.stop()
         return _Worker()
 
-    def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None,
+    def run(self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None,
             lane: str = SPARQL) -> Outcome:
         """Run a job in a worker of its lane; stop it at the timeout (which counts the wait for a worker too), or
         as soon as ``cancelled()`` says the client is gone. The outcome names the lane that answered it."""
@@ -374,7 +377,7 @@ class QueryPool:
                 outcome = self._dispatch(current, job, timeout, cancelled, lane)
         return outcome
 
-    def _dispatch(self, build: Path, job: dict, timeout: float, cancelled: Callable[[], bool] | None,
+    def _dispatch(self, build: Path, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None,
                   lane: str) -> Outcome:
         deadline = time.monotonic() + timeout
         if lane == SPARQL and self._costs.cheap(build, job):
@@ -392,7 +395,7 @@ class QueryPool:
                            headers={"X-Query-Timeout-Seconds": f"{timeout:g}", LANE_HEADER: lane})
         return outcome
 
-    def _run_on(self, name: str, build: Path, job: dict, deadline: float,
+    def _run_on(self, name: str, build: Path, job: ReadJob, deadline: float,
                 cancelled: Callable[[], bool] | None) -> Outcome | None:
         """The job's outcome from a worker of lane ``name``, or None if the deadline passed first."""
         lane = self._lanes[name]
@@ -420,7 +423,7 @@ class QueryPool:
         finally:
             lane.free.release()
 
-    def _run_in_worker(self, lane: _Lane, build: Path, job: dict, deadline: float,
+    def _run_in_worker(self, lane: _Lane, build: Path, job: ReadJob, deadline: float,
                        cancelled: Callable[[], bool] | None) -> Outcome | None:
         worker = self._take(lane)
         try:
@@ -476,7 +479,7 @@ class RemoteQueries:
     def __init__(self, handle: RemoteHandle):
         self.handle = handle
 
-    def run(self, job: dict, timeout: float, cancelled: Callable[[], bool] | None = None,
+    def run(self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None,
             lane: str = SPARQL) -> Outcome:
         # ``cancelled`` and ``lane`` are not consulted: the request to the engine is synchronous and carries the
         # timeout, and the engine schedules its own work

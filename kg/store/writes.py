@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -23,7 +24,8 @@ import pyoxigraph as ox
 
 from kg.store import layout as kgstore
 from kg.store import workers
-from kg.store.remote import RemoteError
+from kg.store.jobs import UpdateJob, WriteJob
+from kg.store.remote import RemoteError, RemoteStore
 from kg.store.workers import UPLOAD_FORMATS, Outcome
 
 
@@ -36,7 +38,7 @@ LOCK_RETRY_SECONDS = 0.05
 
 
 @contextmanager
-def write_lock(store_path: Path, wait: float | None = None):
+def write_lock(store_path: Path, wait: float | None = None) -> Iterator[None]:
     """Serialize writers across processes; the kernel releases the lock if a writer dies.
 
     With ``wait``, give up (WriteBusy) after that many seconds: a write queued behind many others must answer
@@ -50,7 +52,7 @@ def write_lock(store_path: Path, wait: float | None = None):
                 fcntl.flock(handle, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
                 break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
+                if deadline is not None and time.monotonic() >= deadline:
                     raise WriteBusy from None
                 time.sleep(LOCK_RETRY_SECONDS)
         try:
@@ -59,26 +61,26 @@ def write_lock(store_path: Path, wait: float | None = None):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def apply_write_job(store: ox.Store, job: dict) -> Outcome:
+def apply_write_job(store: ox.Store | RemoteStore, job: WriteJob) -> Outcome:
     """Apply a SPARQL Update or a Graph Store Protocol write to a writable copy of the store."""
-    kind = job["kind"]
     try:
-        if kind == "update":
-            store.update(job["update"], base_iri=job.get("base_iri"))
+        if isinstance(job, UpdateJob):
+            store.update(job.update, base_iri=job.base_iri)
             return Outcome(204)
-        graph = ox.DefaultGraph() if job["graph"] is None else ox.NamedNode(job["graph"])
+        kind = job.method
+        graph = ox.DefaultGraph() if job.graph is None else ox.NamedNode(job.graph)
         existed = isinstance(graph, ox.DefaultGraph) or store.contains_named_graph(graph)
         if kind == "delete":
             if not existed:
-                return Outcome(404, message=f"no graph {job['graph']} in the store")
+                return Outcome(404, message=f"no graph {job.graph} in the store")
             if isinstance(graph, ox.DefaultGraph):
                 store.clear_graph(graph)
             else:
                 store.remove_graph(graph)
             return Outcome(204)
         quads = []
-        for part, mime in job["parts"]:
-            for triple in ox.parse(part, UPLOAD_FORMATS[mime], base_iri=job.get("base_iri"), without_named_graphs=True):
+        for part, mime in job.parts:
+            for triple in ox.parse(part, UPLOAD_FORMATS[mime], base_iri=job.base_iri, without_named_graphs=True):
                 quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
         if kind == "put" and existed:
             store.clear_graph(graph)
@@ -90,7 +92,7 @@ def apply_write_job(store: ox.Store, job: dict) -> Outcome:
     except RemoteError as exc:
         return Outcome(exc.status, message=exc.message)
     except SyntaxError as exc:
-        return Outcome(400, message=f"malformed {'update' if kind == 'update' else 'RDF'}: {exc}")
+        return Outcome(400, message=f"malformed {'update' if isinstance(job, UpdateJob) else 'RDF'}: {exc}")
     except ValueError as exc:
         return Outcome(400, message=f"bad request: {exc}")
     except OSError as exc:
@@ -119,7 +121,7 @@ def _writer_main(conn: Connection) -> None:
     conn.send(outcome)
 
 
-def write(store_path: Path, job: dict, timeout: float) -> Outcome:
+def write(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
     """Apply a write as a new build: checkpoint the current build, change the copy, swap the link.
 
     A failed, refused or timed-out write leaves the serving store untouched; writers are serialized.
@@ -134,7 +136,7 @@ def write(store_path: Path, job: dict, timeout: float) -> Outcome:
                                      "it was not applied: retry it later"), headers={"Retry-After": "5"})
 
 
-def _write_locked(store_path: Path, job: dict, timeout: float) -> Outcome:
+def _write_locked(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
     source = kgstore.current_build(store_path)
     if source is None:
         return Outcome(503, message=f"no graph built at {store_path}")

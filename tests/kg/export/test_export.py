@@ -335,7 +335,8 @@ def test_dwca_distribution_matches_the_store(archive, store):
     ecoregions = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows if "/ecoregion/" in r[f"{DWC}locationID"]}
     countries = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"], r[f"{DWC}countryCode"]) for r in rows
                  if "/country/" in r[f"{DWC}locationID"]}
-    regions = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows if r[f"{DWC}locationID"].startswith("ISO3166-2:")}
+    regions = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows
+               if r[f"{DWC}locationID"].startswith("ISO3166-2:")}
     assert all("/ecoregion/" in r[f"{DWC}locationID"] or "/country/" in r[f"{DWC}locationID"]
                or r[f"{DWC}locationID"].startswith("ISO3166-2:") for r in rows)
     # a region a source names for the species (amur:recordedInRegion) is a row by its ISO 3166-2 code

@@ -25,11 +25,22 @@ def test_registry_matches_shared_description(sources_dir):
         assert source.licence and source.citation and source.reader and source.title
 
 
-def test_every_reader_module_exists():
+def test_every_reader_module_reads_its_source():
+    """The module a source names reads it: a reference reader (read_reference), a species reader whose SOURCES
+    lists the source (read), or the rangeBuilder loader, which the species readers listing its source call."""
     import importlib
 
     for source in registry.SOURCES:
-        assert importlib.import_module(source.reader)
+        module = importlib.import_module(source.reader)
+        if hasattr(module, "read_reference"):
+            assert callable(module.read_reference), source.id
+        elif hasattr(module, "SOURCES"):
+            assert source.id in module.SOURCES and callable(module.read), source.id
+        else:
+            assert callable(module.load), source.id
+            users = [s.reader for s in registry.SOURCES
+                     if source.id in getattr(importlib.import_module(s.reader), "SOURCES", ())]
+            assert users, f"{source.id}: no species reader lists it"
 
 
 def test_real_sources_verify(sources_dir):

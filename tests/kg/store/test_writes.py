@@ -23,6 +23,8 @@ import pyoxigraph as ox
 import pytest
 from sparql_live import make_store, serve
 
+from kg.store.jobs import QueryJob, UpdateJob
+
 EX = "http://example.org/"
 TOKEN = "writes-test-token"
 CLIENTS = 4
@@ -179,7 +181,7 @@ def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one
     store_path = make_store(tmp_path, [])
     stale = kgstore.current_build(store_path)
     for n in range(2):
-        outcome = kgwrites.write(store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> {n} }}"},
+        outcome = kgwrites.write(store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> {n} }}"),
                                  HANG_GUARD)
         assert outcome.status == 204
     assert not stale.exists()  # pruned: writes keep the current build and the one before it
@@ -188,9 +190,9 @@ def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one
     monkeypatch.setattr(kgworkers.kgstore, "current_build", lambda path: next(resolved, None) or real(path))
     pool = kgworkers.QueryPool(store_path, 1)
     try:
-        outcome = pool.run({"kind": "query", "query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                            "results_mime": "application/sparql-results+json", "graph_mime": None,
-                            "max_bytes": 100_000}, HANG_GUARD)
+        outcome = pool.run(QueryJob(query="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                    results_mime="application/sparql-results+json", graph_mime=None,
+                                    max_bytes=100_000), HANG_GUARD)
     finally:
         pool.close()
     assert outcome.status == 200, outcome.message
@@ -207,7 +209,7 @@ def test_a_write_that_waits_for_others_longer_than_its_timeout_is_a_503_and_not_
     before = kgstore.current_build(store_path)
     outcomes = []
     waiting = threading.Thread(target=lambda: outcomes.append(kgwrites.write(
-        store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"}, timeout=1)))
+        store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"), timeout=1)))
     with kgwrites.write_lock(store_path):  # another writer holds the store throughout
         waiting.start()
         waiting.join(HANG_GUARD)
@@ -215,5 +217,5 @@ def test_a_write_that_waits_for_others_longer_than_its_timeout_is_a_503_and_not_
     (outcome,) = outcomes
     assert outcome.status == 503 and "other writes held the store" in outcome.message
     assert kgstore.current_build(store_path) == before
-    assert kgwrites.write(store_path, {"kind": "update", "update": f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"},
+    assert kgwrites.write(store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"),
                           timeout=HANG_GUARD).status == 204
