@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 
 from kg.namespaces import iri, sparql_prefixes
@@ -59,7 +61,7 @@ def collect(store: ox.Store) -> dict[str, dict[str, int]]:
     return numbers
 
 
-def protection_yields(manifest: dict | None) -> dict[str, dict[str, int]]:
+def protection_yields(manifest: dict[str, Any] | None) -> dict[str, dict[str, int]]:
     """The protection lists' join yields of the build report (BUILD.json ``species.protection``): per list, rows
     read, rows joined by route, species with a status, and basin-relevant rows not joined (listed with their reason
     in BUILD.json and docs/data.md)."""
