@@ -44,8 +44,12 @@ def main() -> None:
     print(f"{'view from its pickle (dump + load)':<40} {unpickle:6.2f} s")
     for command in COMMANDS:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "kg.cli", "analyze", *command, "--store", str(args.store),
-                        "--format", "json"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "kg.cli", "analyze", *command, "--store", str(args.store), "--format", "json"],
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
         seconds = time.perf_counter() - started
         print(f"{'amurkg analyze ' + ' '.join(command):<40} {seconds:6.2f} s")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

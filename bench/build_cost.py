@@ -32,8 +32,9 @@ def run_build(store: Path, cache: Path, sources: str | None, timeout: float | No
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True,
-                         timeout=timeout)
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
     seconds = time.perf_counter() - started
     return seconds, int(out.stdout.strip().splitlines()[-1]) / 1024
 

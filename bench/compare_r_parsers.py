@@ -27,8 +27,10 @@ sys.path.insert(0, str(ROOT))  # the readers, run from anywhere
 
 
 def cells(series: pd.Series) -> list:
-    return [None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
-            for v in series.astype(object).tolist()]
+    return [
+        None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v
+        for v in series.astype(object).tolist()
+    ]
 
 
 def differences(ours: pd.DataFrame, theirs: pd.DataFrame) -> list[str]:
@@ -89,25 +91,30 @@ def rangebuilder_by_rdata(path: Path) -> dict:
             if group == "bird":
                 box = list(mollweide_box_to_lonlat(*box))
             boxes[group][species_key(key)] = [round(v, 4) for v in box]
-    countries = {group: {species_key(k): sorted({c for c in _flatten(v) if c != "none"})
-                         for k, v in objects[name].items()} for group, name in COUNTRIES.items()}
+    countries = {
+        group: {species_key(k): sorted({c for c in _flatten(v) if c != "none"}) for k, v in objects[name].items()}
+        for group, name in COUNTRIES.items()
+    }
     return {"boxes": boxes, "countries": countries, "native_boxes": native}
 
 
 def compare_lists(sources: Path) -> None:
     from ingest import fishes, rangebuilder
 
-    for path, ours, theirs in ((sources / "fishbase-2013" / "fishbase.rda", fishes._extract, fishbase_by_rdata),
-                               (sources / "rangebuilder-2022" / "sysdata.rda", rangebuilder._extract,
-                                rangebuilder_by_rdata)):
+    for path, ours, theirs in (
+        (sources / "fishbase-2013" / "fishbase.rda", fishes._extract, fishbase_by_rdata),
+        (sources / "rangebuilder-2022" / "sysdata.rda", rangebuilder._extract, rangebuilder_by_rdata),
+    ):
         started = time.perf_counter()
         fast = json.dumps(ours(path), ensure_ascii=False)
         middle = time.perf_counter()
         slow = json.dumps(theirs(path), ensure_ascii=False)
         done = time.perf_counter()
         verdict = "identical" if fast == slow else "DIFFERENT"
-        print(f"{path.name}: ingest/formats/rserial.py {middle - started:.1f} s, rdata {done - middle:.1f} s; "
-              f"extracts {verdict} ({len(fast):,} characters)")
+        print(
+            f"{path.name}: ingest/formats/rserial.py {middle - started:.1f} s, rdata {done - middle:.1f} s; "
+            f"extracts {verdict} ({len(fast):,} characters)"
+        )
 
 
 def main() -> None:
@@ -132,8 +139,11 @@ def main() -> None:
         print(f"{path.name}: pyreadr {fast:.1f} s, rdata {slow:.1f} s")
         for name, frame in frames.items():
             other = reference.get(name)
-            problems = (differences(frame, other) if isinstance(other, pd.DataFrame)
-                        else [f"rdata gives a {type(other).__name__}"])
+            problems = (
+                differences(frame, other)
+                if isinstance(other, pd.DataFrame)
+                else [f"rdata gives a {type(other).__name__}"]
+            )
             verdict = "; ".join(problems) or "equal"
             print(f"  {name} {frame.shape[0]} x {frame.shape[1]}: {verdict}")
 

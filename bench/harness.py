@@ -89,9 +89,22 @@ class PeerResult:
 # resource (which should not grow), aggregations over every species (which must grow at least linearly), and the
 # explorer's requests (search, pages, neighbourhood). Not the networkx tables: their first request rebuilds the
 # view from the store in every web worker, ~25 s at ×5 on 2 cores, more than the scale's whole query budget.
-SCALE_ITEMS = ("cranes", "ecoregions", "global200", "iucn-schemes", "work-lines", "ecoregion-threats",
-               "cited-threats-and-actions", "threatened-birds", "families-most-threatened", "china-red-list-plants",
-               "analytics-species-categories", "search: tiger", "species page", "neighbourhood")
+SCALE_ITEMS = (
+    "cranes",
+    "ecoregions",
+    "global200",
+    "iucn-schemes",
+    "work-lines",
+    "ecoregion-threats",
+    "cited-threats-and-actions",
+    "threatened-birds",
+    "families-most-threatened",
+    "china-red-list-plants",
+    "analytics-species-categories",
+    "search: tiger",
+    "species page",
+    "neighbourhood",
+)
 
 
 @dataclass
@@ -153,9 +166,17 @@ class Clock:
 OUT_OF_TIME = report.OUT_OF_TIME
 
 
-def measure(peer: Peer, items: list[mix.Item], *, reps: int, min_reps: int, budget: float,
-            skip: dict[str, str] | None = None, no_warm: set[str] = frozenset(),
-            deadline: float | None = None) -> PeerResult:
+def measure(
+    peer: Peer,
+    items: list[mix.Item],
+    *,
+    reps: int,
+    min_reps: int,
+    budget: float,
+    skip: dict[str, str] | None = None,
+    no_warm: set[str] = frozenset(),
+    deadline: float | None = None,
+) -> PeerResult:
     """Warm-up and timed runs of every item at concurrency 1 on a started peer.
 
     Timed runs stop after ``reps``, or once they have taken ``budget`` seconds and ``min_reps`` are done; items
@@ -195,8 +216,16 @@ def measure(peer: Peer, items: list[mix.Item], *, reps: int, min_reps: int, budg
 
 
 # what a user waits for (pages, search, cheap lookups) while others run heavy analytical queries
-INTERACTIVE_ITEMS = ("home page", "species page", "ecoregion page", "search: tiger", "cranes", "ecoregions",
-                     "global200", "work-lines")
+INTERACTIVE_ITEMS = (
+    "home page",
+    "species page",
+    "ecoregion page",
+    "search: tiger",
+    "cranes",
+    "ecoregions",
+    "global200",
+    "work-lines",
+)
 
 
 def under_load(peer: Peer, items: list[mix.Item], idle: PeerResult, clients: int, reps: int) -> dict:
@@ -237,8 +266,14 @@ def under_load(peer: Peer, items: list[mix.Item], idle: PeerResult, clients: int
         stop.set()
         for thread in threads:
             thread.join()
-    return {"clients": clients, "heavy": [i.name for i in heavy], "samples": samples, "item_errors": errors,
-            "heavy_completed": done["completed"], "heavy_errors": done["errors"]}
+    return {
+        "clients": clients,
+        "heavy": [i.name for i in heavy],
+        "samples": samples,
+        "item_errors": errors,
+        "heavy_completed": done["completed"],
+        "heavy_errors": done["errors"],
+    }
 
 
 def repeated_queries(peer: OurServer, items: list[mix.Item], reference: PeerResult, reps: int) -> dict:
@@ -267,8 +302,11 @@ def pick_species(dump: Path) -> str:
 
 
 def incoming_predicates(store: ox.Store, iri: str) -> list[str]:
-    rows = store.query(query_text("neighbours-in-predicates"), use_default_graph_as_union=True,
-                       substitutions={ox.Variable("iri"): ox.NamedNode(iri)})
+    rows = store.query(
+        query_text("neighbours-in-predicates"),
+        use_default_graph_as_union=True,
+        substitutions={ox.Variable("iri"): ox.NamedNode(iri)},
+    )
     return [row["p"].value for row in rows]
 
 
@@ -278,12 +316,17 @@ def server_routes(store_path: Path) -> set[str]:
     return {rule.rule for rule in create_app({"STORE_PATH": str(store_path)}).url_map.iter_rules()}
 
 
-def compare(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, settings: Settings, clock: Clock,
-            echo) -> tuple[list[PeerResult], list[str]]:
+def compare(
+    dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, settings: Settings, clock: Clock, echo
+) -> tuple[list[PeerResult], list[str]]:
     """All four peers on one dump; Oxigraph first (the reference), rdflib-endpoint last (it skips what rdflib
     in-process, the same engine, could not finish)."""
-    peers: list[Peer] = [OxigraphServer(workdir), OurServer(workdir, manifest), RdflibInProcess(workdir),
-                         RdflibEndpoint(workdir)]
+    peers: list[Peer] = [
+        OxigraphServer(workdir),
+        OurServer(workdir, manifest),
+        RdflibInProcess(workdir),
+        RdflibEndpoint(workdir),
+    ]
     for peer in peers:
         peer.timeout = settings.timeouts.get(peer.name, peer.timeout)
     results: list[PeerResult] = []
@@ -299,29 +342,43 @@ def compare(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, se
                 peer.start(dump)
                 echo(f"{peer.name}: loaded in {peer.load_seconds:.1f} s; running the mix")
                 endpoint = peer.name == "rdflib-endpoint"
-                result = measure(peer, items, reps=settings.reps.get(peer.name, peer.reps),
-                                 min_reps=settings.min_reps.get(peer.name, 1), budget=settings.item_budget,
-                                 skip=skip if endpoint else None, no_warm=no_warm if endpoint else set(),
-                                 deadline=deadline)
+                result = measure(
+                    peer,
+                    items,
+                    reps=settings.reps.get(peer.name, peer.reps),
+                    min_reps=settings.min_reps.get(peer.name, 1),
+                    budget=settings.item_budget,
+                    skip=skip if endpoint else None,
+                    no_warm=no_warm if endpoint else set(),
+                    deadline=deadline,
+                )
                 results.append(result)
             if peer.name == "amurkg":
                 with clock.phase("amurkg: interactive latency under load"):
                     result.under_load = under_load(peer, items, result, settings.load_clients, settings.load_reps)
                 with clock.phase("amurkg: repeated queries"):
-                    result.repeated = repeated_queries(peer, items, next(r for r in results if r.name == "oxigraph"),
-                                                       settings.repeat_reps)
+                    result.repeated = repeated_queries(
+                        peer, items, next(r for r in results if r.name == "oxigraph"), settings.repeat_reps
+                    )
             if peer.name == "rdflib":
-                skip = {name: "not sent: timed out on rdflib in-process (same engine)"
-                        for name, r in result.items.items() if "timeout" in r.errors}
-                no_warm = {name for name, r in result.items.items()
-                           if r.samples and min(r.samples) > settings.endpoint_warm_limit}
+                skip = {
+                    name: "not sent: timed out on rdflib in-process (same engine)"
+                    for name, r in result.items.items()
+                    if "timeout" in r.errors
+                }
+                no_warm = {
+                    name
+                    for name, r in result.items.items()
+                    if r.samples and min(r.samples) > settings.endpoint_warm_limit
+                }
         shared = common_items(items, results)
         echo(f"throughput at concurrency {settings.concurrency} over {len(shared)} items")
         for peer, result in zip(peers, results, strict=True):
             with clock.phase(f"{peer.name}: throughput"):
                 if shared:
-                    result.throughput = peer.throughput(shared, settings.concurrency, settings.requests,
-                                                        settings.deadline)
+                    result.throughput = peer.throughput(
+                        shared, settings.concurrency, settings.requests, settings.deadline
+                    )
                 result.serving_peak = peer.serving_peak()
     finally:
         for peer in started:
@@ -329,8 +386,16 @@ def compare(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, se
     return results, [i.name for i in shared]
 
 
-def scale_curve(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path, settings: Settings,
-                ones: list[PeerResult], clock: Clock, echo) -> tuple[list[dict], list[dict]]:
+def scale_curve(
+    dump: Path,
+    manifest: dict,
+    items: list[mix.Item],
+    workdir: Path,
+    settings: Settings,
+    ones: list[PeerResult],
+    clock: Clock,
+    echo,
+) -> tuple[list[dict], list[dict]]:
     """Our server and Oxigraph server on the graph grown ×k with synthetic species, a scale at a time while the
     budget allows: one store per scale, bulk-loaded once from the synthetic stream (the build's last step) and
     served in turn by both servers (the same Oxigraph storage). Returns the rows and the scales not run."""
@@ -347,23 +412,37 @@ def scale_curve(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path
     names = [i.name for i in items]
     last_quads = base_quads
     margin = 1.5
-    last_queries = sum((1 + settings.scale_reps) * (r.items[n].median or 0) for r in ones
-                       if r.name in ("amurkg", "oxigraph") for n in names if n in r.items)
+    last_queries = sum(
+        (1 + settings.scale_reps) * (r.items[n].median or 0)
+        for r in ones
+        if r.name in ("amurkg", "oxigraph")
+        for n in names
+        if n in r.items
+    )
     deadline = clock.deadline()
     for factor in settings.scales:
         quads = synthetic.scaled_quads(dump, factor, owned)
         predicted = margin * (quads / rate + last_queries * quads / last_quads)
         if predicted > clock.left():
-            skipped.append({"factor": factor, "quads": quads, "predicted": predicted, "left": clock.left(),
-                            "rate": rate, "margin": margin})
+            skipped.append(
+                {
+                    "factor": factor,
+                    "quads": quads,
+                    "predicted": predicted,
+                    "left": clock.left(),
+                    "rate": rate,
+                    "margin": margin,
+                }
+            )
             echo(f"x{factor}: not run: predicted {predicted / 60:.1f} min, {clock.left() / 60:.1f} min left")
             continue
         build = workdir / "stores" / f"scaled-x{factor}"
         shutil.rmtree(build, ignore_errors=True)
         build.mkdir(parents=True)
         with clock.phase(f"scale ×{factor}: load"):
-            seconds, peak, out = child_rss_output([sys.executable, "-m", "bench.synthetic", "load", str(dump),
-                                                   str(build / "oxigraph"), str(factor)])
+            seconds, peak, out = child_rss_output(
+                [sys.executable, "-m", "bench.synthetic", "load", str(dump), str(build / "oxigraph"), str(factor)]
+            )
         echo(f"x{factor}: {quads} quads loaded in {seconds:.0f} s")
         queries_started = time.monotonic()
         for peer in (OxigraphServer(workdir), OurServer(workdir, manifest)):
@@ -372,14 +451,26 @@ def scale_curve(dump: Path, manifest: dict, items: list[mix.Item], workdir: Path
                 try:
                     peer.serve(build / "oxigraph" if peer.name == "oxigraph" else build)
                     peer.load_seconds, peer.load_peak = seconds, peak
-                    result = measure(peer, items, reps=settings.scale_reps, min_reps=1,
-                                     budget=settings.item_budget, deadline=deadline)
+                    result = measure(
+                        peer,
+                        items,
+                        reps=settings.scale_reps,
+                        min_reps=1,
+                        budget=settings.item_budget,
+                        deadline=deadline,
+                    )
                     result.serving_peak = peer.serving_peak()
                 finally:
                     peer.stop()
             echo(f"x{factor} {peer.name}: done")
-            rows.append({"factor": factor, "quads": quads, "result": result,
-                         "template_seconds": json.loads(out.strip().splitlines()[-1])["template_seconds"]})
+            rows.append(
+                {
+                    "factor": factor,
+                    "quads": quads,
+                    "result": result,
+                    "template_seconds": json.loads(out.strip().splitlines()[-1])["template_seconds"],
+                }
+            )
         rate, last_quads, last_queries = quads / seconds, quads, time.monotonic() - queries_started
         margin = 1.0
         shutil.rmtree(build, ignore_errors=True)
@@ -398,16 +489,37 @@ def versions() -> dict[str, str]:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
-    return {"host": platform.node(), "cpu": cpu, "cores": os.cpu_count(), "memory_gib": int(memory) / 1024 ** 2,
-            "python": platform.python_version(), "system": platform.platform()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
+    return {
+        "host": platform.node(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": int(memory) / 1024**2,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
 
 
-def run_bench(store_path: Path, workdir: Path, settings: Settings, smoke: bool = False, build: bool = True,
-              sources: str | None = None, echo=print, started_at: float | None = None) -> dict:
+def run_bench(
+    store_path: Path,
+    workdir: Path,
+    settings: Settings,
+    smoke: bool = False,
+    build: bool = True,
+    sources: str | None = None,
+    echo=print,
+    started_at: float | None = None,
+) -> dict:
     """The whole benchmark; returns everything the report shows."""
     clock = Clock(settings.budget, started_at)
     load_start = os.getloadavg()[0]
@@ -423,8 +535,9 @@ def run_bench(store_path: Path, workdir: Path, settings: Settings, smoke: bool =
         quads = synthetic.count_lines(dump)
         species = pick_species(dump)
         ecoregion = f"{BASE}ecoregion/{PREFERRED_ECOREGION}"
-        explorer, missing = mix.explorer_items(species, ecoregion, incoming_predicates(store, species), PATH_ENDS,
-                                               server_routes(store_path))
+        explorer, missing = mix.explorer_items(
+            species, ecoregion, incoming_predicates(store, species), PATH_ENDS, server_routes(store_path)
+        )
         del store
     items = mix.sparql_items() + explorer
     echo(f"mix: {len(items)} items ({len(explorer)} explorer requests; missing: {', '.join(missing) or 'none'})")
@@ -438,20 +551,37 @@ def run_bench(store_path: Path, workdir: Path, settings: Settings, smoke: bool =
         echo(f"full build from the sources (cold parse cache), stopped after {limit:.0f} s")
         with clock.phase("full build (cold parse cache)"), tempfile.TemporaryDirectory(dir=workdir) as tmp:
             try:
-                seconds, peak_mib = build_cost.run_build(Path(tmp) / "store", Path(tmp) / "cache", sources,
-                                                         timeout=limit)
+                seconds, peak_mib = build_cost.run_build(
+                    Path(tmp) / "store", Path(tmp) / "cache", sources, timeout=limit
+                )
                 build_row = {"seconds": seconds, "peak_mib": peak_mib}
             except subprocess.TimeoutExpired:
                 build_row = {"stopped": limit}
     scale_items = [i for i in items if i.name in settings.scale_items]
-    scales, scales_skipped = scale_curve(dump, manifest, scale_items, workdir, settings, results, clock,
-                                         echo) if settings.scales else ([], [])
+    scales, scales_skipped = (
+        scale_curve(dump, manifest, scale_items, workdir, settings, results, clock, echo)
+        if settings.scales
+        else ([], [])
+    )
     return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "versions": versions(),
-        "load_average": (load_start, os.getloadavg()[0]), "seconds": clock.elapsed(), "phases": clock.phases,
-        "smoke": smoke, "quads": quads, "species": species, "items": items, "missing": missing,
-        "results": results, "shared": shared, "build": build_row, "scales": scales,
-        "scales_skipped": scales_skipped, "scale_items": [i.name for i in scale_items], "settings": settings,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "versions": versions(),
+        "load_average": (load_start, os.getloadavg()[0]),
+        "seconds": clock.elapsed(),
+        "phases": clock.phases,
+        "smoke": smoke,
+        "quads": quads,
+        "species": species,
+        "items": items,
+        "missing": missing,
+        "results": results,
+        "shared": shared,
+        "build": build_row,
+        "scales": scales,
+        "scales_skipped": scales_skipped,
+        "scale_items": [i.name for i in scale_items],
+        "settings": settings,
     }
 
 
@@ -461,14 +591,24 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="scratch directory (default: a temporary one, removed)")
     parser.add_argument("--write", type=Path, help="write the report to this markdown file")
     parser.add_argument("--smoke", action="store_true", help="a tiny graph, one repetition, no build, scale x2")
-    parser.add_argument("--scales", default="10,50,5,2",
-                        help="growth factors of the scale curve, in order of priority (x1 is the comparison); one "
-                             "that would not fit the budget left is not run")
-    parser.add_argument("--budget", type=float, default=17.0,
-                        help="minutes for the whole run (default 17: `make bench` stays well within 20 on 2 cores)")
-    parser.add_argument("--started-at", type=float,
-                        help="when the run began (seconds since the epoch; `make bench` passes its own start, so "
-                             "that the budget covers its build step too)")
+    parser.add_argument(
+        "--scales",
+        default="10,50,5,2",
+        help="growth factors of the scale curve, in order of priority (x1 is the comparison); one "
+        "that would not fit the budget left is not run",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=17.0,
+        help="minutes for the whole run (default 17: `make bench` stays well within 20 on 2 cores)",
+    )
+    parser.add_argument(
+        "--started-at",
+        type=float,
+        help="when the run began (seconds since the epoch; `make bench` passes its own start, so "
+        "that the budget covers its build step too)",
+    )
     parser.add_argument("--no-build", action="store_true", help="skip the full build from the sources")
     parser.add_argument("--sources", help="sources directory for the build")
     args = parser.parse_args()
@@ -479,17 +619,28 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="amurkg-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        data = run_bench(args.store, workdir, settings, smoke=args.smoke, build=not (args.smoke or args.no_build),
-                         sources=args.sources, echo=lambda m: print(m, file=sys.stderr, flush=True),
-                         started_at=args.started_at)
+        data = run_bench(
+            args.store,
+            workdir,
+            settings,
+            smoke=args.smoke,
+            build=not (args.smoke or args.no_build),
+            sources=args.sources,
+            echo=lambda m: print(m, file=sys.stderr, flush=True),
+            started_at=args.started_at,
+        )
         text = report.markdown(data)
         (workdir / "results.json").write_text(json.dumps(report.as_json(data), indent=2, default=str))
         if args.write:
             # the Soak section is written by `make soak` (bench/soak.py), the named queries' by hand from
             # bench/query_cost.py, the build's before/after by hand: keep them
             old = args.write.read_text() if args.write.exists() else ""
-            kept = (soak.soak_section(old) + soak.soak_section(old, NAMED_QUERIES_SECTION)
-                    + soak.soak_section(old, BUILD_HISTORY_SECTION) + soak.soak_section(old, post_cost.SECTION))
+            kept = (
+                soak.soak_section(old)
+                + soak.soak_section(old, NAMED_QUERIES_SECTION)
+                + soak.soak_section(old, BUILD_HISTORY_SECTION)
+                + soak.soak_section(old, post_cost.SECTION)
+            )
             args.write.write_text(text.rstrip("\n") + "\n\n" + kept if kept else text)
         print(text)
     finally:
@@ -498,11 +649,21 @@ def main() -> None:
 
 
 def smoke_settings() -> Settings:
-    return Settings(reps={"amurkg": 1, "oxigraph": 1, "rdflib": 1, "rdflib-endpoint": 1}, min_reps={},
-                    item_budget=5.0, requests=16, deadline=30.0, scales=(2,), scale_reps=1, scale_timeout=10.0,
-                    timeouts={"rdflib": 3.0, "rdflib-endpoint": 3.0}, budget=3600.0, load_clients=2, load_reps=1)
+    return Settings(
+        reps={"amurkg": 1, "oxigraph": 1, "rdflib": 1, "rdflib-endpoint": 1},
+        min_reps={},
+        item_budget=5.0,
+        requests=16,
+        deadline=30.0,
+        scales=(2,),
+        scale_reps=1,
+        scale_timeout=10.0,
+        timeouts={"rdflib": 3.0, "rdflib-endpoint": 3.0},
+        budget=3600.0,
+        load_clients=2,
+        load_reps=1,
+    )
 
 
 if __name__ == "__main__":
     main()
-

@@ -66,16 +66,25 @@ def search_query(words: str) -> str:
 HOME_QUERIES = ("counts", "summary", "summary-national", "sources-list", "coverage", "placement-status")
 
 
-def explorer_items(species: str, ecoregion: str, incoming_predicates: list[str], path_ends: tuple[str, str],
-                   routes: set[str]) -> tuple[list[Item], list[str]]:
+def explorer_items(
+    species: str, ecoregion: str, incoming_predicates: list[str], path_ends: tuple[str, str], routes: set[str]
+) -> tuple[list[Item], list[str]]:
     """The explorer's requests that exist on the server now (``routes``: its URL rules) and the names of the missing.
 
     ``species`` and ``ecoregion`` are IRIs; ``incoming_predicates`` are the predicates linking to the species (the
     neighbourhood reads each of them); ``path_ends`` are two names for the analytics path.
     """
     iri = f"<{species}>"
-    taxon_page = ["exists", "outgoing", "taxon-chain", "taxon-assessments", "taxon-ecoregions", "taxon-threats",
-                  "taxon-actions", "sources-of"]
+    taxon_page = [
+        "exists",
+        "outgoing",
+        "taxon-chain",
+        "taxon-assessments",
+        "taxon-ecoregions",
+        "taxon-threats",
+        "taxon-actions",
+        "sources-of",
+    ]
     neighbourhood = [explorer_query("neighbours-out", iri=iri), explorer_query("neighbours-in-predicates", iri=iri)]
     neighbourhood += [explorer_query("neighbours-in", iri=iri, p=f"<{p}>") for p in incoming_predicates]
     neighbourhood.append(explorer_query("outgoing", iri=iri))
@@ -84,32 +93,112 @@ def explorer_items(species: str, ecoregion: str, incoming_predicates: list[str],
     as_json = {"accept": "application/json", "expect": JSON}
     wanted = [
         (Item("home page", "explorer", home, "/", "peers: the page's figures, without the map", **page), "/"),
-        (Item("search: tiger", "explorer", [search_query("tiger")], "/explore/search.json?q=tiger",
-              "peers: a CONTAINS filter over the labels", **as_json), "/explore/search.json"),
-        (Item("search: crane (typo 'crain')", "explorer", [search_query("crain")], "/explore/search.json?q=crain",
-              "peers: a CONTAINS filter (finds nothing: no typo tolerance)", **as_json), "/explore/search.json"),
-        (Item("species page", "explorer", [explorer_query(q, iri=iri) for q in taxon_page],
-              "/" + species[len(BASE):], "peers: the page's 8 queries", **page), "/taxon/<path:rest>"),
-        (Item("species as Turtle", "explorer", [explorer_query("exists", iri=iri), explorer_query("describe", iri=iri)],
-              "/" + species[len(BASE):] + "?format=ttl", "peers: exists + describe", accept="text/turtle",
-              expect=("text/turtle",)), "/taxon/<path:rest>"),
-        (Item("ecoregion page", "explorer",
-              [explorer_query(q, iri=f"<{ecoregion}>") for q in
-               ("exists", "outgoing", "ecoregion-species-summary", "ecoregion-threatened-species",
-                "ecoregion-threats", "ecoregion-initiatives")],
-              "/" + ecoregion[len(BASE):], "peers: the page's main queries, without the map", **page),
-         "/ecoregion/<path:rest>"),
-        (Item("neighbourhood", "explorer", neighbourhood, "/explore/neighbourhood.json?iri=" + quote(species, safe=""),
-              f"peers: neighbours out, in by each of {len(incoming_predicates)} predicates", **as_json),
-         "/explore/neighbourhood.json"),
+        (
+            Item(
+                "search: tiger",
+                "explorer",
+                [search_query("tiger")],
+                "/explore/search.json?q=tiger",
+                "peers: a CONTAINS filter over the labels",
+                **as_json,
+            ),
+            "/explore/search.json",
+        ),
+        (
+            Item(
+                "search: crane (typo 'crain')",
+                "explorer",
+                [search_query("crain")],
+                "/explore/search.json?q=crain",
+                "peers: a CONTAINS filter (finds nothing: no typo tolerance)",
+                **as_json,
+            ),
+            "/explore/search.json",
+        ),
+        (
+            Item(
+                "species page",
+                "explorer",
+                [explorer_query(q, iri=iri) for q in taxon_page],
+                "/" + species[len(BASE) :],
+                "peers: the page's 8 queries",
+                **page,
+            ),
+            "/taxon/<path:rest>",
+        ),
+        (
+            Item(
+                "species as Turtle",
+                "explorer",
+                [explorer_query("exists", iri=iri), explorer_query("describe", iri=iri)],
+                "/" + species[len(BASE) :] + "?format=ttl",
+                "peers: exists + describe",
+                accept="text/turtle",
+                expect=("text/turtle",),
+            ),
+            "/taxon/<path:rest>",
+        ),
+        (
+            Item(
+                "ecoregion page",
+                "explorer",
+                [
+                    explorer_query(q, iri=f"<{ecoregion}>")
+                    for q in (
+                        "exists",
+                        "outgoing",
+                        "ecoregion-species-summary",
+                        "ecoregion-threatened-species",
+                        "ecoregion-threats",
+                        "ecoregion-initiatives",
+                    )
+                ],
+                "/" + ecoregion[len(BASE) :],
+                "peers: the page's main queries, without the map",
+                **page,
+            ),
+            "/ecoregion/<path:rest>",
+        ),
+        (
+            Item(
+                "neighbourhood",
+                "explorer",
+                neighbourhood,
+                "/explore/neighbourhood.json?iri=" + quote(species, safe=""),
+                f"peers: neighbours out, in by each of {len(incoming_predicates)} predicates",
+                **as_json,
+            ),
+            "/explore/neighbourhood.json",
+        ),
     ]
     for name in ("threats", "gaps", "similarity", "centrality"):
-        wanted.append((Item(f"analytics: {name}", "explorer", [], f"/api/analytics/{name}",
-                            "no SPARQL equivalent on the peers (networkx)", **as_json), "/api/analytics/<name>"))
+        wanted.append(
+            (
+                Item(
+                    f"analytics: {name}",
+                    "explorer",
+                    [],
+                    f"/api/analytics/{name}",
+                    "no SPARQL equivalent on the peers (networkx)",
+                    **as_json,
+                ),
+                "/api/analytics/<name>",
+            )
+        )
     start, end = path_ends
-    wanted.append((Item("analytics: path", "explorer", [],
-                        f"/api/analytics/path?from={quote(start)}&to={quote(end)}",
-                        "no SPARQL equivalent on the peers (networkx)", **as_json), "/api/analytics/<name>"))
+    wanted.append(
+        (
+            Item(
+                "analytics: path",
+                "explorer",
+                [],
+                f"/api/analytics/path?from={quote(start)}&to={quote(end)}",
+                "no SPARQL equivalent on the peers (networkx)",
+                **as_json,
+            ),
+            "/api/analytics/<name>",
+        )
+    )
     present = [item for item, rule in wanted if rule in routes]
     missing = [f"{item.name} ({rule})" for item, rule in wanted if rule not in routes]
     return present, missing

@@ -85,8 +85,9 @@ class WrongResponse(Exception):
     """An answer that is not the one asked for (a status other than 200, another content type): never timed."""
 
 
-def http_request(url: str, query: str | None, timeout: float, accept: str = ACCEPT,
-                 expect: tuple[str, ...] = ()) -> None:
+def http_request(
+    url: str, query: str | None, timeout: float, accept: str = ACCEPT, expect: tuple[str, ...] = ()
+) -> None:
     """One request; a SPARQL query is POSTed as a form (SPARQL 1.1 Protocol). Raises on any failure, and
     WrongResponse when the status is not 200 or the content type is not one of ``expect`` (when given)."""
     data = urllib.parse.urlencode({"query": query}).encode() if query is not None else None
@@ -236,8 +237,7 @@ class HttpPeer(Peer):
 
     def _spawn(self, command: list[str], log: str) -> None:
         out = open(self.workdir / f"{self.name}-{log}.log", "ab")  # noqa: SIM115 - kept open for the process
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self.sampler = MemorySampler(self.process.pid)
 
     def _sparql(self, query: str) -> None:
@@ -291,10 +291,13 @@ class OurServer(HttpPeer):
         shutil.rmtree(build, ignore_errors=True)
         build.mkdir(parents=True)
         # the build's last step: bulk load into the on-disk store (pyoxigraph), here in a child to measure its memory
-        code = ("import pyoxigraph as ox, sys; store = ox.Store(sys.argv[1]); "
-                "store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); store.optimize(); store.flush()")
-        self.load_seconds, self.load_peak = child_rss_run([sys.executable, "-c", code, str(build / "oxigraph"),
-                                                           str(dump)])
+        code = (
+            "import pyoxigraph as ox, sys; store = ox.Store(sys.argv[1]); "
+            "store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); store.optimize(); store.flush()"
+        )
+        self.load_seconds, self.load_peak = child_rss_run(
+            [sys.executable, "-c", code, str(build / "oxigraph"), str(dump)]
+        )
         self.serve(build)
 
     def serve(self, build: Path) -> None:
@@ -346,8 +349,13 @@ class OurServer(HttpPeer):
         started = time.perf_counter()
         try:
             separator = "&" if "?" in item.path else "?"
-            http_request(f"{self.base}{item.path}{separator}request={self._unique()}", None, self.timeout,
-                         accept=item.accept, expect=item.expect)
+            http_request(
+                f"{self.base}{item.path}{separator}request={self._unique()}",
+                None,
+                self.timeout,
+                accept=item.accept,
+                expect=item.expect,
+            )
         except (OSError, WrongResponse) as exc:
             return failed(started, exc)
         return Sample(time.perf_counter() - started)
@@ -364,7 +372,8 @@ class OxigraphServer(HttpPeer):
         location = self.workdir / "oxigraph-server"
         shutil.rmtree(location, ignore_errors=True)
         self.load_seconds, self.load_peak = child_rss_run(
-            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dump)])
+            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(dump)]
+        )
         # what `oxigraph load` advises before a read-heavy workload (serve-read-only cannot do it in the background);
         # our server's load ends with the same step (pyoxigraph `optimize`)
         seconds, peak = child_rss_run([str(BIN / "oxigraph"), "optimize", "--location", str(location)])
@@ -376,8 +385,20 @@ class OxigraphServer(HttpPeer):
         """Serve an on-disk store already loaded at ``location`` (the same storage as pyoxigraph's)."""
         port = free_port()
         self.endpoint = f"http://127.0.0.1:{port}/query"
-        self._spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind",
-                     f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(self.timeout))], "serve")
+        self._spawn(
+            [
+                str(BIN / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(location),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+                "--timeout-s",
+                str(int(self.timeout)),
+            ],
+            "serve",
+        )
         wait_until(lambda: http_request(self.endpoint, "ASK {}", 5), self.process, 60, "oxigraph serve")
 
 
@@ -394,8 +415,9 @@ class RdflibEndpoint(HttpPeer):
         port = free_port()
         self.endpoint = f"http://127.0.0.1:{port}/"
         started = time.perf_counter()
-        self._spawn([str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)],
-                    "serve")
+        self._spawn(
+            [str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host", "127.0.0.1", "--port", str(port)], "serve"
+        )
         # parsing happens before the server listens: load time is until it first answers
         wait_until(lambda: http_request(self.endpoint, "ASK {}", 5), self.process, 900, "rdflib-endpoint")
         self.load_seconds = time.perf_counter() - started
@@ -423,9 +445,14 @@ class RdflibInProcess(Peer):
     timeout = 20.0
 
     def start(self, dump: Path) -> None:
-        self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("rdflib_worker.py"))],
-                                        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("rdflib_worker.py"))],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         self.sampler = MemorySampler(self.process.pid)
         answer = self._ask({"op": "load", "path": str(dump)})
         self.load_seconds = answer["seconds"]
@@ -449,5 +476,12 @@ class RdflibInProcess(Peer):
         return Sample(answer["seconds"], answer.get("error"))
 
     def throughput(self, items: list[Item], concurrency: int, requests: int, deadline: float) -> dict:
-        return self._ask({"op": "throughput", "items": [i.sparql for i in items], "concurrency": concurrency,
-                          "requests": requests, "deadline": deadline})
+        return self._ask(
+            {
+                "op": "throughput",
+                "items": [i.sparql for i in items],
+                "concurrency": concurrency,
+                "requests": requests,
+                "deadline": deadline,
+            }
+        )

@@ -38,11 +38,13 @@ SECTION = "## POSTed and first-time queries against Oxigraph server (bench/post_
 def post(url: str, query: str, direct: bool) -> float:
     """One POSTed query, read to the end: its wall time in seconds."""
     if direct:
-        request = urllib.request.Request(url, data=query.encode(), headers={
-            "Content-Type": "application/sparql-query", "Accept": SPARQL_ACCEPT})
+        request = urllib.request.Request(
+            url, data=query.encode(), headers={"Content-Type": "application/sparql-query", "Accept": SPARQL_ACCEPT}
+        )
     else:
-        request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
-                                         headers={"Accept": SPARQL_ACCEPT})
+        request = urllib.request.Request(
+            url, data=urllib.parse.urlencode({"query": query}).encode(), headers={"Accept": SPARQL_ACCEPT}
+        )
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=120) as response:
         if response.status != 200:
@@ -86,29 +88,43 @@ def run(store_path: Path, workdir: Path, reps: int, echo=print) -> dict:
     finally:
         for peer in (oxigraph, ours):
             peer.stop()
-    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "reps": reps,
-            "load": os.getloadavg(), "rows": rows}
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "reps": reps,
+        "load": os.getloadavg(),
+        "rows": rows,
+    }
 
 
 def markdown(result: dict) -> str:
     rows = result["rows"]
     heavy = {name: r for name, r in rows.items() if r["oxigraph"] > HEAVY_SECONDS * 1000}
-    lines = [f"Run {result['date']}, {result['reps']} timed requests per figure (medians, ms), load average "
-             f"{result['load'][0]:.1f} at the end. Heavy: Oxigraph server > {HEAVY_SECONDS * 1000:g} ms.", "",
-             "| query | Oxigraph server | ours, first time | × | ours, POSTed again (form) | × | "
-             "(direct body) | × |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"Run {result['date']}, {result['reps']} timed requests per figure (medians, ms), load average "
+        f"{result['load'][0]:.1f} at the end. Heavy: Oxigraph server > {HEAVY_SECONDS * 1000:g} ms.",
+        "",
+        "| query | Oxigraph server | ours, first time | × | ours, POSTed again (form) | × | (direct body) | × |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, r in sorted(rows.items(), key=lambda kv: -kv[1]["oxigraph"]):
         o = r["oxigraph"]
         mark = " (heavy)" if name in heavy else ""
-        lines.append(f"| {name}{mark} | {o:.1f} | {r['first']:.1f} | {r['first'] / o:.2f} | {r['form']:.1f} | "
-                     f"{r['form'] / o:.2f} | {r['direct']:.1f} | {r['direct'] / o:.2f} |")
+        lines.append(
+            f"| {name}{mark} | {o:.1f} | {r['first']:.1f} | {r['first'] / o:.2f} | {r['form']:.1f} | "
+            f"{r['form'] / o:.2f} | {r['direct']:.1f} | {r['direct'] / o:.2f} |"
+        )
     if heavy:
+
         def geo(key: str) -> float:
             return statistics.geometric_mean([r[key] / r["oxigraph"] for r in heavy.values()])
+
         worst = max(max(r["form"], r["direct"]) / r["oxigraph"] for r in heavy.values())
-        lines += ["", f"Heavy queries ({len(heavy)}): first time {geo('first'):.2f}× Oxigraph server (geometric "
-                      f"mean; aim ≤ 1.2×); POSTed again {geo('form'):.2f}× as a form and {geo('direct'):.2f}× as a "
-                      f"direct body, at most {worst:.2f}× (aim ≤ 0.2×)."]
+        lines += [
+            "",
+            f"Heavy queries ({len(heavy)}): first time {geo('first'):.2f}× Oxigraph server (geometric "
+            f"mean; aim ≤ 1.2×); POSTed again {geo('form'):.2f}× as a form and {geo('direct'):.2f}× as a "
+            f"direct body, at most {worst:.2f}× (aim ≤ 0.2×).",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -136,12 +152,17 @@ def write_section(path: Path, table: str) -> None:
     """Replace this script's section of ``path`` (or add it at the end); `make bench` keeps it."""
     from bench.soak import soak_section
 
-    section = (f"{SECTION}\n\nWritten by `python -m bench.post_cost --write docs/benchmarks.md`: the SPARQL part of "
-               "the harness alone, on the same dump and peers. " + table)
+    section = (
+        f"{SECTION}\n\nWritten by `python -m bench.post_cost --write docs/benchmarks.md`: the SPARQL part of "
+        "the harness alone, on the same dump and peers. " + table
+    )
     text = path.read_text() if path.exists() else ""
     old = soak_section(text, SECTION)
-    text = text.replace(old, section + ("\n" if old.endswith("\n\n") else "")) if old else \
-        text.rstrip("\n") + "\n\n" + section
+    text = (
+        text.replace(old, section + ("\n" if old.endswith("\n\n") else ""))
+        if old
+        else text.rstrip("\n") + "\n\n" + section
+    )
     path.write_text(text)
 
 

@@ -95,8 +95,9 @@ def main() -> None:
             except Exception as exc:  # noqa: BLE001 - reported as an error of the peer
                 answer = {"error": str(exc)[:200], "seconds": time.perf_counter() - started}
         elif op == "throughput":
-            answer = throughput(dataset, command["items"], command["concurrency"], command["requests"],
-                                command["deadline"])
+            answer = throughput(
+                dataset, command["items"], command["concurrency"], command["requests"], command["deadline"]
+            )
         else:
             answer = {"error": f"unknown op {op}"}
         print(json.dumps(answer), flush=True)

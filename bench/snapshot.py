@@ -42,8 +42,7 @@ def nquads(store: ox.Store, build_id: str) -> list[str]:
     for line in lines:
         if line.startswith("_:"):
             subject_of[line.split(" ", 1)[0]].append(_BNODE.sub("_:x", line))
-    names = {b: "_:h" + hashlib.sha256("\n".join(sorted(t)).encode()).hexdigest()[:16]
-             for b, t in subject_of.items()}
+    names = {b: "_:h" + hashlib.sha256("\n".join(sorted(t)).encode()).hexdigest()[:16] for b, t in subject_of.items()}
     return sorted(_BNODE.sub(lambda m: names.get(m.group(0), "_:unnamed"), line) for line in lines)
 
 

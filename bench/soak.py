@@ -66,8 +66,7 @@ class Request:
 
 
 def sparql_get(kind: str, name: str, query: str, accept: str = "application/sparql-results+json") -> Request:
-    return Request(kind, name, target="/sparql?" + urllib.parse.urlencode({"query": query}),
-                   headers={"Accept": accept})
+    return Request(kind, name, target="/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept})
 
 
 def named_requests() -> list[Request]:
@@ -75,19 +74,27 @@ def named_requests() -> list[Request]:
 
 
 def page_requests(iris: list[str]) -> list[Request]:
-    pages = [Request("page", "home"), Request("page", "search", target="/search?q=crane"),
-             Request("page", "search.json", target="/explore/search.json?q=tigr"),
-             Request("page", "map", target="/map"), Request("page", "query editor", target="/query"),
-             Request("page", "downloads", target="/downloads"), Request("page", "void", target="/.well-known/void"),
-             Request("page", "analytics threats", target="/api/analytics/threats"),
-             Request("page", "analytics page", target="/analytics/gaps"),
-             Request("page", "sparql page", target="/sparql", headers={"Accept": "text/html"})]
+    pages = [
+        Request("page", "home"),
+        Request("page", "search", target="/search?q=crane"),
+        Request("page", "search.json", target="/explore/search.json?q=tigr"),
+        Request("page", "map", target="/map"),
+        Request("page", "query editor", target="/query"),
+        Request("page", "downloads", target="/downloads"),
+        Request("page", "void", target="/.well-known/void"),
+        Request("page", "analytics threats", target="/api/analytics/threats"),
+        Request("page", "analytics page", target="/analytics/gaps"),
+        Request("page", "sparql page", target="/sparql", headers={"Accept": "text/html"}),
+    ]
     for iri in iris:
-        path = "/" + iri[len(BASE):]
+        path = "/" + iri[len(BASE) :]
         pages.append(Request("page", "resource", target=path))
         pages.append(Request("page", "resource as Turtle", target=path, headers={"Accept": "text/turtle"}))
-        pages.append(Request("page", "neighbourhood",
-                             target="/explore/neighbourhood.json?iri=" + urllib.parse.quote(iri, safe="")))
+        pages.append(
+            Request(
+                "page", "neighbourhood", target="/explore/neighbourhood.json?iri=" + urllib.parse.quote(iri, safe="")
+            )
+        )
     return pages
 
 
@@ -102,27 +109,63 @@ def hostile_requests() -> list[Request]:
         Request("hostile", "script in search", target="/search?q=" + urllib.parse.quote(SCRIPT)),
         Request("hostile", "huge number", target="/explore/search.json?q=a&limit=" + "9" * 400),
         Request("hostile", "long URL", target="/search?q=" + "x" * 200_000),
-        Request("hostile", "bad IRI parameter", target="/explore/neighbourhood.json?iri="
-                + urllib.parse.quote(BASE, safe="") + "a%00b"),
+        Request(
+            "hostile",
+            "bad IRI parameter",
+            target="/explore/neighbourhood.json?iri=" + urllib.parse.quote(BASE, safe="") + "a%00b",
+        ),
         Request("hostile", "malformed query", target="/sparql?query=SELECT%20%3Fx%20WHERE%20%7B"),
-        Request("hostile", "deep nesting", "POST", "/sparql", direct,
-                ("SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000).encode()),
+        Request(
+            "hostile",
+            "deep nesting",
+            "POST",
+            "/sparql",
+            direct,
+            ("SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000).encode(),
+        ),
         Request("hostile", "invalid UTF-8 body", "POST", "/sparql", direct, b"SELECT * WHERE { ?s ?p \xff\xfe }"),
         Request("hostile", "invalid UTF-8 form", "POST", "/sparql", form, b"query=%ff%fe"),
         Request("hostile", "oversize body", "POST", "/sparql", direct, b"#" * 1_100_000),
         Request("hostile", "wrong media type", "POST", "/sparql", {"Content-Type": "image/png"}, b"\x89PNG"),
-        Request("hostile", "update without token", "POST", "/sparql", {"Content-Type": "application/sparql-update"},
-                b"INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }"),
-        Request("hostile", "update with a wrong token", "POST", "/sparql",
-                {"Content-Type": "application/sparql-update", "Authorization": "Bearer guessed"},
-                b"DROP ALL"),
-        Request("hostile", "GSP write without token", "PUT", "/rdf-graph-store?graph=http://x/g",
-                {"Content-Type": "text/turtle"}, b"<http://x/a> <http://x/b> <http://x/c> ."),
+        Request(
+            "hostile",
+            "update without token",
+            "POST",
+            "/sparql",
+            {"Content-Type": "application/sparql-update"},
+            b"INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }",
+        ),
+        Request(
+            "hostile",
+            "update with a wrong token",
+            "POST",
+            "/sparql",
+            {"Content-Type": "application/sparql-update", "Authorization": "Bearer guessed"},
+            b"DROP ALL",
+        ),
+        Request(
+            "hostile",
+            "GSP write without token",
+            "PUT",
+            "/rdf-graph-store?graph=http://x/g",
+            {"Content-Type": "text/turtle"},
+            b"<http://x/a> <http://x/b> <http://x/c> .",
+        ),
         Request("hostile", "GSP delete", "DELETE", "/rdf-graph-store?default"),
-        Request("hostile", "SERVICE to loopback", target="/sparql?" + urllib.parse.urlencode(
-            {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:22/> { ?s ?p ?o } }"})),
-        Request("hostile", "LOAD a local file", "POST", "/sparql", {"Content-Type": "application/sparql-update"},
-                b"LOAD <file:///etc/passwd>"),
+        Request(
+            "hostile",
+            "SERVICE to loopback",
+            target="/sparql?"
+            + urllib.parse.urlencode({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:22/> { ?s ?p ?o } }"}),
+        ),
+        Request(
+            "hostile",
+            "LOAD a local file",
+            "POST",
+            "/sparql",
+            {"Content-Type": "application/sparql-update"},
+            b"LOAD <file:///etc/passwd>",
+        ),
         Request("hostile", "unknown analysis", target="/api/analytics/%3Cscript%3E"),
         Request("hostile", "bad Accept", target="/sparql?query=ASK%7B%7D", headers={"Accept": "image/png"}),
     ]
@@ -142,9 +185,28 @@ def start_server(store: Path, port: int, workers: int, timeout: float, log: Path
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")}
     with open(log, "wb") as out:  # gunicorn's access log goes to a file: an unread pipe would block the server
         process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--host", HOST, "--port", str(port),
-             "--workers", str(workers), "--timeout", str(timeout)],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env, cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "kg.cli",
+                "serve",
+                "--store",
+                str(store),
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--timeout",
+                str(timeout),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
+            cwd=ROOT,
+        )
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -186,9 +248,13 @@ def tree_parts(pid: int) -> dict[str, int]:
         return parts
     for process in processes:
         try:
-            role = ("arbiter" if process.pid == pid else
-                    "query workers" if "kg.store.workers" in process.cmdline() or "kg.store.writes" in process.cmdline()
-                    else "web workers")
+            role = (
+                "arbiter"
+                if process.pid == pid
+                else "query workers"
+                if "kg.store.workers" in process.cmdline() or "kg.store.writes" in process.cmdline()
+                else "web workers"
+            )
             parts[role] += process.memory_info().rss
         except psutil.NoSuchProcess:
             pass
@@ -230,8 +296,7 @@ def sample_iris(store: Path, per_class: int = 8) -> list[str]:
     read = ox.Store.read_only(str(kgstore.current_build(store) / "oxigraph"))
     iris = []
     for kind in ("taxon", "ecoregion", "threat", "action", "source"):
-        query = (f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{BASE}{kind}/')) }} "
-                 f"LIMIT {per_class}")
+        query = f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{BASE}{kind}/')) }} LIMIT {per_class}"
         iris += [solution["s"].value for solution in read.query(query, use_default_graph_as_union=True)]
     return iris
 
@@ -262,8 +327,10 @@ class Tally:
 
     def drop(self, request: Request, error: Exception, after: str = "") -> None:
         with self.lock:
-            self.dropped.append(f"{type(error).__name__} {request.kind}: {request.name}"
-                                + (f", after {after} on the same connection" if after else ""))
+            self.dropped.append(
+                f"{type(error).__name__} {request.kind}: {request.name}"
+                + (f", after {after} on the same connection" if after else "")
+            )
 
 
 @dataclass
@@ -274,8 +341,7 @@ class Answer:
     echoed_script: bool
 
 
-def send(port: int, request: Request, timeout: float,
-         connection: http.client.HTTPConnection | None = None) -> Answer:
+def send(port: int, request: Request, timeout: float, connection: http.client.HTTPConnection | None = None) -> Answer:
     """One request; on ``connection`` (kept alive between requests, as browsers and SPARQL libraries do) when given,
     else on a connection of its own. A kept connection is closed by http.client when the answer says
     ``Connection: close`` (and reopened by the next request); one the server drops without saying so fails here."""
@@ -286,8 +352,13 @@ def send(port: int, request: Request, timeout: float,
         response = connection.getresponse()
         body = response.read()
         html = (response.headers.get("Content-Type") or "").startswith("text/html")
-        limit = ("timeout" if "X-Query-Timeout-Seconds" in response.headers else
-                 "memory" if "X-Query-Memory-Limit-Bytes" in response.headers else None)
+        limit = (
+            "timeout"
+            if "X-Query-Timeout-Seconds" in response.headers
+            else "memory"
+            if "X-Query-Memory-Limit-Bytes" in response.headers
+            else None
+        )
         return Answer(response.status, limit, html and SCRIPT.encode() in body)
     finally:
         if own:
@@ -303,8 +374,9 @@ def abandon(port: int, after: float) -> None:
         time.sleep(after)
 
 
-def client(port: int, until: float, mix: dict[str, list[Request]], tally: Tally, seed: int,
-           request_timeout: float) -> None:
+def client(
+    port: int, until: float, mix: dict[str, list[Request]], tally: Tally, seed: int, request_timeout: float
+) -> None:
     chooser = random.Random(seed)
     kinds, weights = list(WEIGHTS), list(WEIGHTS.values())
     # one keep-alive connection per client: a request that follows a hostile one on the same connection fails if
@@ -365,8 +437,15 @@ def percentile(values: list[float], q: float) -> float:
 # --- the run -------------------------------------------------------------------------------------------------
 
 
-def run_soak(store: Path, clients: int, seconds: float, workers: int = 1, timeout: float = 10.0,
-             seed: int = 17, log: Path | None = None) -> dict:
+def run_soak(
+    store: Path,
+    clients: int,
+    seconds: float,
+    workers: int = 1,
+    timeout: float = 10.0,
+    seed: int = 17,
+    log: Path | None = None,
+) -> dict:
     """Run the soak and return its report (a dict; ``failures`` lists what makes it fail).
 
     Memory: the tree's resident size swings by hundreds of MB as query workers are killed (timeouts, hang-ups)
@@ -375,8 +454,12 @@ def run_soak(store: Path, clients: int, seconds: float, workers: int = 1, timeou
     """
     store = Path(store)
     build_before, quads_before = store_facts(store)
-    mix = {"named-query": named_requests(), "page": page_requests(sample_iris(store)),
-           "hostile": hostile_requests(), "runaway": [sparql_get("runaway", "cartesian product", RUNAWAY)]}
+    mix = {
+        "named-query": named_requests(),
+        "page": page_requests(sample_iris(store)),
+        "hostile": hostile_requests(),
+        "runaway": [sparql_get("runaway", "cartesian product", RUNAWAY)],
+    }
     port = free_port()
     log = log or Path(tempfile.mkdtemp(prefix="amurkg-soak-")) / "server.log"
     server = start_server(store, port, workers, timeout, log)
@@ -389,8 +472,10 @@ def run_soak(store: Path, clients: int, seconds: float, workers: int = 1, timeou
         warm_up(port, mix, workers, request_timeout)
         started = time.monotonic()
         until = started + seconds
-        threads = [threading.Thread(target=client, args=(port, until, mix, tally, seed + i, request_timeout))
-                   for i in range(clients)]
+        threads = [
+            threading.Thread(target=client, args=(port, until, mix, tally, seed + i, request_timeout))
+            for i in range(clients)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -419,21 +504,45 @@ def run_soak(store: Path, clients: int, seconds: float, workers: int = 1, timeou
     if (build_before, quads_before) != (build_after, quads_after):
         failures.append(f"the store changed: {build_before} {quads_before} quads -> {build_after} {quads_after}")
     return {
-        "clients": clients, "seconds": seconds, "server_workers": workers, "query_timeout": timeout,
+        "clients": clients,
+        "seconds": seconds,
+        "server_workers": workers,
+        "query_timeout": timeout,
         "requests": sum(len(v) for v in tally.latencies.values()),
         "abandoned": tally.statuses["abandoned"]["hung up"],
         "statuses": {kind: dict(sorted(c.items(), key=lambda kv: str(kv[0]))) for kind, c in tally.statuses.items()},
-        "latency": {kind: {"n": len(v), "p50": percentile(v, 50), "p95": percentile(v, 95), "p99": percentile(v, 99),
-                           "max": max(v)} for kind, v in sorted(tally.latencies.items())} | {
-            "all": {"n": len(all_latencies), "p50": percentile(all_latencies, 50),
-                    "p95": percentile(all_latencies, 95), "p99": percentile(all_latencies, 99),
-                    "max": max(all_latencies, default=0.0)}},
-        "memory": memory, "memory_growth": growth, "memory_window": window, "peak_parts": monitor.peak_parts,
+        "latency": {
+            kind: {
+                "n": len(v),
+                "p50": percentile(v, 50),
+                "p95": percentile(v, 95),
+                "p99": percentile(v, 99),
+                "max": max(v),
+            }
+            for kind, v in sorted(tally.latencies.items())
+        }
+        | {
+            "all": {
+                "n": len(all_latencies),
+                "p50": percentile(all_latencies, 50),
+                "p95": percentile(all_latencies, 95),
+                "p99": percentile(all_latencies, 99),
+                "max": max(all_latencies, default=0.0),
+            }
+        },
+        "memory": memory,
+        "memory_growth": growth,
+        "memory_window": window,
+        "peak_parts": monitor.peak_parts,
         "limits": dict(tally.limits),
-        "quads_before": quads_before, "quads_after": quads_after,
-        "build_before": build_before, "build_after": build_after,
-        "unexpected": len(tally.unexpected), "dropped": len(tally.dropped),
-        "failures": failures, "server_log": str(log),
+        "quads_before": quads_before,
+        "quads_after": quads_after,
+        "build_before": build_before,
+        "build_after": build_after,
+        "unexpected": len(tally.unexpected),
+        "dropped": len(tally.dropped),
+        "failures": failures,
+        "server_log": str(log),
     }
 
 
@@ -463,8 +572,10 @@ def markdown(report: dict) -> str:
     ]
     for kind, stats in report["latency"].items():
         statuses = ", ".join(f"{s}: {n}" for s, n in report["statuses"].get(kind, {}).items()) or "—"
-        lines.append(f"| {kind} | {stats['n']} | {statuses} | {stats['p50'] * 1000:.0f} | {stats['p95'] * 1000:.0f} "
-                     f"| {stats['p99'] * 1000:.0f} | {stats['max'] * 1000:.0f} |")
+        lines.append(
+            f"| {kind} | {stats['n']} | {statuses} | {stats['p50'] * 1000:.0f} | {stats['p95'] * 1000:.0f} "
+            f"| {stats['p99'] * 1000:.0f} | {stats['max'] * 1000:.0f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -478,22 +589,28 @@ def soak_section(text: str, heading: str = SECTION) -> str:
     if start < 0:
         return ""
     end = text.find("\n## ", start + 1)
-    return text[start + 1:] if end < 0 else text[start + 1:end + 1]
+    return text[start + 1 :] if end < 0 else text[start + 1 : end + 1]
 
 
 def write_section(path: Path, report: dict) -> None:
     """Put this run's report into the Soak section of ``path`` (replacing the last run's); `make bench` keeps it."""
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    section = (f"{SECTION}\n\nWritten by `make soak` (`bench/soak.py`) on {when}: " + markdown(report)
-               + "\nThe soak fails on any 5xx other than a 503 of a server limit (timeout, memory cap), script echoed "
-               "into HTML, a dropped connection (each client keeps one connection alive, so a connection the server "
-               "closes without saying `Connection: close` fails the next request on it), "
-               "memory growth over 10 % from warm-up to end, or a changed store. Latencies are reported, not judged.\n")
+    section = (
+        f"{SECTION}\n\nWritten by `make soak` (`bench/soak.py`) on {when}: "
+        + markdown(report)
+        + "\nThe soak fails on any 5xx other than a 503 of a server limit (timeout, memory cap), script echoed "
+        "into HTML, a dropped connection (each client keeps one connection alive, so a connection the server "
+        "closes without saying `Connection: close` fails the next request on it), "
+        "memory growth over 10 % from warm-up to end, or a changed store. Latencies are reported, not judged.\n"
+    )
     text = path.read_text() if path.exists() else ""
     old = soak_section(text)
     # a section followed by another keeps the blank line between them
-    text = text.replace(old, section + ("\n" if old.endswith("\n\n") else "")) if old else \
-        text.rstrip("\n") + "\n\n" + section
+    text = (
+        text.replace(old, section + ("\n" if old.endswith("\n\n") else ""))
+        if old
+        else text.rstrip("\n") + "\n\n" + section
+    )
     path.write_text(text)
 
 

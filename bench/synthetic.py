@@ -29,8 +29,11 @@ SYNTHETIC_GRAPH = f"<{BASE}graph/bench-synthetic>"
 # Namespaces whose IRIs belong to one species: the slug is the first path segment after the namespace.
 OWNED_NAMESPACES = ("taxon", "occurrence", "threat-exposure", "inferred-threat")
 OWNED_IRI = re.compile("<" + re.escape(BASE) + "(" + "|".join(OWNED_NAMESPACES) + r")/([a-z0-9-]+)(?=[/>])")
-NAME_PREDICATES = ("<http://www.w3.org/2000/01/rdf-schema#label>", "<http://rs.tdwg.org/dwc/terms/scientificName>",
-                   f"<{AMUR.canonicalName}>")
+NAME_PREDICATES = (
+    "<http://www.w3.org/2000/01/rdf-schema#label>",
+    "<http://rs.tdwg.org/dwc/terms/scientificName>",
+    f"<{AMUR.canonicalName}>",
+)
 SPECIES_RANK = '<http://rs.tdwg.org/dwc/terms/taxonRank> "species"'
 
 
@@ -52,7 +55,7 @@ def species_slugs(dump: Path) -> list[str]:
     with open(dump, encoding="utf-8") as lines:
         for line in lines:
             if SPECIES_RANK in line and line.startswith(prefix):
-                slugs[line[len(prefix):line.index(">")]] = None
+                slugs[line[len(prefix) : line.index(">")]] = None
     return list(slugs)
 
 
@@ -174,9 +177,9 @@ def _clone(line: str, species: set[str], copy: int | str) -> str:
     predicate = line[subject_end:].split(" ", 2)[1]
     if predicate in NAME_PREDICATES:
         head, _, tail = line.rpartition('"')
-        line = f"{head} (synthetic {copy})\"{tail}"
+        line = f'{head} (synthetic {copy})"{tail}'
     # the graph term is the last IRI on the line
-    return line[:line.rindex(" <")] + f" {SYNTHETIC_GRAPH} .\n"
+    return line[: line.rindex(" <")] + f" {SYNTHETIC_GRAPH} .\n"
 
 
 def main() -> None:

@@ -56,9 +56,9 @@ EXCLUDE_WEAK = "exclude:combined-countries-weak-box"
 # Candidates (Russia + a neighbour) that do not live in the basin, checked by hand.
 KNOWN_FALSE_POSITIVES: dict[str, str] = {
     "Rana arvalis": "moor frog of Europe to Yakutia and the Altai: its China is Xinjiang, its box ends in Yakutia "
-                    "(Aldan, Lena basin) north of the Amur",
+    "(Aldan, Lena basin) north of the Amur",
     "Bufo bufo": "common toad of Europe to the Baikal region; IUCN 2017 lists China for the old concept, and the box "
-                 "only touches the Argun at its eastern edge",
+    "only touches the Argun at its eastern edge",
 }
 
 _IUCN_CODE = re.compile(r"\(([A-Z]{2})\)")

@@ -189,9 +189,15 @@ def species_places(facts: dict) -> dict[str, list[Placement]]:
     for entry in facts.get("species_places", []):
         for name in entry["taxa"]:
             places.setdefault(slug(name), []).extend(
-                Placement(ecoregion=code, method="curated", confidence=CURATED_CONFIDENCE,
-                          matched=entry["matched"], source=SOURCE_ID)
-                for code in entry["ecoregions"])
+                Placement(
+                    ecoregion=code,
+                    method="curated",
+                    confidence=CURATED_CONFIDENCE,
+                    matched=entry["matched"],
+                    source=SOURCE_ID,
+                )
+                for code in entry["ecoregions"]
+            )
     return places
 
 

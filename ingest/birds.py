@@ -46,16 +46,31 @@ SOURCE = "avilist-2025"
 
 # The basin's core points (ingest/places/geography.py) under the names this reader's evidence gives them: a box
 # covering them reaches the basin itself, not its edge.
-CORE_POINTS: dict[str, tuple[float, float]] = dict(zip(
-    ("Amur-Ussuri confluence", "Zeya-Amur confluence", "Songhua at Harbin", "Argun-Shilka junction", "Lake Khanka"),
-    geography.CORE_POINTS.values(), strict=True))
+CORE_POINTS: dict[str, tuple[float, float]] = dict(
+    zip(
+        ("Amur-Ussuri confluence", "Zeya-Amur confluence", "Songhua at Harbin", "Argun-Shilka junction", "Lake Khanka"),
+        geography.CORE_POINTS.values(),
+        strict=True,
+    )
+)
 MIN_CORE_POINTS = 3
 
 # Families whose members live at sea; their range boxes span oceans and prove nothing inland.
-MARINE_FAMILIES = frozenset({
-    "Diomedeidae", "Procellariidae", "Hydrobatidae", "Oceanitidae", "Pelecanoididae", "Spheniscidae",
-    "Alcidae", "Stercorariidae", "Phaethontidae", "Fregatidae", "Sulidae",
-})
+MARINE_FAMILIES = frozenset(
+    {
+        "Diomedeidae",
+        "Procellariidae",
+        "Hydrobatidae",
+        "Oceanitidae",
+        "Pelecanoididae",
+        "Spheniscidae",
+        "Alcidae",
+        "Stercorariidae",
+        "Phaethontidae",
+        "Fregatidae",
+        "Sulidae",
+    }
+)
 
 # East Asian regions (outside the gazetteer's basin places) that make a box-only match plausible.
 EAST_ASIA = re.compile(
@@ -67,13 +82,24 @@ EAST_ASIA = re.compile(
 )
 
 # A clause about strays, introductions or a lost range does not put the species in the basin now.
-NOT_RESIDENT = re.compile(r"\b(?:vagrant|accidental|casual|straggler|introduced|formerly|extinct|escape[sd]?)\b",
-                          re.IGNORECASE)
+NOT_RESIDENT = re.compile(
+    r"\b(?:vagrant|accidental|casual|straggler|introduced|formerly|extinct|escape[sd]?)\b", re.IGNORECASE
+)
 
 # AviList columns we keep (the cache holds only these)
 _COLUMNS = (
-    "Sequence", "Taxon_rank", "Order", "Family", "Scientific_name", "Authority", "English_name_AviList",
-    "Range", "Extinct_or_possibly_extinct", "IUCN_Red_List_Category", "Species_code_Cornell_Lab", "AvibaseID",
+    "Sequence",
+    "Taxon_rank",
+    "Order",
+    "Family",
+    "Scientific_name",
+    "Authority",
+    "English_name_AviList",
+    "Range",
+    "Extinct_or_possibly_extinct",
+    "IUCN_Red_List_Category",
+    "Species_code_Cornell_Lab",
+    "AvibaseID",
 )
 
 # Mollweide projection on the sphere of rangeBuilder's maps (same radius as ingest.rangebuilder)
@@ -211,8 +237,11 @@ def match_range_names(species: Mapping[str, str], range_names: Iterable[str]) ->
     for name, family in species.items():
         if name in matched:
             continue
-        candidates = [c for c in unclaimed.get(_epithet_stem(name.split()[-1]), [])
-                      if family in families_of_genus.get(c.split()[0], set())]
+        candidates = [
+            c
+            for c in unclaimed.get(_epithet_stem(name.split()[-1]), [])
+            if family in families_of_genus.get(c.split()[0], set())
+        ]
         if len(candidates) == 1:
             proposals[name] = candidates[0]
     claims: dict[str, int] = defaultdict(int)
@@ -242,8 +271,9 @@ def decide(
             return Decision("exclude:text-box-disagree")
         specific = [p for p, _ in places if p not in gazetteer.BROAD_PLACES]
         confidence = "high" if specific or len(covered) >= MIN_CORE_POINTS else "medium"
-        return Decision(rule="range-text:gazetteer", confidence=confidence,
-                        matched="; ".join(matched for _, matched in places))
+        return Decision(
+            rule="range-text:gazetteer", confidence=confidence, matched="; ".join(matched for _, matched in places)
+        )
     if not covered:
         return Decision("exclude:no-basin-signal")
     if len(covered) < MIN_CORE_POINTS:
@@ -253,28 +283,38 @@ def decide(
     if family in MARINE_FAMILIES:
         return Decision("exclude:marine-box-only")
     east = any(EAST_ASIA.search(text) for text in texts)
-    return Decision(rule="range-box:core-points", confidence="medium" if east else "low",
-                    matched=f"box covers {len(covered)}/{len(CORE_POINTS)} core points")
+    return Decision(
+        rule="range-box:core-points",
+        confidence="medium" if east else "low",
+        matched=f"box covers {len(covered)}/{len(CORE_POINTS)} core points",
+    )
 
 
 SPLIT_SINCE_2017 = "box-of-lumped-concept"
 
 
-def genera_split_since_2017(species_rows: Iterable[dict], range_names: Mapping[str, str],
-                            texts: Mapping[str, list[str]]) -> set[str]:
+def genera_split_since_2017(
+    species_rows: Iterable[dict], range_names: Mapping[str, str], texts: Mapping[str, list[str]]
+) -> set[str]:
     """Genera with a species whose AviList text names the basin but that has no rangeBuilder (2017) box:
     a species split since 2017 (Alaudala cheleensis, Butorides atricapilla), whose basin range the 2017
     box of its parent still holds."""
-    return {row["Scientific_name"].split()[0] for row in species_rows
-            if row["Scientific_name"] not in range_names and basin_places(texts.get(row["Scientific_name"], []))[0]}
+    return {
+        row["Scientific_name"].split()[0]
+        for row in species_rows
+        if row["Scientific_name"] not in range_names and basin_places(texts.get(row["Scientific_name"], []))[0]
+    }
 
 
 def is_lumped_box(decision: Decision, name: str, texts: list[str], split_genera: set[str]) -> bool:
     """A concept check between the sources: a species admitted by its 2017 box alone, whose AviList range
     names no East Asian region, in a genus with a basin species split since 2017, is admitted by its
     parent's lumped range (Alaudala rufescens, AviList's Mediterranean short-toed lark): the text wins."""
-    return (decision.rule == "range-box:core-points" and name.split()[0] in split_genera
-            and not any(EAST_ASIA.search(text) for text in texts))
+    return (
+        decision.rule == "range-box:core-points"
+        and name.split()[0] in split_genera
+        and not any(EAST_ASIA.search(text) for text in texts)
+    )
 
 
 # --- records -------------------------------------------------------------------------------------
@@ -309,20 +349,27 @@ def placements(places: list[tuple[str, str]]) -> list[Placement]:
     for place, _ in places:
         confidence = "medium" if place in gazetteer.BROAD_PLACES else "high"
         for code in gazetteer.ecoregions_for(place):
-            result.append(Placement(ecoregion=code, method="gazetteer", confidence=confidence,
-                                    matched=place, source=SOURCE))
+            result.append(
+                Placement(ecoregion=code, method="gazetteer", confidence=confidence, matched=place, source=SOURCE)
+            )
     return result
 
 
-def make_record(row: dict, decision: Decision, places: list[tuple[str, str]],
-                box: tuple[float, float, float, float] | None, codes: tuple[str, ...]) -> SpeciesRecord:
+def make_record(
+    row: dict,
+    decision: Decision,
+    places: list[tuple[str, str]],
+    box: tuple[float, float, float, float] | None,
+    codes: tuple[str, ...],
+) -> SpeciesRecord:
     name = row["Scientific_name"]
     identifiers = {"avibase": row["AvibaseID"]}
     if row.get("Species_code_Cornell_Lab"):
         identifiers["ebird"] = row["Species_code_Cornell_Lab"]
     category = iucn_category(row.get("IUCN_Red_List_Category"))
-    assessments = [Assessment(category=category, assessor="IUCN", scope="global", year=None, source=SOURCE)] \
-        if category else []
+    assessments = (
+        [Assessment(category=category, assessor="IUCN", scope="global", year=None, source=SOURCE)] if category else []
+    )
     return SpeciesRecord(
         source=SOURCE,
         row_id=row["AvibaseID"],
@@ -392,8 +439,9 @@ def select(
         report[decision.rule] += 1
         report[f"note:confidence-{decision.confidence}"] += 1
         # the box is kept in the Mollweide metres of its map: placements test it there (ingest.places.rangebox)
-        records.append(make_record(row, decision, places, mollweide_boxes.get(range_name) if range_name else None,
-                                   codes))
+        records.append(
+            make_record(row, decision, places, mollweide_boxes.get(range_name) if range_name else None, codes)
+        )
     return Selection(records=records, report=dict(report), removed=dict(removed))
 
 

@@ -76,8 +76,15 @@ _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}|\\^`]+")
 ABSENT = {"absent", "excluded", "doubtful"}
 NOT_NATIVE = {"introduced", "naturalised", "naturalized", "invasive", "managed", "vagrant", "uncertain"}
 # Darwin Core class or kingdom -> the graph's group
-GROUP_OF_CLASS = {"Aves": "bird", "Mammalia": "mammal", "Amphibia": "amphibian", "Reptilia": "reptile",
-                  "Actinopterygii": "fish", "Cephalaspidomorphi": "fish", "Petromyzonti": "fish"}
+GROUP_OF_CLASS = {
+    "Aves": "bird",
+    "Mammalia": "mammal",
+    "Amphibia": "amphibian",
+    "Reptilia": "reptile",
+    "Actinopterygii": "fish",
+    "Cephalaspidomorphi": "fish",
+    "Petromyzonti": "fish",
+}
 
 
 class ChecklistError(Exception):
@@ -105,8 +112,15 @@ def region_placements(codes: list[str], source: str) -> list[Placement]:
         region = REGIONS[code]
         confidence = "low" if is_broad(region) else "medium"
         for eco in gazetteer.PLACES[region.place]:
-            placements.append(Placement(ecoregion=eco, method=METHOD, confidence=confidence,
-                                        matched=f"{region.label} ({code})", source=source))
+            placements.append(
+                Placement(
+                    ecoregion=eco,
+                    method=METHOD,
+                    confidence=confidence,
+                    matched=f"{region.label} ({code})",
+                    source=source,
+                )
+            )
     return placements
 
 
@@ -143,8 +157,9 @@ def decide(distributions: list[dict[str, str]], archive: Path) -> tuple[str, lis
         if not code:
             continue
         if not _CODE.match(code):
-            raise ChecklistError(f"{archive}: unknown location code {code!r} (expected ISO3166-2:XX-YYY, "
-                                 f"ISO3166-1:XX or TDWG:XXX)")
+            raise ChecklistError(
+                f"{archive}: unknown location code {code!r} (expected ISO3166-2:XX-YYY, ISO3166-1:XX or TDWG:XXX)"
+            )
         if code not in REGIONS:
             continue
         in_basin.append(code)
@@ -176,8 +191,13 @@ def describe(archive: Path, metadata) -> ChecklistSource:
                 url = text
         online = (metadata.findtext(".//dataset/distribution/online/url") or "").strip()
         url = url or (online if _URL.match(online) else "")
-    return ChecklistSource(id=source_id(archive), title=title or f"Checklist archive {Path(archive).name}",
-                           licence=licence or "as stated by the checklist's publisher", doi=doi, url=url)
+    return ChecklistSource(
+        id=source_id(archive),
+        title=title or f"Checklist archive {Path(archive).name}",
+        licence=licence or "as stated by the checklist's publisher",
+        doi=doi,
+        url=url,
+    )
 
 
 def read(archive: Path) -> tuple[ChecklistSource, Selection]:
@@ -199,11 +219,15 @@ def read(archive: Path) -> tuple[ChecklistSource, Selection]:
                 raise ChecklistError(f"{archive}: no Distribution extension ({DISTRIBUTION})")
             terms = {field["term"] for field in dwca.descriptor.core.fields}
             if DWC + "scientificName" not in terms and not {DWC + "genus", DWC + "specificEpithet"} <= terms:
-                raise ChecklistError(f"{archive}: the Taxon core has no scientificName column (nor genus and "
-                                     "specificEpithet): its taxa have no names")
+                raise ChecklistError(
+                    f"{archive}: the Taxon core has no scientificName column (nor genus and "
+                    "specificEpithet): its taxa have no names"
+                )
             source = describe(archive, dwca.metadata)
-            rows = [(row.id, dict(row.data), [dict(e.data) for e in row.extensions if e.rowtype == DISTRIBUTION])
-                    for row in dwca]
+            rows = [
+                (row.id, dict(row.data), [dict(e.data) for e in row.extensions if e.rowtype == DISTRIBUTION])
+                for row in dwca
+            ]
     except ElementTree.ParseError as error:
         raise ChecklistError(f"{archive}: its meta.xml or EML is not well-formed XML ({error})") from error
     except (InvalidArchive, zipfile.BadZipFile, KeyError, ValueError, IndexError) as error:
@@ -230,14 +254,23 @@ def select(rows: list[tuple[str, dict[str, str], list[dict[str, str]]]], source:
         if rule != RULE:
             continue
         matched = "; ".join(f"{REGIONS[c].label} ({c})" for c in codes)
-        records.append(SpeciesRecord(
-            source=source, row_id=str(data.get(DWC + "taxonID") or row_id), group=group, scientific_name=name,
-            authorship=(data.get(DWC + "scientificNameAuthorship") or "").strip() or None,
-            kingdom=(data.get(DWC + "kingdom") or "").strip() or None,
-            phylum=(data.get(DWC + "phylum") or "").strip() or None,
-            class_=(data.get(DWC + "class") or "").strip() or None,
-            order=(data.get(DWC + "order") or "").strip() or None,
-            family=(data.get(DWC + "family") or "").strip() or None,
-            genus=name.split()[0], rule=RULE, matched=matched, confidence="medium",
-            placements=region_placements(codes, source)))
+        records.append(
+            SpeciesRecord(
+                source=source,
+                row_id=str(data.get(DWC + "taxonID") or row_id),
+                group=group,
+                scientific_name=name,
+                authorship=(data.get(DWC + "scientificNameAuthorship") or "").strip() or None,
+                kingdom=(data.get(DWC + "kingdom") or "").strip() or None,
+                phylum=(data.get(DWC + "phylum") or "").strip() or None,
+                class_=(data.get(DWC + "class") or "").strip() or None,
+                order=(data.get(DWC + "order") or "").strip() or None,
+                family=(data.get(DWC + "family") or "").strip() or None,
+                genus=name.split()[0],
+                rule=RULE,
+                matched=matched,
+                confidence="medium",
+                placements=region_placements(codes, source),
+            )
+        )
     return Selection(records=records, report=dict(report))

@@ -26,25 +26,54 @@ MEMBER = "pytsammalex/ecoregions.json"
 
 # The 14 ecoregions lying mainly in the basin, and the fifteenth chosen in docs/decisions/0003.
 BASIN_ECOREGIONS = (
-    "PA0414", "PA0426", "PA0430", "PA0443", "PA0505", "PA0601", "PA0606", "PA0609",
-    "PA0804", "PA0813", "PA0901", "PA0903", "PA0907", "PA1112", "PA1314",
+    "PA0414",
+    "PA0426",
+    "PA0430",
+    "PA0443",
+    "PA0505",
+    "PA0601",
+    "PA0606",
+    "PA0609",
+    "PA0804",
+    "PA0813",
+    "PA0901",
+    "PA0903",
+    "PA0907",
+    "PA1112",
+    "PA1314",
 )
 SIMPLIFY_DEGREES = 0.05
 WKT_DECIMALS = 3
 
 BIOMES = {
-    1: "Tropical & Subtropical Moist Broadleaf Forests", 2: "Tropical & Subtropical Dry Broadleaf Forests",
-    3: "Tropical & Subtropical Coniferous Forests", 4: "Temperate Broadleaf & Mixed Forests",
-    5: "Temperate Conifer Forests", 6: "Boreal Forests/Taiga",
+    1: "Tropical & Subtropical Moist Broadleaf Forests",
+    2: "Tropical & Subtropical Dry Broadleaf Forests",
+    3: "Tropical & Subtropical Coniferous Forests",
+    4: "Temperate Broadleaf & Mixed Forests",
+    5: "Temperate Conifer Forests",
+    6: "Boreal Forests/Taiga",
     7: "Tropical & Subtropical Grasslands, Savannas & Shrublands",
-    8: "Temperate Grasslands, Savannas & Shrublands", 9: "Flooded Grasslands & Savannas",
-    10: "Montane Grasslands & Shrublands", 11: "Tundra", 12: "Mediterranean Forests, Woodlands & Scrub",
-    13: "Deserts & Xeric Shrublands", 14: "Mangroves",
+    8: "Temperate Grasslands, Savannas & Shrublands",
+    9: "Flooded Grasslands & Savannas",
+    10: "Montane Grasslands & Shrublands",
+    11: "Tundra",
+    12: "Mediterranean Forests, Woodlands & Scrub",
+    13: "Deserts & Xeric Shrublands",
+    14: "Mangroves",
 }
-REALMS = {"PA": "Palearctic", "IM": "Indomalayan", "NA": "Nearctic", "AT": "Afrotropical",
-          "NT": "Neotropical", "AA": "Australasian", "OC": "Oceanian", "AN": "Antarctic"}
+REALMS = {
+    "PA": "Palearctic",
+    "IM": "Indomalayan",
+    "NA": "Nearctic",
+    "AT": "Afrotropical",
+    "NT": "Neotropical",
+    "AA": "Australasian",
+    "OC": "Oceanian",
+    "AN": "Antarctic",
+}
 # GBL_STAT of Olson et al.: the ecoregion's conservation status at the global scale.
 GLOBAL_STATUS = {1: "critical or endangered", 2: "vulnerable", 3: "relatively stable or intact"}
+
 
 @dataclass
 class Ecoregion:

@@ -135,7 +135,8 @@ COUNTRIES = {
 # Places that link Russia and China through Central Asia (the Irtysh, Ili and Tarim basins), not the Amur
 _CENTRAL_ASIA = re.compile(
     r"\b(?:Kazakhstan|Xinjiang|Xijiang|Altai|Balkhash|Irtysh|Tarim|Ili|Issyk-?kul|Tibet|Uzbekistan|Kyrgyz\w*)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # Russia named with its Pacific coast only: Primorye's coastal rivers, Sakhalin, Kamchatka drain to the sea
 _RUSSIAN_COAST = re.compile(r"\b(?:Primor\w*|Sakhalin|Kamchatka|Kuril\w*|Vladivostok|Khasan|Tumen)\b", re.IGNORECASE)
 _CIRCUMPOLAR = re.compile(r"\bcircum(?:polar|arctic)\b", re.IGNORECASE)
@@ -143,7 +144,8 @@ CIRCUMPOLAR = "circumpolar"  # the canonical word a circumpolar record carries
 # a native range given as Siberia alone, after its region header ("Asia:  Siberia")
 _SIBERIA_ONLY = re.compile(
     r"^\s*(?:(?:Asia|Eurasia|Former\s+USSR):\s*)?(?:endemic\s+to\s+|throughout\s+)?(?:eastern\s+)?Siberia\s*\.?\s*$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # clauses that are conservation or impact notes, not range
 _NOTE = re.compile(r"adverse ecological impact|Appendix|Convention|CITES", re.IGNORECASE)
 
@@ -255,8 +257,12 @@ def decide(row: Row) -> Decision | None:
             if bodies:
                 return Decision(RULE_WATER_BODY, confidence, places=named_places(*bodies))
         kinds = {m.kind for m in found}
-        for kind, rule in ((NEGATED, EXCLUDE_NEGATED), (DOUBTFUL, EXCLUDE_DOUBTFUL),
-                           (INTRODUCED, EXCLUDE_INTRODUCED), (COASTAL, EXCLUDE_COASTAL)):
+        for kind, rule in (
+            (NEGATED, EXCLUDE_NEGATED),
+            (DOUBTFUL, EXCLUDE_DOUBTFUL),
+            (INTRODUCED, EXCLUDE_INTRODUCED),
+            (COASTAL, EXCLUDE_COASTAL),
+        ):
             if kind in kinds:
                 return Decision(rule)
     freshwater = _FRESHWATER.search(habitat) and not _MARINE.search(habitat)
@@ -277,8 +283,11 @@ def range_decision(distribution: str) -> Decision | None:
     region = far_east_region(distribution)
     if region:
         return Decision(RULE_REGION, "low", places=named_places(*region))
-    native = [c for c in clauses(distribution)
-              if not (_INTRODUCED.search(c) or _DOUBTFUL.search(c) or _NEGATED.search(c) or _NOTE.search(c))]
+    native = [
+        c
+        for c in clauses(distribution)
+        if not (_INTRODUCED.search(c) or _DOUBTFUL.search(c) or _NEGATED.search(c) or _NOTE.search(c))
+    ]
     country = country_decision(native)
     if country is not None:
         return country
@@ -310,7 +319,7 @@ def country_decision(native: list[str]) -> Decision | None:
 
 
 def binomial(name: str) -> str:
-    """"Thymallus grubii grubii" -> "Thymallus grubii"."""
+    """ "Thymallus grubii grubii" -> "Thymallus grubii"."""
     return " ".join(name.split()[:2])
 
 
@@ -333,8 +342,15 @@ def to_record(row: Row, decision: Decision) -> SpeciesRecord:
         rule=decision.rule,
         matched=matched,
         confidence=decision.confidence,
-        placements=[Placement(ecoregion=FRESHWATER_UNIT, method="freshwater", confidence=decision.confidence,
-                              matched=matched, source=FISHBASE)],
+        placements=[
+            Placement(
+                ecoregion=FRESHWATER_UNIT,
+                method="freshwater",
+                confidence=decision.confidence,
+                matched=matched,
+                source=FISHBASE,
+            )
+        ],
     )
 
 

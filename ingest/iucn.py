@@ -22,10 +22,14 @@ SOURCE_ID = "iucn-redlist-api-v4"
 # scheme key -> (file, JSON key, IRI segment of its concepts, class, scheme title)
 SCHEMES = {
     "threats": ("rl_threats-def.yml", "threats", "threat", AMUR.Threat, "IUCN Threats Classification Scheme 3.3"),
-    "actions": ("rl_actions-def.yml", "conservation_actions", "action", AMUR.ConservationAction,
-                "IUCN Conservation Actions Classification Scheme 2.0"),
-    "habitats": ("rl_habitats-def.yml", "habitats", "habitat", AMUR.Habitat,
-                 "IUCN Habitats Classification Scheme 3.1"),
+    "actions": (
+        "rl_actions-def.yml",
+        "conservation_actions",
+        "action",
+        AMUR.ConservationAction,
+        "IUCN Conservation Actions Classification Scheme 2.0",
+    ),
+    "habitats": ("rl_habitats-def.yml", "habitats", "habitat", AMUR.Habitat, "IUCN Habitats Classification Scheme 3.1"),
     "stresses": ("rl_stresses-def.yml", "stresses", "stress", AMUR.Stress, "IUCN Stresses Classification Scheme"),
 }
 CATEGORY_FILE = "rl_categories-def.yml"

@@ -54,16 +54,20 @@ def _extract_species_list(path: Path) -> dict[str, dict]:
     frame = data_frame(path)
     return {
         _text(row["species"]): {key: _text(row[key]) for key in ("order", "family", "genus", "author")}
-        for row in frame.to_dict("records") if _text(row["species"])
+        for row in frame.to_dict("records")
+        if _text(row["species"])
     }
 
 
 def _extract_traits(path: Path) -> dict[str, dict]:
     frame = data_frame(path)
     return {
-        _text(row["species"]): {"realm": _text(row["Main.biogeographic.region"]),
-                                "iucn": _text(row["IUCN.redlist.assessment"])}
-        for row in frame.to_dict("records") if _text(row["species"])
+        _text(row["species"]): {
+            "realm": _text(row["Main.biogeographic.region"]),
+            "iucn": _text(row["IUCN.redlist.assessment"]),
+        }
+        for row in frame.to_dict("records")
+        if _text(row["species"])
     }
 
 
@@ -77,12 +81,14 @@ def _extract_squambase(path: Path) -> dict[str, dict]:
             "year": _text(row["year.assessed.by.the.IUCN"]),
             "synonyms": _text(row["synonyms"]),
         }
-        for row in frame.to_dict("records") if _text(row["species"])
+        for row in frame.to_dict("records")
+        if _text(row["species"])
     }
 
 
-def combine(species_list: Mapping[str, dict], traits: Mapping[str, dict],
-            squambase: Mapping[str, dict]) -> dict[str, Reptile]:
+def combine(
+    species_list: Mapping[str, dict], traits: Mapping[str, dict], squambase: Mapping[str, dict]
+) -> dict[str, Reptile]:
     """One Reptile per species of the species list, with the trait tables joined on the name."""
     reptiles = {}
     for name, row in species_list.items():
@@ -96,9 +102,16 @@ def combine(species_list: Mapping[str, dict], traits: Mapping[str, dict],
         else:
             iucn = (None, None, None, "")
         reptiles[name] = Reptile(
-            name=name, order=row.get("order"), family=row.get("family"), genus=row.get("genus"),
-            author=row.get("author"), realm=trait.get("realm") or squam.get("realm"),
-            iucn_category=iucn[0], iucn_year=iucn[1], iucn_criteria=iucn[2], iucn_source=iucn[3],
+            name=name,
+            order=row.get("order"),
+            family=row.get("family"),
+            genus=row.get("genus"),
+            author=row.get("author"),
+            realm=trait.get("realm") or squam.get("realm"),
+            iucn_category=iucn[0],
+            iucn_year=iucn[1],
+            iucn_criteria=iucn[2],
+            iucn_source=iucn[3],
             synonyms=tuple(s.strip() for s in (squam.get("synonyms") or "").split(",") if s.strip()),
         )
     return reptiles
@@ -116,5 +129,3 @@ def load(folder: Path, cache_dir: Path | None = None) -> dict[str, Reptile]:
         cached_json(folder / REPT_TRAITS, cache_dir, "letsrept-traits", _extract_traits),
         cached_json(folder / SQUAMBASE, cache_dir, "letsrept-squambase", _extract_squambase),
     )
-
-

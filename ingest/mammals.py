@@ -59,6 +59,7 @@ MDD_MEMBER = "MDD/MDD_v1.13_6753species.csv"
 
 Row = Mapping[str, Any]
 
+
 def gazetteer_placements(places: list[tuple[str, str]], source: str) -> list[Placement]:
     """One gazetteer placement per ecoregion of the named places: medium, low for broad places."""
     rank = CONFIDENCE_RANK
@@ -67,8 +68,9 @@ def gazetteer_placements(places: list[tuple[str, str]], source: str) -> list[Pla
         confidence = "low" if place in gazetteer.BROAD_PLACES else "medium"
         for code in gazetteer.ecoregions_for(place):
             if code not in best or rank[confidence] > rank[best[code].confidence]:
-                best[code] = Placement(ecoregion=code, method="gazetteer", confidence=confidence,
-                                       matched=matched, source=source)
+                best[code] = Placement(
+                    ecoregion=code, method="gazetteer", confidence=confidence, matched=matched, source=source
+                )
     return list(best.values())
 
 
@@ -93,11 +95,25 @@ RECORD_COUNTRIES = {"Russia": "RU", "China": "CN", "Mongolia": "MN", "North Kore
 
 # The basin has no sea coast (the Amur liman is its only outlet): marine mammals are not basin species
 # even where their boxes cover it.
-MARINE_FAMILIES = frozenset({
-    "Balaenidae", "Balaenopteridae", "Eschrichtiidae", "Neobalaenidae", "Delphinidae", "Phocoenidae",
-    "Monodontidae", "Physeteridae", "Kogiidae", "Ziphiidae", "Phocidae", "Otariidae", "Odobenidae",
-    "Dugongidae", "Trichechidae",
-})
+MARINE_FAMILIES = frozenset(
+    {
+        "Balaenidae",
+        "Balaenopteridae",
+        "Eschrichtiidae",
+        "Neobalaenidae",
+        "Delphinidae",
+        "Phocoenidae",
+        "Monodontidae",
+        "Physeteridae",
+        "Kogiidae",
+        "Ziphiidae",
+        "Phocidae",
+        "Otariidae",
+        "Odobenidae",
+        "Dugongidae",
+        "Trichechidae",
+    }
+)
 MARINE_SPECIES = frozenset({"Enhydra lutris", "Ursus maritimus"})
 
 # Candidates whose boxes reach the basin although the species does not live there; checked by hand.
@@ -110,7 +126,7 @@ KNOWN_FALSE_POSITIVES: dict[str, str] = {
     "Rattus tanezumi": "south-east Asian rat; the box is stretched by introductions",
     "Alticola lemminus": "north-east Siberian vole; its circumpolar box says nothing of longitude",
     "Crocidura suaveolens": "MDD 1.13 gives the Far Eastern populations to C. shantungensis; the IUCN 2017 box "
-                            "is of the lumped concept",
+    "is of the lumped concept",
 }
 
 # "split from M. daubentonii" / "split from Myotis daubentonii" in taxonomyNotes
@@ -213,8 +229,9 @@ def box_decision(rb_box: Box | None, pan_box: Box | None) -> Decision:
     return Decision(EXCLUDE_NO_EVIDENCE)
 
 
-def decide(row: Row, rb_box: Box | None, pan_box: Box | None,
-           parent_boxes: tuple[Box | None, Box | None] = (None, None)) -> Decision:
+def decide(
+    row: Row, rb_box: Box | None, pan_box: Box | None, parent_boxes: tuple[Box | None, Box | None] = (None, None)
+) -> Decision:
     """The rule (and evidence) for one candidate row given its range boxes and its parent's (if split)."""
     excluded = exclusion(row)
     if excluded:

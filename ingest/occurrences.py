@@ -92,10 +92,15 @@ def placements(archive: Path, ecoregions: dict, known_taxa: set[str]) -> dict[st
     source = source_id(archive)
     for (key, code), found in points.items():
         n = len(found)
-        result[key].append(Placement(
-            ecoregion=code, method="occurrence", confidence="high" if n >= HIGH_CONFIDENCE_POINTS else "medium",
-            matched=f"{n} occurrence point{'s' if n != 1 else ''} (e.g. record {examples[(key, code)]})",
-            source=source))
+        result[key].append(
+            Placement(
+                ecoregion=code,
+                method="occurrence",
+                confidence="high" if n >= HIGH_CONFIDENCE_POINTS else "medium",
+                matched=f"{n} occurrence point{'s' if n != 1 else ''} (e.g. record {examples[(key, code)]})",
+                source=source,
+            )
+        )
     return dict(result)
 
 

@@ -34,13 +34,41 @@ Row = Mapping[str, Any]
 
 # Chinese province-level names -> slug (34 units). 内蒙 is a short form that occurs once in the data.
 PROVINCES = {
-    "北京": "beijing", "天津": "tianjin", "河北": "hebei", "山西": "shanxi", "内蒙古": "inner-mongolia",
-    "内蒙": "inner-mongolia", "辽宁": "liaoning", "吉林": "jilin", "黑龙江": "heilongjiang", "上海": "shanghai",
-    "江苏": "jiangsu", "浙江": "zhejiang", "安徽": "anhui", "福建": "fujian", "江西": "jiangxi",
-    "山东": "shandong", "河南": "henan", "湖北": "hubei", "湖南": "hunan", "广东": "guangdong",
-    "广西": "guangxi", "海南": "hainan", "重庆": "chongqing", "四川": "sichuan", "贵州": "guizhou",
-    "云南": "yunnan", "西藏": "xizang", "陕西": "shaanxi", "甘肃": "gansu", "青海": "qinghai",
-    "宁夏": "ningxia", "新疆": "xinjiang", "台湾": "taiwan", "香港": "hong-kong", "澳门": "macao",
+    "北京": "beijing",
+    "天津": "tianjin",
+    "河北": "hebei",
+    "山西": "shanxi",
+    "内蒙古": "inner-mongolia",
+    "内蒙": "inner-mongolia",
+    "辽宁": "liaoning",
+    "吉林": "jilin",
+    "黑龙江": "heilongjiang",
+    "上海": "shanghai",
+    "江苏": "jiangsu",
+    "浙江": "zhejiang",
+    "安徽": "anhui",
+    "福建": "fujian",
+    "江西": "jiangxi",
+    "山东": "shandong",
+    "河南": "henan",
+    "湖北": "hubei",
+    "湖南": "hunan",
+    "广东": "guangdong",
+    "广西": "guangxi",
+    "海南": "hainan",
+    "重庆": "chongqing",
+    "四川": "sichuan",
+    "贵州": "guizhou",
+    "云南": "yunnan",
+    "西藏": "xizang",
+    "陕西": "shaanxi",
+    "甘肃": "gansu",
+    "青海": "qinghai",
+    "宁夏": "ningxia",
+    "新疆": "xinjiang",
+    "台湾": "taiwan",
+    "香港": "hong-kong",
+    "澳门": "macao",
 }
 NORTHEAST = "northeast-china"
 BASIN_PROVINCES = {"heilongjiang": "黑龙江", "jilin": "吉林"}
@@ -126,7 +154,7 @@ def parse_distribution(text: str | None) -> list[Occurrence]:
     text = text.strip().replace("\u3000", "")
     prefix = _LIST_PREFIX_RE.match(text)
     list_status = _LIST_PREFIX[prefix.group(1)] if prefix else WILD
-    body = text[prefix.end():] if prefix else text
+    body = text[prefix.end() :] if prefix else text
 
     occurrences: list[Occurrence] = []
     mode = list_status  # status carried to later entries by a forward marker
@@ -144,7 +172,7 @@ def parse_distribution(text: str | None) -> list[Occurrence]:
             excluding = True
         doubtful = any(mark in entry for mark in _DOUBT)
         for slug, start, end in places:
-            if excluding or entry[end:end + 1] == "外":
+            if excluding or entry[end : end + 1] == "外":
                 status = ABSENT
             elif forward and start < forward.start():
                 status = list_status  # a place before "栽培于" in the same entry is not covered by it
@@ -255,8 +283,9 @@ def promote_infraspecies(species_row: Row, infraspecific_rows: Iterable[Row]) ->
     return RULE_INFRASPECIES, "; ".join(matched), "medium"
 
 
-def placements(occurrences: Iterable[Occurrence], province_shares: ProvinceShares | None,
-               source: str = CHECKLIST) -> list[Placement]:
+def placements(
+    occurrences: Iterable[Occurrence], province_shares: ProvinceShares | None, source: str = CHECKLIST
+) -> list[Placement]:
     """Ecoregion placements from the wild basin provinces, or from Northeast China when no province is given,
     each weighed by the share of the province in the ecoregion (``ingest.places.provinces``)."""
     from ingest.places import provinces
@@ -275,8 +304,13 @@ def placements(occurrences: Iterable[Occurrence], province_shares: ProvinceShare
             old_confidence, names = best.get(code, ("low", []))
             best[code] = (max(confidence, old_confidence, key=_RANK.get), names + [f"{name} {share:.0%}"])
     return [
-        Placement(ecoregion=code, method="province", confidence=confidence,
-                  matched="、".join(names) + " of the province's area", source=source)
+        Placement(
+            ecoregion=code,
+            method="province",
+            confidence=confidence,
+            matched="、".join(names) + " of the province's area",
+            source=source,
+        )
         for code, (confidence, names) in best.items()
     ]
 
@@ -291,9 +325,14 @@ def vernacular_names(row: Row) -> list[tuple[str, str]]:
     return names
 
 
-def to_record(row: Row, rule: str, matched: str, confidence: str,
-              occurrences: Iterable[Occurrence] | None = None,
-              province_shares: ProvinceShares | None = None) -> SpeciesRecord:
+def to_record(
+    row: Row,
+    rule: str,
+    matched: str,
+    confidence: str,
+    occurrences: Iterable[Occurrence] | None = None,
+    province_shares: ProvinceShares | None = None,
+) -> SpeciesRecord:
     """A selected checklist row as a species record (no red-list assessment yet).
 
     ``occurrences`` (default: the row's own) are where the placements come from.
@@ -328,9 +367,24 @@ def to_record(row: Row, rule: str, matched: str, confidence: str,
 
 # The list gives IUCN codes; the Chinese labels are mapped too in case a row uses them.
 REDLIST_CATEGORIES = {
-    "EX": "EX", "EW": "EW", "RE": "RE", "CR": "CR", "EN": "EN", "VU": "VU", "NT": "NT", "LC": "LC", "DD": "DD",
-    "灭绝": "EX", "野外灭绝": "EW", "区域灭绝": "RE", "极危": "CR", "濒危": "EN", "易危": "VU", "近危": "NT",
-    "无危": "LC", "数据缺乏": "DD",
+    "EX": "EX",
+    "EW": "EW",
+    "RE": "RE",
+    "CR": "CR",
+    "EN": "EN",
+    "VU": "VU",
+    "NT": "NT",
+    "LC": "LC",
+    "DD": "DD",
+    "灭绝": "EX",
+    "野外灭绝": "EW",
+    "区域灭绝": "RE",
+    "极危": "CR",
+    "濒危": "EN",
+    "易危": "VU",
+    "近危": "NT",
+    "无危": "LC",
+    "数据缺乏": "DD",
 }
 REDLIST_ASSESSOR = "MEE-CAS"
 REDLIST_SCOPE = "CN"
@@ -351,8 +405,14 @@ def redlist_assessment(row: Row) -> Assessment | None:
     if category is None:
         return None
     criteria = " ".join((row.get("iucn_red_list_criteria") or "").split()) or None
-    return Assessment(category=category, assessor=REDLIST_ASSESSOR, scope=REDLIST_SCOPE, year=REDLIST_YEAR,
-                      source=REDLIST, criteria=criteria)
+    return Assessment(
+        category=category,
+        assessor=REDLIST_ASSESSOR,
+        scope=REDLIST_SCOPE,
+        year=REDLIST_YEAR,
+        source=REDLIST,
+        criteria=criteria,
+    )
 
 
 @dataclass
@@ -410,9 +470,24 @@ def redlist_index(rows: Iterable[Row]) -> RedList:
 
 
 # Columns the reader uses; the cache keeps only these.
-CHECKLIST_COLUMNS = ("name_code", "canonical_name", "kingdom", "phylum", "class", "order", "family", "genus",
-                     "species", "infraspecies_marker", "infraspecies", "author", "species_c", "species_c_py",
-                     "distribution_c", "is_accepted_name")
+CHECKLIST_COLUMNS = (
+    "name_code",
+    "canonical_name",
+    "kingdom",
+    "phylum",
+    "class",
+    "order",
+    "family",
+    "genus",
+    "species",
+    "infraspecies_marker",
+    "infraspecies",
+    "author",
+    "species_c",
+    "species_c_py",
+    "distribution_c",
+    "is_accepted_name",
+)
 REDLIST_COLUMNS = ("species", "species_cn", "iucn_red_list_category", "iucn_red_list_criteria")
 
 
@@ -428,8 +503,9 @@ def _rows(path: Path, columns: tuple[str, ...], cache_dir: Path | None = None) -
     return cached_json(path, cache_dir, f"plants-{path.stem}", lambda p: _parse_rda(p, columns))
 
 
-def select(checklist: Iterable[Row], redlist_rows: Iterable[Row] = (),
-           province_shares: ProvinceShares | None = None) -> Selection:
+def select(
+    checklist: Iterable[Row], redlist_rows: Iterable[Row] = (), province_shares: ProvinceShares | None = None
+) -> Selection:
     """Select the basin species of checklist rows and join their red-list assessments; ``province_shares``
     (``ingest.places.provinces.shares``) places them in ecoregions."""
     checklist = list(checklist)

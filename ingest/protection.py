@@ -35,12 +35,33 @@ CN_ANIMAL_COLUMNS = ("门", "纲", "目", "科", "种", "学名", "保护级别"
 CN_PLANT_COLUMNS = ("中文名", "学名", "保护级别", "保护级别", "备注")
 CN_LEVELS = {"一级": "I", "二级": "II"}
 WILD_ONLY = "仅限野外种群"  # "wild populations only"
-CITES_COLUMNS = ("TaxonId", "Kingdom", "Phylum", "Class", "Order", "Family", "Genus", "Species", "FullName",
-                 "AuthorYear", "RankName", "CurrentListing", "FullAnnotationEnglish", "SynonymsWithAuthors",
-                 "All_DistributionISOCodes")
+CITES_COLUMNS = (
+    "TaxonId",
+    "Kingdom",
+    "Phylum",
+    "Class",
+    "Order",
+    "Family",
+    "Genus",
+    "Species",
+    "FullName",
+    "AuthorYear",
+    "RankName",
+    "CurrentListing",
+    "FullAnnotationEnglish",
+    "SynonymsWithAuthors",
+    "All_DistributionISOCodes",
+)
 CITES_APPENDICES = ("I", "II", "III")
-CITES_RANKS = {"SPECIES": "species", "SUBSPECIES": "subspecies", "VARIETY": "variety", "GENUS": "genus",
-               "SUBFAMILY": "subfamily", "FAMILY": "family", "ORDER": "order"}
+CITES_RANKS = {
+    "SPECIES": "species",
+    "SUBSPECIES": "subspecies",
+    "VARIETY": "variety",
+    "GENUS": "genus",
+    "SUBFAMILY": "subfamily",
+    "FAMILY": "family",
+    "ORDER": "order",
+}
 ROUTES = ("exact", "synonym", "genus-row", "family-row", "order-row")  # most specific first
 # The basin's countries: a CITES species row outside them is not basin-relevant when it does not join.
 BASIN_COUNTRIES = frozenset({"CN", "RU", "MN"})
@@ -111,19 +132,22 @@ def cn_animal_rows(rows: Iterable[Sequence[str]], file: str) -> list[Listing]:
     iterator = iter(rows)
     header = tuple(_clean(c).lstrip("\ufeff") for c in next(iterator, ()))
     if header != CN_ANIMAL_COLUMNS:
-        raise ProtectionListError(f"{file}: row 1: expected the columns {','.join(CN_ANIMAL_COLUMNS)}, "
-                                  f"found {','.join(header) or 'nothing'}")
+        raise ProtectionListError(
+            f"{file}: row 1: expected the columns {','.join(CN_ANIMAL_COLUMNS)}, found {','.join(header) or 'nothing'}"
+        )
     for number, row in enumerate(iterator, 2):
         if not any(c.strip() for c in row):
             continue
         if len(row) != len(CN_ANIMAL_COLUMNS):
-            raise ProtectionListError(f"{file}: row {number}: expected {len(CN_ANIMAL_COLUMNS)} columns, "
-                                      f"found {len(row)}")
+            raise ProtectionListError(
+                f"{file}: row {number}: expected {len(CN_ANIMAL_COLUMNS)} columns, found {len(row)}"
+            )
         cells = dict(zip(CN_ANIMAL_COLUMNS, (_clean(c) for c in row), strict=True))
         level = CN_LEVELS.get(cells["保护级别"])
         if level is None:
-            raise ProtectionListError(f"{file}: row {number}: protection level {cells['保护级别']!r} is neither "
-                                      f"一级 nor 二级")
+            raise ProtectionListError(
+                f"{file}: row {number}: protection level {cells['保护级别']!r} is neither 一级 nor 二级"
+            )
         parsed = parse_name(cells["学名"])
         if parsed is None:
             raise ProtectionListError(f"{file}: row {number}: {cells['学名']!r} is not a scientific name")
@@ -131,10 +155,20 @@ def cn_animal_rows(rows: Iterable[Sequence[str]], file: str) -> list[Listing]:
         chinese = cells["种"].lstrip("*").strip()
         if not chinese:
             raise ProtectionListError(f"{file}: row {number}: no Chinese name (column 种)")
-        listings.append(Listing(
-            list_id="cn-key-animals-2021", row=f"row {number}", name=name, rank=rank, levels=(level,),
-            authorship=authorship, kingdom="Animalia", chinese_name=chinese, wild_only=WILD_ONLY in cells["备注"],
-            remark=cells["备注"]))
+        listings.append(
+            Listing(
+                list_id="cn-key-animals-2021",
+                row=f"row {number}",
+                name=name,
+                rank=rank,
+                levels=(level,),
+                authorship=authorship,
+                kingdom="Animalia",
+                chinese_name=chinese,
+                wild_only=WILD_ONLY in cells["备注"],
+                remark=cells["备注"],
+            )
+        )
     return listings
 
 
@@ -181,24 +215,29 @@ def cn_plant_rows(rows: Iterable[Sequence[str]], file: str) -> list[Listing]:
     iterator = iter(rows)
     header = tuple(_clean(c) for c in next(iterator, ()))
     if header != CN_PLANT_COLUMNS:
-        raise ProtectionListError(f"{file}: table row 1: expected the columns {','.join(CN_PLANT_COLUMNS)}, "
-                                  f"found {','.join(header) or 'nothing'}")
+        raise ProtectionListError(
+            f"{file}: table row 1: expected the columns {','.join(CN_PLANT_COLUMNS)}, "
+            f"found {','.join(header) or 'nothing'}"
+        )
     for number, row in enumerate(iterator, 2):
         cells = [_clean(c) for c in row]
         if len(cells) != len(CN_PLANT_COLUMNS):
-            raise ProtectionListError(f"{file}: table row {number}: expected {len(CN_PLANT_COLUMNS)} cells, "
-                                      f"found {len(cells)}")
+            raise ProtectionListError(
+                f"{file}: table row {number}: expected {len(CN_PLANT_COLUMNS)} cells, found {len(cells)}"
+            )
         chinese, scientific, first, second, remark = cells
         if len(set(cells)) == 1:
             continue  # a group header spanning the row ("裸子植物 Gymnosperms")
         levels = tuple(level for level, text in (("I", first), ("II", second)) if text)
         if first not in ("", "一级") or second not in ("", "二级"):
-            raise ProtectionListError(f"{file}: table row {number}: class cells {first!r} / {second!r} are not "
-                                      "一级 / 二级")
+            raise ProtectionListError(
+                f"{file}: table row {number}: class cells {first!r} / {second!r} are not 一级 / 二级"
+            )
         if not levels:
             if not re.fullmatch(r"[A-Z][a-zë]+", scientific.replace("ë", "e")):
-                raise ProtectionListError(f"{file}: table row {number}: {scientific!r} has no class and is not a "
-                                          "family heading")
+                raise ProtectionListError(
+                    f"{file}: table row {number}: {scientific!r} has no class and is not a family heading"
+                )
             continue  # a family heading
         if len(levels) > 1:
             raise ProtectionListError(f"{file}: table row {number}: both 一级 and 二级 are marked")
@@ -218,10 +257,22 @@ def cn_plant_rows(rows: Iterable[Sequence[str]], file: str) -> list[Listing]:
         elif rank == "family":
             rank = "family-heading"  # a family heading with a class mark (a transcription's artefact), not a row
         excluded = _excluded_names(excluded_text[1], genus) if excluded_text else ()
-        listings.append(Listing(
-            list_id="cn-key-plants-2021", row=f"table row {number}", name=name, rank=rank, levels=levels,
-            authorship=authorship, kingdom="Plantae", genus=genus, chinese_name=_plant_chinese(chinese),
-            wild_only=WILD_ONLY in remark, excluded=excluded, remark=remark))
+        listings.append(
+            Listing(
+                list_id="cn-key-plants-2021",
+                row=f"table row {number}",
+                name=name,
+                rank=rank,
+                levels=levels,
+                authorship=authorship,
+                kingdom="Plantae",
+                genus=genus,
+                chinese_name=_plant_chinese(chinese),
+                wild_only=WILD_ONLY in remark,
+                excluded=excluded,
+                remark=remark,
+            )
+        )
     return listings
 
 
@@ -276,30 +327,45 @@ def cites_rows(rows: Iterable[Mapping[str, str]], file: str) -> list[Listing]:
         listing = row["CurrentListing"].strip()
         parts = tuple(p for p in listing.split("/") if p)
         if any(p not in CITES_APPENDICES + ("NC",) for p in parts):
-            raise ProtectionListError(f"{file}: row {number} (TaxonId {row['TaxonId']}): CurrentListing "
-                                      f"{listing!r} is not of I/II/III/NC")
+            raise ProtectionListError(
+                f"{file}: row {number} (TaxonId {row['TaxonId']}): CurrentListing {listing!r} is not of I/II/III/NC"
+            )
         appendices = tuple(p for p in parts if p != "NC")
         rank = CITES_RANKS.get(row["RankName"].strip())
         if not appendices or rank is None:
             continue
         name = _clean(row["FullName"])
         if not re.match(r"[A-Z][a-z]+", name):
-            raise ProtectionListError(f"{file}: row {number} (TaxonId {row['TaxonId']}): FullName {name!r} is not "
-                                      "a scientific name")
+            raise ProtectionListError(
+                f"{file}: row {number} (TaxonId {row['TaxonId']}): FullName {name!r} is not a scientific name"
+            )
         synonyms = []
         for text in _SYNONYM_SPLIT.split(row["SynonymsWithAuthors"] or ""):
             parsed = parse_name(text) if text.strip() else None
             if parsed and parsed[1] == "species":
                 synonyms.append(parsed[0])
-        higher = tuple((r, _clean(row[c])) for r, c in (("class", "Class"), ("order", "Order"),
-                                                         ("family", "Family")) if _clean(row[c]))
-        listings.append(Listing(
-            list_id="cites", row=f"TaxonId {row['TaxonId'].strip()}", name=name, rank=rank, levels=appendices,
-            authorship=_clean(row["AuthorYear"]), kingdom=_clean(row["Kingdom"]), genus=_clean(row["Genus"]),
-            remark="NC" if "NC" in parts else "", annotations=_annotations(row["FullAnnotationEnglish"]),
-            synonyms=tuple(synonyms),
-            countries=tuple(c.strip() for c in row["All_DistributionISOCodes"].split(",") if c.strip()),
-            higher=higher))
+        higher = tuple(
+            (r, _clean(row[c]))
+            for r, c in (("class", "Class"), ("order", "Order"), ("family", "Family"))
+            if _clean(row[c])
+        )
+        listings.append(
+            Listing(
+                list_id="cites",
+                row=f"TaxonId {row['TaxonId'].strip()}",
+                name=name,
+                rank=rank,
+                levels=appendices,
+                authorship=_clean(row["AuthorYear"]),
+                kingdom=_clean(row["Kingdom"]),
+                genus=_clean(row["Genus"]),
+                remark="NC" if "NC" in parts else "",
+                annotations=_annotations(row["FullAnnotationEnglish"]),
+                synonyms=tuple(synonyms),
+                countries=tuple(c.strip() for c in row["All_DistributionISOCodes"].split(",") if c.strip()),
+                higher=higher,
+            )
+        )
     return listings
 
 
@@ -308,8 +374,15 @@ def read_cites(path: Path, cache_dir: Path | None = None) -> list[Listing]:
     from ingest.cache import cached_json
 
     extract = cached_json(path, cache_dir, "cites-listings", _cites_listings)
-    return [Listing(**{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
-                       for k, v in item.items()}) for item in extract]
+    return [
+        Listing(
+            **{
+                k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
+                for k, v in item.items()
+            }
+        )
+        for item in extract
+    ]
 
 
 def _cites_listings(path: Path) -> list[dict[str, Any]]:
@@ -374,11 +447,16 @@ class JoinReport:
         species: dict[str, set[str]] = defaultdict(set)
         for status in self.statuses:
             species[status.listing.list_id].add(status.taxon)
-        return {list_id: {"rows": self.rows[list_id], "joined_rows": dict(sorted(self.joined[list_id].items())),
-                          "species": len(species[list_id]),
-                          "not_joined": len(self.unjoined[list_id]),
-                          "not_joined_rows": self.unjoined[list_id]}
-                for list_id in sorted(self.rows)}
+        return {
+            list_id: {
+                "rows": self.rows[list_id],
+                "joined_rows": dict(sorted(self.joined[list_id].items())),
+                "species": len(species[list_id]),
+                "not_joined": len(self.unjoined[list_id]),
+                "not_joined_rows": self.unjoined[list_id],
+            }
+            for list_id in sorted(self.rows)
+        }
 
 
 def _population_scope(listing: Listing, appendix: str) -> tuple[str, tuple[str, ...]]:
@@ -425,8 +503,9 @@ def cites_appendices(listing: Listing) -> tuple[str, ...]:
     return () if listing.remark == "NC" else listing.levels
 
 
-def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
-         appendix_iii_parties: Mapping[str, str] | None = None) -> JoinReport:
+def join(
+    listings: Iterable[Listing], taxa: Iterable[GraphTaxon], appendix_iii_parties: Mapping[str, str] | None = None
+) -> JoinReport:
     """Every listing joined to the graph's species: exact names, the CITES Index's synonyms, and higher-taxon rows
     (every member species in the graph, less the species a row excepts and those with a row of their own in the
     same list). ``appendix_iii_parties`` (species -> ISO code of the listing Party) gives the scope of Appendix III
@@ -458,7 +537,7 @@ def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
             for other in sorted(equivalent.get(listing.name, set()) | set(listing.synonyms)):
                 if other in by_name:
                     target, route = by_name[other], "synonym"
-                    matched = (f"{listing.name} = {other} (synonym in the CITES Index of {CITES_DATE})")
+                    matched = f"{listing.name} = {other} (synonym in the CITES Index of {CITES_DATE})"
                     break
         if target is not None and listing.kingdom and target.kingdom != listing.kingdom:
             target = None
@@ -472,20 +551,34 @@ def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
             found = members.get((listing.kingdom, listing.rank, listing.name), [])
             restriction = _membership_restriction(listing)
             if restriction and found:
-                report.unjoined[listing.list_id].append({
-                    "row": listing.row, "name": listing.name, "level": "/".join(listing.levels),
-                    "reason": f"{listing.rank}-wide row restricted by its annotation ({restriction}): which of its "
-                              f"{len(found)} member species in the graph it covers cannot be judged from the graph, "
-                              "so it is not applied"})
+                report.unjoined[listing.list_id].append(
+                    {
+                        "row": listing.row,
+                        "name": listing.name,
+                        "level": "/".join(listing.levels),
+                        "reason": f"{listing.rank}-wide row restricted by its annotation ({restriction}): which of its "
+                        f"{len(found)} member species in the graph it covers cannot be judged from the graph, "
+                        "so it is not applied",
+                    }
+                )
                 continue
             for t in found:
                 if t.name in listing.excluded or t.key in own_rows[listing.list_id]:
                     continue
-                words = {"genus": "every species of the genus", "family": "every species of the family",
-                         "order": "every species of the order"}[listing.rank]
-                pending.append((listing, t, f"{listing.rank}-row",
-                                f"{listing.text()}: a {listing.rank}-wide row, applied to {words} in the graph"
-                                + (f" except {', '.join(listing.excluded)}" if listing.excluded else "")))
+                words = {
+                    "genus": "every species of the genus",
+                    "family": "every species of the family",
+                    "order": "every species of the order",
+                }[listing.rank]
+                pending.append(
+                    (
+                        listing,
+                        t,
+                        f"{listing.rank}-row",
+                        f"{listing.text()}: a {listing.rank}-wide row, applied to {words} in the graph"
+                        + (f" except {', '.join(listing.excluded)}" if listing.excluded else ""),
+                    )
+                )
             if not found and listing.list_id != "cites":
                 _unjoined(report, listing, members, by_name)
         elif listing.rank in ("subspecies", "variety", "section", "family-heading"):
@@ -503,10 +596,15 @@ def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
             continue
         levels = cites_appendices(listing) if listing.list_id == "cites" else listing.levels
         if not levels:
-            report.unjoined[listing.list_id].append({
-                "row": listing.row, "name": listing.name, "level": "/".join(listing.levels),
-                "reason": f"joined {target.name} ({route}), but the row lists only infraspecific taxa or "
-                          "populations (NC, no annotation of its own): not widened to the species"})
+            report.unjoined[listing.list_id].append(
+                {
+                    "row": listing.row,
+                    "name": listing.name,
+                    "level": "/".join(listing.levels),
+                    "reason": f"joined {target.name} ({route}), but the row lists only infraspecific taxa or "
+                    "populations (NC, no annotation of its own): not widened to the species",
+                }
+            )
             continue
         for level in levels:
             scope, countries = ("", ())
@@ -515,8 +613,10 @@ def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
                 if level == "III" and not scope:
                     party = (appendix_iii_parties or {}).get(target.name)
                     if party:
-                        scope = (f"Appendix III: listed by {_country_name(party)} (the listing Party, from the "
-                                 "CITES Appendices: ingest/curated/cites_appendix_iii.yml)")
+                        scope = (
+                            f"Appendix III: listed by {_country_name(party)} (the listing Party, from the "
+                            "CITES Appendices: ingest/curated/cites_appendix_iii.yml)"
+                        )
                         countries = (party,)
                     else:
                         scope = "Appendix III: the listing Party is not given in the Index export"
@@ -525,8 +625,17 @@ def join(listings: Iterable[Listing], taxa: Iterable[GraphTaxon],
             if (target.key, listing.list_id, level) in written:
                 continue
             written.add((target.key, listing.list_id, level))
-            report.statuses.append(Status(taxon=target.key, listing=listing, level=level, route=route,
-                                          matched=matched, scope=scope, scope_countries=countries))
+            report.statuses.append(
+                Status(
+                    taxon=target.key,
+                    listing=listing,
+                    level=level,
+                    route=route,
+                    matched=matched,
+                    scope=scope,
+                    scope_countries=countries,
+                )
+            )
         if (listing.row, listing.list_id) not in seen_rows[route]:
             seen_rows[route].add((listing.row, listing.list_id))
             report.joined[listing.list_id][route] += 1
@@ -540,8 +649,12 @@ def _country_name(code: str) -> str:
     return country.name if country else code
 
 
-def _unjoined(report: JoinReport, listing: Listing, members: Mapping[tuple[str, str, str], list[GraphTaxon]],
-              by_name: Mapping[str, GraphTaxon]) -> None:
+def _unjoined(
+    report: JoinReport,
+    listing: Listing,
+    members: Mapping[tuple[str, str, str], list[GraphTaxon]],
+    by_name: Mapping[str, GraphTaxon],
+) -> None:
     """Record a row that did not join, where it is basin-relevant: its genus (or, for a higher-taxon row, a
     broader taxon) has species in the graph, or (CITES species) it is distributed in a basin country."""
     genus = listing.genus or listing.name.split()[0]
@@ -550,29 +663,38 @@ def _unjoined(report: JoinReport, listing: Listing, members: Mapping[tuple[str, 
         species = " ".join(listing.name.split()[:2])
         if species not in by_name:
             return
-        reason = (f"infraspecific listing: the graph holds the species {species}, and an infraspecific row is not "
-                  "widened to it")
+        reason = (
+            f"infraspecific listing: the graph holds the species {species}, and an infraspecific row is not "
+            "widened to it"
+        )
     elif listing.rank == "family-heading":
         in_family = members.get((listing.kingdom, "family", listing.name), [])
         if not in_family:
             return
-        reason = (f"a family heading marked {'/'.join(listing.levels)} in the transcription, not a family-wide row "
-                  f"(those read 'spp.'): not applied to the {len(in_family)} species of {listing.name} in the graph")
+        reason = (
+            f"a family heading marked {'/'.join(listing.levels)} in the transcription, not a family-wide row "
+            f"(those read 'spp.'): not applied to the {len(in_family)} species of {listing.name} in the graph"
+        )
     elif listing.rank == "section":
         if not in_genus:
             return
-        reason = (f"section-wide row: the graph does not record sections, so it is not applied to the "
-                  f"{len(in_genus)} species of {genus} in the graph")
+        reason = (
+            f"section-wide row: the graph does not record sections, so it is not applied to the "
+            f"{len(in_genus)} species of {genus} in the graph"
+        )
     elif listing.rank == "species":
         basin = listing.list_id != "cites" or bool(BASIN_COUNTRIES & set(listing.countries))
         if not in_genus or not basin:
             return
-        reason = (f"species not in the graph under this name or a synonym the sources give; its genus has "
-                  f"{len(in_genus)} species in the graph")
+        reason = (
+            f"species not in the graph under this name or a synonym the sources give; its genus has "
+            f"{len(in_genus)} species in the graph"
+        )
     else:
         return  # a higher-taxon row with no member in the graph is not basin-relevant
-    report.unjoined[listing.list_id].append({"row": listing.row, "name": listing.name,
-                                             "level": "/".join(listing.levels), "reason": reason})
+    report.unjoined[listing.list_id].append(
+        {"row": listing.row, "name": listing.name, "level": "/".join(listing.levels), "reason": reason}
+    )
 
 
 def iter_statuses(report: JoinReport, list_id: str) -> Iterator[Status]:
@@ -593,28 +715,58 @@ class ProtectionListInfo:
 
 LISTS = {
     "cn-key-animals-2021": ProtectionListInfo(
-        id="cn-key-animals-2021", source=CN_SOURCE, valid_on="2021-02-05", actions=("5.1.2",), jurisdiction="CN",
-        labels=(("China: List of Wild Animals under Special State Protection (2021)", "en"),
-                ("国家重点保护野生动物名录（2021）", "zh"),
-                ("Китай: перечень диких животных под особой государственной охраной (2021)", "ru")),
-        class_labels=(("China class {level} (protected animal)", "en"), ("国家{zh}级保护野生动物", "zh"),
-                      ("Китай, {level} категория охраны (животные)", "ru"))),
+        id="cn-key-animals-2021",
+        source=CN_SOURCE,
+        valid_on="2021-02-05",
+        actions=("5.1.2",),
+        jurisdiction="CN",
+        labels=(
+            ("China: List of Wild Animals under Special State Protection (2021)", "en"),
+            ("国家重点保护野生动物名录（2021）", "zh"),
+            ("Китай: перечень диких животных под особой государственной охраной (2021)", "ru"),
+        ),
+        class_labels=(
+            ("China class {level} (protected animal)", "en"),
+            ("国家{zh}级保护野生动物", "zh"),
+            ("Китай, {level} категория охраны (животные)", "ru"),
+        ),
+    ),
     "cn-key-plants-2021": ProtectionListInfo(
-        id="cn-key-plants-2021", source=CN_SOURCE, valid_on="2021-09-07", actions=("5.1.2",), jurisdiction="CN",
-        labels=(("China: List of Wild Plants under Special State Protection (2021)", "en"),
-                ("国家重点保护野生植物名录（2021）", "zh"),
-                ("Китай: перечень диких растений под особой государственной охраной (2021)", "ru")),
-        class_labels=(("China class {level} (protected plant)", "en"), ("国家{zh}级保护野生植物", "zh"),
-                      ("Китай, {level} категория охраны (растения)", "ru"))),
+        id="cn-key-plants-2021",
+        source=CN_SOURCE,
+        valid_on="2021-09-07",
+        actions=("5.1.2",),
+        jurisdiction="CN",
+        labels=(
+            ("China: List of Wild Plants under Special State Protection (2021)", "en"),
+            ("国家重点保护野生植物名录（2021）", "zh"),
+            ("Китай: перечень диких растений под особой государственной охраной (2021)", "ru"),
+        ),
+        class_labels=(
+            ("China class {level} (protected plant)", "en"),
+            ("国家{zh}级保护野生植物", "zh"),
+            ("Китай, {level} категория охраны (растения)", "ru"),
+        ),
+    ),
     "cites": ProtectionListInfo(
-        id="cites", source=CITES_SOURCE, valid_on=CITES_DATE, actions=("5.1.1", "3.1.2"),
-        labels=((f"CITES Appendices (Index of CITES Species, as of {CITES_DATE})", "en"),
-                (f"CITES公约附录（濒危物种国际贸易公约，截至{CITES_DATE}）", "zh"),
-                (f"Приложения СИТЕС (индекс видов СИТЕС, на {CITES_DATE})", "ru")),
-        class_labels=((f"CITES Appendix {{level}} (as of {CITES_DATE})", "en"),
-                      (f"CITES附录{{level}}（截至{CITES_DATE}）", "zh"),
-                      (f"Приложение {{level}} СИТЕС (на {CITES_DATE})", "ru"))),
+        id="cites",
+        source=CITES_SOURCE,
+        valid_on=CITES_DATE,
+        actions=("5.1.1", "3.1.2"),
+        labels=(
+            (f"CITES Appendices (Index of CITES Species, as of {CITES_DATE})", "en"),
+            (f"CITES公约附录（濒危物种国际贸易公约，截至{CITES_DATE}）", "zh"),
+            (f"Приложения СИТЕС (индекс видов СИТЕС, на {CITES_DATE})", "ru"),
+        ),
+        class_labels=(
+            (f"CITES Appendix {{level}} (as of {CITES_DATE})", "en"),
+            (f"CITES附录{{level}}（截至{CITES_DATE}）", "zh"),
+            (f"Приложение {{level}} СИТЕС (на {CITES_DATE})", "ru"),
+        ),
+    ),
 }
+
+
 def file_of(list_id: str) -> str:
     """The file name of a list (its rows' evidence names it)."""
     return {"cn-key-animals-2021": CN_ANIMALS_FILE, "cn-key-plants-2021": CN_PLANTS_FILE}.get(list_id, CITES_FILE)
@@ -636,5 +788,8 @@ def appendix_iii_parties(path: Path | None = None) -> dict[str, str]:
 def read_all(files: Mapping[str, Path], cache_dir: Path | None = None) -> list[Listing]:
     """Every list's rows: ``files`` maps the registered file names (kg/sources/registry.py) to their verified paths."""
     by_name = {Path(name).name: path for name, path in files.items()}
-    return (read_cn_animals(by_name[CN_ANIMALS_FILE], cache_dir) + read_cn_plants(by_name[CN_PLANTS_FILE], cache_dir)
-            + read_cites(by_name[CITES_FILE], cache_dir))
+    return (
+        read_cn_animals(by_name[CN_ANIMALS_FILE], cache_dir)
+        + read_cn_plants(by_name[CN_PLANTS_FILE], cache_dir)
+        + read_cites(by_name[CITES_FILE], cache_dir)
+    )

@@ -111,8 +111,10 @@ def _extract(path: Path) -> dict:
             table[species_key(key)] = [round(v, 4) for v in (lon_min, lon_max, lat_min, lat_max)]
         boxes[group] = table
     countries = {
-        group: {species_key(k): sorted({c for c in _flatten(_plain(v)) if c != "none"})
-                for k, v in zip(objects[name].attributes["names"].values, objects[name].values, strict=True)}
+        group: {
+            species_key(k): sorted({c for c in _flatten(_plain(v)) if c != "none"})
+            for k, v in zip(objects[name].attributes["names"].values, objects[name].values, strict=True)
+        }
         for group, name in COUNTRIES.items()
     }
     return {"boxes": boxes, "countries": countries, "native_boxes": native}

@@ -111,8 +111,9 @@ def load(path: Path = REGIONS_FILE) -> Regions:
             if name["source"] == "pycountry":
                 expected = _translation(lang).gettext(subdivision.name)
                 if expected != name["name"]:
-                    raise RegionsError(f"{path.name}: {code} {lang} name {name['name']!r} cites pycountry, which "
-                                       f"gives {expected!r}")
+                    raise RegionsError(
+                        f"{path.name}: {code} {lang} name {name['name']!r} cites pycountry, which gives {expected!r}"
+                    )
             names[lang] = (name["name"], name["source"])
         place = entry.get("place")
         if place is not None and place not in gazetteer.PLACES:
@@ -122,9 +123,17 @@ def load(path: Path = REGIONS_FILE) -> Regions:
             if name not in gazetteer.PLACES:
                 raise RegionsError(f"{path.name}: {code} evidence names an unknown gazetteer place {name!r}")
         regions[code] = Region(
-            code=code, label=entry["label"], iso_name=subdivision.name, country=entry["country"], names=names,
-            place=place, adcode=entry.get("adcode"), places=tuple(evidence.get("places", ())),
-            provinces=tuple(evidence.get("provinces", ())), codes=tuple(evidence.get("codes", ())))
+            code=code,
+            label=entry["label"],
+            iso_name=subdivision.name,
+            country=entry["country"],
+            names=names,
+            place=place,
+            adcode=entry.get("adcode"),
+            places=tuple(evidence.get("places", ())),
+            provinces=tuple(evidence.get("provinces", ())),
+            codes=tuple(evidence.get("codes", ())),
+        )
     return Regions(regions=regions, sources=sources, meta=dict(data["source"]))
 
 
@@ -162,14 +171,16 @@ def polygon_shares(polygons: Mapping[str, BaseGeometry], adcodes: Iterable[str])
     return table
 
 
-def ecoregion_shares(regions: Regions, polygon_table: Mapping[str, Mapping[str, float]],
-                     ecoregion_codes: set[str]) -> dict[str, dict[str, float | None]]:
+def ecoregion_shares(
+    regions: Regions, polygon_table: Mapping[str, Mapping[str, float]], ecoregion_codes: set[str]
+) -> dict[str, dict[str, float | None]]:
     """Region code -> {ecoregion: share, or None where the ecoregions are the gazetteer place's (no polygon)}."""
     shares: dict[str, dict[str, float | None]] = {}
     for region in regions.regions.values():
         if region.adcode is not None:
-            shares[region.code] = {eco: share for eco, share in polygon_table[region.adcode].items()
-                                   if eco in ecoregion_codes}
+            shares[region.code] = {
+                eco: share for eco, share in polygon_table[region.adcode].items() if eco in ecoregion_codes
+            }
         elif region.place is not None:
             shares[region.code] = {eco: None for eco in gazetteer.PLACES[region.place] if eco in ecoregion_codes}
         else:
@@ -218,8 +229,9 @@ def region_mentions(record: SpeciesRecord, regions: Regions) -> list[Mention]:
     return sorted(found.values(), key=lambda m: (m.region, m.method))
 
 
-def add_region_records(graph_of: Any, node: URIRef, key: str, records: Iterable[SpeciesRecord],
-                       regions: Regions) -> list[Mention]:
+def add_region_records(
+    graph_of: Any, node: URIRef, key: str, records: Iterable[SpeciesRecord], regions: Regions
+) -> list[Mention]:
     """amur:RegionRecord nodes and amur:recordedInRegion triples of one taxon, in the graph of each mention's source
     (``graph_of(source id) -> Graph``); returns the mentions."""
     mentions: list[Mention] = []
@@ -259,8 +271,12 @@ def _name(graph: Graph, node: URIRef, key: str, lang: str, text: str, document: 
     graph.add((record, PROV.wasDerivedFrom, source))
 
 
-def to_graph(regions: Regions, shares: Mapping[str, Mapping[str, float | None]], names: Mapping[str, Any],
-             ecoregion_codes: set[str]) -> Graph:
+def to_graph(
+    regions: Regions,
+    shares: Mapping[str, Mapping[str, float | None]],
+    names: Mapping[str, Any],
+    ecoregion_codes: set[str],
+) -> Graph:
     """The regions (labels, ISO code, country, names, shares of the ecoregions) and the curated names."""
     graph = Graph()
     source = source_iri(SOURCE_ID)
@@ -302,8 +318,15 @@ def to_graph(regions: Regions, shares: Mapping[str, Mapping[str, float | None]],
     cldr = f"CLDR territory names (babel {babel.__version__})"
     for country in COUNTRIES:
         for lang in LANGUAGES:
-            _name(graph, iri("country", country), f"country-{country}", lang, Locale(lang).territories[country],
-                  cldr, source)
+            _name(
+                graph,
+                iri("country", country),
+                f"country-{country}",
+                lang,
+                Locale(lang).territories[country],
+                cldr,
+                source,
+            )
     return graph
 
 
@@ -312,10 +335,10 @@ def to_graph(regions: Regions, shares: Mapping[str, Mapping[str, float | None]],
 # The codes the build writes (amur:noPlacementReason) and the explorer explains, in the order they are tested.
 NO_PLACEMENT_REASONS = {
     "no-range-data": "the sources give no range box and name no basin place for the species (reptiles: the "
-                     "Reptile Database gives countries only)",
+    "Reptile Database gives countries only)",
     "box-too-wide": "its range box spans more than 180 degrees of longitude, which places nothing",
     "box-too-narrow": "its range box covers too little of every basin ecoregion (under the measured share; a "
-                      "migrant's box unprojected from Mollweide is narrow)",
+    "migrant's box unprojected from Mollweide is narrow)",
     "placements-removed": "every placement its sources gave was removed by the calibrated rules",
 }
 
@@ -328,14 +351,17 @@ def no_placement_reason(records: Iterable[SpeciesRecord], placements: Iterable[A
         return "placements-removed"
     if not boxes:
         return "no-range-data"
-    if all(rangebox.lon_span(r.range_box, r.range_box_projection) > rangebox.MAX_LON_SPAN  # type: ignore[arg-type]
-           for r in boxes):
+    if all(
+        rangebox.lon_span(r.range_box, r.range_box_projection) > rangebox.MAX_LON_SPAN  # type: ignore[arg-type]
+        for r in boxes
+    ):
         return "box-too-wide"
     return "box-too-narrow"
 
 
-def cached_polygon_shares(teow_wheel: Path, cache_dir: Path | None, adcodes: Iterable[str]
-                          ) -> dict[str, dict[str, float]]:
+def cached_polygon_shares(
+    teow_wheel: Path, cache_dir: Path | None, adcodes: Iterable[str]
+) -> dict[str, dict[str, float]]:
     """``polygon_shares`` of the basin's ecoregions read from the TEOW file, cached (keyed by the file and this
     module's code)."""
     from ingest import ecoregions

@@ -89,8 +89,14 @@ DOUBTFUL: dict[str, str] = {
 # IUCN category names of ReptTraits and SquamBase -> codes. "Lower Risk/conservation dependent" (pre-2001)
 # has no code in the current scheme; "NE" is no assessment.
 CATEGORY_CODES = {
-    "Extinct": "EX", "Extinct in the Wild": "EW", "Critically Endangered": "CR", "Endangered": "EN",
-    "Vulnerable": "VU", "Near Threatened": "NT", "Least Concern": "LC", "Data Deficient": "DD",
+    "Extinct": "EX",
+    "Extinct in the Wild": "EW",
+    "Critically Endangered": "CR",
+    "Endangered": "EN",
+    "Vulnerable": "VU",
+    "Near Threatened": "NT",
+    "Least Concern": "LC",
+    "Data Deficient": "DD",
 }
 # lower-case name particles of authorship ("de Queiroz", "van Denburgh") when another name follows
 _PARTICLES = {"de", "da", "das", "del", "der", "den", "di", "do", "dos", "du", "la", "van", "von", "y"}
@@ -143,8 +149,14 @@ def assessment(reptile: Reptile) -> Assessment | None:
     code = CATEGORY_CODES.get((reptile.iucn_category or "").strip())
     if code is None or code not in CATEGORIES:
         return None
-    return Assessment(category=code, assessor="IUCN", scope="global", year=reptile.iucn_year, source=LETSREPT,
-                      criteria=reptile.iucn_criteria)
+    return Assessment(
+        category=code,
+        assessor="IUCN",
+        scope="global",
+        year=reptile.iucn_year,
+        source=LETSREPT,
+        criteria=reptile.iucn_criteria,
+    )
 
 
 # --- selection ------------------------------------------------------------------------------------
@@ -178,8 +190,9 @@ def decide_without_countries(reptile: Reptile) -> Decision | None:
     return Decision(RULE_REALM, "low")
 
 
-def to_record(name: str, reptile: Reptile | None, decision: Decision, matched: str,
-              codes: list[str] = ()) -> SpeciesRecord:
+def to_record(
+    name: str, reptile: Reptile | None, decision: Decision, matched: str, codes: list[str] = ()
+) -> SpeciesRecord:
     assessed = assessment(reptile) if reptile else None
     return SpeciesRecord(
         source=LETSREPT,
@@ -243,8 +256,10 @@ def select(reptiles: Mapping[str, Reptile], country_lists: Mapping[str, list[str
             continue
         report[decision.rule] += 1
         if not decision.excluded:
-            admit(to_record(name, reptile, decision, f"{reptile.order}; main region {reptile.realm} (ReptTraits)"),
-                  reptile)
+            admit(
+                to_record(name, reptile, decision, f"{reptile.order}; main region {reptile.realm} (ReptTraits)"),
+                reptile,
+            )
     return Selection(records=list(chosen.values()), report=dict(report))
 
 

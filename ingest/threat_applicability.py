@@ -63,9 +63,16 @@ class Applicability:
 
 def load(path: Path = TABLE_FILE) -> Applicability:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    kinds = {key: Kind(key, spec["label"], frozenset(spec.get("groups", ())), frozenset(spec.get("families", ())),
-                       frozenset(spec.get("genera", ())))
-             for key, spec in data["kinds"].items()}
+    kinds = {
+        key: Kind(
+            key,
+            spec["label"],
+            frozenset(spec.get("groups", ())),
+            frozenset(spec.get("families", ())),
+            frozenset(spec.get("genera", ())),
+        )
+        for key, spec in data["kinds"].items()
+    }
     rules = []
     for row in data["rules"]:
         if row["applies_to"] not in kinds:

@@ -124,9 +124,13 @@ def read_species(folder: Path) -> list[WildFinderSpecies]:
             if row["species_id"] in names and row["ecoregion_id"] in EXTRACT_ECOREGIONS:
                 ecoregions[row["species_id"]].append(row["ecoregion_id"])
     return [
-        WildFinderSpecies(species_id=sid, name=names[sid]["sci_name"].strip(), order=names[sid]["order"],
-                          family=names[sid]["family"],
-                          ecoregions=tuple(dict.fromkeys(codes)))
+        WildFinderSpecies(
+            species_id=sid,
+            name=names[sid]["sci_name"].strip(),
+            order=names[sid]["order"],
+            family=names[sid]["family"],
+            ecoregions=tuple(dict.fromkeys(codes)),
+        )
         for sid, codes in sorted(ecoregions.items(), key=lambda kv: names[kv[0]]["sci_name"])
     ]
 
@@ -208,16 +212,25 @@ class MddIndex:
         """MDD ties this species to the WildFinder name's genus, or names the epithet among those it includes."""
         row = self.rows[name]
         genus, epithet = (species.name.split() + [""])[:2]
-        tied = " ".join(row.get(c) or "" for c in ("genus", "MSW3_sciName", "originalNameCombination",
-                                                     "taxonomyNotes")).replace("_", " ")
-        return genus in tied.split() or genus in re.findall(r"[A-Z][a-z]+", tied) or bool(
-            re.search(rf"\bincludes\b[^;]*\b{re.escape(epithet)}\b", row.get("taxonomyNotes") or ""))
+        tied = " ".join(
+            row.get(c) or "" for c in ("genus", "MSW3_sciName", "originalNameCombination", "taxonomyNotes")
+        ).replace("_", " ")
+        return (
+            genus in tied.split()
+            or genus in re.findall(r"[A-Z][a-z]+", tied)
+            or bool(re.search(rf"\bincludes\b[^;]*\b{re.escape(epithet)}\b", row.get("taxonomyNotes") or ""))
+        )
 
     def basin_among(self, names: Iterable[str], species: WildFinderSpecies) -> list[str]:
         """The related basin species among ``names``; the held ones alone when some are held."""
-        basin = [n for n in dict.fromkeys(names) if n in self.rows and self.concept(n) in (HELD, BASIN)
-                 and self.related(n, species) and (self.rows[n].get("order") == species.order
-                                                   or self.rows[n].get("family") == species.family)]
+        basin = [
+            n
+            for n in dict.fromkeys(names)
+            if n in self.rows
+            and self.concept(n) in (HELD, BASIN)
+            and self.related(n, species)
+            and (self.rows[n].get("order") == species.order or self.rows[n].get("family") == species.family)
+        ]
         held = [n for n in basin if n in self.held]
         return held or basin
 
@@ -248,42 +261,59 @@ def join(species: WildFinderSpecies, index: MddIndex) -> Join:
         if len(tried[route]) == 1:
             return Join(species, tried[route][0], route)
     # what the synonym routes found before the basin filter, for the reason
-    found = [n for names in (index.by_msw3.get(name, []), index.by_original.get(name, []),
-                             index.by_nominal.get(epithet, [])) for n in names if index.related(n, species)]
+    found = [
+        n
+        for names in (index.by_msw3.get(name, []), index.by_original.get(name, []), index.by_nominal.get(epithet, []))
+        for n in names
+        if index.related(n, species)
+    ]
     return Join(species, None, "unjoined", unjoined_reason(species, index, tried, found))
 
 
-def unjoined_reason(species: WildFinderSpecies, index: MddIndex, tried: dict[str, list[str]],
-                    found: list[str] = ()) -> str:
+def unjoined_reason(
+    species: WildFinderSpecies, index: MddIndex, tried: dict[str, list[str]], found: list[str] = ()
+) -> str:
     name = species.name
     several = next((names for names in tried.values() if len(names) > 1), None)
     if several:
         return f"ambiguous: the 2006 concept is now several basin species ({', '.join(sorted(several))})"
     if name not in index.rows and found:
         names = ", ".join(sorted(set(found)))
-        return (f"MDD 1.13 has it as {names}, outside Russia, China and Mongolia or a concept its range boxes "
-                "place away from the basin")
+        return (
+            f"MDD 1.13 has it as {names}, outside Russia, China and Mongolia or a concept its range boxes "
+            "place away from the basin"
+        )
     if name in index.rows:
         row = index.rows[name]
         if not mammals.is_candidate(row):
             where = "|".join(mammals.countries(row.get("countryDistribution"))[:6])
             return f"MDD 1.13 keeps {name} outside Russia, China and Mongolia ({where})"
-        return (f"MDD 1.13's {name} is a concept its range boxes place away from the basin, and no single basin "
-                "species took the name over")
+        return (
+            f"MDD 1.13's {name} is a concept its range boxes place away from the basin, and no single basin "
+            "species took the name over"
+        )
     return "no MDD 1.13 species holds the name as its name, MSW3 name, original combination or nominal name"
 
 
 # --- selection ----------------------------------------------------------------------------------------
 
 
-def placements(species: Iterable[WildFinderSpecies], graph_ecoregions: Iterable[str] = BASIN_ECOREGIONS
-               ) -> list[Placement]:
+def placements(
+    species: Iterable[WildFinderSpecies], graph_ecoregions: Iterable[str] = BASIN_ECOREGIONS
+) -> list[Placement]:
     """One high-confidence placement per WildFinder row in an ecoregion of the graph."""
     known = set(graph_ecoregions)
     return [
-        Placement(ecoregion=code, method="wildfinder", confidence="high",
-                  matched=f"{LINKS_FILE} row {code},{s.species_id} ({s.name})", source=WILDFINDER)
-        for s in species for code in s.ecoregions if code in known
+        Placement(
+            ecoregion=code,
+            method="wildfinder",
+            confidence="high",
+            matched=f"{LINKS_FILE} row {code},{s.species_id} ({s.name})",
+            source=WILDFINDER,
+        )
+        for s in species
+        for code in s.ecoregions
+        if code in known
     ]
 
 
@@ -296,8 +326,7 @@ def marginal_ecoregions(wheel: Path, codes: Iterable[str]) -> dict[str, float]:
     found = ecoregions.basin_ecoregions(ecoregions.read_features(wheel), tuple(sorted(set(codes))))
     basin = box(*BASIN_BOX)
     shares = {code: e.geometry.intersection(basin).area / e.geometry.area for code, e in found.items()}
-    return {code: share for code, share in shares.items()
-            if share < MARGINAL_SHARE or code in ENDORHEIC_ECOREGIONS}
+    return {code: share for code, share in shares.items() if share < MARGINAL_SHARE or code in ENDORHEIC_ECOREGIONS}
 
 
 def admission(row: Row, ecoregions: Iterable[str], marginal: Iterable[str], recent_box) -> str:
@@ -326,8 +355,14 @@ class WildFinderSelection(Selection):
     boxes: dict[str, tuple] = field(default_factory=dict)
 
 
-def select(species: list[WildFinderSpecies], mdd_rows: list[Row], held: set[str], rb_boxes: Mapping,
-           pan_boxes: Mapping, marginal: Mapping[str, float]) -> WildFinderSelection:
+def select(
+    species: list[WildFinderSpecies],
+    mdd_rows: list[Row],
+    held: set[str],
+    rb_boxes: Mapping,
+    pan_boxes: Mapping,
+    marginal: Mapping[str, float],
+) -> WildFinderSelection:
     """Join every WildFinder mammal to MDD; records carry the placements (and admit the missing species)."""
     index = MddIndex(mdd_rows, held, rb_boxes, pan_boxes)
     report: Counter[str] = Counter()
@@ -355,18 +390,37 @@ def select(species: list[WildFinderSpecies], mdd_rows: list[Row], held: set[str]
         report["placements"] += len(found_placements)
         names = ", ".join(f"{s.name} (species_id {s.species_id})" for s in found)
         routes = "+".join(sorted({j.route for j in joins.joins if j.mdd_name == mdd_name}))
-        records.append(SpeciesRecord(
-            source=WILDFINDER, row_id="|".join(s.species_id for s in found), group="mammal",
-            scientific_name=mdd_name, kingdom="Animalia", phylum="Chordata", class_="Mammalia",
-            order=row.get("order") or None, family=row.get("family") or None, genus=row.get("genus") or None,
-            rule=f"wildfinder:join-{routes}", matched=f"WildFinder 2006 name {names}", confidence="high",
-            placements=found_placements))
+        records.append(
+            SpeciesRecord(
+                source=WILDFINDER,
+                row_id="|".join(s.species_id for s in found),
+                group="mammal",
+                scientific_name=mdd_name,
+                kingdom="Animalia",
+                phylum="Chordata",
+                class_="Mammalia",
+                order=row.get("order") or None,
+                family=row.get("family") or None,
+                genus=row.get("genus") or None,
+                rule=f"wildfinder:join-{routes}",
+                matched=f"WildFinder 2006 name {names}",
+                confidence="high",
+                placements=found_placements,
+            )
+        )
     report["rows"] = sum(len(s.ecoregions) for s in species)
     report["rows:outside-graph-ecoregions"] = sum(
-        1 for s in species for code in s.ecoregions if code not in BASIN_ECOREGIONS)
+        1 for s in species for code in s.ecoregions if code not in BASIN_ECOREGIONS
+    )
     boxes = {name: index.boxes(name) for name in grouped}
-    return WildFinderSelection(records=records, report=dict(report), joins=joins, admissions=dict(admissions),
-                               marginal=dict(marginal), boxes=boxes)
+    return WildFinderSelection(
+        records=records,
+        report=dict(report),
+        joins=joins,
+        admissions=dict(admissions),
+        marginal=dict(marginal),
+        boxes=boxes,
+    )
 
 
 def read(files: Mapping[str, Path], cache_dir: Path | None = None) -> WildFinderSelection:

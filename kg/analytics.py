@@ -39,8 +39,13 @@ from kg.query import QUERIES_DIR, solutions, term_text
 from kg.store import backend
 from kg.store import layout as kgstore
 
-QUERY_FILES = ("analytics-nodes", "analytics-links", "analytics-link-confidence", "analytics-species-categories",
-               "analytics-protection")
+QUERY_FILES = (
+    "analytics-nodes",
+    "analytics-links",
+    "analytics-link-confidence",
+    "analytics-species-categories",
+    "analytics-protection",
+)
 THREATENED = ("CR", "EN", "VU")
 KINDS = ("species", "taxon", "ecoregion", "threat", "action", "initiative")
 # relation -> (phrase read from subject to object, phrase read backwards)
@@ -81,6 +86,7 @@ class Analysis:
 
 # --- the view ------------------------------------------------------------------------------------------------
 
+
 def _query(name: str) -> str:
     return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
@@ -102,19 +108,32 @@ def graph_from_store(store: ox.Store) -> nx.MultiDiGraph:
     for row in _rows(store, "analytics-nodes"):
         if row["node"] in graph:  # several labels or names: keep the first
             continue
-        graph.add_node(row["node"], kind=row["kind"], label=row["label"] or row["node"], name=row["name"],
-                       notation=row["notation"], group=row["group"])
+        graph.add_node(
+            row["node"],
+            kind=row["kind"],
+            label=row["label"] or row["node"],
+            name=row["name"],
+            notation=row["notation"],
+            group=row["group"],
+        )
     _set_categories(graph, _rows(store, "analytics-species-categories"))
     _set_protection(graph, _rows(store, "analytics-protection"))
-    confidence = {(r["subject"], r["relation"], r["object"]): float(r["confidence"])
-                  for r in _rows(store, "analytics-link-confidence")}
+    confidence = {
+        (r["subject"], r["relation"], r["object"]): float(r["confidence"])
+        for r in _rows(store, "analytics-link-confidence")
+    }
     for row in _rows(store, "analytics-links"):
         subject, obj = row["subject"], row["object"]
         if subject not in graph or obj not in graph:  # e.g. broader links between habitats
             continue
         relation = re.sub(r"^.*[#/]", "", row["relation"])
-        graph.add_edge(subject, obj, key=relation, relation=relation,
-                       confidence=confidence.get((subject, row["relation"], obj), 1.0))
+        graph.add_edge(
+            subject,
+            obj,
+            key=relation,
+            relation=relation,
+            confidence=confidence.get((subject, row["relation"], obj), 1.0),
+        )
     return graph
 
 
@@ -149,9 +168,13 @@ def _set_categories(graph: nx.MultiDiGraph, assessments: list[dict[str, str]]) -
         if data["kind"] != "species":
             continue
         _, rank, category, scope = best.get(node, (0, -1, "", ""))
-        data.update(category=category, category_scope=scope, rank=rank if rank >= 0 else None,
-                    weight=category_weight(rank if rank >= 0 else None),
-                    threatened_in=sorted(threatened_in.get(node, ())))
+        data.update(
+            category=category,
+            category_scope=scope,
+            rank=rank if rank >= 0 else None,
+            weight=category_weight(rank if rank >= 0 else None),
+            threatened_in=sorted(threatened_in.get(node, ())),
+        )
 
 
 def code_version() -> str:
@@ -209,6 +232,7 @@ def _write_pickle(path: Path, graph: nx.MultiDiGraph) -> None:
 
 # --- helpers ---------------------------------------------------------------------------------------------------
 
+
 def placement_relations(possible: bool) -> tuple[str, ...]:
     """The species-ecoregion relations an analysis counts: recorded only, or recorded and possible."""
     return ("occursIn", "possiblyOccursIn") if possible else ("occursIn",)
@@ -227,8 +251,11 @@ def nodes_of(graph: nx.MultiDiGraph, kind: str) -> list[str]:
 
 def _sources(graph: nx.MultiDiGraph, node: str, relation: str, kind: str | None = None) -> set[str]:
     """Nodes linked to ``node`` by ``relation`` (subject side)."""
-    return {s for s, _, k in graph.in_edges(node, keys=True)
-            if k == relation and (kind is None or graph.nodes[s]["kind"] == kind)}
+    return {
+        s
+        for s, _, k in graph.in_edges(node, keys=True)
+        if k == relation and (kind is None or graph.nodes[s]["kind"] == kind)
+    }
 
 
 def _targets(graph: nx.MultiDiGraph, node: str, relation: str) -> set[str]:
@@ -268,6 +295,7 @@ def addressed_by(graph: nx.MultiDiGraph, threat: str) -> list[str]:
 
 # --- analyses --------------------------------------------------------------------------------------------------
 
+
 def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
     """IUCN threats ranked by the species they affect, weighted by red-list category; direct and inferred apart."""
     applicability = threat_applicability.load()
@@ -279,36 +307,49 @@ def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
         if not either:
             continue
         rule = applicability.rule_for(graph.nodes[threat]["notation"] or "")
-        rows.append({
-            "threat": threat, "code": graph.nodes[threat]["notation"], "label": graph.nodes[threat]["label"],
-            # which species the inference may link to this threat (the applicability table's row)
-            "inferred_on": rule.kind.label if rule else "no species (no row in the table)",
-            "direct_species": len(direct), "direct_threatened": sum(is_threatened(graph, s) for s in direct),
-            "direct_score": sum(graph.nodes[s]["weight"] for s in direct),
-            "inferred_species": len(inferred),
-            "inferred_threatened": sum(is_threatened(graph, s) for s in inferred),
-            "inferred_score": sum(graph.nodes[s]["weight"] for s in inferred),
-            "species": len(either), "threatened": sum(is_threatened(graph, s) for s in either),
-            "score": sum(graph.nodes[s]["weight"] for s in either),
-        })
+        rows.append(
+            {
+                "threat": threat,
+                "code": graph.nodes[threat]["notation"],
+                "label": graph.nodes[threat]["label"],
+                # which species the inference may link to this threat (the applicability table's row)
+                "inferred_on": rule.kind.label if rule else "no species (no row in the table)",
+                "direct_species": len(direct),
+                "direct_threatened": sum(is_threatened(graph, s) for s in direct),
+                "direct_score": sum(graph.nodes[s]["weight"] for s in direct),
+                "inferred_species": len(inferred),
+                "inferred_threatened": sum(is_threatened(graph, s) for s in inferred),
+                "inferred_score": sum(graph.nodes[s]["weight"] for s in inferred),
+                "species": len(either),
+                "threatened": sum(is_threatened(graph, s) for s in either),
+                "score": sum(graph.nodes[s]["weight"] for s in either),
+            }
+        )
     rows.sort(key=lambda r: (-r["score"], -r["species"], r["code"]))
-    return Analysis("threats", {"threats": rows}, [
-        "score = sum over the species exposed (directly or by inference, each once) of 1 + the red-list "
-        "category's rank (LC 1, NT 2, VU 3, EN 4, CR 5; DD, NE and unassessed 1)",
-        "a species is weighed by its global IUCN category, else by its worst national category (China red "
-        "list for plants)",
-        "direct = amur:threatenedBy (curated); inferred = amur:inferredThreat (the species is recorded, with "
-        "medium or high confidence, in an ecoregion exposed to the threat)",
-        "inferred_on: the kind of organism the threat can act on (ingest/curated/threat_applicability.yml); no "
-        "threat is inferred for other species, and none whose IUCN definition is that the species is the target",
-    ])
+    return Analysis(
+        "threats",
+        {"threats": rows},
+        [
+            "score = sum over the species exposed (directly or by inference, each once) of 1 + the red-list "
+            "category's rank (LC 1, NT 2, VU 3, EN 4, CR 5; DD, NE and unassessed 1)",
+            "a species is weighed by its global IUCN category, else by its worst national category (China red "
+            "list for plants)",
+            "direct = amur:threatenedBy (curated); inferred = amur:inferredThreat (the species is recorded, with "
+            "medium or high confidence, in an ecoregion exposed to the threat)",
+            "inferred_on: the kind of organism the threat can act on (ingest/curated/threat_applicability.yml); no "
+            "threat is inferred for other species, and none whose IUCN definition is that the species is the target",
+        ],
+    )
 
 
 def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysis:
     """Exposed threats nobody addresses, threatened species whose threats nobody addresses, ecoregions left out."""
     exposure = threat_exposure(graph).tables["threats"]
-    threats = [{k: r[k] for k in ("threat", "code", "label", "species", "threatened", "score")}
-               for r in exposure if not addressed_by(graph, r["threat"])]
+    threats = [
+        {k: r[k] for k in ("threat", "code", "label", "species", "threatened", "score")}
+        for r in exposure
+        if not addressed_by(graph, r["threat"])
+    ]
 
     species_rows = []
     for species in nodes_of(graph, "species"):
@@ -317,27 +358,39 @@ def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysi
         exposed = _targets(graph, species, "threatenedBy") | _targets(graph, species, "inferredThreat")
         if exposed and not any(addressed_by(graph, t) for t in exposed):
             data = graph.nodes[species]
-            species_rows.append({
-                "species": species, "name": data["label"], "category": data["category"],
-                "scope": data["category_scope"],
-                "threats": " ".join(sorted(graph.nodes[t]["notation"] for t in exposed)),
-            })
+            species_rows.append(
+                {
+                    "species": species,
+                    "name": data["label"],
+                    "category": data["category"],
+                    "scope": data["category_scope"],
+                    "threats": " ".join(sorted(graph.nodes[t]["notation"] for t in exposed)),
+                }
+            )
     species_rows.sort(key=lambda r: (-(graph.nodes[r["species"]]["rank"] or 0), r["name"]))
 
     ecoregion_rows = []
     for ecoregion in nodes_of(graph, "ecoregion"):
         if _sources(graph, ecoregion, "concernsEcoregion"):
             continue
-        placed: set[str] = set().union(*(_sources(graph, ecoregion, r, "species")
-                                         for r in placement_relations(possible)))
+        placed: set[str] = set().union(
+            *(_sources(graph, ecoregion, r, "species") for r in placement_relations(possible))
+        )
         threatened = [s for s in placed if is_threatened(graph, s)]
         if threatened:
             global_list = sum(1 for s in threatened if graph.nodes[s]["category_scope"] == "global")
-            ecoregion_rows.append({"ecoregion": ecoregion, "code": graph.nodes[ecoregion]["notation"],
-                                   "label": graph.nodes[ecoregion]["label"], "threatened_species": len(threatened),
-                                   # which list each count comes from: global IUCN, else a national list (CBRL)
-                                   "threatened_iucn": global_list, "threatened_national": len(threatened) - global_list,
-                                   "species": len(placed)})
+            ecoregion_rows.append(
+                {
+                    "ecoregion": ecoregion,
+                    "code": graph.nodes[ecoregion]["notation"],
+                    "label": graph.nodes[ecoregion]["label"],
+                    "threatened_species": len(threatened),
+                    # which list each count comes from: global IUCN, else a national list (CBRL)
+                    "threatened_iucn": global_list,
+                    "threatened_national": len(threatened) - global_list,
+                    "species": len(placed),
+                }
+            )
     ecoregion_rows.sort(key=lambda r: (-r["threatened_species"], r["code"]))
 
     # legal protection (China's 2021 lists, CITES as of 2017-04-21) against placement and red-list status
@@ -346,37 +399,53 @@ def conservation_gaps(graph: nx.MultiDiGraph, possible: bool = False) -> Analysi
         data = graph.nodes[species]
         protection = data.get("protection") or []
         if protection and not _targets(graph, species, "occursIn"):
-            protected_unrecorded.append({
-                "species": species, "name": data["label"], "group": data["group"], "protection": ", ".join(protection),
-                "possible_ecoregions": len(_targets(graph, species, "possiblyOccursIn"))})
+            protected_unrecorded.append(
+                {
+                    "species": species,
+                    "name": data["label"],
+                    "group": data["group"],
+                    "protection": ", ".join(protection),
+                    "possible_ecoregions": len(_targets(graph, species, "possiblyOccursIn")),
+                }
+            )
         if data.get("threatened_in") and not protection:
-            threatened_unprotected.append({
-                "species": species, "name": data["label"], "group": data["group"],
-                "threatened": ", ".join(data["threatened_in"])})
+            threatened_unprotected.append(
+                {
+                    "species": species,
+                    "name": data["label"],
+                    "group": data["group"],
+                    "threatened": ", ".join(data["threatened_in"]),
+                }
+            )
     protected_unrecorded.sort(key=lambda r: (r["group"] or "", r["name"]))
     threatened_unprotected.sort(key=lambda r: (-(graph.nodes[r["species"]]["rank"] or 0), r["name"]))
-    return Analysis("gaps", {
-        "unaddressed_threats": threats, "unaddressed_species": species_rows,
-        "ecoregions_without_initiative": ecoregion_rows,
-        "protected_without_recorded_ecoregion": protected_unrecorded,
-        "threatened_not_protected": threatened_unprotected,
-    }, [
-        "a threat is addressed when an initiative (amur:addressesThreat) or an IUCN conservation action "
-        "(amur:actionAddresses) names it or a broader threat containing it",
-        "unaddressed_threats: threats with exposed species (direct or inferred) that nothing addresses, by score",
-        "unaddressed_species: CR/EN/VU species with at least one threat, none of them addressed",
-        "ecoregions_without_initiative: ecoregions with CR/EN/VU species and no amur:concernsEcoregion initiative; "
-        "threatened_iucn counts those threatened by their global IUCN category, threatened_national those "
-        "threatened by a national list only (the China Red List 2020 for plants); a species assessed by neither "
-        "is not threatened",
-        "protected_without_recorded_ecoregion: species on China's 2021 protection lists or in the CITES appendices "
-        "(as of 2017-04-21) that no placement of medium or high confidence records in an ecoregion "
-        "(possible_ecoregions: how many low-confidence placements they have)",
-        "threatened_not_protected: species assessed CR/EN/VU by IUCN (global) or a national red list (CN: China "
-        "Biodiversity Red List) with no legal protection or trade listing in the graph (a species the graph holds "
-        "under a name no list row joined may still be protected: docs/data.md)",
-        "species of an ecoregion: " + _placement_note(possible),
-    ])
+    return Analysis(
+        "gaps",
+        {
+            "unaddressed_threats": threats,
+            "unaddressed_species": species_rows,
+            "ecoregions_without_initiative": ecoregion_rows,
+            "protected_without_recorded_ecoregion": protected_unrecorded,
+            "threatened_not_protected": threatened_unprotected,
+        },
+        [
+            "a threat is addressed when an initiative (amur:addressesThreat) or an IUCN conservation action "
+            "(amur:actionAddresses) names it or a broader threat containing it",
+            "unaddressed_threats: threats with exposed species (direct or inferred) that nothing addresses, by score",
+            "unaddressed_species: CR/EN/VU species with at least one threat, none of them addressed",
+            "ecoregions_without_initiative: ecoregions with CR/EN/VU species and no amur:concernsEcoregion initiative; "
+            "threatened_iucn counts those threatened by their global IUCN category, threatened_national those "
+            "threatened by a national list only (the China Red List 2020 for plants); a species assessed by neither "
+            "is not threatened",
+            "protected_without_recorded_ecoregion: species on China's 2021 protection lists or in the CITES appendices "
+            "(as of 2017-04-21) that no placement of medium or high confidence records in an ecoregion "
+            "(possible_ecoregions: how many low-confidence placements they have)",
+            "threatened_not_protected: species assessed CR/EN/VU by IUCN (global) or a national red list (CN: China "
+            "Biodiversity Red List) with no legal protection or trade listing in the graph (a species the graph holds "
+            "under a name no list row joined may still be protected: docs/data.md)",
+            "species of an ecoregion: " + _placement_note(possible),
+        ],
+    )
 
 
 def _placement_note(possible: bool) -> str:
@@ -390,35 +459,62 @@ def ecoregion_similarity(graph: nx.MultiDiGraph, possible: bool = False) -> Anal
     ecoregions = sorted(nodes_of(graph, "ecoregion"), key=lambda e: graph.nodes[e]["notation"])
     bipartite = nx.Graph()
     bipartite.add_nodes_from(ecoregions)
-    bipartite.add_edges_from((s, e) for s, e, k in graph.edges(keys=True)
-                             if k in placement_relations(possible) and graph.nodes[s]["kind"] == "species"
-                             and e in bipartite)
+    bipartite.add_edges_from(
+        (s, e)
+        for s, e, k in graph.edges(keys=True)
+        if k in placement_relations(possible) and graph.nodes[s]["kind"] == "species" and e in bipartite
+    )
     projection = nx.bipartite.overlap_weighted_projected_graph(bipartite, ecoregions, jaccard=True)
     pairs = []
     for a, b in itertools.combinations(ecoregions, 2):
         shared = len(set(bipartite[a]) & set(bipartite[b]))
         union = len(set(bipartite[a]) | set(bipartite[b]))
         jaccard = projection[a][b]["weight"] if projection.has_edge(a, b) else 0.0
-        pairs.append({"a": graph.nodes[a]["notation"], "b": graph.nodes[b]["notation"],
-                      "a_label": graph.nodes[a]["label"], "b_label": graph.nodes[b]["label"],
-                      "shared_species": shared, "union_species": union, "jaccard": round(jaccard, 4)})
+        pairs.append(
+            {
+                "a": graph.nodes[a]["notation"],
+                "b": graph.nodes[b]["notation"],
+                "a_label": graph.nodes[a]["label"],
+                "b_label": graph.nodes[b]["label"],
+                "shared_species": shared,
+                "union_species": union,
+                "jaccard": round(jaccard, 4),
+            }
+        )
     pairs.sort(key=lambda r: (-r["jaccard"], r["a"], r["b"]))
     communities = nx.community.louvain_communities(projection, weight="weight", seed=SEED)
-    communities = sorted((sorted(c, key=lambda e: graph.nodes[e]["notation"]) for c in communities),
-                         key=lambda c: (-len(c), graph.nodes[c[0]]["notation"]))
+    communities = sorted(
+        (sorted(c, key=lambda e: graph.nodes[e]["notation"]) for c in communities),
+        key=lambda c: (-len(c), graph.nodes[c[0]]["notation"]),
+    )
     clusters = []
     for number, members in enumerate(communities, start=1):
         for ecoregion in members:
-            clusters.append({"cluster": number, "code": graph.nodes[ecoregion]["notation"],
-                             "label": graph.nodes[ecoregion]["label"], "species": bipartite.degree(ecoregion)})
+            clusters.append(
+                {
+                    "cluster": number,
+                    "code": graph.nodes[ecoregion]["notation"],
+                    "label": graph.nodes[ecoregion]["label"],
+                    "species": bipartite.degree(ecoregion),
+                }
+            )
     codes = [graph.nodes[e]["notation"] for e in ecoregions]
-    matrix = [[1.0 if a == b else round(projection[a][b]["weight"], 4) if projection.has_edge(a, b) else 0.0
-               for b in ecoregions] for a in ecoregions]
-    return Analysis("similarity", {"pairs": pairs, "clusters": clusters}, [
-        "jaccard = species in both ecoregions / species in either; " + _placement_note(possible),
-        f"clusters: Louvain communities of the projection weighted by Jaccard (networkx, seed {SEED})",
-    ], extra={"matrix": {"codes": codes, "labels": [graph.nodes[e]["label"] for e in ecoregions],
-                         "values": matrix}})
+    matrix = [
+        [
+            1.0 if a == b else round(projection[a][b]["weight"], 4) if projection.has_edge(a, b) else 0.0
+            for b in ecoregions
+        ]
+        for a in ecoregions
+    ]
+    return Analysis(
+        "similarity",
+        {"pairs": pairs, "clusters": clusters},
+        [
+            "jaccard = species in both ecoregions / species in either; " + _placement_note(possible),
+            f"clusters: Louvain communities of the projection weighted by Jaccard (networkx, seed {SEED})",
+        ],
+        extra={"matrix": {"codes": codes, "labels": [graph.nodes[e]["label"] for e in ecoregions], "values": matrix}},
+    )
 
 
 def _betweenness(graph: nx.MultiDiGraph, undirected: nx.Graph, samples: int, possible: bool) -> dict[str, float]:
@@ -430,8 +526,9 @@ def _betweenness(graph: nx.MultiDiGraph, undirected: nx.Graph, samples: int, pos
     return cache[samples, possible]
 
 
-def key_nodes(graph: nx.MultiDiGraph, top: int = 10, samples: int = BETWEENNESS_SAMPLES,
-              possible: bool = False) -> Analysis:
+def key_nodes(
+    graph: nx.MultiDiGraph, top: int = 10, samples: int = BETWEENNESS_SAMPLES, possible: bool = False
+) -> Analysis:
     """The species, threats and ecoregions with the highest betweenness and degree centrality."""
     undirected = nx.Graph(_without_possible(graph, possible))  # either direction, parallel relations merged
     degree = nx.degree_centrality(undirected)
@@ -443,22 +540,39 @@ def key_nodes(graph: nx.MultiDiGraph, top: int = 10, samples: int = BETWEENNESS_
         for measure, values in (("betweenness", betweenness), ("degree", degree)):
             ranked = sorted(members, key=lambda n: (-values[n], display(graph, n)))[:top]
             for position, node in enumerate(ranked, start=1):
-                rows.append({"kind": kind, "measure": measure, "rank": position, "node": node,
-                             "label": display(graph, node), "degree": undirected.degree(node),
-                             "degree_centrality": round(degree[node], 6),
-                             "betweenness": round(betweenness[node], 6)})
-    note = ("betweenness: exact" if exact else
-            f"betweenness: approximate, from {samples} sampled source nodes (networkx k={samples}, seed {SEED}) "
-            f"of {undirected.number_of_nodes()}")
-    return Analysis("centrality", {"key_nodes": rows}, [
-        f"computed on the whole view as an undirected graph: {undirected.number_of_nodes()} nodes, "
-        f"{undirected.number_of_edges()} links (species, higher taxa, ecoregions, threats, actions, initiatives)",
-        note, "degree centrality: share of the other nodes a node is linked to",
-        "species-ecoregion links: " + _placement_note(possible),
-    ])
+                rows.append(
+                    {
+                        "kind": kind,
+                        "measure": measure,
+                        "rank": position,
+                        "node": node,
+                        "label": display(graph, node),
+                        "degree": undirected.degree(node),
+                        "degree_centrality": round(degree[node], 6),
+                        "betweenness": round(betweenness[node], 6),
+                    }
+                )
+    note = (
+        "betweenness: exact"
+        if exact
+        else f"betweenness: approximate, from {samples} sampled source nodes (networkx k={samples}, seed {SEED}) "
+        f"of {undirected.number_of_nodes()}"
+    )
+    return Analysis(
+        "centrality",
+        {"key_nodes": rows},
+        [
+            f"computed on the whole view as an undirected graph: {undirected.number_of_nodes()} nodes, "
+            f"{undirected.number_of_edges()} links (species, higher taxa, ecoregions, threats, actions, initiatives)",
+            note,
+            "degree centrality: share of the other nodes a node is linked to",
+            "species-ecoregion links: " + _placement_note(possible),
+        ],
+    )
 
 
 # --- names and paths --------------------------------------------------------------------------------------------
+
 
 def expand(text: str) -> str:
     """A prefixed name (ak:taxon/panthera-tigris) as a full IRI; anything else unchanged."""
@@ -528,13 +642,17 @@ def connection_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5, pos
             if path["cost"] < pattern["cost"]:
                 pattern.update(path, alternatives=pattern["alternatives"])
     paths = sorted(patterns.values(), key=lambda p: (p["cost"], p["text"]))[:limit]
-    rows = [{"path": i, "length": p["length"], "alternatives": p["alternatives"], "text": p["text"]}
-            for i, p in enumerate(paths, start=1)]
-    notes = [f"from {display(graph, start)} <{start}> to {display(graph, end)} <{end}>",
-             "shortest paths (fewest links, in either direction), grouped by pattern of relations and node kinds; "
-             "each pattern is shown by its most confident path (a link costs 2 - its confidence: curated and high "
-             "1, medium 1.4, low 1.7) with the number of shortest paths of that pattern",
-             "species-ecoregion links: " + _placement_note(possible)]
+    rows = [
+        {"path": i, "length": p["length"], "alternatives": p["alternatives"], "text": p["text"]}
+        for i, p in enumerate(paths, start=1)
+    ]
+    notes = [
+        f"from {display(graph, start)} <{start}> to {display(graph, end)} <{end}>",
+        "shortest paths (fewest links, in either direction), grouped by pattern of relations and node kinds; "
+        "each pattern is shown by its most confident path (a link costs 2 - its confidence: curated and high "
+        "1, medium 1.4, low 1.7) with the number of shortest paths of that pattern",
+        "species-ecoregion links: " + _placement_note(possible),
+    ]
     if enumerated >= PATHS_ENUMERATED:
         notes.append(f"only the first {PATHS_ENUMERATED} shortest paths were examined")
     return Analysis("path", {"paths": rows}, notes, extra={"from": start, "to": end, "paths": paths})
@@ -548,25 +666,44 @@ def _describe(graph: nx.MultiDiGraph, links: nx.Graph, nodes: list[str]) -> dict
             forward, backward = RELATIONS[relation]
             phrase = forward if s == left else backward
             phrases.append(phrase)
-            hops.append({"from": left, "from_label": display(graph, left), "relation": relation,
-                         "direction": "forward" if s == left else "backward", "phrase": phrase,
-                         "to": right, "to_label": display(graph, right),
-                         "confidence": graph.edges[s, o, relation]["confidence"]})
+            hops.append(
+                {
+                    "from": left,
+                    "from_label": display(graph, left),
+                    "relation": relation,
+                    "direction": "forward" if s == left else "backward",
+                    "phrase": phrase,
+                    "to": right,
+                    "to_label": display(graph, right),
+                    "confidence": graph.edges[s, o, relation]["confidence"],
+                }
+            )
         cost += links[left][right]["cost"]
         text.append(f"—[{' / '.join(phrases)}]→ {display(graph, right)}")
         pattern.append((" / ".join(phrases), graph.nodes[right]["kind"]))
-    return {"length": len(nodes) - 1, "cost": round(cost, 3), "text": " ".join(text), "hops": hops,
-            "pattern": tuple(pattern), "nodes": nodes}
+    return {
+        "length": len(nodes) - 1,
+        "cost": round(cost, 3),
+        "text": " ".join(text),
+        "hops": hops,
+        "pattern": tuple(pattern),
+        "nodes": nodes,
+    }
 
 
 def run(graph: nx.MultiDiGraph, name: str, *args: str, **options) -> Analysis:
     analyses: dict[str, Callable[..., Analysis]] = {
-        "threats": threat_exposure, "gaps": conservation_gaps, "similarity": ecoregion_similarity,
-        "centrality": key_nodes, "path": connection_paths}
+        "threats": threat_exposure,
+        "gaps": conservation_gaps,
+        "similarity": ecoregion_similarity,
+        "centrality": key_nodes,
+        "path": connection_paths,
+    }
     return analyses[name](graph, *args, **options)
 
 
 # --- output -----------------------------------------------------------------------------------------------------
+
 
 def _cells(row: dict) -> list[str]:
     return ["" if v is None else str(v) for v in row.values()]
@@ -583,8 +720,9 @@ def as_table(analysis: Analysis, width: int = 60) -> str:
         # IRIs are long and repeat the label: the table shows labels, json and csv keep both
         columns = [c for c in rows[0] if not str(rows[0][c]).startswith(("http://", "https://"))]
         # the last column (a path's text, a label) is never cut
-        cells = [[("" if r[c] is None else str(r[c]))[:None if c == columns[-1] else width] for c in columns]
-                 for r in rows]
+        cells = [
+            [("" if r[c] is None else str(r[c]))[: None if c == columns[-1] else width] for c in columns] for r in rows
+        ]
         widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
         out.append("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
         out.extend("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells)

@@ -15,10 +15,14 @@ from kg.store import backend
 from kg.store import layout as kgstore
 
 STORE_OPTION = click.option(
-    "--store", "store_path", default=lambda: config.store_spec(), show_default="data/store",
+    "--store",
+    "store_path",
+    default=lambda: config.store_spec(),
+    show_default="data/store",
     help="The store: a path or oxigraph:PATH (the embedded store's link to its current build), or a remote SPARQL "
-         "engine sparql+http://HOST/PATH[?update=...&gsp=...&auth=digest] (credentials: AMURKG_STORE_USER, "
-         "AMURKG_STORE_PASSWORD). Env: AMURKG_STORE.")
+    "engine sparql+http://HOST/PATH[?update=...&gsp=...&auth=digest] (credentials: AMURKG_STORE_USER, "
+    "AMURKG_STORE_PASSWORD). Env: AMURKG_STORE.",
+)
 
 
 def open_store(spec: str):
@@ -46,20 +50,36 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--sources", "sources_dir", type=click.Path(path_type=Path),
-              help="Sources directory (else AMURKG_SOURCES, ../shared/data/sources, the fetch cache, where missing "
-                   "files are fetched to).")
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(path_type=Path),
+    help="Sources directory (else AMURKG_SOURCES, ../shared/data/sources, the fetch cache, where missing "
+    "files are fetched to).",
+)
 @STORE_OPTION
-@click.option("--occurrences", type=click.Path(path_type=Path),
-              help="A GBIF occurrence download (Darwin Core Archive .zip): species placed by point in polygon.")
-@click.option("--checklist", "checklists", multiple=True, type=click.Path(path_type=Path),
-              help="A Darwin Core checklist archive (.zip: Taxon core, Distribution extension): adds its taxa native "
-                   "to the basin's regions. Repeatable. An archive every build reads is declared in checklists.yml "
-                   "instead (README).")
+@click.option(
+    "--occurrences",
+    type=click.Path(path_type=Path),
+    help="A GBIF occurrence download (Darwin Core Archive .zip): species placed by point in polygon.",
+)
+@click.option(
+    "--checklist",
+    "checklists",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A Darwin Core checklist archive (.zip: Taxon core, Distribution extension): adds its taxa native "
+    "to the basin's regions. Repeatable. An archive every build reads is declared in checklists.yml "
+    "instead (README).",
+)
 @click.option("--force", is_flag=True, help="Rebuild even if sources and code are unchanged.")
-@click.option("--local-store", type=click.Path(path_type=Path), default=lambda: config.store_path(),
-              show_default="data/store",
-              help="With a remote --store: the embedded store the build is made and validated in before loading.")
+@click.option(
+    "--local-store",
+    type=click.Path(path_type=Path),
+    default=lambda: config.store_path(),
+    show_default="data/store",
+    help="With a remote --store: the embedded store the build is made and validated in before loading.",
+)
 def build(sources_dir, store_path, occurrences, checklists, force, local_store) -> None:
     """Verify sources, ingest, validate with SHACL and swap in a new store (or load it into a remote engine)."""
     from kg.build.pipeline import BuildError
@@ -70,8 +90,14 @@ def build(sources_dir, store_path, occurrences, checklists, force, local_store) 
     try:
         # stage, elapsed time and items done on a terminal; plain lines on stderr otherwise (CI logs)
         with StageProgress() as echo:
-            report = run_build(sources_dir, local_store if remote else kgstore.embedded_path(store_path),
-                               occurrences=occurrences, force=force, echo=echo, checklists=tuple(checklists))
+            report = run_build(
+                sources_dir,
+                local_store if remote else kgstore.embedded_path(store_path),
+                occurrences=occurrences,
+                force=force,
+                echo=echo,
+                checklists=tuple(checklists),
+            )
     except (registry.SourceError, BuildError) as exc:
         fail(str(exc))
     if remote:
@@ -93,8 +119,9 @@ def _load_remote(spec: str, local_store: Path, force: bool) -> None:
         if built is None:
             fail(f"no graph built at {local_store} to load into {spec.split('?')[0]}")
         build_id = built["build_id"]
-        load_dataset(remote, kgstore.open_read_only(local_store), build_id, echo=lambda m: click.echo(m, err=True),
-                     force=force)
+        load_dataset(
+            remote, kgstore.open_read_only(local_store), build_id, echo=lambda m: click.echo(m, err=True), force=force
+        )
     except (RemoteError, SyntaxError, ValueError) as exc:
         fail(f"loading into {spec.split('?')[0]} failed, the engine's previous dataset is unchanged: {exc}")
 
@@ -142,8 +169,14 @@ def validate(store_path) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt"]),
-              default="table", show_default=True, help="json is the SPARQL 1.1 JSON results format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt"]),
+    default="table",
+    show_default=True,
+    help="json is the SPARQL 1.1 JSON results format.",
+)
 @STORE_OPTION
 def query(query, fmt, store_path) -> None:
     """Run a SPARQL query: inline text, a .rq file, or the name of a query in queries/."""
@@ -188,9 +221,14 @@ def stats(store_path, fmt) -> None:
 
 
 @main.command()
-@click.option("--to", "target", type=click.Path(path_type=Path), default=lambda: config.fetch_cache(),
-              show_default="~/.cache/amurkg/sources",
-              help="Cache directory to fill. Env: AMURKG_CACHE (parent of sources/).")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(path_type=Path),
+    default=lambda: config.fetch_cache(),
+    show_default="~/.cache/amurkg/sources",
+    help="Cache directory to fill. Env: AMURKG_CACHE (parent of sources/).",
+)
 def fetch(target) -> None:
     """Download missing source files from their origins (retrying, resuming) and verify their digests."""
     from kg.sources.fetch import fetch as fetch_sources
@@ -206,13 +244,25 @@ def fetch(target) -> None:
 @STORE_OPTION
 @click.option("--host", show_default=Settings.host, help="Env: AMURKG_HOST.")
 @click.option("--port", type=int, show_default=str(Settings.port), help="Env: AMURKG_PORT.")
-@click.option("--workers", type=int, show_default=str(Settings.workers),
-              help="gunicorn worker processes (each has its own caches and query workers). Env: AMURKG_WORKERS.")
-@click.option("--threads", type=int, show_default=str(Settings.threads),
-              help="Threads per worker; AMURKG_RESERVED_THREADS of them are kept from user SPARQL. "
-                   "Env: AMURKG_THREADS.")
-@click.option("--timeout", "query_timeout", type=float, show_default=str(Settings.query_timeout),
-              help="Query timeout in seconds. Env: AMURKG_QUERY_TIMEOUT.")
+@click.option(
+    "--workers",
+    type=int,
+    show_default=str(Settings.workers),
+    help="gunicorn worker processes (each has its own caches and query workers). Env: AMURKG_WORKERS.",
+)
+@click.option(
+    "--threads",
+    type=int,
+    show_default=str(Settings.threads),
+    help="Threads per worker; AMURKG_RESERVED_THREADS of them are kept from user SPARQL. Env: AMURKG_THREADS.",
+)
+@click.option(
+    "--timeout",
+    "query_timeout",
+    type=float,
+    show_default=str(Settings.query_timeout),
+    help="Query timeout in seconds. Env: AMURKG_QUERY_TIMEOUT.",
+)
 def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     """Serve the graph (SPARQL endpoint and pages) with gunicorn, workers sharing the store read-only."""
     from kg import export
@@ -220,8 +270,9 @@ def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     from server.wsgi import serve as run_server
 
     try:  # the settings, once, from the options and the environment: gunicorn and the app use these
-        settings = Settings.load(store=store_path, host=host, port=port, workers=workers, threads=threads,
-                                 query_timeout=query_timeout)
+        settings = Settings.load(
+            store=store_path, host=host, port=port, workers=workers, threads=threads, query_timeout=query_timeout
+        )
     except ValueError as exc:
         fail(str(exc), 2)
     try:  # that there is a graph to serve, without opening it here: the workers open it themselves
@@ -236,9 +287,14 @@ def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     run_server(settings)
 
 
-
-ANALYZE_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-                              show_default=True, help="csv writes several tables one after another.")
+ANALYZE_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="csv writes several tables one after another.",
+)
 
 
 @main.group()
@@ -275,8 +331,9 @@ def analyze_threats(store_path, fmt) -> None:
 
 
 # recorded placements (amur:occursIn) by default; possible ones (amur:possiblyOccursIn) on request
-POSSIBLE_OPTION = click.option("--possible", is_flag=True,
-                               help="Count possible species-ecoregion links (low confidence) besides the recorded.")
+POSSIBLE_OPTION = click.option(
+    "--possible", is_flag=True, help="Count possible species-ecoregion links (low confidence) besides the recorded."
+)
 
 
 @analyze.command("gaps")
@@ -318,15 +375,26 @@ def analyze_path(a, b, store_path, fmt, possible, limit) -> None:
     """How A is linked to B (each an IRI, a scientific name, a label or a notation)."""
     _analyze(store_path, fmt, "path", a, b, limit=limit, possible=possible)
 
+
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml", "dwca", "csv"]),
-              default="nq", show_default=True,
-              help="RDF (nq, trig, jsonld keep the named graphs; ttl, nt, rdfxml hold their union), dwca (Darwin "
-                   "Core Archive) or csv (tables with a data dictionary).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml", "dwca", "csv"]),
+    default="nq",
+    show_default=True,
+    help="RDF (nq, trig, jsonld keep the named graphs; ttl, nt, rdfxml hold their union), dwca (Darwin "
+    "Core Archive) or csv (tables with a data dictionary).",
+)
 @click.option("--graph", "graph", help="Only this named graph (IRI, or a source id such as mdd-1.13); RDF only.")
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path),
-              help="Output file (RDF: stdout if omitted, gzip if it ends in .gz; dwca: a .zip, default "
-                   "amurkg-dwca.zip; csv: a .zip or a directory, default amurkg-csv.zip).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path),
+    help="Output file (RDF: stdout if omitted, gzip if it ends in .gz; dwca: a .zip, default "
+    "amurkg-dwca.zip; csv: a .zip or a directory, default amurkg-csv.zip).",
+)
 @STORE_OPTION
 def export(fmt, graph, output, store_path) -> None:
     """Export the graph: an RDF dump, a Darwin Core Archive or CSV tables (docs/export.md)."""
@@ -342,8 +410,10 @@ def export(fmt, graph, output, store_path) -> None:
                 kx.write_rdf(store, fmt, sys.stdout.buffer, graph)
             else:
                 # a large dump takes a while: the bytes written so far on a terminal, a plain line otherwise
-                with StageProgress() as echo, (gzip.open(output, "wb", compresslevel=6) if output.suffix == ".gz"
-                                               else output.open("wb")) as out:
+                with (
+                    StageProgress() as echo,
+                    gzip.open(output, "wb", compresslevel=6) if output.suffix == ".gz" else output.open("wb") as out,
+                ):
                     echo(f"export: {fmt} to {output}")
                     kx.write_rdf(store, fmt, cast(IO[bytes], CountingWriter(out, echo)), graph)  # a file for writes
         except ValueError as exc:

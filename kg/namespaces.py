@@ -21,6 +21,8 @@ DEFAULT_BASE = config.DEFAULT_BASE
 def base_iri() -> str:
     """The configured base, read when asked (never at import): a caller or test that sets AMURKG_BASE sees it."""
     return config.base()
+
+
 ONTOLOGY_IRI = "https://w3id.org/amurkg/ontology"
 ONTOLOGY_VERSION = "0.1.0"
 
@@ -258,8 +260,6 @@ _VOCABULARY_PREFIXES = {
     "xsd": str(XSD),
     "sh": str(SH),
 }
-
-
 
 
 def prefix_map() -> dict[str, str]:

@@ -4,6 +4,7 @@ Long work reports through an `echo` callable, as before: an unindented message s
 an indented one is a detail of the current stage. `count(echo, done, total)` reports items done where the stage can
 count them; an echo without a `count` method (a test's `lambda m: None`, `print`) simply ignores the counts.
 """
+
 from __future__ import annotations
 
 import sys
@@ -58,9 +59,15 @@ class StageProgress:
             from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             # items done ("3/7") only for the stages that count them
-            self.display = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                    TextColumn("{task.fields[items]}"), TimeElapsedColumn(),
-                                    console=Console(file=self.stream), transient=False)
+            self.display = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[items]}"),
+                TimeElapsedColumn(),
+                console=Console(file=self.stream),
+                transient=False,
+            )
             self.display.start()
 
     def __call__(self, message: str) -> None:

@@ -53,8 +53,9 @@ def with_prefixes(query: str) -> str:
     missing = [p for p in prefix_map() if p.lower() not in declared and re.search(rf"\b{re.escape(p)}:", query)]
     if not missing:
         return query
-    return "".join(line for line in sparql_prefixes().splitlines(keepends=True)
-                   if line.split()[1][:-1] in missing) + query
+    return (
+        "".join(line for line in sparql_prefixes().splitlines(keepends=True) if line.split()[1][:-1] in missing) + query
+    )
 
 
 def bind(query: str, values: dict[str, str]) -> str:
@@ -70,7 +71,7 @@ def bind(query: str, values: dict[str, str]) -> str:
     match = re.search(r"\bWHERE\s*\{", query, flags=re.I) or re.search(r"\bASK\s*\{", query, flags=re.I)
     if match is None:
         raise ValueError("no WHERE or ASK group to bind in")
-    return query[:match.end()] + block + query[match.end():]
+    return query[: match.end()] + block + query[match.end() :]
 
 
 def bind_iris(query: str, iris: dict[str, str]) -> str:
@@ -104,8 +105,8 @@ def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
 
 def shorten(iri: str) -> str:
     for prefix, ns in prefix_map().items():
-        if iri.startswith(ns) and re.fullmatch(r"[\w.\-]*", iri[len(ns):]):
-            return f"{prefix}:{iri[len(ns):]}"
+        if iri.startswith(ns) and re.fullmatch(r"[\w.\-]*", iri[len(ns) :]):
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -116,8 +117,13 @@ def as_table(result: QueryResult) -> str:
     if not isinstance(result, ox.QuerySolutions):
         raise ValueError("table output is for SELECT and ASK; use --format ttl/nt for CONSTRUCT or DESCRIBE")
     variables = [v.value for v in result.variables]
-    rows = [[shorten(term_text(solution[v])) if isinstance(solution[v], ox.NamedNode) else term_text(solution[v])
-             for v in variables] for solution in result]
+    rows = [
+        [
+            shorten(term_text(solution[v])) if isinstance(solution[v], ox.NamedNode) else term_text(solution[v])
+            for v in variables
+        ]
+        for solution in result
+    ]
     widths = [max([len(v)] + [len(r[i]) for r in rows]) for i, v in enumerate(variables)]
     widths = [min(w, 80) for w in widths]
 
@@ -136,8 +142,13 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
         if fmt not in RESULT_FORMATS:
             raise ValueError(f"format {fmt!r} is not a SPARQL results format ({', '.join(RESULT_FORMATS)})")
         return result.serialize(format=RESULT_FORMATS[fmt]) or b""
-    rdf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "json": ox.RdfFormat.JSON_LD,
-           "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+    rdf = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "json": ox.RdfFormat.JSON_LD,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "xml": ox.RdfFormat.RDF_XML,
+    }
     if fmt not in rdf:
         raise ValueError(f"format {fmt!r} is not an RDF format for graph results ({', '.join(rdf)})")
     return ox.serialize(result, format=rdf[fmt]) or b""

@@ -115,7 +115,7 @@ def add_using(update: str, using: list[str], using_named: list[str]) -> str:
             following = toks[i + 1].text.upper() if i + 1 < len(toks) else ""
             operation = "data" if following in ("DATA", "WHERE") else "modify"
         elif word == "WHERE" and operation == "modify":
-            result.append(update[last:tok.start])
+            result.append(update[last : tok.start])
             result.append(clause)
             last = tok.start
             operation = "done"

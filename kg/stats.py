@@ -69,9 +69,11 @@ def protection_yields(manifest: dict[str, Any] | None) -> dict[str, dict[str, in
     numbers: dict[str, dict[str, int]] = {}
     for list_id, report in sorted(found.items()):
         title = f"protection list {list_id}" + (" (CITES Index as of 2017-04-21)" if list_id == "cites" else "")
-        numbers[title] = {"rows read": report["rows"]} | {
-            f"rows joined: {route}": n for route, n in report["joined_rows"].items()} | {
-            "species with a status": report["species"], "basin-relevant rows not joined": report["not_joined"]}
+        numbers[title] = (
+            {"rows read": report["rows"]}
+            | {f"rows joined: {route}": n for route, n in report["joined_rows"].items()}
+            | {"species with a status": report["species"], "basin-relevant rows not joined": report["not_joined"]}
+        )
     return numbers
 
 
@@ -89,8 +91,12 @@ def render(numbers: dict[str, dict[str, int]]) -> str:
             out.append("  (none)")
         for key, n in counts.items():
             out.append(f"  {shorten(key):<60} {n:>8}")
-    out.append("Protection: China's 2021 lists (cn-key-protected-2021) and CITES (cites-2017, as of 2017-04-21): "
-               "statuses of the graph's species only; rows not joined and why are in BUILD.json and docs/data.md.")
-    out.append("Coverage: plants come from Chinese checklists only (Heilongjiang, Jilin, Northeast China): "
-               "the Russian and Mongolian flora is not included. See docs/data.md.")
+    out.append(
+        "Protection: China's 2021 lists (cn-key-protected-2021) and CITES (cites-2017, as of 2017-04-21): "
+        "statuses of the graph's species only; rows not joined and why are in BUILD.json and docs/data.md."
+    )
+    out.append(
+        "Coverage: plants come from Chinese checklists only (Heilongjiang, Jilin, Northeast China): "
+        "the Russian and Mongolian flora is not included. See docs/data.md."
+    )
     return "\n".join(out)

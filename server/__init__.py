@@ -37,9 +37,11 @@ def refuse_bare_gunicorn() -> None:
     from server import wsgi
 
     if "gunicorn.app.wsgiapp" in sys.modules and not wsgi.configured():
-        raise RefusedServer("serve amurkg with `amurkg serve` (it configures gunicorn's threads and worker timeout "
-                            "for the query timeout and the interactive lane); a bare `gunicorn 'server:create_app()'` "
-                            "has none of them")
+        raise RefusedServer(
+            "serve amurkg with `amurkg serve` (it configures gunicorn's threads and worker timeout "
+            "for the query timeout and the interactive lane); a bare `gunicorn 'server:create_app()'` "
+            "has none of them"
+        )
 
 
 def create_app(test_config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
@@ -62,8 +64,11 @@ def create_app(test_config: dict[str, Any] | None = None, settings: Settings | N
     from server import gsp, sparql
 
     app.extensions["amurkg.query_pool"] = handle.query_runner(
-        int(app.config["QUERY_PROCESSES"]), int(app.config["INTERACTIVE_PROCESSES"]), sparql_queue(app.config),
-        int(app.config["QUERY_WORKER_MAX_RSS"]))
+        int(app.config["QUERY_PROCESSES"]),
+        int(app.config["INTERACTIVE_PROCESSES"]),
+        sparql_queue(app.config),
+        int(app.config["QUERY_WORKER_MAX_RSS"]),
+    )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(gsp.bp)
     from server import explorer
@@ -81,8 +86,9 @@ def create_app(test_config: dict[str, Any] | None = None, settings: Settings | N
     @app.errorhandler(RemoteError)
     def remote_failed(exc: RemoteError):
         """A page whose queries the remote engine failed or did not answer in time: its status, its reason."""
-        return Response(f"the SPARQL engine behind this site failed: {exc.message}\n", status=exc.status,
-                        mimetype="text/plain")
+        return Response(
+            f"the SPARQL engine behind this site failed: {exc.message}\n", status=exc.status, mimetype="text/plain"
+        )
 
     @app.after_request
     def no_sniffing(response: Response) -> Response:
@@ -95,10 +101,17 @@ def create_app(test_config: dict[str, Any] | None = None, settings: Settings | N
         try:
             info = handle.manifest()
         except OSError as exc:  # a remote engine that cannot be reached
-            return jsonify({"status": "store unreachable", "store": handle.label, "error": str(exc),
-                            "pid": os.getpid()}), 503
+            return jsonify(
+                {"status": "store unreachable", "store": handle.label, "error": str(exc), "pid": os.getpid()}
+            ), 503
         status = 200 if info else 503
-        return jsonify({"status": "ok" if info else "no store", "build": info and info["build_id"],
-                        "store": handle.label, "pid": os.getpid()}), status
+        return jsonify(
+            {
+                "status": "ok" if info else "no store",
+                "build": info and info["build_id"],
+                "store": handle.label,
+                "pid": os.getpid(),
+            }
+        ), status
 
     return app

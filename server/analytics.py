@@ -58,8 +58,7 @@ def _analysis(name: str) -> tuple[analytics.Analysis, str]:
         return analytics.run(graph, name, top=_int_arg("top", 10, 1, 100), possible=_possible()), build_id
     if name == "path":
         start, end = request.args.get("from", ""), request.args.get("to", "")
-        return analytics.run(graph, name, start, end, limit=_int_arg("limit", 5, 1, 20),
-                             possible=_possible()), build_id
+        return analytics.run(graph, name, start, end, limit=_int_arg("limit", 5, 1, 20), possible=_possible()), build_id
     return analytics.run(graph, name, possible=_possible()), build_id
 
 
@@ -101,16 +100,34 @@ def page(name: str):
     if name not in ANALYSES:
         return _problem(404, f"no analysis {name!r}", html=True)
     if name == "path" and not (request.args.get("from") and request.args.get("to")):
-        return render_template("analytics/path.html", result=None, start=request.args.get("from", ""),
-                               end=request.args.get("to", ""), title=TITLES[name])
+        return render_template(
+            "analytics/path.html",
+            result=None,
+            start=request.args.get("from", ""),
+            end=request.args.get("to", ""),
+            title=TITLES[name],
+        )
     try:
         result, build_id = _analysis(name)
     except kgstore.StoreMissing as exc:
         return _problem(503, str(exc), html=True)
     except analytics.NotFound as exc:
         if name == "path":
-            return render_template("analytics/path.html", result=None, error=str(exc), title=TITLES[name],
-                                   start=request.args.get("from", ""), end=request.args.get("to", "")), 404
+            return render_template(
+                "analytics/path.html",
+                result=None,
+                error=str(exc),
+                title=TITLES[name],
+                start=request.args.get("from", ""),
+                end=request.args.get("to", ""),
+            ), 404
         return _problem(404, str(exc), html=True)
-    return render_template(f"analytics/{name}.html", result=result, build_id=build_id, title=TITLES[name],
-                           base=base_iri(), start=request.args.get("from", ""), end=request.args.get("to", ""))
+    return render_template(
+        f"analytics/{name}.html",
+        result=result,
+        build_id=build_id,
+        title=TITLES[name],
+        base=base_iri(),
+        start=request.args.get("from", ""),
+        end=request.args.get("to", ""),
+    )

@@ -96,8 +96,12 @@ def response_cache() -> ResponseCache:
     """This worker's cache of answers (RESPONSE_CACHE_BYTES in all, RESPONSE_CACHE_ENTRY_BYTES at most per answer)."""
     cache = current_app.extensions.get("amurkg.responses")
     if cache is None:
-        cache = current_app.extensions.setdefault("amurkg.responses", ResponseCache(
-            int(current_app.config["RESPONSE_CACHE_BYTES"]), int(current_app.config["RESPONSE_CACHE_ENTRY_BYTES"])))
+        cache = current_app.extensions.setdefault(
+            "amurkg.responses",
+            ResponseCache(
+                int(current_app.config["RESPONSE_CACHE_BYTES"]), int(current_app.config["RESPONSE_CACHE_ENTRY_BYTES"])
+            ),
+        )
     return cache
 
 
@@ -127,8 +131,9 @@ def validated(response: Response, tag: str, weak: bool = False) -> Response:
     return response
 
 
-def validate_by_build(bp: Blueprint, negotiated: Callable[[], str] = lambda: "",
-                      skip: frozenset[str] = frozenset()) -> None:
+def validate_by_build(
+    bp: Blueprint, negotiated: Callable[[], str] = lambda: "", skip: frozenset[str] = frozenset()
+) -> None:
     """Give every GET answer of ``bp`` an ETag (build id, view, path with arguments, ``negotiated()``: the media
     type chosen where the view negotiates) and answer a matching If-None-Match with 304 before the view runs.
     Views named in ``skip`` (endpoints) are left alone: their answer is not a function of the build and the URL."""
@@ -146,8 +151,12 @@ def validate_by_build(bp: Blueprint, negotiated: Callable[[], str] = lambda: "",
             return None
         # the host too: a page may name itself by its absolute URL, and the cached copy must not name another
         # and the interface language (?lang=, cookie, Accept-Language): one URL serves three languages
-        g.build_etag, g.build_id = etag(build, request.host_url, request.endpoint or "", request.full_path,
-                                        negotiated(), i18n.language_code()), build
+        g.build_etag, g.build_id = (
+            etag(
+                build, request.host_url, request.endpoint or "", request.full_path, negotiated(), i18n.language_code()
+            ),
+            build,
+        )
         return not_modified(g.build_etag) or response_cache().get(g.build_etag)
 
     @bp.after_request

@@ -15,8 +15,12 @@ from server import schemaorg
 
 bp = Blueprint("export", __name__)
 
-VOID_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
-              "application/rdf+xml": "xml"}
+VOID_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
 
 
 def _handle() -> backend.StoreHandle | backend.RemoteHandle:
@@ -34,8 +38,9 @@ def _write_dumps_in_background(handle) -> bool:
         return False
     key = str(handle.build_dir())
     if key not in _WRITERS or not _WRITERS[key].is_alive():
-        _WRITERS[key] = threading.Thread(target=kx.ensure_dumps, args=(handle,), name=f"dumps {Path(key).name}",
-                                         daemon=True)
+        _WRITERS[key] = threading.Thread(
+            target=kx.ensure_dumps, args=(handle,), name=f"dumps {Path(key).name}", daemon=True
+        )
         _WRITERS[key].start()
     return True
 
@@ -57,8 +62,13 @@ def dataset_jsonld() -> dict:
     build = _handle().build_dir()
     manifest = kx.read_dumps_manifest(build)
     return schemaorg.dataset(
-        kx.dataset_iri(), url_for("export.downloads", _external=True), manifest, _citation(build, manifest),
-        kx.citation_metadata(), lambda name: url_for("export.download", name=name, _external=True))
+        kx.dataset_iri(),
+        url_for("export.downloads", _external=True),
+        manifest,
+        _citation(build, manifest),
+        kx.citation_metadata(),
+        lambda name: url_for("export.download", name=name, _external=True),
+    )
 
 
 @bp.get("/downloads")
@@ -69,10 +79,16 @@ def downloads():
     if build is not None:
         columns, rows = kx.table(_handle().get(), "sources")
         sources = [dict(zip(columns, row, strict=True)) for row in rows]
-    return render_template("export/downloads.html", manifest=manifest, build=build and build.name,
-                           dumps_coming=_write_dumps_in_background(_handle()), sources=sources,
-                           citation=_citation(build, manifest), licence=kx.citation_metadata().get("license"),
-                           jsonld=dataset_jsonld())
+    return render_template(
+        "export/downloads.html",
+        manifest=manifest,
+        build=build and build.name,
+        dumps_coming=_write_dumps_in_background(_handle()),
+        sources=sources,
+        citation=_citation(build, manifest),
+        licence=kx.citation_metadata().get("license"),
+        jsonld=dataset_jsonld(),
+    )
 
 
 @bp.get("/downloads/<name>")
@@ -88,8 +104,15 @@ def download(name: str):
         abort(404)
     # gzip dumps are files to keep, not a transfer encoding: served as application/gzip so Range stays exact
     mimetype = "application/gzip" if entry.get("compress_format") == "gzip" else entry["media_type"]
-    response = send_file(build / kx.DUMPS_DIR / entry["file"], mimetype=mimetype, as_attachment=True,
-                         download_name=entry["file"], conditional=True, etag=entry["sha256"], max_age=3600)
+    response = send_file(
+        build / kx.DUMPS_DIR / entry["file"],
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=entry["file"],
+        conditional=True,
+        etag=entry["sha256"],
+        max_age=3600,
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

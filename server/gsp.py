@@ -64,8 +64,12 @@ def uploaded_parts() -> list[tuple[bytes, str]]:
             parts.append((upload.read(), part_type))
         return parts
     if mimetype not in kgworkers.UPLOAD_FORMATS:
-        raise Refused(415, f"unsupported media type {mimetype or '(none)'!r}; send one of "
-                           + ", ".join(kgworkers.UPLOAD_FORMATS) + " or multipart/form-data")
+        raise Refused(
+            415,
+            f"unsupported media type {mimetype or '(none)'!r}; send one of "
+            + ", ".join(kgworkers.UPLOAD_FORMATS)
+            + " or multipart/form-data",
+        )
     return [(request.get_data(), mimetype)]
 
 
@@ -88,8 +92,9 @@ def graph_store(direct: bool) -> Response:
             graph: str | None = location
         else:
             graph = target_graph(direct)
-        method: Literal["put", "post", "delete"] = ("put" if request.method == "PUT" else
-                                                    "post" if request.method == "POST" else "delete")
+        method: Literal["put", "post", "delete"] = (
+            "put" if request.method == "PUT" else "post" if request.method == "POST" else "delete"
+        )
         parts = tuple(uploaded_parts()) if method != "delete" else ()
         write = GraphWriteJob(method=method, graph=graph, base_iri=graph or request.base_url, parts=parts)
         outcome = current_app.extensions["amurkg.store"].write(write, timeout())

@@ -3,6 +3,7 @@
 The language comes from `?lang=` (remembered in a cookie), then the cookie, then Accept-Language. The catalogues
 are `.po` files in the repository; `make setup` compiles them to `.mo` (pybabel compile).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -21,28 +22,67 @@ LANGUAGES = {
 }
 # the words the graph's IRIs and ranks use for what a page is (server/explorer/graphdata.py), as the interface says them
 # (a rank is "species" in the singular, as a column header counts "species" in the plural: apart by context)
-RANKS = {"kingdom": lazy_pgettext("taxon rank", "kingdom"), "phylum": lazy_pgettext("taxon rank", "phylum"),
-         "class": lazy_pgettext("taxon rank", "class"), "order": lazy_pgettext("taxon rank", "order"),
-         "family": lazy_pgettext("taxon rank", "family"), "genus": lazy_pgettext("taxon rank", "genus"),
-         "species": lazy_pgettext("taxon rank", "species")}
+RANKS = {
+    "kingdom": lazy_pgettext("taxon rank", "kingdom"),
+    "phylum": lazy_pgettext("taxon rank", "phylum"),
+    "class": lazy_pgettext("taxon rank", "class"),
+    "order": lazy_pgettext("taxon rank", "order"),
+    "family": lazy_pgettext("taxon rank", "family"),
+    "genus": lazy_pgettext("taxon rank", "genus"),
+    "species": lazy_pgettext("taxon rank", "species"),
+}
 KINDS = {
-    "taxon": _l("taxon"), "ecoregion": _l("ecoregion"), "threat": _l("threat"), "action": _l("conservation action"),
-    "habitat": _l("habitat"), "stress": _l("stress"), "red-list-category": _l("red-list category"),
-    "country": _l("country"), "river": _l("river"), "place": _l("place"), "initiative": _l("initiative"),
-    "threat-factor": _l("threat factor"), "global200": "Global 200", "biome": _l("biome"), "realm": _l("realm"),
-    "group": _l("group"), "method": _l("method"), "confidence": _l("confidence"), "agent": _l("agent"),
-    "scope": _l("scope"), "scheme": _l("scheme"), "source": _l("source"), "graph": _l("named graph"),
-    "occurrence": _l("occurrence"), "threat-exposure": _l("threat exposure"), "inferred-threat": _l("inferred threat"),
-    "ecoregion-threat": _l("ecoregion threat"), "dataset": _l("dataset"), "ontology": _l("ontology"),
-    "region": _l("administrative region"), "region-record": _l("record in a region"),
-    "region-share": _l("region share"), "name": _l("name record"),
+    "taxon": _l("taxon"),
+    "ecoregion": _l("ecoregion"),
+    "threat": _l("threat"),
+    "action": _l("conservation action"),
+    "habitat": _l("habitat"),
+    "stress": _l("stress"),
+    "red-list-category": _l("red-list category"),
+    "country": _l("country"),
+    "river": _l("river"),
+    "place": _l("place"),
+    "initiative": _l("initiative"),
+    "threat-factor": _l("threat factor"),
+    "global200": "Global 200",
+    "biome": _l("biome"),
+    "realm": _l("realm"),
+    "group": _l("group"),
+    "method": _l("method"),
+    "confidence": _l("confidence"),
+    "agent": _l("agent"),
+    "scope": _l("scope"),
+    "scheme": _l("scheme"),
+    "source": _l("source"),
+    "graph": _l("named graph"),
+    "occurrence": _l("occurrence"),
+    "threat-exposure": _l("threat exposure"),
+    "inferred-threat": _l("inferred threat"),
+    "ecoregion-threat": _l("ecoregion threat"),
+    "dataset": _l("dataset"),
+    "ontology": _l("ontology"),
+    "region": _l("administrative region"),
+    "region-record": _l("record in a region"),
+    "region-share": _l("region share"),
+    "name": _l("name record"),
 }
 # the group titles of search results (server/explorer/search.py KIND_TITLES), for the search page and autocomplete
 KIND_TITLES = {
-    "species": _l("Species"), "taxon": _l("Higher taxa"), "ecoregion": _l("Ecoregions"), "threat": _l("Threats"),
-    "action": _l("Conservation actions"), "initiative": _l("Initiatives"), "threat-factor": _l("Threat factors"),
-    "habitat": _l("Habitats"), "stress": _l("Stresses"), "region": _l("Regions"), "river": _l("Rivers"),
-    "country": _l("Countries"), "place": _l("Places"), "source": _l("Sources"), "global200": "Global 200",
+    "species": _l("Species"),
+    "taxon": _l("Higher taxa"),
+    "ecoregion": _l("Ecoregions"),
+    "threat": _l("Threats"),
+    "action": _l("Conservation actions"),
+    "initiative": _l("Initiatives"),
+    "threat-factor": _l("Threat factors"),
+    "habitat": _l("Habitats"),
+    "stress": _l("Stresses"),
+    "region": _l("Regions"),
+    "river": _l("Rivers"),
+    "country": _l("Countries"),
+    "place": _l("Places"),
+    "source": _l("Sources"),
+    "global200": "Global 200",
     "red-list-category": _l("Red-list categories"),
 }
 COOKIE = "lang"
@@ -55,8 +95,9 @@ def language_code() -> str:
         if wanted in LANGUAGES:
             return wanted
     # Accept-Language names zh-CN, zh-Hans, ru-RU...: matched on the primary language
-    best = request.accept_languages.best_match(["en", "zh", "ru", "zh-CN", "zh-Hans", "zh-SG", "ru-RU", "en-US",
-                                                "en-GB"], default="en")
+    best = request.accept_languages.best_match(
+        ["en", "zh", "ru", "zh-CN", "zh-Hans", "zh-SG", "ru-RU", "en-US", "en-GB"], default="en"
+    )
     return best.split("-")[0]
 
 
@@ -103,8 +144,14 @@ def init_app(app: Flask) -> None:
             args = request.args.to_dict(flat=False) | {"lang": [wanted]}
             return request.path + "?" + "&".join(f"{k}={v}" for k, values in args.items() for v in _quoted(values))
 
-        return {"lang_code": code, "html_lang": LANGUAGES[code][2], "languages": LANGUAGES, "lang_url": lang_url,
-                "locale": get_locale(), "kind_titles": KIND_TITLES}
+        return {
+            "lang_code": code,
+            "html_lang": LANGUAGES[code][2],
+            "languages": LANGUAGES,
+            "lang_url": lang_url,
+            "locale": get_locale(),
+            "kind_titles": KIND_TITLES,
+        }
 
     @app.after_request
     def remember_language(response: Response) -> Response:

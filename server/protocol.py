@@ -38,11 +38,18 @@ FORMAT_NAMES = {
     "xml": ("application/sparql-results+xml", "application/rdf+xml"),
     "csv": ("text/csv", None),
     "tsv": ("text/tab-separated-values", None),
-    "ttl": (None, "text/turtle"), "turtle": (None, "text/turtle"), "n3": (None, "text/turtle"),
-    "nt": (None, "application/n-triples"), "ntriples": (None, "application/n-triples"),
-    "jsonld": (None, "application/ld+json"), "json-ld": (None, "application/ld+json"),
-    "rdfxml": (None, "application/rdf+xml"), "rdf": (None, "application/rdf+xml"),
-    "trig": (None, "application/trig"), "nq": (None, "application/n-quads"), "nquads": (None, "application/n-quads"),
+    "ttl": (None, "text/turtle"),
+    "turtle": (None, "text/turtle"),
+    "n3": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"),
+    "ntriples": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"),
+    "json-ld": (None, "application/ld+json"),
+    "rdfxml": (None, "application/rdf+xml"),
+    "rdf": (None, "application/rdf+xml"),
+    "trig": (None, "application/trig"),
+    "nq": (None, "application/n-quads"),
+    "nquads": (None, "application/n-quads"),
 }
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -104,8 +111,11 @@ def check_write_permission() -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
-        raise Refused(401, "writes need a bearer token: Authorization: Bearer <token>",
-                      {"WWW-Authenticate": 'Bearer realm="amurkg"'})
+        raise Refused(
+            401,
+            "writes need a bearer token: Authorization: Bearer <token>",
+            {"WWW-Authenticate": 'Bearer realm="amurkg"'},
+        )
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise Refused(403, "the bearer token is not valid for writes")
 
@@ -200,8 +210,9 @@ def accepted() -> MIMEAccept:
     once per request (a query negotiates both kinds of answer)."""
     parsed = g.get("amurkg_accepted")
     if parsed is None:
-        parsed = g.amurkg_accepted = MIMEAccept([(value.split(";")[0].strip(), quality)
-                                                 for value, quality in request.accept_mimetypes])
+        parsed = g.amurkg_accepted = MIMEAccept(
+            [(value.split(";")[0].strip(), quality) for value, quality in request.accept_mimetypes]
+        )
     return parsed
 
 
@@ -250,13 +261,19 @@ def read_operation() -> tuple[str, str | None]:
         return "query", direct_body("query")
     if mimetype == "application/sparql-update":
         return "update", direct_body("update")
-    raise Refused(415, f"unsupported media type {mimetype or '(none)'!r}: send application/sparql-query, "
-                       "application/sparql-update or an application/x-www-form-urlencoded form")
+    raise Refused(
+        415,
+        f"unsupported media type {mimetype or '(none)'!r}: send application/sparql-query, "
+        "application/sparql-update or an application/x-www-form-urlencoded form",
+    )
 
 
 def graph_iris(name: str) -> list[str] | None:
-    values = request.args.getlist(name) + (request.form.getlist(name) if request.method == "POST" and
-                                           request.mimetype == "application/x-www-form-urlencoded" else [])
+    values = request.args.getlist(name) + (
+        request.form.getlist(name)
+        if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded"
+        else []
+    )
     if not values:
         return None
     for value in values:
@@ -270,8 +287,11 @@ def graph_iris(name: str) -> list[str] | None:
 def refuse_fetches(text: str) -> None:
     refused = sparql_guard.refused_urls(text, allowlist())
     if refused:
-        raise Refused(403, "SERVICE and LOAD may only fetch URLs on the server's allow-list "
-                           f"(AMURKG_SERVICE_ALLOWLIST); refused: {', '.join(refused)}")
+        raise Refused(
+            403,
+            "SERVICE and LOAD may only fetch URLs on the server's allow-list "
+            f"(AMURKG_SERVICE_ALLOWLIST); refused: {', '.join(refused)}",
+        )
 
 
 # --- CORS and errors for the endpoint's paths ---------------------------------------------------------------

@@ -13,9 +13,12 @@ import re
 from markupsafe import Markup
 
 # The properties whose values are links are IRIs in RDF, as schema.org's own context makes them.
-CONTEXT = {"@vocab": "http://schema.org/", "dct": "http://purl.org/dc/terms/",
-           "gsp": "http://www.opengis.net/ont/geosparql#",
-           **{term: {"@type": "@id"} for term in ("url", "sameAs", "license", "contentUrl")}}
+CONTEXT = {
+    "@vocab": "http://schema.org/",
+    "dct": "http://purl.org/dc/terms/",
+    "gsp": "http://www.opengis.net/ont/geosparql#",
+    **{term: {"@type": "@id"} for term in ("url", "sameAs", "license", "contentUrl")},
+}
 TAXON_PROFILE = "https://bioschemas.org/profiles/Taxon/1.0-RELEASE"
 DATASET_PROFILE = "https://bioschemas.org/profiles/Dataset/1.0-RELEASE"
 DWC = "http://rs.tdwg.org/dwc/terms/"
@@ -41,6 +44,7 @@ def _language(tag: str | None) -> str | None:
 
 def taxon(iri: str, stmts: list[dict], sections: dict) -> dict:
     """Bioschemas Taxon: name, rank, parent, vernacular names by language, identifiers, sameAs the resolvers."""
+
     def texts(prop: str) -> list[dict]:
         return [v for group in stmts if group["property"] == prop for v in group["values"]]
 
@@ -48,21 +52,32 @@ def taxon(iri: str, stmts: list[dict], sections: dict) -> dict:
     name = next((v["text"] for prop in (AMUR + "canonicalName", DWC + "scientificName") for v in texts(prop)), None)
     rank = sections.get("rank") or ""
     data: dict = {
-        "@context": CONTEXT, "@type": "Taxon", "@id": iri, "dct:conformsTo": {"@id": TAXON_PROFILE},
-        "name": name, "url": iri,
+        "@context": CONTEXT,
+        "@type": "Taxon",
+        "@id": iri,
+        "dct:conformsTo": {"@id": TAXON_PROFILE},
+        "name": name,
+        "url": iri,
         # the rank as text and, as the profile prefers, as the TDWG TaxonRank term
         "taxonRank": [rank, {"@id": TAXON_RANK + rank.capitalize()}] if rank else None,
     }
     chain = sections.get("chain") or []
     if chain:  # the ancestors in rank order: the last is the parent
         parent = chain[-1]
-        data["parentTaxon"] = {"@type": "Taxon", "@id": parent["ancestor"], "name": parent["name"],
-                               "taxonRank": parent["rank"]}
+        data["parentTaxon"] = {
+            "@type": "Taxon",
+            "@id": parent["ancestor"],
+            "name": parent["name"],
+            "taxonRank": parent["rank"],
+        }
     data["alternateName"] = [
         {"@value": v["text"], "@language": _language(v["lang"])} if v["lang"] else v["text"]
-        for v in texts(DWC + "vernacularName")]
-    data["identifier"] = [{"@type": "PropertyValue", "propertyID": i["name"], "value": i["value"]}
-                          for i in sections.get("identifiers", [])]
+        for v in texts(DWC + "vernacularName")
+    ]
+    data["identifier"] = [
+        {"@type": "PropertyValue", "propertyID": i["name"], "value": i["value"]}
+        for i in sections.get("identifiers", [])
+    ]
     data["sameAs"] = [v["iri"] for v in sections.get("see_also", []) if v.get("iri")]
     return {key: value for key, value in data.items() if value not in (None, [], "")}
 
@@ -95,22 +110,37 @@ def dataset(iri: str, url: str, manifest: dict | None, citation: str, cff: dict,
     DataDownloads (download_url(file))."""
     licence = cff.get("license")
     data: dict = {
-        "@context": CONTEXT, "@type": "Dataset", "@id": iri, "dct:conformsTo": {"@id": DATASET_PROFILE},
-        "name": cff.get("title"), "url": url,
+        "@context": CONTEXT,
+        "@type": "Dataset",
+        "@id": iri,
+        "dct:conformsTo": {"@id": DATASET_PROFILE},
+        "name": cff.get("title"),
+        "url": url,
         "description": cff.get("abstract"),
         "license": f"https://spdx.org/licenses/{licence}" if licence else None,
-        "citation": citation, "isAccessibleForFree": True,
+        "citation": citation,
+        "isAccessibleForFree": True,
         "keywords": cff.get("keywords"),
-        "creator": [{"@type": "Person" if a.get("family-names") else "Organization",
-                     "name": a.get("name") or f"{a.get('given-names', '')} {a.get('family-names', '')}".strip()}
-                    for a in cff.get("authors", [])],
+        "creator": [
+            {
+                "@type": "Person" if a.get("family-names") else "Organization",
+                "name": a.get("name") or f"{a.get('given-names', '')} {a.get('family-names', '')}".strip(),
+            }
+            for a in cff.get("authors", [])
+        ],
     }
     if manifest:
         data["version"] = manifest.get("version")
         data["dateModified"] = manifest.get("written")
         data["distribution"] = [
-            {"@type": "DataDownload", "name": f["file"], "description": f.get("title"),
-             "contentUrl": download_url(f["file"]), "encodingFormat": f["media_type"],
-             "contentSize": f"{f['bytes']} B"}
-            for f in manifest["files"]]
+            {
+                "@type": "DataDownload",
+                "name": f["file"],
+                "description": f.get("title"),
+                "contentUrl": download_url(f["file"]),
+                "encodingFormat": f["media_type"],
+                "contentSize": f"{f['bytes']} B",
+            }
+            for f in manifest["files"]
+        ]
     return {key: value for key, value in data.items() if value not in (None, [], "")}

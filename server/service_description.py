@@ -16,13 +16,25 @@ from server import protocol as sparql
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
 # W3C format IRIs of what the endpoint serves
 FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON", "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML", "application/trig": "TriG", "application/n-quads": "N-Quads",
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/ld+json": "JSON-LD",
+    "application/rdf+xml": "RDF_XML",
+    "application/trig": "TriG",
+    "application/n-quads": "N-Quads",
 }
-RDFLIB_FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld",
-                  "application/rdf+xml": "xml", "application/trig": "trig", "application/n-quads": "nquads"}
+RDFLIB_FORMATS = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/trig": "trig",
+    "application/n-quads": "nquads",
+}
 
 # Named graphs with their triple count as recorded by the build in the meta graph (VoID), when it has one.
 GRAPHS_QUERY = """
@@ -35,8 +47,12 @@ SELECT ?graph ?triples WHERE {
 
 
 def named_graphs() -> list[tuple[str, int | None]]:
-    job = QueryJob(query=GRAPHS_QUERY, results_mime="application/sparql-results+json", graph_mime=None,
-                   max_bytes=sparql.max_result_bytes())
+    job = QueryJob(
+        query=GRAPHS_QUERY,
+        results_mime="application/sparql-results+json",
+        graph_mime=None,
+        max_bytes=sparql.max_result_bytes(),
+    )
     outcome = sparql.query_pool().run(job, sparql.timeout(), lane=INTERACTIVE)  # the server's own lookup
     if not outcome.ok:
         current_app.logger.warning("service description without graph statistics: %s", outcome.message)

@@ -77,11 +77,15 @@ def run_query(query: str) -> Response:
         raise Refused(400, "using-graph-uri and using-named-graph-uri are parameters of updates, not queries")
     refuse_fetches(query)
     default_graph, named_graphs = graph_iris("default-graph-uri"), graph_iris("named-graph-uri")
-    job = QueryJob(query=query, base_iri=request.base_url,
-                   default_graph=tuple(default_graph) if default_graph is not None else None,
-                   named_graphs=tuple(named_graphs) if named_graphs is not None else None,
-                   results_mime=negotiate_answer(RESULT_TYPES, 0), graph_mime=negotiate_answer(GRAPH_TYPES, 1),
-                   max_bytes=max_result_bytes())
+    job = QueryJob(
+        query=query,
+        base_iri=request.base_url,
+        default_graph=tuple(default_graph) if default_graph is not None else None,
+        named_graphs=tuple(named_graphs) if named_graphs is not None else None,
+        results_mime=negotiate_answer(RESULT_TYPES, 0),
+        graph_mime=negotiate_answer(GRAPH_TYPES, 1),
+        max_bytes=max_result_bytes(),
+    )
     # GET and POST (form or direct) share the per-build cache: the answer is keyed by what shapes it, not by how
     # the query came; only a GET may be answered 304 (a conditional POST is not a cache validation)
     tag, build = query_etag(job)
@@ -121,8 +125,9 @@ def query_etag(job: QueryJob) -> tuple[str | None, str | None]:
     if not build:
         return None, None
     dataset = [" ".join(iris) if iris is not None else "-" for iris in (job.default_graph, job.named_graphs)]
-    return etag(build, "sparql", job.query, job.base_iri or "", *dataset, job.results_mime or "",
-                job.graph_mime or ""), build
+    return etag(
+        build, "sparql", job.query, job.base_iri or "", *dataset, job.results_mime or "", job.graph_mime or ""
+    ), build
 
 
 def run_update(update: str) -> Response:
@@ -131,8 +136,11 @@ def run_update(update: str) -> Response:
         raise Refused(400, "default-graph-uri and named-graph-uri are parameters of queries, not updates")
     using, using_named = graph_iris("using-graph-uri") or [], graph_iris("using-named-graph-uri") or []
     if (using or using_named) and sparql_guard.names_own_dataset(update):
-        raise Refused(400, "the update names its dataset (USING or WITH) and the request also gives "
-                           "using-graph-uri/using-named-graph-uri; give one or the other")
+        raise Refused(
+            400,
+            "the update names its dataset (USING or WITH) and the request also gives "
+            "using-graph-uri/using-named-graph-uri; give one or the other",
+        )
     refuse_fetches(update)
     job = UpdateJob(update=sparql_guard.add_using(update, using, using_named), base_iri=request.base_url)
     return outcome_response(current_app.extensions["amurkg.store"].write(job, timeout()))
@@ -141,18 +149,20 @@ def run_update(update: str) -> Response:
 def describe_service() -> Response:
     offered = {"text/html": "text/html"} | GRAPH_TYPES
     # RDF clients get the description; browsers (text/html ranked above RDF) get the query page
-    if request.method == "GET" and not request.values.get("format") and accepted().best_match(
-            list(offered), default="text/turtle") == "text/html":
+    if (
+        request.method == "GET"
+        and not request.values.get("format")
+        and accepted().best_match(list(offered), default="text/turtle") == "text/html"
+    ):
         return Response(render_template("sparql.html", writes=write_token() is not None))
     if request.method != "GET":
         raise Refused(400, "missing 'query' or 'update'")
     mime = negotiate(GRAPH_TYPES, 1)
     if mime is None:
-        raise Refused(406, "no acceptable format for the service description; available: "
-                           + ", ".join(kgworkers.GRAPH_FORMATS))
+        raise Refused(
+            406, "no acceptable format for the service description; available: " + ", ".join(kgworkers.GRAPH_FORMATS)
+        )
     body = service_description.describe(request.base_url, mime)
     response = Response(body, mimetype=mime)
     response.vary.add("Accept")
     return response
-
-

@@ -9,21 +9,93 @@ from pathlib import Path
 from ingest import checklists
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
-TAXON_TERMS = ["taxonID", "scientificName", "scientificNameAuthorship", "kingdom", "phylum", "class", "order",
-               "family", "genus", "specificEpithet", "taxonRank", "taxonomicStatus"]
+TAXON_TERMS = [
+    "taxonID",
+    "scientificName",
+    "scientificNameAuthorship",
+    "kingdom",
+    "phylum",
+    "class",
+    "order",
+    "family",
+    "genus",
+    "specificEpithet",
+    "taxonRank",
+    "taxonomicStatus",
+]
 DIST_TERMS = ["locationID", "locality", "countryCode", "occurrenceStatus", "establishmentMeans"]
 
 TAXA = [
-    ["1", "Iris laevigata Fisch.", "Fisch.", "Plantae", "Tracheophyta", "Liliopsida", "Asparagales", "Iridaceae",
-     "Iris", "laevigata", "species", "accepted"],
-    ["2", "Oxytropis ochotensis Bunge", "Bunge", "Plantae", "Tracheophyta", "Magnoliopsida", "Fabales", "Fabaceae",
-     "Oxytropis", "ochotensis", "species", "accepted"],
-    ["3", "Solidago canadensis L.", "L.", "Plantae", "Tracheophyta", "Magnoliopsida", "Asterales", "Asteraceae",
-     "Solidago", "canadensis", "species", "accepted"],
-    ["4", "Carex sp.", "", "Plantae", "Tracheophyta", "Liliopsida", "Poales", "Cyperaceae", "Carex", "", "genus",
-     "accepted"],
-    ["5", "Carabus smaragdinus Fischer", "Fischer", "Animalia", "Arthropoda", "Insecta", "Coleoptera", "Carabidae",
-     "Carabus", "smaragdinus", "species", "accepted"],
+    [
+        "1",
+        "Iris laevigata Fisch.",
+        "Fisch.",
+        "Plantae",
+        "Tracheophyta",
+        "Liliopsida",
+        "Asparagales",
+        "Iridaceae",
+        "Iris",
+        "laevigata",
+        "species",
+        "accepted",
+    ],
+    [
+        "2",
+        "Oxytropis ochotensis Bunge",
+        "Bunge",
+        "Plantae",
+        "Tracheophyta",
+        "Magnoliopsida",
+        "Fabales",
+        "Fabaceae",
+        "Oxytropis",
+        "ochotensis",
+        "species",
+        "accepted",
+    ],
+    [
+        "3",
+        "Solidago canadensis L.",
+        "L.",
+        "Plantae",
+        "Tracheophyta",
+        "Magnoliopsida",
+        "Asterales",
+        "Asteraceae",
+        "Solidago",
+        "canadensis",
+        "species",
+        "accepted",
+    ],
+    [
+        "4",
+        "Carex sp.",
+        "",
+        "Plantae",
+        "Tracheophyta",
+        "Liliopsida",
+        "Poales",
+        "Cyperaceae",
+        "Carex",
+        "",
+        "genus",
+        "accepted",
+    ],
+    [
+        "5",
+        "Carabus smaragdinus Fischer",
+        "Fischer",
+        "Animalia",
+        "Arthropoda",
+        "Insecta",
+        "Coleoptera",
+        "Carabidae",
+        "Carabus",
+        "smaragdinus",
+        "species",
+        "accepted",
+    ],
 ]
 DISTRIBUTIONS = [
     ["1", "ISO3166-2:RU-PRI", "Primorsky Krai", "RU", "present", "native"],
@@ -44,13 +116,21 @@ EML = """<?xml version="1.0" encoding="UTF-8"?>
 def meta_xml(core_row_type: str = DWC + "Taxon", with_distribution: bool = True) -> str:
     core_fields = "".join(f'<field index="{i}" term="{DWC}{t}"/>' for i, t in enumerate(TAXON_TERMS))
     ext_fields = "".join(f'<field index="{i + 1}" term="{DWC}{t}"/>' for i, t in enumerate(DIST_TERMS))
-    extension = (f'<extension encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1" '
-                 f'rowType="{checklists.DISTRIBUTION}"><files><location>distribution.txt</location></files>'
-                 f'<coreid index="0"/>{ext_fields}</extension>') if with_distribution else ""
-    return (f'<archive xmlns="http://rs.tdwg.org/dwc/text/" metadata="eml.xml">'
-            f'<core encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1" '
-            f'rowType="{core_row_type}"><files><location>taxon.txt</location></files><id index="0"/>{core_fields}'
-            f'</core>{extension}</archive>')
+    extension = (
+        (
+            f'<extension encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1" '
+            f'rowType="{checklists.DISTRIBUTION}"><files><location>distribution.txt</location></files>'
+            f'<coreid index="0"/>{ext_fields}</extension>'
+        )
+        if with_distribution
+        else ""
+    )
+    return (
+        f'<archive xmlns="http://rs.tdwg.org/dwc/text/" metadata="eml.xml">'
+        f'<core encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1" '
+        f'rowType="{core_row_type}"><files><location>taxon.txt</location></files><id index="0"/>{core_fields}'
+        f"</core>{extension}</archive>"
+    )
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -58,9 +138,12 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def write_archive(path, meta: str | None = None, distributions=DISTRIBUTIONS, taxa=TAXA, eml: str = EML):
-    members = {"meta.xml": meta if meta is not None else meta_xml(), "eml.xml": eml,
-               "taxon.txt": table(["id", *TAXON_TERMS[1:]], taxa),
-               "distribution.txt": table(["id", *DIST_TERMS], distributions)}
+    members = {
+        "meta.xml": meta if meta is not None else meta_xml(),
+        "eml.xml": eml,
+        "taxon.txt": table(["id", *TAXON_TERMS[1:]], taxa),
+        "distribution.txt": table(["id", *DIST_TERMS], distributions),
+    }
     with zipfile.ZipFile(path, "w") as z:
         for name, text in members.items():
             z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), text)
@@ -75,13 +158,20 @@ def archive_meta(core_type: str, core_terms: list[str], dist_terms: list[str] | 
         return "".join(f'<field index="{first + i}" term="{t}"/>' for i, t in enumerate(terms))
 
     attributes = 'encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" ignoreHeaderLines="1"'
-    extension = "" if dist_terms is None else (
-        f'<extension {attributes} rowType="{checklists.DISTRIBUTION}"><files><location>distribution.txt</location>'
-        f'</files><coreid index="0"/>{fields(dist_terms, 1)}</extension>')
+    extension = (
+        ""
+        if dist_terms is None
+        else (
+            f'<extension {attributes} rowType="{checklists.DISTRIBUTION}"><files><location>distribution.txt</location>'
+            f'</files><coreid index="0"/>{fields(dist_terms, 1)}</extension>'
+        )
+    )
     metadata = ' metadata="eml.xml"' if eml else ""
-    return (f'<archive xmlns="http://rs.tdwg.org/dwc/text/"{metadata}><core {attributes} rowType="{core_type}">'
-            f'<files><location>taxon.txt</location></files><id index="0"/>{fields(core_terms, 1)}</core>'
-            f'{extension}</archive>')
+    return (
+        f'<archive xmlns="http://rs.tdwg.org/dwc/text/"{metadata}><core {attributes} rowType="{core_type}">'
+        f'<files><location>taxon.txt</location></files><id index="0"/>{fields(core_terms, 1)}</core>'
+        f"{extension}</archive>"
+    )
 
 
 def write_members(path: Path, members: dict[str, str]) -> Path:

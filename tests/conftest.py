@@ -116,11 +116,13 @@ def start_background_build(config) -> None:
         "from kg.build.pipeline import build\n"
         f"lock = open({str(BUILD_LOCK)!r}, 'w')\n"
         "fcntl.flock(lock, fcntl.LOCK_EX)\n"
-        f"build(Path({sources!r}), Path({str(TEST_STORE)!r}), echo=print, cache_dir=Path({str(CACHE_DIR)!r}))\n")
+        f"build(Path({sources!r}), Path({str(TEST_STORE)!r}), echo=print, cache_dir=Path({str(CACHE_DIR)!r}))\n"
+    )
     BUILD_LOCK.parent.mkdir(parents=True, exist_ok=True)
     with open(BUILD_LOG, "w") as log:
-        config._amurkg_build = subprocess.Popen([sys.executable, "-c", script], stdout=log, stderr=subprocess.STDOUT,
-                                                cwd=ROOT)
+        config._amurkg_build = subprocess.Popen(
+            [sys.executable, "-c", script], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+        )
 
 
 @pytest.fixture(scope="session")
@@ -167,9 +169,24 @@ def live_server(built_store, tmp_path_factory) -> Iterator[LiveServer]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")}
     with open(log, "wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(built_store), "--port", str(port),
-             "--workers", "2"],
-            stdout=output, stderr=subprocess.STDOUT, start_new_session=True, env=environment, cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "kg.cli",
+                "serve",
+                "--store",
+                str(built_store),
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=environment,
+            cwd=ROOT,
+        )
     server = LiveServer(f"http://127.0.0.1:{port}")
     server.process, server.log = process, log
     try:

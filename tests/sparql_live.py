@@ -43,15 +43,21 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 def runaway_store(root: Path) -> Path:
     """A store of 2000 labelled things: RUNAWAY, their three-way cartesian product (8e9 rows), runs for minutes."""
     graph = ox.NamedNode("http://example.org/things")
-    quads = [ox.Quad(ox.NamedNode(f"http://example.org/thing/{i}"), ox.NamedNode("http://example.org/label"),
-                     ox.Literal(f"thing {i}"), graph) for i in range(2000)]
+    quads = [
+        ox.Quad(
+            ox.NamedNode(f"http://example.org/thing/{i}"),
+            ox.NamedNode("http://example.org/label"),
+            ox.Literal(f"thing {i}"),
+            graph,
+        )
+        for i in range(2000)
+    ]
     return make_store(root, quads)
 
 
 def query_job(query: str) -> QueryJob:
     """A query pool job (kg/store/jobs.py) asking for JSON results."""
-    return QueryJob(query=query, results_mime="application/sparql-results+json", graph_mime=None,
-                    max_bytes=1_000_000)
+    return QueryJob(query=query, results_mime="application/sparql-results+json", graph_mime=None, max_bytes=1_000_000)
 
 
 def free_port() -> int:
@@ -61,8 +67,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(store_path: Path | str, env: dict[str, str] | None = None, workers: int = 2,
-          timeout: float = 30.0, startup: float = 60.0) -> Iterator[str]:
+def serve(
+    store_path: Path | str,
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+    timeout: float = 30.0,
+    startup: float = 60.0,
+) -> Iterator[str]:
     """Run `amurkg serve` (gunicorn) on the store; yield its base URL; stop the whole process group after."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")} | (env or {})
@@ -70,9 +81,26 @@ def serve(store_path: Path | str, env: dict[str, str] | None = None, workers: in
     # fills after a few hundred requests, and then every gunicorn worker blocks writing its log
     log = tempfile.TemporaryFile()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store_path), "--port", str(port),
-         "--workers", str(workers), "--timeout", str(timeout)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=environment, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--store",
+            str(store_path),
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--timeout",
+            str(timeout),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env=environment,
+        cwd=ROOT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup

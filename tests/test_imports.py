@@ -19,13 +19,20 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("kg", "ingest", "server")
 
 LAYERS = {
-    "kg": "foundation", "kg.config": "foundation", "kg.namespaces": "foundation", "kg.progress": "foundation",
+    "kg": "foundation",
+    "kg.config": "foundation",
+    "kg.namespaces": "foundation",
+    "kg.progress": "foundation",
     "kg.formats": "foundation",
     "kg.sources": "sources",
     "ingest": "readers",
     "kg.build": "build",
     "kg.store": "store",
-    "kg.query": "read", "kg.analytics": "read", "kg.export": "read", "kg.stats": "read", "kg.sparql_guard": "read",
+    "kg.query": "read",
+    "kg.analytics": "read",
+    "kg.export": "read",
+    "kg.stats": "read",
+    "kg.sparql_guard": "read",
     "server": "server",
     "kg.cli": "cli",
 }
@@ -72,7 +79,7 @@ def imports_of(path: Path, modules: set[str], type_checking: bool = False) -> se
     ``type_checking``: those under `if TYPE_CHECKING:` too."""
     found = set()
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in (_all_nodes(tree) if type_checking else _runtime_nodes(tree)):
+    for node in _all_nodes(tree) if type_checking else _runtime_nodes(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -137,12 +144,17 @@ def test_imports_follow_the_layers():
 
 def test_only_the_cli_and_the_build_import_the_readers():
     graph = import_graph(type_checking=True)
-    importers = {source for source, target in graph.edges
-                 if layer_of(target) == "readers" and (source, target) not in EXCEPTIONS}
+    importers = {
+        source for source, target in graph.edges if layer_of(target) == "readers" and (source, target) not in EXCEPTIONS
+    }
     assert {layer_of(m) for m in importers} <= {"readers", "build", "cli"}
-    assert {m for m in importers if m.startswith("kg")} == {"kg.cli", "kg.build.pipeline", "kg.build.species",
-                                                           "kg.build.calibration", "kg.build.protection"} - (
-                                                               {"kg.cli"} - importers)
+    assert {m for m in importers if m.startswith("kg")} == {
+        "kg.cli",
+        "kg.build.pipeline",
+        "kg.build.species",
+        "kg.build.calibration",
+        "kg.build.protection",
+    } - ({"kg.cli"} - importers)
 
 
 def test_the_exceptions_are_still_needed():
@@ -151,12 +163,15 @@ def test_the_exceptions_are_still_needed():
     assert [edge for edge in EXCEPTIONS if not graph.has_edge(*edge)] == []
 
 
-@pytest.mark.parametrize("source, target, kind", [
-    ("kg.store.layout", "kg.build.pipeline", "runtime"),  # the store knowing the build
-    ("kg.stats", "ingest.basin", "runtime"),  # the read side reading the source tree
-    ("kg.sources.registry", "ingest.checklists", "runtime"),  # the registry knowing a reader
-    ("kg.store.backend", "server", "type_checking"),  # an annotation naming a module above
-])
+@pytest.mark.parametrize(
+    "source, target, kind",
+    [
+        ("kg.store.layout", "kg.build.pipeline", "runtime"),  # the store knowing the build
+        ("kg.stats", "ingest.basin", "runtime"),  # the read side reading the source tree
+        ("kg.sources.registry", "ingest.checklists", "runtime"),  # the registry knowing a reader
+        ("kg.store.backend", "server", "type_checking"),  # an annotation naming a module above
+    ],
+)
 def test_a_back_edge_fails_the_layer_test(tmp_path, monkeypatch, source, target, kind):
     """A deliberate back-edge, written into a copy of the module, is found by the same walk the test uses."""
     import sys
@@ -175,8 +190,10 @@ def test_a_back_edge_fails_the_layer_test(tmp_path, monkeypatch, source, target,
     path.write_text(path.read_text(encoding="utf-8") + "\n" + line, encoding="utf-8")
     monkeypatch.setattr(module, "ROOT", copy)
     assert back_edges(import_graph(type_checking=True)) != []
-    assert any(edge.startswith(f"{source} (") and f"-> {target} (" in edge
-               for edge in back_edges(import_graph(type_checking=True)))
+    assert any(
+        edge.startswith(f"{source} (") and f"-> {target} (" in edge
+        for edge in back_edges(import_graph(type_checking=True))
+    )
 
 
 def test_no_import_cycle():
@@ -192,8 +209,12 @@ def test_environment_is_read_in_one_place():
             if module_name(path) in ("kg.config", "kg.cli"):
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv") and \
-                        isinstance(node.value, ast.Name) and node.value.id == "os":
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr in ("environ", "getenv")
+                    and isinstance(node.value, ast.Name)
+                    and node.value.id == "os"
+                ):
                     readers.append(f"{module_name(path)}:{node.lineno}")
     assert readers == []
 
@@ -234,8 +255,7 @@ def test_no_setting_is_read_at_import():
         "for name in sys.argv[1:]:\n"
         "    print('import', name); importlib.import_module(name)\n"
     )
-    run = subprocess.run([sys.executable, "-c", probe, *modules], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    run = subprocess.run([sys.executable, "-c", probe, *modules], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     reads, module = [], None
     for line in run.stdout.splitlines():

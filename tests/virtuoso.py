@@ -78,8 +78,10 @@ def available() -> bool:
 
 def spec(http_port: int) -> str:
     """The store spec of a Virtuoso server: SPARQL at /sparql, authenticated updates and Graph Store (digest)."""
-    return (f"sparql+http://127.0.0.1:{http_port}/sparql?update=/sparql-auth&gsp=/sparql-graph-crud-auth"
-            "&gsp-param=graph-uri&auth=digest")
+    return (
+        f"sparql+http://127.0.0.1:{http_port}/sparql?update=/sparql-auth&gsp=/sparql-graph-crud-auth"
+        "&gsp-param=graph-uri&auth=digest"
+    )
 
 
 @contextmanager
@@ -92,8 +94,13 @@ def running(root: Path, ports: tuple[int, int] | None = None) -> Iterator[int]:
     http_port, sql_port = ports or (free_port(), free_port())
     (root / "virtuoso.ini").write_text(INI.format(root=root, sql_port=sql_port, http_port=http_port))
     # +foreground: the process is ours to stop; its own session so that stopping it stops everything it started
-    process = subprocess.Popen([BINARY, "+configfile", str(root / "virtuoso.ini"), "+foreground"], cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [BINARY, "+configfile", str(root / "virtuoso.ini"), "+foreground"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         url = f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D"

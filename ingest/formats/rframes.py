@@ -23,7 +23,8 @@ def data_frame(path: Path):
     except (pyreadr.PyreadrError, pyreadr.LibrdataError) as error:  # a truncated or corrupt file, or not R data
         raise RDataError(f"{path}: not a readable R data file ({error})") from error
     if len(objects) != 1:
-        raise RDataError(f"{path}: expected one data frame, found {len(objects)} readable objects "
-                         f"({', '.join(objects) or 'none'})")
+        raise RDataError(
+            f"{path}: expected one data frame, found {len(objects)} readable objects ({', '.join(objects) or 'none'})"
+        )
     (frame,) = objects.values()
     return frame

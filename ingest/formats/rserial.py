@@ -29,8 +29,18 @@ PERSISTSXP, PACKAGESXP, NAMESPACESXP, BASENAMESPACE_SXP = 247, 248, 249, 250
 MISSINGARG_SXP, UNBOUNDVALUE_SXP, GLOBALENV_SXP, NILVALUE_SXP, REFSXP = 251, 252, 253, 254, 255
 PAIRLISTS = {LISTSXP, LANGSXP, CLOSXP, PROMSXP, DOTSXP, ATTRLISTSXP, ATTRLANGSXP}
 NUMBERS = {LGLSXP: ">i4", INTSXP: ">i4", REALSXP: ">f8", CPLXSXP: ">c16"}
-NAMES = {SYMSXP: "symbol", LISTSXP: "pairlist", LGLSXP: "logical", INTSXP: "integer", REALSXP: "double",
-         CPLXSXP: "complex", STRSXP: "character", VECSXP: "list", EXPRSXP: "expression", RAWSXP: "raw"}
+NAMES = {
+    SYMSXP: "symbol",
+    LISTSXP: "pairlist",
+    LGLSXP: "logical",
+    INTSXP: "integer",
+    REALSXP: "double",
+    CPLXSXP: "complex",
+    STRSXP: "character",
+    VECSXP: "list",
+    EXPRSXP: "expression",
+    RAWSXP: "raw",
+}
 LATIN1_MASK = 1 << 2  # of a CHARSXP's levels: the string is Latin-1; otherwise UTF-8 or ASCII
 
 
@@ -76,7 +86,7 @@ class _Reader:
         n = self.int()
         if n == -1:
             return None  # NA_character_
-        raw = self.data[self.pos:self.pos + n]
+        raw = self.data[self.pos : self.pos + n]
         self.pos += n
         return raw.decode("latin-1" if (flags >> 12) & LATIN1_MASK else "utf-8")
 
@@ -90,7 +100,7 @@ class _Reader:
             if size == -1:
                 out.append(None)
             else:
-                out.append(data[pos:pos + size].decode("latin-1" if (flags >> 12) & LATIN1_MASK else "utf-8"))
+                out.append(data[pos : pos + size].decode("latin-1" if (flags >> 12) & LATIN1_MASK else "utf-8"))
                 pos += size
         self.pos = pos
         return out
@@ -154,7 +164,7 @@ class _Reader:
             values = [self.item() for _ in range(self.length())]
         elif kind == RAWSXP:
             n = self.length()
-            values = self.data[self.pos:self.pos + n]
+            values = self.data[self.pos : self.pos + n]
             self.pos += n
         elif kind == S4SXP:
             values = None
@@ -188,8 +198,10 @@ class _Reader:
         if name in ("compact_intseq", "compact_realseq"):
             n, start, step = state.values[:3]
             values = start + step * np.arange(int(n))
-            value = RValue("integer" if name == "compact_intseq" else "double",
-                           values.astype(np.int32 if name == "compact_intseq" else np.float64))
+            value = RValue(
+                "integer" if name == "compact_intseq" else "double",
+                values.astype(np.int32 if name == "compact_intseq" else np.float64),
+            )
         elif name.startswith("wrap_"):
             value = state.values[0]  # list(the wrapped vector, metadata)
         else:
@@ -246,8 +258,9 @@ def read_rda(path: Path, names: set[str] | None = None) -> dict[str, Any]:
         if names is None:
             raise
         # an object this reader does not read (byte code) before all the wanted ones were found
-        raise RSerialError(f"{path}: objects not found: {', '.join(sorted(names - set(objects)))} "
-                           f"(reading stopped: {error})") from error
+        raise RSerialError(
+            f"{path}: objects not found: {', '.join(sorted(names - set(objects)))} (reading stopped: {error})"
+        ) from error
     missing = sorted((names or set()) - set(objects))
     if missing:
         raise RSerialError(f"{path}: objects not found: {', '.join(missing)}")

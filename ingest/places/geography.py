@@ -21,8 +21,10 @@ CORE_POINTS: dict[str, tuple[float, float]] = {
 # The box spanned by the core points (121.5-135.0 E, 44.9-53.3 N). The basin's own envelope (107-141 E,
 # 41-56 N) is not used: its west is the Gobi and Lake Baikal, its corners Korea, Sakhalin and Hokkaido.
 CORE_HULL: Box = (
-    min(lon for lon, _ in CORE_POINTS.values()), max(lon for lon, _ in CORE_POINTS.values()),
-    min(lat for _, lat in CORE_POINTS.values()), max(lat for _, lat in CORE_POINTS.values()),
+    min(lon for lon, _ in CORE_POINTS.values()),
+    max(lon for lon, _ in CORE_POINTS.values()),
+    min(lat for _, lat in CORE_POINTS.values()),
+    max(lat for _, lat in CORE_POINTS.values()),
 )
 
 # Reach of a box into the basin, strongest first.

@@ -95,8 +95,9 @@ def lon_span(box: tuple[float, float, float, float], projection: str = DEGREES) 
     return lon_max - lon_min
 
 
-def box_shares(box: tuple[float, float, float, float], projection: str,
-               polygons: dict[str, BaseGeometry]) -> dict[str, float]:
+def box_shares(
+    box: tuple[float, float, float, float], projection: str, polygons: dict[str, BaseGeometry]
+) -> dict[str, float]:
     """Ecoregion code -> share of its area (equal-area) that the box covers; only the codes it touches."""
     lon_min, lon_max, lat_min, lat_max = geographic(box, projection)
     # densified so that its projected edges follow the meridians and parallels

@@ -71,13 +71,17 @@ def variant(p: Placement) -> str:
         return f"range-box:{BOX_SOURCES.get(p.source, 'rangebuilder')}"
     if p.method == "gazetteer":
         places = [place for place, _ in gazetteer.find_places(p.matched)]
-        return "gazetteer:broad" if places and all(pl in gazetteer.BROAD_PLACES for pl in places) else (
-            "gazetteer:specific")
+        return (
+            "gazetteer:broad"
+            if places and all(pl in gazetteer.BROAD_PLACES for pl in places)
+            else ("gazetteer:specific")
+        )
     if p.method == "checklist-region":
         from ingest import checklists
 
-        return "checklist-region:broad" if checklists.is_broad(checklists.region_of(p)) else (
-            "checklist-region:specific")
+        return (
+            "checklist-region:broad" if checklists.is_broad(checklists.region_of(p)) else ("checklist-region:specific")
+        )
     return p.method
 
 
@@ -161,15 +165,29 @@ class Calibration:
         """The manifest's view: the table, the levels, the box rule and each rule's yield with its species."""
         return {
             "reference": {"method": REFERENCE, "mammals": self.reference_species, "links": self.reference_links},
-            "table": [{"method": f.label, "key": f.key, "share": f.share, "placements": f.placements,
-                       "agree": f.agree, "precision": _round(f.precision), "recall": _round(f.recall),
-                       "species": f.species} for f in self.table],
+            "table": [
+                {
+                    "method": f.label,
+                    "key": f.key,
+                    "share": f.share,
+                    "placements": f.placements,
+                    "agree": f.agree,
+                    "precision": _round(f.precision),
+                    "recall": _round(f.recall),
+                    "species": f.species,
+                }
+                for f in self.table
+            ],
             "levels": dict(sorted(self.levels.items())),
-            "inherited": {key: {"from": origin, "level": self.levels[origin]} for key, origin in INHERITS.items()
-                          if key not in self.levels and origin in self.levels},
+            "inherited": {
+                key: {"from": origin, "level": self.levels[origin]}
+                for key, origin in INHERITS.items()
+                if key not in self.levels and origin in self.levels
+            },
             "box_share": self.box_share,
-            "rules": {rule: {"placements": sum(c.values()), "species": sorted(c)}
-                      for rule, c in sorted(self.rules.items())},
+            "rules": {
+                rule: {"placements": sum(c.values()), "species": sorted(c)} for rule, c in sorted(self.rules.items())
+            },
         }
 
 
@@ -177,8 +195,12 @@ def _round(value: float | None) -> float | None:
     return round(value, 4) if value is not None else None
 
 
-def measure(reference: Mapping[str, set[str]], predictions: Mapping[str, Mapping[str, set[str]]],
-            key: str, share: float | None = None) -> Figures:
+def measure(
+    reference: Mapping[str, set[str]],
+    predictions: Mapping[str, Mapping[str, set[str]]],
+    key: str,
+    share: float | None = None,
+) -> Figures:
     """Figures of one method: ``predictions`` maps a reference taxon to the ecoregions the method gives."""
     total = sum(len(ecos) for ecos in reference.values())
     made = agree = species = 0
@@ -204,8 +226,12 @@ def _share(row: Figures) -> float:
     return row.share
 
 
-def calibrate(taxa: Mapping[str, Taxon], polygons: dict[str, Any], boxes: Mapping[str, tuple],
-              extra: Mapping[str, list[Placement]]) -> Calibration:
+def calibrate(
+    taxa: Mapping[str, Taxon],
+    polygons: dict[str, Any],
+    boxes: Mapping[str, tuple],
+    extra: Mapping[str, list[Placement]],
+) -> Calibration:
     """Measure the methods on the mammals WildFinder holds and derive the calibration.
 
     ``taxa``: slug -> species.Taxon; ``polygons``: eco_code -> geometry (degrees); ``boxes``: MDD name ->
@@ -238,8 +264,7 @@ def calibrate(taxa: Mapping[str, Taxon], polygons: dict[str, Any], boxes: Mappin
                 continue
             # a box wider than MAX_LON_SPAN places nothing; it is measured apart, so the table shows that rule
             wide = rangebox.lon_span(box) > rangebox.MAX_LON_SPAN
-            (wide_shares[key] if wide else shares_of)[taxon_key] = rangebox.box_shares(box, rangebox.DEGREES,
-                                                                                       polygons)
+            (wide_shares[key] if wide else shares_of)[taxon_key] = rangebox.box_shares(box, rangebox.DEGREES, polygons)
         box_rows[key] = []
         for share in BOX_SHARES:
             at = {key: {t: {c for c, s in shares.items() if s >= share} for t, shares in shares_of.items()}}
@@ -253,16 +278,24 @@ def calibrate(taxa: Mapping[str, Taxon], polygons: dict[str, Any], boxes: Mappin
         box_share[key] = _share(chosen)
         levels[key] = level_for(chosen.precision or 0.0)
         wide_key = f"{key}:wide"
-        at = {wide_key: {t: {c for c, s in shares.items() if s >= _share(chosen)}
-                         for t, shares in wide_shares[key].items()}}
+        at = {
+            wide_key: {
+                t: {c for c, s in shares.items() if s >= _share(chosen)} for t, shares in wide_shares[key].items()
+            }
+        }
         table.append(measure(reference, at, wide_key, chosen.share))
     for key in sorted(set(predictions) | {"province"}):
         figures = measure(reference, predictions, key)
         table.append(figures)
         if figures.placements >= MIN_MEASURED and key not in UNMEASURED:
             levels[key] = level_for(figures.precision or 0.0)
-    calibration = Calibration(table=table, levels=levels, box_share=box_share, reference_species=len(reference),
-                              reference_links=sum(len(e) for e in reference.values()))
+    calibration = Calibration(
+        table=table,
+        levels=levels,
+        box_share=box_share,
+        reference_species=len(reference),
+        reference_links=sum(len(e) for e in reference.values()),
+    )
     return calibration
 
 
@@ -283,9 +316,12 @@ def markdown(calibration: Calibration | dict) -> str:
         else:
             inherited = summary.get("inherited", {}).get(row["key"])
             level = summary["levels"].get(row["key"]) or (
-                f"{inherited['level']} (as {LABELS[inherited['from']]})" if inherited else "not judged")
+                f"{inherited['level']} (as {LABELS[inherited['from']]})" if inherited else "not judged"
+            )
         precision = f"{row['precision']:.0%}" if row["precision"] is not None else "-"
         recall = f"{row['recall']:.0%}" if row["recall"] is not None else "-"
-        lines.append(f"| {row['method']} | {row['placements']} | {row['agree']} | {precision} | {recall} "
-                     f"| {row['species']} | {level} |")
+        lines.append(
+            f"| {row['method']} | {row['placements']} | {row['agree']} | {precision} | {recall} "
+            f"| {row['species']} | {level} |"
+        )
     return "\n".join(lines)

@@ -38,8 +38,20 @@ ONTOLOGY_DIR = ROOT / "ontology"
 # readers, the build itself, the store's layout and the dumps it writes with the queries they run, the ontology.
 # The serve side (server/, kg/store's pool, workers and writes, the analyses, kg/query.py) is not in it: editing it
 # never forces a rebuild (tests/kg/build/test_build_key.py checks both halves against the import graph).
-BUILD_INPUTS = ("kg/__init__.py", "kg/config.py", "kg/namespaces.py", "kg/progress.py", "kg/sources", "kg/build",
-                "kg/store/__init__.py", "kg/store/layout.py", "kg/export", "ingest", "ontology", "queries/export")
+BUILD_INPUTS = (
+    "kg/__init__.py",
+    "kg/config.py",
+    "kg/namespaces.py",
+    "kg/progress.py",
+    "kg/sources",
+    "kg/build",
+    "kg/store/__init__.py",
+    "kg/store/layout.py",
+    "kg/export",
+    "ingest",
+    "ontology",
+    "queries/export",
+)
 CODE_SUFFIXES = {".py", ".ttl", ".yml", ".yaml", ".json", ".rq"}
 CACHE_DIR = ROOT / "data" / "cache"
 
@@ -80,8 +92,12 @@ def code_fingerprint(root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
-def build_key(sources: list[registry.Source], occurrences: Path | None,
-              located: dict[str, dict[str, Path]] | None = None, checklists: tuple[Path, ...] = ()) -> str:
+def build_key(
+    sources: list[registry.Source],
+    occurrences: Path | None,
+    located: dict[str, dict[str, Path]] | None = None,
+    checklists: tuple[Path, ...] = (),
+) -> str:
     digest = hashlib.sha256()
     for source in sources:
         digest.update(repr(source).encode())  # a declared checklist's title or licence is in the graph too
@@ -157,9 +173,16 @@ def curated_provenance(facts: dict) -> registry.Provenance:
 
     meta = facts["source"]
     return registry.Provenance(
-        id=meta["id"], title=meta["title"], licence=meta["licence"], citation=meta["citation"], reader=basin.__name__,
-        sha256=(registry.sha256_of(basin.CURATED_FILE),), publisher=meta["publisher"], landing_page=meta["origin"],
-        retrieved=str(meta["retrieved"]))
+        id=meta["id"],
+        title=meta["title"],
+        licence=meta["licence"],
+        citation=meta["citation"],
+        reader=basin.__name__,
+        sha256=(registry.sha256_of(basin.CURATED_FILE),),
+        publisher=meta["publisher"],
+        landing_page=meta["origin"],
+        retrieved=str(meta["retrieved"]),
+    )
 
 
 OCCURRENCE_LICENCE = "per record, as given in the GBIF download (CC0-1.0, CC-BY-4.0 or CC-BY-NC-4.0)"
@@ -171,9 +194,14 @@ def occurrence_provenance(archive: Path) -> registry.Provenance:
 
     title = f"GBIF occurrence download {archive.name}"
     return registry.Provenance(
-        id=occurrences.source_id(archive), title=title, licence=OCCURRENCE_LICENCE,
-        citation=f"GBIF.org occurrence download {archive.name}", reader=occurrences.__name__,
-        sha256=(registry.sha256_of(archive),), landing_page="https://www.gbif.org/occurrence/download")
+        id=occurrences.source_id(archive),
+        title=title,
+        licence=OCCURRENCE_LICENCE,
+        citation=f"GBIF.org occurrence download {archive.name}",
+        reader=occurrences.__name__,
+        sha256=(registry.sha256_of(archive),),
+        landing_page="https://www.gbif.org/occurrence/download",
+    )
 
 
 def checklist_provenance(archive: Path, source) -> registry.Provenance:
@@ -182,14 +210,21 @@ def checklist_provenance(archive: Path, source) -> registry.Provenance:
     doi = f"https://doi.org/{source.doi}" if source.doi else ""
     page = doi or source.url
     return registry.Provenance(
-        id=source.id, title=source.title, licence=source.licence,
+        id=source.id,
+        title=source.title,
+        licence=source.licence,
         citation=f"{source.title}. Darwin Core checklist archive {archive.name}" + (f". {page}" if page else ""),
-        reader="ingest.checklists", sha256=(registry.sha256_of(archive),), landing_page=page,
-        file_name=archive.name, given_as=f"amurkg build --checklist {archive.name}")
+        reader="ingest.checklists",
+        sha256=(registry.sha256_of(archive),),
+        landing_page=page,
+        file_name=archive.name,
+        given_as=f"amurkg build --checklist {archive.name}",
+    )
 
 
-def describe_graph(meta: Graph, name: URIRef, graph: Graph, derived_from: list[str], licence: str,
-                   built: Literal, label: str) -> None:
+def describe_graph(
+    meta: Graph, name: URIRef, graph: Graph, derived_from: list[str], licence: str, built: Literal, label: str
+) -> None:
     meta.add((name, RDF.type, VOID.Dataset))
     meta.add((name, RDF.type, PROV.Entity))
     meta.add((name, RDFS.label, Literal(label, lang="en")))
@@ -213,9 +248,14 @@ def read_references(located: dict[str, dict[str, Path]], echo) -> list:
     return references
 
 
-def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
-           cache_dir: Path = CACHE_DIR, checklists: dict | None = None,
-           facts: dict | None = None) -> tuple[dict[URIRef, Graph], dict]:
+def ingest(
+    located: dict[str, dict[str, Path]],
+    occurrences: Path | None,
+    echo,
+    cache_dir: Path = CACHE_DIR,
+    checklists: dict | None = None,
+    facts: dict | None = None,
+) -> tuple[dict[URIRef, Graph], dict]:
     """Run every reader: named graph IRI -> graph, and the species rule yields. ``facts`` are the curated basin facts
     (``ingest.basin.load()``, read once by the build)."""
     from ingest import basin
@@ -264,16 +304,22 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
         echo(f"ingest: occurrences ({occurrences.name})")
         for key, found in occ.placements(occurrences, polygons, set(taxa)).items():
             extra_placements.setdefault(key, []).extend(found)
-    layer = species.SpeciesLayer(taxa, {k: v.geometry for k, v in polygons.items()}, ecoregion_threats,
-                                 basin.species_threats(facts), threat_parents)
+    layer = species.SpeciesLayer(
+        taxa,
+        {k: v.geometry for k, v in polygons.items()},
+        ecoregion_threats,
+        basin.species_threats(facts),
+        threat_parents,
+    )
     # measure every placement method against WildFinder and calibrate them all (kg/build/calibration.py)
     from ingest.wildfinder import WildFinderSelection
     from kg.build import calibration as placement_calibration
 
     wildfinder = selections.get("ingest.wildfinder")
     assert wildfinder is None or isinstance(wildfinder, WildFinderSelection)
-    calibration = placement_calibration.calibrate(taxa, layer.polygons, wildfinder.boxes if wildfinder else {},
-                                                  extra_placements)
+    calibration = placement_calibration.calibrate(
+        taxa, layer.polygons, wildfinder.boxes if wildfinder else {}, extra_placements
+    )
     layer.calibration = calibration
     layer.regions = regions
     layer.build(extra_placements)
@@ -286,8 +332,9 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     derived = layer.derived
     derived += closure_of_broader(graphs)
     graphs[graph_iri("derived")] = derived
-    yields: dict[str, Any] = {name.split(".")[-1]: dict(sel.report) | {"selected": len(sel.records)}
-                              for name, sel in selections.items()}
+    yields: dict[str, Any] = {
+        name.split(".")[-1]: dict(sel.report) | {"selected": len(sel.records)} for name, sel in selections.items()
+    }
     yields["merged"] = {"species": len(taxa), "records": len(records)}
     # species without any ecoregion placement, by group and why (amur:noPlacementReason on each)
     unplaced: dict[str, dict[str, int]] = {}
@@ -298,22 +345,26 @@ def ingest(located: dict[str, dict[str, Path]], occurrences: Path | None, echo,
     yields["placement"] = placement
     yields["protection"] = protection_yields
     # the species each reader's concept rules removed, by rule (ingest/birds.py: box of a lumped concept)
-    placement["removed_by_readers"] = {name.split(".")[-1]: sel.removed for name, sel in selections.items()
-                                       if getattr(sel, "removed", None)}
+    placement["removed_by_readers"] = {
+        name.split(".")[-1]: sel.removed for name, sel in selections.items() if getattr(sel, "removed", None)
+    }
     for reader, rules in placement["removed_by_readers"].items():
         for rule, names in rules.items():
             echo(f"  {reader} {rule}: {len(names)} ({', '.join(names)})")
     # inferred threats before and after the applicability table (ingest/curated/threat_applicability.yml)
     inferred = yields["inferred-threats"] = layer.threat_yields()
-    echo(f"  inferred threats: {inferred['before']} from the ecoregions, "
-         f"{inferred['after']} kept where the threat can act on the species")
+    echo(
+        f"  inferred threats: {inferred['before']} from the ecoregions, "
+        f"{inferred['after']} kept where the threat can act on the species"
+    )
     for rule, groups in inferred["removed"].items():
         echo(f"    removed by {rule}: {sum(groups.values())} ({', '.join(f'{g} {n}' for g, n in groups.items())})")
     return graphs, yields
 
 
-def region_graph(located: dict[str, dict[str, Path]], cache_dir: Path | None, regions: Regions,
-                 polygons: dict[str, Any]) -> Graph:
+def region_graph(
+    located: dict[str, dict[str, Path]], cache_dir: Path | None, regions: Regions, polygons: dict[str, Any]
+) -> Graph:
     """The basin's administrative regions with their shares of the ecoregions, and the curated names
     (ingest/regions.py); the Chinese provinces' shares from their polygons, cached by the ecoregion file."""
     from ingest import regions as basin_regions
@@ -330,15 +381,25 @@ def regions_provenance(regions: Regions) -> registry.Provenance:
 
     meta = regions.meta
     return registry.Provenance(
-        id=meta["id"], title=meta["title"], licence=meta["licence"], citation=meta["citation"],
+        id=meta["id"],
+        title=meta["title"],
+        licence=meta["licence"],
+        citation=meta["citation"],
         reader=basin_regions.__name__,
         sha256=(registry.sha256_of(basin_regions.REGIONS_FILE), registry.sha256_of(basin_regions.NAMES_FILE)),
-        publisher=meta["publisher"], retrieved=str(meta["retrieved"]),
-        landing_page=str(iri("dataset")))  # the curated files ship with the graph's own code and dumps
+        publisher=meta["publisher"],
+        retrieved=str(meta["retrieved"]),
+        landing_page=str(iri("dataset")),
+    )  # the curated files ship with the graph's own code and dumps
 
 
-def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict[str, Any], graphs: dict[URIRef, Graph],
-                      echo: Callable[[str], object], cache_dir: Path | None) -> dict[str, Any]:
+def ingest_protection(
+    located: dict[str, dict[str, Path]],
+    taxa: dict[str, Any],
+    graphs: dict[URIRef, Graph],
+    echo: Callable[[str], object],
+    cache_dir: Path | None,
+) -> dict[str, Any]:
     """China's 2021 protection lists and the CITES Index (2017-04-21), joined to the merged species: their graphs
     are added to ``graphs``; returns the join's yield per list (BUILD.json ``species.protection``). A list file
     of another shape stops the build naming the file and the row."""
@@ -350,8 +411,9 @@ def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict[str, Any],
         echo("ingest: protection lists not among the sources: skipped")
         return {}
     echo("ingest: protection lists (cn-key-protected-2021, cites-2017)")
-    files = {name: path for sid in (protection.CN_SOURCE, protection.CITES_SOURCE)
-             for name, path in located[sid].items()}
+    files = {
+        name: path for sid in (protection.CN_SOURCE, protection.CITES_SOURCE) for name, path in located[sid].items()
+    }
     try:
         listings = protection.read_all(files, cache_dir)
         parties = protection.appendix_iii_parties()
@@ -361,11 +423,17 @@ def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict[str, Any],
     zh_names: dict[str, set[str]] = {}
     for key, taxon in taxa.items():
         record = taxon.primary
-        graph_taxa.append(protection.GraphTaxon(
-            key=key, name=record.scientific_name,
-            kingdom=record.kingdom or ("Plantae" if record.group == "plant" else "Animalia"),
-            genus=record.genus or record.scientific_name.split()[0], family=record.family or "",
-            order=record.order or "", class_=record.class_ or ""))
+        graph_taxa.append(
+            protection.GraphTaxon(
+                key=key,
+                name=record.scientific_name,
+                kingdom=record.kingdom or ("Plantae" if record.group == "plant" else "Animalia"),
+                genus=record.genus or record.scientific_name.split()[0],
+                family=record.family or "",
+                order=record.order or "",
+                class_=record.class_ or "",
+            )
+        )
         zh_names[key] = {name for r in taxon.records for name, lang in r.vernacular if lang == "zh"}
     report = protection.join(listings, graph_taxa, parties)
     for sid, graph in protection_graph.to_graphs(report, zh_names).items():
@@ -374,8 +442,10 @@ def ingest_protection(located: dict[str, dict[str, Path]], taxa: dict[str, Any],
     summary = report.summary()
     for list_id, found in summary.items():
         routes = ", ".join(f"{route} {n}" for route, n in found["joined_rows"].items())
-        echo(f"  {list_id}: {found['rows']} rows; joined {routes or 'none'}; {found['species']} species; "
-             f"{found['not_joined']} basin-relevant rows not joined")
+        echo(
+            f"  {list_id}: {found['rows']} rows; joined {routes or 'none'}; {found['species']} species; "
+            f"{found['not_joined']} basin-relevant rows not joined"
+        )
     return summary
 
 
@@ -385,11 +455,16 @@ def placement_report(calibration, wildfinder) -> dict:
     report = calibration.summary()
     if wildfinder is not None:
         report["wildfinder"] = {
-            "joined": {route: sorted(f"{j.species.name} -> {j.mdd_name}" for j in wildfinder.joins.joined()
-                                     if j.route == route)
-                       for route in sorted({j.route for j in wildfinder.joins.joined()})},
-            "unjoined": [{"name": j.species.name, "species_id": j.species.species_id, "reason": j.reason}
-                         for j in wildfinder.joins.unjoined()],
+            "joined": {
+                route: sorted(
+                    f"{j.species.name} -> {j.mdd_name}" for j in wildfinder.joins.joined() if j.route == route
+                )
+                for route in sorted({j.route for j in wildfinder.joins.joined()})
+            },
+            "unjoined": [
+                {"name": j.species.name, "species_id": j.species.species_id, "reason": j.reason}
+                for j in wildfinder.joins.unjoined()
+            ],
             "admissions": {rule: sorted(names) for rule, names in sorted(wildfinder.admissions.items())},
             "marginal_ecoregions": {code: round(share, 3) for code, share in sorted(wildfinder.marginal.items())},
         }
@@ -406,12 +481,14 @@ def echo_placement_report(report: dict, calibration, echo) -> None:
     echo(f"  range-box rule: {', '.join(f'{k} share >= {v:.0%}' for k, v in report['box_share'].items())}")
     for rule, found in report["rules"].items():
         names = found["species"]
-        echo(f"  rule {rule}: {found['placements']} placements, {len(names)} species"
-             f" (e.g. {', '.join(names[:5])})")
+        echo(f"  rule {rule}: {found['placements']} placements, {len(names)} species (e.g. {', '.join(names[:5])})")
     if "wildfinder" in report:
         wf = report["wildfinder"]
-        echo("  WildFinder names joined: " + ", ".join(f"{r} {len(n)}" for r, n in wf["joined"].items())
-             + f"; not joined: {len(wf['unjoined'])}")
+        echo(
+            "  WildFinder names joined: "
+            + ", ".join(f"{r} {len(n)}" for r, n in wf["joined"].items())
+            + f"; not joined: {len(wf['unjoined'])}"
+        )
         for rule, names in wf["admissions"].items():
             echo(f"  WildFinder {rule}: {len(names)} ({', '.join(names)})")
 
@@ -450,8 +527,9 @@ def validate(data: Graph, engine: str | None = None) -> tuple[bool, str]:
         from pyshacl import validate as shacl_validate
     else:
         raise BuildError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(SHACL_ENGINES)}")
-    conforms, _, text = shacl_validate(data, shacl_graph=load_shapes(), inference="none", advanced=False,
-                                       allow_warnings=True)
+    conforms, _, text = shacl_validate(
+        data, shacl_graph=load_shapes(), inference="none", advanced=False, allow_warnings=True
+    )
     return bool(conforms), text
 
 
@@ -473,9 +551,15 @@ def write_store(target: Path, graphs: dict[URIRef, Graph], echo=lambda message: 
     del store
 
 
-def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
-          occurrences: Path | None = None, force: bool = False, echo=print,
-          cache_dir: Path = CACHE_DIR, checklists: tuple[Path, ...] = ()) -> BuildReport:
+def build(
+    sources_dir: str | Path | None = None,
+    store_path: Path | None = None,
+    occurrences: Path | None = None,
+    force: bool = False,
+    echo=print,
+    cache_dir: Path = CACHE_DIR,
+    checklists: tuple[Path, ...] = (),
+) -> BuildReport:
     started = time.perf_counter()
     store_path = kgstore.embedded_path(store_path)
     # the registered sources and the checklist archives declared in checklists.yml, verified alike
@@ -499,8 +583,10 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
         except ChecklistError as error:
             raise BuildError(str(error)) from error
         if source.id in read_checklists:
-            raise BuildError(f"{archive}: checklist {source.id} is given twice (declared in "
-                             f"{config.checklists_file()} or by --checklist): give each archive once")
+            raise BuildError(
+                f"{archive}: checklist {source.id} is given twice (declared in "
+                f"{config.checklists_file()} or by --checklist): give each archive once"
+            )
         if entry is not None and source.doi and not entry.homepage:
             entry = replace(entry, homepage=f"https://doi.org/{source.doi}")  # the EML's DOI as its landing page
         read_checklists[source.id] = ((archive, source, entry), selection)
@@ -508,15 +594,22 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
     current = kgstore.manifest(store_path)
     if current and current.get("key") == key and not force:
         echo(f"store {store_path} is up to date (build {current['build_id']}); nothing to do (use --force)")
-        return BuildReport(build_id=current["build_id"], skipped=True, store=store_path,
-                           graphs=current.get("graphs", {}), classes=current.get("classes", {}),
-                           species=current.get("species", {}), shacl=current.get("shacl", {}))
+        return BuildReport(
+            build_id=current["build_id"],
+            skipped=True,
+            store=store_path,
+            graphs=current.get("graphs", {}),
+            classes=current.get("classes", {}),
+            species=current.get("species", {}),
+            shacl=current.get("shacl", {}),
+        )
 
     from ingest import basin
 
     facts = basin.load()  # the curated facts: read once, for their graph and their source's description
-    graphs, yields = ingest(located, Path(occurrences) if occurrences else None, echo, cache_dir, read_checklists,
-                            facts=facts)
+    graphs, yields = ingest(
+        located, Path(occurrences) if occurrences else None, echo, cache_dir, read_checklists, facts=facts
+    )
 
     # PROV and VoID of every named graph, and the sources they come from
     now = datetime.now(UTC)
@@ -528,8 +621,10 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
         build_id += "-" + secrets.token_hex(2)
     from ingest import regions as basin_regions
 
-    provenances = [source.provenance() for source in registry.SOURCES] + [curated_provenance(facts),
-                                                                          regions_provenance(basin_regions.load())]
+    provenances = [source.provenance() for source in registry.SOURCES] + [
+        curated_provenance(facts),
+        regions_provenance(basin_regions.load()),
+    ]
     if occurrences:
         provenances.append(occurrence_provenance(Path(occurrences)))
     for (archive, source, entry), _ in read_checklists.values():
@@ -544,8 +639,15 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
         if name == graph_iri("ontology"):
             describe_graph(meta, name, graph, [], "CC-BY-4.0", built, "amurkg ontology and vocabularies")
         elif name == graph_iri("derived"):
-            describe_graph(meta, name, graph, sorted(licences), "CC-BY-4.0 for the links; see each source",
-                           built, "Links computed by the build (range boxes, inferred threats, closures)")
+            describe_graph(
+                meta,
+                name,
+                graph,
+                sorted(licences),
+                "CC-BY-4.0 for the links; see each source",
+                built,
+                "Links computed by the build (range boxes, inferred threats, closures)",
+            )
         else:
             sid = source_of[name]  # every other graph is one source's
             describe_graph(meta, name, graph, [sid], licences[sid], built, f"Graph of source {sid}")
@@ -570,8 +672,12 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
     shacl_started = time.perf_counter()
     conforms, text = validate(data)
     # the verdict is kept in the manifest: the store is never re-validated to learn what the build already knows
-    shacl = {"engine": config.shacl_engine(), "conforms": conforms, "triples": len(data),
-             "seconds": round(time.perf_counter() - shacl_started, 1)}
+    shacl = {
+        "engine": config.shacl_engine(),
+        "conforms": conforms,
+        "triples": len(data),
+        "seconds": round(time.perf_counter() - shacl_started, 1),
+    }
     if not conforms:
         raise BuildError("SHACL validation failed, the store was not changed:\n" + _shorten(text))
     classes = count_classes(data)
@@ -585,10 +691,15 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
         export.write_dumps(target, target / "oxigraph", echo=echo)  # gzip dumps + dumps.json (kg/export/dumps.py)
         graph_sizes = {str(n): len(g) for n, g in graphs.items()}
         report = {
-            "build_id": build_id, "key": key, "built": str(built), "base": base_iri(),
+            "build_id": build_id,
+            "key": key,
+            "built": str(built),
+            "base": base_iri(),
             "sources": {s.id: s.files for s in sources},
             "graphs": graph_sizes,
-            "classes": classes, "species": yields, "shacl": shacl,
+            "classes": classes,
+            "species": yields,
+            "shacl": shacl,
             "occurrences": str(occurrences) if occurrences else None,
             "checklists": [str(archive) for (archive, _, _), _ in read_checklists.values()],
         }
@@ -597,9 +708,11 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
     except BaseException as exc:
         shutil.rmtree(target, ignore_errors=True)
         if isinstance(exc, OSError) and kgstore.disk_full(exc):
-            raise BuildError(f"no space left on the device holding {target.parent} while writing the new store "
-                             f"({exc}); the half-written build was removed and the store was not changed: free "
-                             "space there and build again") from exc
+            raise BuildError(
+                f"no space left on the device holding {target.parent} while writing the new store "
+                f"({exc}); the half-written build was removed and the store was not changed: free "
+                "space there and build again"
+            ) from exc
         raise
     previous = kgstore.current_build(store_path)
     try:
@@ -611,12 +724,18 @@ def build(sources_dir: str | Path | None = None, store_path: Path | None = None,
             shutil.rmtree(target, ignore_errors=True)
         raise
     kgstore.prune(store_path, keep={target} | ({previous} if previous else set()))
-    return BuildReport(build_id=build_id, skipped=False, store=store_path, seconds=time.perf_counter() - started,
-                       graphs=graph_sizes, classes=classes, species=yields, shacl=shacl)
+    return BuildReport(
+        build_id=build_id,
+        skipped=False,
+        store=store_path,
+        seconds=time.perf_counter() - started,
+        graphs=graph_sizes,
+        classes=classes,
+        species=yields,
+        shacl=shacl,
+    )
 
 
 def _shorten(text: str, lines: int = 80) -> str:
     parts = text.splitlines()
     return "\n".join(parts[:lines]) + (f"\n... ({len(parts) - lines} more lines)" if len(parts) > lines else "")
-
-

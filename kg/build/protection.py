@@ -13,8 +13,13 @@ from ingest import protection
 from kg.namespaces import AMUR, DWC, iri, source_iri
 
 _ZH_NUMERAL = {"I": "一", "II": "二", "III": "三"}
-ROUTE_CONFIDENCE = {"exact": "high", "synonym": "medium", "genus-row": "high", "family-row": "medium",
-                    "order-row": "medium"}
+ROUTE_CONFIDENCE = {
+    "exact": "high",
+    "synonym": "medium",
+    "genus-row": "high",
+    "family-row": "medium",
+    "order-row": "medium",
+}
 
 
 def list_iri(list_id: str) -> URIRef:
@@ -89,10 +94,11 @@ def to_graphs(report: protection.JoinReport, zh_names: Mapping[str, set[str]] | 
         g.add((evidence, AMUR.sourceRow, Literal(row)))
         g.add((evidence, AMUR.confidence, iri("confidence", ROUTE_CONFIDENCE[status.route])))
         g.add((evidence, PROV.wasDerivedFrom, source_iri(info.source)))
-        if listing.chinese_name and status.route in ("exact", "synonym") and \
-                listing.chinese_name not in (zh_names or {}).get(status.taxon, set()):
+        if (
+            listing.chinese_name
+            and status.route in ("exact", "synonym")
+            and listing.chinese_name not in (zh_names or {}).get(status.taxon, set())
+        ):
             g.add((taxon, DWC.vernacularName, Literal(listing.chinese_name, lang="zh")))
             g.add((taxon, SKOS.altLabel, Literal(listing.chinese_name, lang="zh")))
     return graphs
-
-

@@ -49,8 +49,14 @@ READERS = species_readers()
 REGION_COUNTRIES = {"RU", "CN", "MN", "KP", "KR", "JP"}
 
 RANKS = ("kingdom", "phylum", "class", "order", "family", "genus")
-DWC_RANK_TERMS = {"kingdom": DWC.kingdom, "phylum": DWC.phylum, "class": DWC["class"], "order": DWC.order,
-                  "family": DWC.family, "genus": DWC.genus}
+DWC_RANK_TERMS = {
+    "kingdom": DWC.kingdom,
+    "phylum": DWC.phylum,
+    "class": DWC["class"],
+    "order": DWC.order,
+    "family": DWC.family,
+    "genus": DWC.genus,
+}
 
 # scheme -> (identifier property, resolver URL template or None)
 IDENTIFIERS = {
@@ -117,8 +123,9 @@ def merge(records: list[SpeciesRecord]) -> dict[str, Taxon]:
     return taxa
 
 
-def range_box_placements(record: SpeciesRecord, polygons: dict, min_share: float = RANGE_BOX_MIN_SHARE
-                         ) -> list[Placement]:
+def range_box_placements(
+    record: SpeciesRecord, polygons: dict, min_share: float = RANGE_BOX_MIN_SHARE
+) -> list[Placement]:
     """The ecoregions the species' range box covers by ``min_share`` of their area or more.
 
     The box is tested in geographic coordinates (a bird box in Mollweide metres is unprojected first,
@@ -134,9 +141,16 @@ def range_box_placements(record: SpeciesRecord, polygons: dict, min_share: float
     shares = rangebox.box_shares(record.range_box, record.range_box_projection, polygons)
     for code, share in sorted(shares.items()):
         if share >= min_share:
-            placements.append(Placement(
-                ecoregion=code, method="range-box", confidence="low",
-                matched=f"{_box_text(record)} covers {share:.0%}", source=_box_source(record), share=round(share, 4)))
+            placements.append(
+                Placement(
+                    ecoregion=code,
+                    method="range-box",
+                    confidence="low",
+                    matched=f"{_box_text(record)} covers {share:.0%}",
+                    source=_box_source(record),
+                    share=round(share, 4),
+                )
+            )
     return placements
 
 
@@ -152,8 +166,9 @@ def _box_source(record: SpeciesRecord) -> str:
     return "pantheria-1.0" if record.rule.startswith("pantheria") else "rangebuilder-2022"
 
 
-def best_placements(placements: list[Placement], calibration=None, taxon: Taxon | None = None
-                    ) -> dict[tuple[str, str], Placement]:
+def best_placements(
+    placements: list[Placement], calibration=None, taxon: Taxon | None = None
+) -> dict[tuple[str, str], Placement]:
     """One placement per (ecoregion, method): the most confident, after the measured calibration if given."""
     if calibration is not None:
         placements = calibration.apply(placements, taxon)
@@ -168,9 +183,14 @@ def best_placements(placements: list[Placement], calibration=None, taxon: Taxon 
 def stated_ranks(record: SpeciesRecord) -> dict[str, str]:
     """rank -> name as the record states them, in RANKS order; the kingdom defaults from the group and the genus
     from the name, so every species has both."""
-    values = {"kingdom": record.kingdom or ("Plantae" if record.group == "plant" else "Animalia"),
-              "phylum": record.phylum, "class": record.class_, "order": record.order, "family": record.family,
-              "genus": record.genus or record.scientific_name.split()[0]}
+    values = {
+        "kingdom": record.kingdom or ("Plantae" if record.group == "plant" else "Animalia"),
+        "phylum": record.phylum,
+        "class": record.class_,
+        "order": record.order,
+        "family": record.family,
+        "genus": record.genus or record.scientific_name.split()[0],
+    }
     return {rank: name for rank in RANKS if (name := values[rank])}
 
 
@@ -203,9 +223,15 @@ def backbone(taxa: dict[str, Taxon]) -> dict[HigherTaxon, tuple[HigherTaxon, str
 class SpeciesLayer:
     """Builds the per-source species graphs and the derived links of all merged taxa."""
 
-    def __init__(self, taxa: dict[str, Taxon], polygons: dict, ecoregion_threats: dict[str, set[str]],
-                 curated_threats: list, threat_parents: dict[str, str],
-                 applicability: threat_applicability.Applicability | None = None):
+    def __init__(
+        self,
+        taxa: dict[str, Taxon],
+        polygons: dict,
+        ecoregion_threats: dict[str, set[str]],
+        curated_threats: list,
+        threat_parents: dict[str, str],
+        applicability: threat_applicability.Applicability | None = None,
+    ):
         self.taxa = taxa
         # the measured placement calibration, set by the build (kg.build.calibration)
         self.calibration: Calibration | None = None
@@ -239,8 +265,11 @@ class SpeciesLayer:
         primary = taxon.primary
         node = taxon_iri(primary.scientific_name)
         g = self.graphs[primary.source]
-        full_name = f"{primary.scientific_name} {primary.authorship}".strip() if primary.authorship else (
-            primary.scientific_name)
+        full_name = (
+            f"{primary.scientific_name} {primary.authorship}".strip()
+            if primary.authorship
+            else (primary.scientific_name)
+        )
         g.add((node, RDF.type, DWC.Taxon))
         g.add((node, RDFS.label, Literal(primary.scientific_name)))
         g.add((node, DWC.scientificName, Literal(full_name)))
@@ -327,7 +356,7 @@ class SpeciesLayer:
         ancestors = [higher_taxon_iri(*h) for h in chain]
         for i, ancestor in enumerate(ancestors):
             self.derived.add((node, AMUR.ancestorTaxon, ancestor))
-            for above in ancestors[i + 1:]:
+            for above in ancestors[i + 1 :]:
                 self.derived.add((ancestor, AMUR.ancestorTaxon, above))
 
     def _assessment(self, g: Graph, node: URIRef, key: str, assessment) -> None:
@@ -416,8 +445,11 @@ class SpeciesLayer:
             record = self.taxa[key].primary
             genus = record.genus or record.scientific_name.split()[0]
             exposures = self._ecoregion_exposures(by_eco)
-            applicable = {threat: found for threat, found in exposures.items()
-                          if self.applicability.applies(threat, record.group, record.family, genus)}
+            applicable = {
+                threat: found
+                for threat, found in exposures.items()
+                if self.applicability.applies(threat, record.group, record.family, genus)
+            }
             self._count_removed(exposures, applicable, record.group)
             for threat, (level, ecos) in applicable.items():
                 if self._broader_present(threat, applicable):

@@ -57,5 +57,18 @@ from kg.export.void import (  # noqa: F401
     void_graph,
 )
 
-__all__ = ["FORMATS", "RDF_FORMATS", "TABLES", "DATA_DICTIONARY", "write_rdf", "write_csv", "write_dwca",
-           "void_graph", "jsonld_context", "write_dumps", "read_dumps_manifest", "dumps_pending", "ensure_dumps"]
+__all__ = [
+    "FORMATS",
+    "RDF_FORMATS",
+    "TABLES",
+    "DATA_DICTIONARY",
+    "write_rdf",
+    "write_csv",
+    "write_dwca",
+    "void_graph",
+    "jsonld_context",
+    "write_dumps",
+    "read_dumps_manifest",
+    "dumps_pending",
+    "ensure_dumps",
+]

@@ -27,8 +27,6 @@ DUMPS_DIR = "dumps"
 DUMPS_MANIFEST = "dumps.json"
 
 
-
-
 def dataset_iri() -> str:
     """The dataset's IRI under the configured base."""
     return str(iri("dataset"))
@@ -36,8 +34,6 @@ def dataset_iri() -> str:
 
 # The basin's bounding box (degrees): the geographic coverage of the EML and the DCAT description.
 BASIN_BBOX = {"west": 107.0, "east": 141.0, "south": 41.0, "north": 56.0}
-
-
 
 
 def citation_metadata() -> dict[str, Any]:
@@ -48,8 +44,9 @@ def citation_metadata() -> dict[str, Any]:
 
 def dataset_citation(version: str, build_id: str | None) -> str:
     cff = citation_metadata()
-    authors = ", ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}"
-                        for a in cff.get("authors", []))
+    authors = ", ".join(
+        a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff.get("authors", [])
+    )
     build = f", build {build_id}" if build_id else ""
     return f"{authors}. {cff['title']}, version {version}{build}. {cff.get('url', base_iri())}"
 
@@ -64,6 +61,11 @@ def dataset_version() -> str:
 
 
 def built_time(store: ox.Store) -> str | None:
-    rows = list(solutions(store.query(f"SELECT ?t WHERE {{ <{dataset_iri()}> <{PROV.generatedAtTime}> ?t }}",
-                                      use_default_graph_as_union=True)))
+    rows = list(
+        solutions(
+            store.query(
+                f"SELECT ?t WHERE {{ <{dataset_iri()}> <{PROV.generatedAtTime}> ?t }}", use_default_graph_as_union=True
+            )
+        )
+    )
     return rows[0]["t"].value if rows else None

@@ -33,11 +33,20 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _entry(path: Path, kind: str, title: str, media_type: str, compress: str | None, triples: int | None,
-           seconds: float) -> dict[str, Any]:
-    return {"file": path.name, "kind": kind, "title": title, "media_type": media_type, "compress_format": compress,
-            "bytes": path.stat().st_size, "sha256": _sha256(path), "triples": triples,
-            "seconds": round(seconds, 2)}
+def _entry(
+    path: Path, kind: str, title: str, media_type: str, compress: str | None, triples: int | None, seconds: float
+) -> dict[str, Any]:
+    return {
+        "file": path.name,
+        "kind": kind,
+        "title": title,
+        "media_type": media_type,
+        "compress_format": compress,
+        "bytes": path.stat().st_size,
+        "sha256": _sha256(path),
+        "triples": triples,
+        "seconds": round(seconds, 2),
+    }
 
 
 def write_dumps(build_dir: Path, store: ox.Store | Path, echo: Echo = lambda message: None) -> dict[str, Any]:
@@ -66,8 +75,17 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo: Echo = lambda mes
             write_rdf(store, fmt, cast(IO[bytes], handle), union=None if dump.quads else union)
         triples = quads if dump.quads else len(union)
         kind_title = "all named graphs" if dump.quads else "union of all graphs"
-        entries.append(_entry(path, "rdf", f"{dump.format.name} dump ({kind_title})", dump.media_type, "gzip",
-                              triples, time.perf_counter() - started))
+        entries.append(
+            _entry(
+                path,
+                "rdf",
+                f"{dump.format.name} dump ({kind_title})",
+                dump.media_type,
+                "gzip",
+                triples,
+                time.perf_counter() - started,
+            )
+        )
         echo(f"  dump: {path.name} {entries[-1]['bytes']:,} bytes in {entries[-1]['seconds']} s")
     progress.count(echo, len(RDF_FORMATS), len(RDF_FORMATS) + 1)
     started = time.perf_counter()
@@ -76,23 +94,45 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo: Echo = lambda mes
     started = time.perf_counter()
     csv_path = tmp / "amurkg-csv.zip"
     write_csv(store, csv_path, tables)
-    entries.append(_entry(csv_path, "csv", "CSV tables with a data dictionary (datapackage.json)", "application/zip",
-                          None, None, time.perf_counter() - started + tables_seconds))
+    entries.append(
+        _entry(
+            csv_path,
+            "csv",
+            "CSV tables with a data dictionary (datapackage.json)",
+            "application/zip",
+            None,
+            None,
+            time.perf_counter() - started + tables_seconds,
+        )
+    )
     started = time.perf_counter()
     dwca_path = tmp / "amurkg-dwca.zip"
     write_dwca(store, dwca_path, tables, build_id=build_dir.name)
-    entries.append(_entry(dwca_path, "dwca", "Darwin Core Archive (checklist)", "application/zip", None, None,
-                          time.perf_counter() - started))
+    entries.append(
+        _entry(
+            dwca_path,
+            "dwca",
+            "Darwin Core Archive (checklist)",
+            "application/zip",
+            None,
+            None,
+            time.perf_counter() - started,
+        )
+    )
     void_path = tmp / "void.ttl"
     void_path.write_bytes(void_graph(store, entries, build_dir.name).serialize(format="turtle", encoding="utf-8"))
     progress.count(echo, len(RDF_FORMATS) + 1, len(RDF_FORMATS) + 1)
     entries.append(_entry(void_path, "void", "VoID and DCAT description", "text/turtle", None, None, 0.0))
     version = dataset_version()
     manifest = {
-        "build_id": build_dir.name, "version": version, "written": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "build_id": build_dir.name,
+        "version": version,
+        "written": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "licence": citation_metadata().get("license", "CC-BY-4.0"),
         "citation": dataset_citation(version, build_dir.name),
-        "quads": quads, "triples": len(union), "files": entries,
+        "quads": quads,
+        "triples": len(union),
+        "files": entries,
     }
     (tmp / DUMPS_MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
     shutil.rmtree(out, ignore_errors=True)

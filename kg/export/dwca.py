@@ -16,38 +16,75 @@ AMUR_NS = "https://w3id.org/amurkg/ontology#"
 
 
 DWCA_FILES = {
-    "taxon.txt": ("http://rs.tdwg.org/dwc/terms/Taxon", [
-        ("taxonID", f"{DWC}taxonID"), ("scientificName", f"{DWC}scientificName"),
-        ("scientificNameAuthorship", f"{DWC}scientificNameAuthorship"), ("taxonRank", f"{DWC}taxonRank"),
-        ("kingdom", f"{DWC}kingdom"), ("phylum", f"{DWC}phylum"), ("class", f"{DWC}class"),
-        ("order", f"{DWC}order"), ("family", f"{DWC}family"), ("genus", f"{DWC}genus"),
-        ("taxonomicStatus", f"{DWC}taxonomicStatus"), ("references", f"{DC}references"),
-        ("source", f"{DC}source"), ("bibliographicCitation", f"{DC}bibliographicCitation"),
-    ]),
-    "vernacularname.txt": ("http://rs.gbif.org/terms/1.0/VernacularName", [
-        ("taxonID", f"{DWC}taxonID"), ("vernacularName", f"{DWC}vernacularName"), ("language", f"{DC}language"),
-        ("source", f"{DC}source"),
-    ]),
-    "distribution.txt": ("http://rs.gbif.org/terms/1.0/Distribution", [
-        ("taxonID", f"{DWC}taxonID"), ("locationID", f"{DWC}locationID"), ("locality", f"{DWC}locality"),
-        ("countryCode", f"{DWC}countryCode"), ("occurrenceStatus", f"{DWC}occurrenceStatus"),
-        ("establishmentMeans", f"{DWC}establishmentMeans"), ("occurrenceRemarks", f"{DWC}occurrenceRemarks"),
-        ("source", f"{DC}source"),
-    ]),
+    "taxon.txt": (
+        "http://rs.tdwg.org/dwc/terms/Taxon",
+        [
+            ("taxonID", f"{DWC}taxonID"),
+            ("scientificName", f"{DWC}scientificName"),
+            ("scientificNameAuthorship", f"{DWC}scientificNameAuthorship"),
+            ("taxonRank", f"{DWC}taxonRank"),
+            ("kingdom", f"{DWC}kingdom"),
+            ("phylum", f"{DWC}phylum"),
+            ("class", f"{DWC}class"),
+            ("order", f"{DWC}order"),
+            ("family", f"{DWC}family"),
+            ("genus", f"{DWC}genus"),
+            ("taxonomicStatus", f"{DWC}taxonomicStatus"),
+            ("references", f"{DC}references"),
+            ("source", f"{DC}source"),
+            ("bibliographicCitation", f"{DC}bibliographicCitation"),
+        ],
+    ),
+    "vernacularname.txt": (
+        "http://rs.gbif.org/terms/1.0/VernacularName",
+        [
+            ("taxonID", f"{DWC}taxonID"),
+            ("vernacularName", f"{DWC}vernacularName"),
+            ("language", f"{DC}language"),
+            ("source", f"{DC}source"),
+        ],
+    ),
+    "distribution.txt": (
+        "http://rs.gbif.org/terms/1.0/Distribution",
+        [
+            ("taxonID", f"{DWC}taxonID"),
+            ("locationID", f"{DWC}locationID"),
+            ("locality", f"{DWC}locality"),
+            ("countryCode", f"{DWC}countryCode"),
+            ("occurrenceStatus", f"{DWC}occurrenceStatus"),
+            ("establishmentMeans", f"{DWC}establishmentMeans"),
+            ("occurrenceRemarks", f"{DWC}occurrenceRemarks"),
+            ("source", f"{DC}source"),
+        ],
+    ),
     # legal protection and trade listings, one row per listing, in the manner of GBIF's Species Profile extension:
     # appendixCITES is the GBIF term; the list, class, date and scope are amurkg terms (ontology/amurkg.ttl)
-    "protectionstatus.txt": (AMUR_NS + "ProtectionStatus", [
-        ("taxonID", f"{DWC}taxonID"), ("protectionList", AMUR_NS + "protectionList"),
-        ("protectionClass", AMUR_NS + "protectionClass"), ("appendixCITES", "http://rs.gbif.org/terms/1.0/appendixCITES"),
-        ("validOn", AMUR_NS + "validOn"), ("wildPopulationsOnly", AMUR_NS + "wildPopulationsOnly"),
-        ("scope", AMUR_NS + "scopeNote"), ("countryCode", f"{DWC}countryCode"), ("remarks", f"{DWC}taxonRemarks"),
-        ("source", f"{DC}source"),
-    ]),
-    "reference.txt": ("http://rs.gbif.org/terms/1.0/Reference", [
-        ("taxonID", f"{DWC}taxonID"), ("bibliographicCitation", f"{DC}bibliographicCitation"),
-        ("identifier", f"{DC}identifier"), ("title", f"{DC}title"), ("type", f"{DC}type"),
-        ("source", f"{DC}source"),
-    ]),
+    "protectionstatus.txt": (
+        AMUR_NS + "ProtectionStatus",
+        [
+            ("taxonID", f"{DWC}taxonID"),
+            ("protectionList", AMUR_NS + "protectionList"),
+            ("protectionClass", AMUR_NS + "protectionClass"),
+            ("appendixCITES", "http://rs.gbif.org/terms/1.0/appendixCITES"),
+            ("validOn", AMUR_NS + "validOn"),
+            ("wildPopulationsOnly", AMUR_NS + "wildPopulationsOnly"),
+            ("scope", AMUR_NS + "scopeNote"),
+            ("countryCode", f"{DWC}countryCode"),
+            ("remarks", f"{DWC}taxonRemarks"),
+            ("source", f"{DC}source"),
+        ],
+    ),
+    "reference.txt": (
+        "http://rs.gbif.org/terms/1.0/Reference",
+        [
+            ("taxonID", f"{DWC}taxonID"),
+            ("bibliographicCitation", f"{DC}bibliographicCitation"),
+            ("identifier", f"{DC}identifier"),
+            ("title", f"{DC}title"),
+            ("type", f"{DC}type"),
+            ("source", f"{DC}source"),
+        ],
+    ),
 }
 
 
@@ -67,39 +104,96 @@ def dwca_rows(tables: dict[str, tuple[list[str], list[list[str]]]]) -> dict[str,
 
     taxa, references = [], []
     for r in _records(*tables["species"]):
-        taxa.append([r["taxonID"], r["scientificName"], r["scientificNameAuthorship"], r["taxonRank"], r["kingdom"],
-                     r["phylum"], r["class"], r["order"], r["family"], r["genus"], r["taxonomicStatus"],
-                     r["references"], source_iris(r["source"]), citations(r["source"])])
+        taxa.append(
+            [
+                r["taxonID"],
+                r["scientificName"],
+                r["scientificNameAuthorship"],
+                r["taxonRank"],
+                r["kingdom"],
+                r["phylum"],
+                r["class"],
+                r["order"],
+                r["family"],
+                r["genus"],
+                r["taxonomicStatus"],
+                r["references"],
+                source_iris(r["source"]),
+                citations(r["source"]),
+            ]
+        )
         for sid in r["source"].split("|"):
-            references.append([r["taxonID"], sources[sid]["citation"], sources[sid]["sourceIRI"],
-                               sources[sid]["title"], "checklist", sources[sid]["landingPage"]])
-    vernacular = [[r["taxonID"], r["vernacularName"], r["language"], source_iris(r["source"])]
-                  for r in _records(*tables["vernacular_names"])]
+            references.append(
+                [
+                    r["taxonID"],
+                    sources[sid]["citation"],
+                    sources[sid]["sourceIRI"],
+                    sources[sid]["title"],
+                    "checklist",
+                    sources[sid]["landingPage"],
+                ]
+            )
+    vernacular = [
+        [r["taxonID"], r["vernacularName"], r["language"], source_iris(r["source"])]
+        for r in _records(*tables["vernacular_names"])
+    ]
     # a link of medium or high confidence records the species there ("present"); a low one alone does not
     # ("doubtful", the graph's amur:possiblyOccursIn); each row carries its method and confidence
     distribution = [
-        [r["taxonID"], r["ecoregionID"], f"{r['ecoregionName']} ({r['ecoregionCode']})", "",
-         "present" if is_recorded(r["confidence"]) else "doubtful", "",
-         f"method: {r['method']}; confidence: {r['confidence']}; matched: {r['matched']}",
-         source_iris(r["source"])]
-        for r in _records(*tables["species_ecoregions"])]
+        [
+            r["taxonID"],
+            r["ecoregionID"],
+            f"{r['ecoregionName']} ({r['ecoregionCode']})",
+            "",
+            "present" if is_recorded(r["confidence"]) else "doubtful",
+            "",
+            f"method: {r['method']}; confidence: {r['confidence']}; matched: {r['matched']}",
+            source_iris(r["source"]),
+        ]
+        for r in _records(*tables["species_ecoregions"])
+    ]
     # countries a species is native to (amur:nativeTo): the one place the sources state establishment means
-    distribution += [[r["taxonID"], r["countryID"], "", r["countryCode"], "present", "native", "",
-                      source_iris(r["source"])]
-                     for r in _records(*tables["native_countries"])]
+    distribution += [
+        [r["taxonID"], r["countryID"], "", r["countryCode"], "present", "native", "", source_iris(r["source"])]
+        for r in _records(*tables["native_countries"])
+    ]
     # regions a source names for the species (amur:recordedInRegion), by their ISO 3166-2 code as Darwin Core
     # writes it (locationID "ISO3166-2:CN-HL"): recorded, so "present"
-    distribution += [[r["taxonID"], f"ISO3166-2:{r['regionCode']}", r["regionName"], r["countryCode"], "present", "",
-                      f"method: {r['method']}; confidence: {r['confidence']}; matched: {r['matched']}",
-                      source_iris(r["source"])]
-                     for r in _records(*tables["species_regions"])]
+    distribution += [
+        [
+            r["taxonID"],
+            f"ISO3166-2:{r['regionCode']}",
+            r["regionName"],
+            r["countryCode"],
+            "present",
+            "",
+            f"method: {r['method']}; confidence: {r['confidence']}; matched: {r['matched']}",
+            source_iris(r["source"]),
+        ]
+        for r in _records(*tables["species_regions"])
+    ]
     protection = [
-        [r["taxonID"], r["list"], r["class"], r["class"] if r["list"] == "cites" else "", r["validOn"],
-         r["wildPopulationsOnly"], r["scope"], r["scopeCountries"], f"joined by {r['joinRoute']}: {r['sourceRow']}",
-         source_iris(r["source"])]
-        for r in _records(*tables["protection_statuses"])]
-    return {"taxon.txt": taxa, "vernacularname.txt": vernacular, "distribution.txt": distribution,
-            "protectionstatus.txt": protection, "reference.txt": references}
+        [
+            r["taxonID"],
+            r["list"],
+            r["class"],
+            r["class"] if r["list"] == "cites" else "",
+            r["validOn"],
+            r["wildPopulationsOnly"],
+            r["scope"],
+            r["scopeCountries"],
+            f"joined by {r['joinRoute']}: {r['sourceRow']}",
+            source_iris(r["source"]),
+        ]
+        for r in _records(*tables["protection_statuses"])
+    ]
+    return {
+        "taxon.txt": taxa,
+        "vernacularname.txt": vernacular,
+        "distribution.txt": distribution,
+        "protectionstatus.txt": protection,
+        "reference.txt": references,
+    }
 
 
 def _tsv_cell(text: str) -> str:
@@ -108,12 +202,16 @@ def _tsv_cell(text: str) -> str:
 
 
 def meta_xml() -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<archive xmlns="http://rs.tdwg.org/dwc/text/" metadata="eml.xml">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<archive xmlns="http://rs.tdwg.org/dwc/text/" metadata="eml.xml">',
+    ]
     for file, (row_type, columns) in DWCA_FILES.items():
         tag = "core" if file == "taxon.txt" else "extension"
-        lines.append(f'  <{tag} encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" '
-                     f'fieldsEnclosedBy="" ignoreHeaderLines="1" rowType="{row_type}">')
+        lines.append(
+            f'  <{tag} encoding="UTF-8" fieldsTerminatedBy="\\t" linesTerminatedBy="\\n" '
+            f'fieldsEnclosedBy="" ignoreHeaderLines="1" rowType="{row_type}">'
+        )
         lines.append(f"    <files><location>{file}</location></files>")
         lines.append('    <id index="0"/>' if tag == "core" else '    <coreid index="0"/>')
         lines += [f'    <field index="{i}" term="{term}"/>' for i, (_, term) in enumerate(columns)]
@@ -127,12 +225,19 @@ def eml_xml(tables: Tables, version: str, build_id: str | None, built: str | Non
     import xml.etree.ElementTree as ET
 
     cff = citation_metadata()
-    root = ET.Element("eml:eml", {
-        "xmlns:eml": "eml://ecoinformatics.org/eml-2.1.1", "xmlns:dc": "http://purl.org/dc/terms/",
-        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
-        "xsi:schemaLocation": "eml://ecoinformatics.org/eml-2.1.1 http://rs.gbif.org/schema/eml-gbif-profile/1.1/eml.xsd",
-        "packageId": f"{dataset_iri()}/{version}/{build_id or 'unbuilt'}", "system": "https://w3id.org/amurkg/",
-        "scope": "system", "xml:lang": "en"})
+    root = ET.Element(
+        "eml:eml",
+        {
+            "xmlns:eml": "eml://ecoinformatics.org/eml-2.1.1",
+            "xmlns:dc": "http://purl.org/dc/terms/",
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:schemaLocation": "eml://ecoinformatics.org/eml-2.1.1 http://rs.gbif.org/schema/eml-gbif-profile/1.1/eml.xsd",
+            "packageId": f"{dataset_iri()}/{version}/{build_id or 'unbuilt'}",
+            "system": "https://w3id.org/amurkg/",
+            "scope": "system",
+            "xml:lang": "en",
+        },
+    )
     dataset = ET.SubElement(root, "dataset")
     ET.SubElement(dataset, "alternateIdentifier").text = dataset_iri()
     ET.SubElement(dataset, "title", {"xml:lang": "en"}).text = f"{cff['title']} (checklist, version {version})"
@@ -151,26 +256,34 @@ def eml_xml(tables: Tables, version: str, build_id: str | None, built: str | Non
     ET.SubElement(abstract, "para").text = cff.get("abstract", "")
     ET.SubElement(abstract, "para").text = (
         "Every record carries its source (dc:source); the sources, their licences and citations are listed in "
-        "the Reference extension and in the graph's VoID description.")
+        "the Reference extension and in the graph's VoID description."
+    )
     rights = ET.SubElement(dataset, "intellectualRights")
     ET.SubElement(rights, "para").text = (
         f"The compilation is licensed {cff.get('license', 'CC-BY-4.0')}; each record remains under the licence "
-        "of its source: " + "; ".join(f"{r['source']}: {r['licence']}" for r in _records(*tables["sources"])))
+        "of its source: " + "; ".join(f"{r['source']}: {r['licence']}" for r in _records(*tables["sources"]))
+    )
     coverage = ET.SubElement(dataset, "coverage")
     geographic = ET.SubElement(coverage, "geographicCoverage")
     ET.SubElement(geographic, "geographicDescription").text = (
         "The Amur-Heilong river basin (Russia, China, Mongolia): its 15 terrestrial WWF ecoregions and the "
-        "freshwater Global 200 unit.")
+        "freshwater Global 200 unit."
+    )
     bounds = ET.SubElement(geographic, "boundingCoordinates")
-    for tag, key in (("westBoundingCoordinate", "west"), ("eastBoundingCoordinate", "east"),
-                     ("northBoundingCoordinate", "north"), ("southBoundingCoordinate", "south")):
+    for tag, key in (
+        ("westBoundingCoordinate", "west"),
+        ("eastBoundingCoordinate", "east"),
+        ("northBoundingCoordinate", "north"),
+        ("southBoundingCoordinate", "south"),
+    ):
         ET.SubElement(bounds, tag).text = f"{BASIN_BBOX[key]:g}"
     taxonomic = ET.SubElement(coverage, "taxonomicCoverage")
     kingdoms = sorted({r["kingdom"] for r in _records(*tables["species"]) if r["kingdom"]})
     classes = sorted({r["class"] for r in _records(*tables["species"]) if r["class"]})
     ET.SubElement(taxonomic, "generalTaxonomicCoverage").text = (
         f"{len(tables['species'][1])} species of the basin: vascular plants, birds, mammals, fishes, amphibians "
-        "and reptiles.")
+        "and reptiles."
+    )
     for rank, names in (("kingdom", kingdoms), ("class", classes)):
         for name in names:
             classification = ET.SubElement(taxonomic, "taxonomicClassification")

@@ -60,8 +60,9 @@ def union_triples(store: ox.Store) -> Iterator[ox.Triple]:
             yield triple
 
 
-def write_rdf(store: ox.Store, fmt: str, output: IO[bytes], graph: str | None = None,
-              union: list[ox.Triple] | None = None) -> None:
+def write_rdf(
+    store: ox.Store, fmt: str, output: IO[bytes], graph: str | None = None, union: list[ox.Triple] | None = None
+) -> None:
     """One RDF dump: the whole dataset (quad formats keep the named graphs) or one named graph.
 
     ``union`` is the union of the graphs when the caller already has it (the build writes three such dumps)."""
@@ -92,21 +93,39 @@ def jsonld_context() -> dict[str, object]:
             context[term] = {"@id": f"amur:{term}", "@type": "@id"}
         else:
             context[term] = f"amur:{term}"
-    for term in ("scientificName", "scientificNameAuthorship", "taxonRank", "kingdom", "phylum", "class", "order",
-                 "family", "genus", "taxonomicStatus", "vernacularName"):
+    for term in (
+        "scientificName",
+        "scientificNameAuthorship",
+        "taxonRank",
+        "kingdom",
+        "phylum",
+        "class",
+        "order",
+        "family",
+        "genus",
+        "taxonomicStatus",
+        "vernacularName",
+    ):
         context[term] = f"dwc:{term}"
-    context.update({
-        "label": "rdfs:label", "prefLabel": "skos:prefLabel", "altLabel": "skos:altLabel",
-        "notation": "skos:notation", "definition": "skos:definition",
-        "broader": {"@id": "skos:broader", "@type": "@id"},
-        "broaderTransitive": {"@id": "skos:broaderTransitive", "@type": "@id"},
-        "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
-        "seeAlso": {"@id": "rdfs:seeAlso", "@type": "@id"},
-        "source": {"@id": "dcterms:source", "@type": "@id"},
-        "identifier": "dcterms:identifier", "title": "dcterms:title", "license": "dcterms:license",
-        "bibliographicCitation": "dcterms:bibliographicCitation",
-        "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
-        "hasGeometry": {"@id": "geo:hasGeometry", "@type": "@id"},
-        "asWKT": {"@id": "geo:asWKT", "@type": "geo:wktLiteral"},
-    })
+    context.update(
+        {
+            "label": "rdfs:label",
+            "prefLabel": "skos:prefLabel",
+            "altLabel": "skos:altLabel",
+            "notation": "skos:notation",
+            "definition": "skos:definition",
+            "broader": {"@id": "skos:broader", "@type": "@id"},
+            "broaderTransitive": {"@id": "skos:broaderTransitive", "@type": "@id"},
+            "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
+            "seeAlso": {"@id": "rdfs:seeAlso", "@type": "@id"},
+            "source": {"@id": "dcterms:source", "@type": "@id"},
+            "identifier": "dcterms:identifier",
+            "title": "dcterms:title",
+            "license": "dcterms:license",
+            "bibliographicCitation": "dcterms:bibliographicCitation",
+            "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+            "hasGeometry": {"@id": "geo:hasGeometry", "@type": "@id"},
+            "asWKT": {"@id": "geo:asWKT", "@type": "geo:wktLiteral"},
+        }
+    )
     return {"@context": context}

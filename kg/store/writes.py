@@ -102,8 +102,9 @@ def apply_write_job(store: ox.Store | RemoteStore, job: WriteJob) -> Outcome:
 
 
 def _disk_full(exc: OSError) -> Outcome:
-    return Outcome(507, message=f"the server's disk is full; the write was not applied and the store is unchanged "
-                                f"({exc})")
+    return Outcome(
+        507, message=f"the server's disk is full; the write was not applied and the store is unchanged ({exc})"
+    )
 
 
 def _writer_main(conn: Connection) -> None:
@@ -132,8 +133,14 @@ def write(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
         with write_lock(store_path, wait=timeout):
             return _write_locked(store_path, job, max(1.0, deadline - time.monotonic()))
     except WriteBusy:
-        return Outcome(503, message=(f"other writes held the store for the whole {timeout:g} s this write may take; "
-                                     "it was not applied: retry it later"), headers={"Retry-After": "5"})
+        return Outcome(
+            503,
+            message=(
+                f"other writes held the store for the whole {timeout:g} s this write may take; "
+                "it was not applied: retry it later"
+            ),
+            headers={"Retry-After": "5"},
+        )
 
 
 def _write_locked(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
@@ -153,8 +160,11 @@ def _write_locked(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
             outcome = conn.recv()
             finished = True
     except (EOFError, OSError):
-        outcome = Outcome(503, message="the update worker stopped unexpectedly; nothing was applied: retry it",
-                          headers={"Retry-After": "1"})
+        outcome = Outcome(
+            503,
+            message="the update worker stopped unexpectedly; nothing was applied: retry it",
+            headers={"Retry-After": "1"},
+        )
     finally:
         if finished:
             try:
@@ -167,8 +177,13 @@ def _write_locked(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
         return outcome
     previous = json.loads((source / kgstore.MANIFEST).read_text())
     manifest = {k: v for k, v in previous.items() if k != "key"}  # no build key: a rebuild replaces edits
-    manifest.update({"build_id": build_id, "updated_from": previous.get("build_id"),
-                     "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    manifest.update(
+        {
+            "build_id": build_id,
+            "updated_from": previous.get("build_id"),
+            "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+    )
     try:
         (target / kgstore.MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
         kgstore.swap_in(store_path, target)

@@ -44,10 +44,12 @@ RDF_TYPES = {
     "application/n-triples": ("nt", ox.RdfFormat.N_TRIPLES),
     "application/rdf+xml": ("rdf", ox.RdfFormat.RDF_XML),
 }
-FORMAT_ALIASES = {alias: mime for mime, (alias, _) in RDF_TYPES.items()} | {"turtle": "text/turtle",
-                                                                            "json": "application/ld+json",
-                                                                            "xml": "application/rdf+xml",
-                                                                            "html": "text/html"}
+FORMAT_ALIASES = {alias: mime for mime, (alias, _) in RDF_TYPES.items()} | {
+    "turtle": "text/turtle",
+    "json": "application/ld+json",
+    "xml": "application/rdf+xml",
+    "html": "text/html",
+}
 
 
 class BuildCache(BuildMemo):
@@ -61,6 +63,7 @@ class BuildCache(BuildMemo):
 
     def regions(self, store: ox.Store, build: str) -> dict[str, dict]:
         """ISO 3166-2 code -> {"iri", "label", "species": the IRIs of the species recorded in the region}."""
+
         def load() -> dict[str, dict]:
             found: dict[str, dict] = {}
             for row in select(store, "region-members"):
@@ -73,6 +76,7 @@ class BuildCache(BuildMemo):
 
     def names(self, store: ox.Store, build: str) -> dict[str, dict[str, str]]:
         """IRI -> {language: name}: the Chinese and Russian names of places and work lines (amur:NameRecord)."""
+
         def load() -> dict[str, dict[str, str]]:
             names: dict[str, dict[str, str]] = {}
             result = store.query(pages.bound_query("localised-names", {}), use_default_graph_as_union=True)
@@ -128,14 +132,22 @@ def local_name(iri: str | None, english: str | None) -> Markup:
     if name:
         return Markup('<span lang="{}" class="local-name">{}</span>').format(i18n.LANGUAGES[code][2], name)
     return Markup('<span lang="en">{}</span> <abbr class="lang-fallback" title="{}">EN</abbr>').format(
-        text, gettext("No name in this language in the graph: the English name is shown."))
+        text, gettext("No name in this language in the graph: the English name is shown.")
+    )
 
 
 @bp.app_context_processor
 def explorer_helpers() -> dict:
-    return {"link": pages.link, "short": short, "kind_of": kind_of, "base": base_iri(), "lang_attr": pages.lang_attr,
-            "jsonld_script": schemaorg.script, "local_name": local_name,
-            "no_placement_reasons": pages.NO_PLACEMENT_REASONS}
+    return {
+        "link": pages.link,
+        "short": short,
+        "kind_of": kind_of,
+        "base": base_iri(),
+        "lang_attr": pages.lang_attr,
+        "jsonld_script": schemaorg.script,
+        "local_name": local_name,
+        "no_placement_reasons": pages.NO_PLACEMENT_REASONS,
+    }
 
 
 # --- home, search, map, query editor -------------------------------------------------------------------------
@@ -149,8 +161,7 @@ def home():
         return render_template("explorer/empty.html"), 503
     store, build = _store()
     figures = _cache().get(build, "home", lambda: home_figures(store))
-    return render_template("explorer/home.html", info=info, **figures, jsonld=dataset_jsonld(),
-                           **_map_context())
+    return render_template("explorer/home.html", info=info, **figures, jsonld=dataset_jsonld(), **_map_context())
 
 
 def home_figures(store: ox.Store) -> dict:
@@ -161,9 +172,14 @@ def home_figures(store: ox.Store) -> dict:
         "national": pages.summary_table(select(store, "summary-national")),
         "sources": select(store, "sources-list"),
         "coverage": select(store, "coverage"),
-        "placements": [{**row, "recorded_links": int(row["recorded_links"] or 0),
-                        "possible_links": int(row["possible_links"] or 0)}
-                       for row in select(store, "placement-status")],
+        "placements": [
+            {
+                **row,
+                "recorded_links": int(row["recorded_links"] or 0),
+                "possible_links": int(row["possible_links"] or 0),
+            }
+            for row in select(store, "placement-status")
+        ],
     }
 
 
@@ -199,8 +215,16 @@ def search_page():
         groups = grouped(hits[:60] if filtered and q else hits)
     # typo matches come only when nothing else matches, so one fuzzy hit means all are
     fuzzy = any(hit.fuzzy for _, _, hits in groups for hit in hits)
-    return render_template("explorer/search.html", q=q, groups=groups, fuzzy=fuzzy, regions=regions,
-                           region=region, protection=protection, protection_filters=PROTECTION_FILTERS)
+    return render_template(
+        "explorer/search.html",
+        q=q,
+        groups=groups,
+        fuzzy=fuzzy,
+        regions=regions,
+        region=region,
+        protection=protection,
+        protection_filters=PROTECTION_FILTERS,
+    )
 
 
 @bp.get("/explore/search.json")
@@ -213,12 +237,24 @@ def search_json():
         limit = 12
     store, build = _store()
     hits = _cache().index(store, build).search(q, limit=limit) if q else []
-    return jsonify({"query": q, "results": [
-        {"iri": h.entry.iri, "href": pages.link(h.entry.iri), "label": h.entry.label, "matched": h.matched,
-         "kind": h.entry.kind, "kind_title": str(KIND_NAMES.get(h.entry.kind, KIND_TITLES[h.entry.kind])),
-         "category": h.entry.category,
-         "fuzzy": h.fuzzy}
-        for h in hits]})
+    return jsonify(
+        {
+            "query": q,
+            "results": [
+                {
+                    "iri": h.entry.iri,
+                    "href": pages.link(h.entry.iri),
+                    "label": h.entry.label,
+                    "matched": h.matched,
+                    "kind": h.entry.kind,
+                    "kind_title": str(KIND_NAMES.get(h.entry.kind, KIND_TITLES[h.entry.kind])),
+                    "category": h.entry.category,
+                    "fuzzy": h.fuzzy,
+                }
+                for h in hits
+            ],
+        }
+    )
 
 
 @bp.get("/map")
@@ -228,8 +264,9 @@ def map_page():
 
 @bp.get("/query")
 def query_page():
-    examples = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text}
-                for q in named_queries()]
+    examples = [
+        {"name": q.name, "title": q.title, "description": q.description, "text": q.text} for q in named_queries()
+    ]
     selected = request.args.get("example")
     return render_template("explorer/query.html", examples=examples, prefixes=prefix_map(), selected=selected)
 
@@ -270,16 +307,29 @@ def neighbourhood(store: ox.Store, iri: str, per_property: int = 25) -> tuple[li
 
 
 def _node(iri: str, label: str | None, rdf_type: str | None) -> dict:
-    return {"id": iri, "label": label or short(iri), "href": pages.link(iri),
-            "type": short(rdf_type) if rdf_type else "other", "kind": kind_of(iri)}
+    return {
+        "id": iri,
+        "label": label or short(iri),
+        "href": pages.link(iri),
+        "type": short(rdf_type) if rdf_type else "other",
+        "kind": kind_of(iri),
+    }
 
 
 def own_node(store: ox.Store, iri: str) -> dict:
     """A node described by its own label and type (the centre of a view, the start of a path)."""
     own = select(store, "outgoing", iri)
     label = next((r["o"] for r in own if r["p"] == pages.RDFS_LABEL), None)
-    rdf_type = next((r["o"] for r in own if r["p"] == pages.RDF_TYPE and r["o"] and
-                     (r["o"].startswith(str(AMUR._NS)) or r["o"] == pages.DWC + "Taxon")), None)
+    rdf_type = next(
+        (
+            r["o"]
+            for r in own
+            if r["p"] == pages.RDF_TYPE
+            and r["o"]
+            and (r["o"].startswith(str(AMUR._NS)) or r["o"] == pages.DWC + "Taxon")
+        ),
+        None,
+    )
     return _node(iri, label, rdf_type)
 
 
@@ -356,8 +406,9 @@ def resource(path: str):
     store, _ = _store()
     wanted = _wanted_type()
     if wanted != "text/html" and wanted not in RDF_TYPES:
-        return Response("not acceptable; available: text/html, " + ", ".join(RDF_TYPES) + "\n", status=406,
-                        mimetype="text/plain")
+        return Response(
+            "not acceptable; available: text/html, " + ", ".join(RDF_TYPES) + "\n", status=406, mimetype="text/plain"
+        )
     if not ask(store, "exists", iri):
         if wanted == "text/html":
             return render_template("explorer/404.html", iri=iri), 404
@@ -367,8 +418,11 @@ def resource(path: str):
         triples = construct(store, "describe", iri)
         prefixes = {p: ns for p, ns in prefix_map().items() if p != "ak"}
         fmt = RDF_TYPES[wanted][1]
-        body = ox.serialize(triples, format=fmt, prefixes=prefixes) if fmt == ox.RdfFormat.TURTLE else (
-            ox.serialize(triples, format=fmt))
+        body = (
+            ox.serialize(triples, format=fmt, prefixes=prefixes)
+            if fmt == ox.RdfFormat.TURTLE
+            else (ox.serialize(triples, format=fmt))
+        )
         response = Response(body, mimetype=wanted)
     else:
         response = Response(render_resource(store, iri, path, alternates), mimetype="text/html")
@@ -402,18 +456,30 @@ def render_resource(store: ox.Store, iri: str, path: str, alternates: list[tuple
         wkt = next((row["wkt"] for row in select(store, "ecoregion-wkt", iri)), None)
         jsonld = schemaorg.place(iri, title, pages.first_text(stmts, pages.SKOS + "notation"), wkt)
     return render_template(
-        "explorer/resource.html", iri=iri, path=path, kind=kind, ns=kind_of(iri), stmts=stmts,
-        title=title, incoming=pages.incoming(store, iri) if kind == "generic" else [],
-        s=sections, alternates=alternates, jsonld=jsonld, **context)
+        "explorer/resource.html",
+        iri=iri,
+        path=path,
+        kind=kind,
+        ns=kind_of(iri),
+        stmts=stmts,
+        title=title,
+        incoming=pages.incoming(store, iri) if kind == "generic" else [],
+        s=sections,
+        alternates=alternates,
+        jsonld=jsonld,
+        **context,
+    )
 
 
 def _register_iri_routes() -> None:
     for namespace in NAMESPACES:
+
         def view(rest: str, _namespace: str = namespace):
             return resource(f"{_namespace}/{rest}")
 
         bp.add_url_rule(f"/{namespace}/<path:rest>", endpoint=f"iri_{namespace}", view_func=view)
     for name in SINGLE_IRIS:
+
         def single(_name: str = name):
             return resource(_name)
 

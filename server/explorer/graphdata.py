@@ -14,10 +14,38 @@ EXPLORER_QUERIES = QUERIES_DIR / "explorer"
 
 # IRI namespaces minted under the base that the explorer serves at the same path.
 NAMESPACES = (
-    "taxon", "ecoregion", "threat", "action", "habitat", "stress", "red-list-category", "country", "river", "place",
-    "initiative", "threat-factor", "global200", "biome", "realm", "group", "method", "confidence", "agent", "scope",
-    "scheme", "source", "graph", "occurrence", "threat-exposure", "inferred-threat", "ecoregion-threat", "dataset",
-    "region", "region-record", "region-share", "name",
+    "taxon",
+    "ecoregion",
+    "threat",
+    "action",
+    "habitat",
+    "stress",
+    "red-list-category",
+    "country",
+    "river",
+    "place",
+    "initiative",
+    "threat-factor",
+    "global200",
+    "biome",
+    "realm",
+    "group",
+    "method",
+    "confidence",
+    "agent",
+    "scope",
+    "scheme",
+    "source",
+    "graph",
+    "occurrence",
+    "threat-exposure",
+    "inferred-threat",
+    "ecoregion-threat",
+    "dataset",
+    "region",
+    "region-record",
+    "region-share",
+    "name",
 )
 # IRIs that are a single path segment (the dataset and the ontology document).
 SINGLE_IRIS = ("dataset", "ontology")
@@ -76,7 +104,7 @@ def minted_iri(text: str) -> str | None:
 def local_path(iri: str) -> str | None:
     """The server path of an IRI minted under the base, else None (an external IRI)."""
     if iri.startswith(base_iri()):
-        return "/" + iri[len(base_iri()):]
+        return "/" + iri[len(base_iri()) :]
     return None
 
 

@@ -16,19 +16,29 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DWC = "http://rs.tdwg.org/dwc/terms/"
 AMUR = "https://w3id.org/amurkg/ontology#"
 DCTERMS = "http://purl.org/dc/terms/"
-IDENTIFIER_PROPERTIES = {AMUR + p for p in ("colChinaId", "avibaseId", "ebirdCode", "mddId", "fishbaseSpecCode",
-                                            "amphibiawebId")}
+IDENTIFIER_PROPERTIES = {
+    AMUR + p for p in ("colChinaId", "avibaseId", "ebirdCode", "mddId", "fishbaseSpecCode", "amphibiawebId")
+}
 # shown in the interface language (lazy: read at render time, in the request's locale)
-LANGUAGE_NAMES = {"en": _l("English"), "zh": _l("Chinese"), "zh-latn-pinyin": _l("Chinese (pinyin)"),
-                  "ru": _l("Russian"), "la": _l("Latin"), "": _l("no language")}
+LANGUAGE_NAMES = {
+    "en": _l("English"),
+    "zh": _l("Chinese"),
+    "zh-latn-pinyin": _l("Chinese (pinyin)"),
+    "ru": _l("Russian"),
+    "la": _l("Latin"),
+    "": _l("no language"),
+}
 STATUS_NAMES = {"recorded": _l("recorded"), "possible": _l("possible")}
 # why the build placed a species in no ecoregion (amur:noPlacementReason, ingest/regions.py NO_PLACEMENT_REASONS)
 NO_PLACEMENT_REASONS = {
-    "no-range-data": _l("The sources give no range box and name no basin place for it (the Reptile Database lists "
-                        "countries only)."),
+    "no-range-data": _l(
+        "The sources give no range box and name no basin place for it (the Reptile Database lists countries only)."
+    ),
     "box-too-wide": _l("Its range box spans more than 180° of longitude, which places nothing."),
-    "box-too-narrow": _l("Its range box covers too little of every basin ecoregion (under the measured share; a "
-                         "migrant's box unprojected from Mollweide is narrow)."),
+    "box-too-narrow": _l(
+        "Its range box covers too little of every basin ecoregion (under the measured share; a "
+        "migrant's box unprojected from Mollweide is narrow)."
+    ),
     "placements-removed": _l("Every placement its sources gave was removed by the calibrated rules."),
 }  # a species' placement in an ecoregion
 # Concept namespaces that are IUCN hierarchies with broader/narrower.
@@ -61,8 +71,10 @@ def statements(store: ox.Store, iri: str) -> list[dict]:
             item.update(lang=o.language, datatype=short(o.datatype.value) if o.datatype else None)
         if item not in by_property[p]:
             by_property[p].append(item)
-    return [{"property": p, "short": short(p), "values": values} for p, values in sorted(by_property.items(),
-            key=lambda kv: (kv[0] != RDF_TYPE, short(kv[0])))]
+    return [
+        {"property": p, "short": short(p), "values": values}
+        for p, values in sorted(by_property.items(), key=lambda kv: (kv[0] != RDF_TYPE, short(kv[0])))
+    ]
 
 
 def first_text(stmts: list[dict], *properties: str) -> str | None:
@@ -88,8 +100,10 @@ def incoming(store: ox.Store, iri: str) -> list[dict]:
     groups: dict[str, list[dict]] = defaultdict(list)
     for row in select(store, "incoming", iri):
         groups[row["p"]].append({"iri": row["s"], "href": link(row["s"]), "text": row["label"] or short(row["s"])})
-    return [{"property": p, "short": short(p), "values": sorted(v, key=lambda x: x["text"])}
-            for p, v in sorted(groups.items())]
+    return [
+        {"property": p, "short": short(p), "values": sorted(v, key=lambda x: x["text"])}
+        for p, v in sorted(groups.items())
+    ]
 
 
 def protection_rows(rows: list[dict]) -> list[dict]:
@@ -106,8 +120,9 @@ def protection_rows(rows: list[dict]) -> list[dict]:
             listing["countries"].add(row["country"])
     for listing in listings.values():
         labels = listing["labels"]
-        listing["list_label"], listing["class_label"] = labels.get(wanted) or labels.get("en") or next(
-            iter(labels.values()))
+        listing["list_label"], listing["class_label"] = (
+            labels.get(wanted) or labels.get("en") or next(iter(labels.values()))
+        )
         listing["countries"] = sorted(listing["countries"])
         listing["wild"] = listing["wild"] in ("true", "1")
         listing["cites"] = listing["list"].endswith("/protection-list/cites")
@@ -116,8 +131,9 @@ def protection_rows(rows: list[dict]) -> list[dict]:
 
 def taxon_sections(store: ox.Store, iri: str, stmts: list[dict]) -> dict:
     rank = first_text(stmts, DWC + "taxonRank") or ""
-    chain = sorted(select(store, "taxon-chain", iri),
-                   key=lambda r: RANK_ORDER.index(r["rank"]) if r["rank"] in RANK_ORDER else 99)
+    chain = sorted(
+        select(store, "taxon-chain", iri), key=lambda r: RANK_ORDER.index(r["rank"]) if r["rank"] in RANK_ORDER else 99
+    )
     names: dict[str, list[str]] = defaultdict(list)
     by_lang: dict[str, list[str]] = defaultdict(list)  # primary language tag -> names, for the interface language
     for value in values_of(stmts, DWC + "vernacularName"):
@@ -142,7 +158,10 @@ def taxon_sections(store: ox.Store, iri: str, stmts: list[dict]) -> dict:
         sections["protection"] = protection_rows(select(store, "taxon-protection", iri))
         sections["identifiers"] = [
             {"name": short(g["property"]).split(":")[1], "value": v["text"]}
-            for g in stmts if g["property"] in IDENTIFIER_PROPERTIES for v in g["values"]]
+            for g in stmts
+            if g["property"] in IDENTIFIER_PROPERTIES
+            for v in g["values"]
+        ]
         sections["see_also"] = values_of(stmts, "http://www.w3.org/2000/01/rdf-schema#seeAlso")
         sections["sources"] = select(store, "sources-of", iri)
         sections["tones"] = placement_tones(sections["ecoregions"])
@@ -201,9 +220,18 @@ def protected_counts(rows: list[dict]) -> list[dict]:
     wanted = language_code()
     table: dict[tuple[str, str], dict] = {}
     for row in rows:
-        entry = table.setdefault((row["list"], row["notation"]), {
-            "list": row["list"], "notation": row["notation"], "valid": row["valid"], "labels": {},
-            "recorded": 0, "possible": 0, "cites": row["list"].endswith("/protection-list/cites")})
+        entry = table.setdefault(
+            (row["list"], row["notation"]),
+            {
+                "list": row["list"],
+                "notation": row["notation"],
+                "valid": row["valid"],
+                "labels": {},
+                "recorded": 0,
+                "possible": 0,
+                "cites": row["list"].endswith("/protection-list/cites"),
+            },
+        )
         entry["labels"][row["lang"]] = row["label"]
         entry[row["status"]] = max(entry[row["status"]], int(row["n"] or 0))  # the same count in each language
     for entry in table.values():
@@ -224,8 +252,9 @@ def summary_table(rows: list[dict]) -> dict:
     found: dict[str, set[str]] = defaultdict(set)  # list key -> categories
     named = any("national" in row for row in rows)
     for row in rows:
-        group = groups.setdefault(row["group"], {"iri": row["group"], "label": row["group_label"], "counts": {},
-                                                 "total": 0})
+        group = groups.setdefault(
+            row["group"], {"iri": row["group"], "label": row["group_label"], "counts": {}, "total": 0}
+        )
         n = int(row["n"] or 0)
         group["total"] += n
         keys = []
@@ -244,14 +273,19 @@ def summary_table(rows: list[dict]) -> dict:
         categories = found[list_key]
         ordered = [c for c in CATEGORY_ORDER if c in categories] + sorted(categories - set(CATEGORY_ORDER))
         if list_key == "":  # the unnamed list (home page) and "not assessed" last
-            ordered = [c for c in ordered if c != NOT_ASSESSED] + ([NOT_ASSESSED] if NOT_ASSESSED in categories
-                                                                   else [])
+            ordered = [c for c in ordered if c != NOT_ASSESSED] + ([NOT_ASSESSED] if NOT_ASSESSED in categories else [])
         label = LIST_NAMES.get(list_key, list_key) if list_key else ""
-        lists.append({"key": list_key, "label": label,
-                      "columns": [{"key": f"{list_key}:{c}", "category": c} for c in ordered]})
+        lists.append(
+            {"key": list_key, "label": label, "columns": [{"key": f"{list_key}:{c}", "category": c} for c in ordered]}
+        )
     ordered_groups = sorted(groups.values(), key=lambda g: -g["total"])
-    return {"lists": lists, "columns": [c for lst in lists for c in lst["columns"]], "named": named,
-            "groups": ordered_groups, "max": max([g["total"] for g in ordered_groups], default=1)}
+    return {
+        "lists": lists,
+        "columns": [c for lst in lists for c in lst["columns"]],
+        "named": named,
+        "groups": ordered_groups,
+        "max": max([g["total"] for g in ordered_groups], default=1),
+    }
 
 
 def count_of(summary: dict, group_label: str, column: str) -> int:
@@ -267,8 +301,11 @@ def region_sections(store: ox.Store, iri: str) -> dict:
     ecoregions = select(store, "region-ecoregions", iri)
     for row in ecoregions:
         row["share_percent"] = round(100 * float(row["share"]), 1) if row["share"] else None
-    return {"summary": summary_table(select(store, "region-species-summary", iri)), "ecoregions": ecoregions,
-            "highlight": {row["ecoregion"] for row in ecoregions}}
+    return {
+        "summary": summary_table(select(store, "region-species-summary", iri)),
+        "ecoregions": ecoregions,
+        "highlight": {row["ecoregion"] for row in ecoregions},
+    }
 
 
 def concept_sections(store: ox.Store, iri: str, kind: str) -> dict:
@@ -279,8 +316,10 @@ def concept_sections(store: ox.Store, iri: str, kind: str) -> dict:
 
     sections: dict = {
         "broader": sorted((r for r in hierarchy if r["relation"] == "broader"), key=depth),
-        "narrower": sorted((r for r in hierarchy if r["relation"] == "narrower"),
-                           key=lambda r: [int(x) if x.isdigit() else 0 for x in r["code"].split(".")]),
+        "narrower": sorted(
+            (r for r in hierarchy if r["relation"] == "narrower"),
+            key=lambda r: [int(x) if x.isdigit() else 0 for x in r["code"].split(".")],
+        ),
     }
     if kind == "threat":
         species = select(store, "threat-species", iri)
@@ -312,8 +351,10 @@ def _merge_initiatives(rows: list[dict], key: str) -> list[dict]:
 def source_sections(store: ox.Store, iri: str) -> dict:
     rows = select(store, "source-contribution", iri)
     graphs = [r for r in rows if r["graph"]]
-    classes = sorted(({"class": r["class"], "short": short(r["class"]), "n": int(r["n"])} for r in rows
-                      if r["class"]), key=lambda r: -r["n"])
+    classes = sorted(
+        ({"class": r["class"], "short": short(r["class"]), "n": int(r["n"])} for r in rows if r["class"]),
+        key=lambda r: -r["n"],
+    )
     return {"graphs": graphs, "classes": classes}
 
 

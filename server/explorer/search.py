@@ -20,11 +20,22 @@ from server.explorer.graphdata import kind_of, select
 
 # The kinds a user searches for, in the order results are grouped.
 KIND_TITLES = {
-    "species": "Species", "taxon": "Higher taxa", "ecoregion": "Ecoregions", "threat": "Threats",
-    "action": "Conservation actions", "initiative": "Initiatives", "threat-factor": "Threat factors",
-    "habitat": "Habitats", "stress": "Stresses", "region": "Regions", "river": "Rivers", "country": "Countries",
+    "species": "Species",
+    "taxon": "Higher taxa",
+    "ecoregion": "Ecoregions",
+    "threat": "Threats",
+    "action": "Conservation actions",
+    "initiative": "Initiatives",
+    "threat-factor": "Threat factors",
+    "habitat": "Habitats",
+    "stress": "Stresses",
+    "region": "Regions",
+    "river": "Rivers",
+    "country": "Countries",
     "place": "Places",
-    "source": "Sources", "global200": "Global 200", "red-list-category": "Red-list categories",
+    "source": "Sources",
+    "global200": "Global 200",
+    "red-list-category": "Red-list categories",
 }
 
 
@@ -42,7 +53,7 @@ def words_of(norm: str) -> list[str]:
 
 def trigrams(text: str) -> set[str]:
     padded = f"  {text} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 @dataclass
@@ -119,6 +130,7 @@ class SearchIndex:
     def with_protection(self, key: str, hits: list[Hit] | None = None) -> list[Hit]:
         """``hits`` kept where the species has the status ``key`` ("any": any status); with no hits (no query
         text), every species with it, by name."""
+
         def has(entry: Entry) -> bool:
             return bool(entry.protection) if key == "any" else key in entry.protection
 
@@ -143,7 +155,7 @@ class SearchIndex:
 
         q_words = " ".join(words_of(q))
         start = bisect.bisect_left(self.keys, (q_words,))
-        for key, iri, name, norm in self.keys[start:start + 5000]:
+        for key, iri, name, norm in self.keys[start : start + 5000]:
             if not key.startswith(q_words):
                 break
             if norm == q:
@@ -178,7 +190,7 @@ class SearchIndex:
             # from each word on ('crain' is 'Common Crane' too), the start of the same length as the query (a typo
             # in a prefix still matches); the word itself breaks ties ('crain' is nearer 'crane' than 'training')
             for i in range(len(words)):
-                start = " ".join(words[i:])[:len(q)]
+                start = " ".join(words[i:])[: len(q)]
                 ratio = SequenceMatcher(None, q, start).ratio() * 0.9
                 if ratio >= 0.75 * 0.9:
                     ratio += SequenceMatcher(None, q, words[i]).ratio() * 0.09

@@ -22,7 +22,8 @@ def test_chart_is_drawn(browser, live_server, tmp_path, name):
     wait.until(lambda d: d.execute_script("return typeof Chart !== 'undefined'"))
     canvas = browser.find_element(By.ID, "threat-chart")
     bars = browser.execute_script(
-        "const chart = Chart.getChart(arguments[0]); return chart ? chart.data.datasets[0].data.length : -1;", canvas)
+        "const chart = Chart.getChart(arguments[0]); return chart ? chart.data.datasets[0].data.length : -1;", canvas
+    )
     rows = len(browser.find_elements(By.CSS_SELECTOR, "table.analytics tbody tr"))
     assert bars > 0 and rows > 0
     browser.save_screenshot(str(tmp_path / f"analytics-{name}.png"))

@@ -33,8 +33,9 @@ def test_search_species_graph_map_query(browser, live_server, tmp_path):
     browser.get(live_server + "/")
     box = wait.until(EC.element_to_be_clickable((By.ID, "site-search")))
     box.send_keys("Panthera tig")
-    suggestion = wait.until(EC.element_to_be_clickable(
-        (By.CSS_SELECTOR, '#site-suggestions a[href="/taxon/panthera-tigris"]')))
+    suggestion = wait.until(
+        EC.element_to_be_clickable((By.CSS_SELECTOR, '#site-suggestions a[href="/taxon/panthera-tigris"]'))
+    )
     shot(browser, tmp_path, "1-search")
     errors += console_errors(browser)
     suggestion.click()
@@ -51,13 +52,13 @@ def test_search_species_graph_map_query(browser, live_server, tmp_path):
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     target = "https://w3id.org/amurkg/ecoregion/PA0443"
     position = browser.execute_script(
-        "const n = window.amurkgGraph.getElementById(arguments[0]); return n.renderedPosition();", target)
+        "const n = window.amurkgGraph.getElementById(arguments[0]); return n.renderedPosition();", target
+    )
     ActionChains(browser).move_to_element_with_offset(
         canvas, int(position["x"] - canvas.size["width"] / 2), int(position["y"] - canvas.size["height"] / 2)
     ).click().perform()
     wait.until(lambda d: d.execute_script("return window.amurkgGraph.elements().length") > before)
-    assert browser.execute_script("return window.amurkgGraph.getElementById(arguments[0]).hasClass('expanded')",
-                                  target)
+    assert browser.execute_script("return window.amurkgGraph.getElementById(arguments[0]).hasClass('expanded')", target)
     shot(browser, tmp_path, "2-species-graph")
     errors += console_errors(browser)
 
@@ -65,11 +66,14 @@ def test_search_species_graph_map_query(browser, live_server, tmp_path):
     # at the ecoregion's label point, which lies inside its polygon (the centre of its box may not)
     svg = browser.find_element(By.CSS_SELECTOR, ".ecoregions .basin-map svg")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
-    point = browser.execute_script("""
+    point = browser.execute_script(
+        """
         const svg = arguments[0].getBoundingClientRect();
         const label = arguments[0].querySelector('text[data-code="PA0804"]').getBoundingClientRect();
         return {x: label.left + label.width / 2 - svg.left - svg.width / 2,
-                y: label.top + label.height / 2 - svg.top - svg.height / 2};""", svg)
+                y: label.top + label.height / 2 - svg.top - svg.height / 2};""",
+        svg,
+    )
     ActionChains(browser).move_to_element_with_offset(svg, int(point["x"]), int(point["y"])).click().perform()
     wait.until(EC.url_contains("/ecoregion/PA0804"))
     assert "Daurian forest steppe" in browser.find_element(By.TAG_NAME, "h1").text
@@ -78,8 +82,7 @@ def test_search_species_graph_map_query(browser, live_server, tmp_path):
 
     # 5. run an example research question in the query editor
     browser.get(live_server + "/query")
-    button = wait.until(EC.element_to_be_clickable(
-        (By.CSS_SELECTOR, 'button.load-example[data-name="cranes"]')))
+    button = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, 'button.load-example[data-name="cranes"]')))
     wait.until(lambda d: d.execute_script("return !!window.amurkgYasgui"))
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
@@ -107,7 +110,8 @@ def test_phone_width_has_no_horizontal_scroll(phone, live_server, tmp_path, path
     phone.get(live_server + path)
     WebDriverWait(phone, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
     overflow = phone.execute_script(
-        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     shot(phone, tmp_path, "phone" + path.replace("/", "-"))
     assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at phone width"
     assert console_errors(phone) == []

@@ -27,8 +27,10 @@ PREFIXES = "PREFIX amur: <https://w3id.org/amurkg/ontology#>\nPREFIX skos: <http
 
 
 def sparql(base: str, query: str) -> list[dict]:
-    request = urllib.request.Request(base + "/sparql?" + urllib.parse.urlencode({"query": PREFIXES + query}),
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        base + "/sparql?" + urllib.parse.urlencode({"query": PREFIXES + query}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     with urllib.request.urlopen(request, timeout=WAIT) as response:
         bindings = json.load(response)["results"]["bindings"]
     return [{k: v["value"] for k, v in row.items()} for row in bindings]
@@ -36,17 +38,23 @@ def sparql(base: str, query: str) -> list[dict]:
 
 def species_with_both(base: str) -> str:
     """A species recorded in some terrestrial ecoregions (drawn on the map) and possible in others."""
-    rows = sparql(base, """SELECT ?t (COUNT(DISTINCT ?r) AS ?nr) (COUNT(DISTINCT ?p) AS ?np) WHERE {
+    rows = sparql(
+        base,
+        """SELECT ?t (COUNT(DISTINCT ?r) AS ?nr) (COUNT(DISTINCT ?p) AS ?np) WHERE {
         ?t amur:occursIn ?r ; amur:possiblyOccursIn ?p .
         ?r a amur:TerrestrialEcoregion . ?p a amur:TerrestrialEcoregion }
-        GROUP BY ?t ORDER BY DESC(IF(?nr < ?np, ?nr, ?np)) ?t LIMIT 1""")
+        GROUP BY ?t ORDER BY DESC(IF(?nr < ?np, ?nr, ?np)) ?t LIMIT 1""",
+    )
     assert rows, "no species has both recorded and possible placements"
     return rows[0]["t"]
 
 
 def codes(base: str, species: str, shortcut: str) -> set[str]:
-    rows = sparql(base, f"""SELECT DISTINCT ?code WHERE {{ <{species}> amur:{shortcut} ?e .
-        ?e a amur:TerrestrialEcoregion ; skos:notation ?code }}""")
+    rows = sparql(
+        base,
+        f"""SELECT DISTINCT ?code WHERE {{ <{species}> amur:{shortcut} ?e .
+        ?e a amur:TerrestrialEcoregion ; skos:notation ?code }}""",
+    )
     return {r["code"] for r in rows}
 
 
@@ -55,8 +63,8 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     position, idat = 8, b""
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
         if kind == b"IHDR":
             width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
             assert depth == 8 and colour in (2, 6) and interlace == 0
@@ -70,7 +78,7 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     previous = bytearray(stride)
     for y in range(height):
         start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         for i in range(stride):  # undo the scanline filter
             left = line[i - bpp] if i >= bpp else 0
             up = previous[i]
@@ -92,8 +100,11 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
 
 def count_colour(png: bytes, rgb: tuple[int, int, int], tolerance: int = 10) -> int:
     width, height, bpp, pixels = decode_png(png)
-    return sum(1 for i in range(0, width * height * bpp, bpp)
-               if all(abs(pixels[i + c] - rgb[c]) <= tolerance for c in range(3)))
+    return sum(
+        1
+        for i in range(0, width * height * bpp, bpp)
+        if all(abs(pixels[i + c] - rgb[c]) <= tolerance for c in range(3))
+    )
 
 
 def test_species_map_shows_recorded_and_possible_apart(browser, live_server, tmp_path):
@@ -108,8 +119,10 @@ def test_species_map_shows_recorded_and_possible_apart(browser, live_server, tmp
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", figure)
 
     # the map's regions carry the tone of the graph's shortcut, and the methods on hover
-    toned = {el.get_attribute("data-code"): el.get_attribute("data-tone")
-             for el in figure.find_elements(By.CSS_SELECTOR, "a.region[data-tone]")}
+    toned = {
+        el.get_attribute("data-code"): el.get_attribute("data-tone")
+        for el in figure.find_elements(By.CSS_SELECTOR, "a.region[data-tone]")
+    }
     assert {c for c, tone in toned.items() if tone == "recorded"} == recorded
     assert {c for c, tone in toned.items() if tone == "possible"} == possible
     methods: dict[str, set[str]] = {}

@@ -12,14 +12,25 @@ from selenium.webdriver.support.ui import WebDriverWait
 WAIT = 60  # seconds: a ceiling for slow machines, never a timing assertion
 # language -> (the section's heading, the CITES class label, "as of" in the language, "population" wording)
 WORDS = {
-    "en": ("Legal protection and trade", "CITES Appendix II (as of 2017-04-21)", "as of 2017-04-21",
-           "Population-specific: RU only"),
+    "en": (
+        "Legal protection and trade",
+        "CITES Appendix II (as of 2017-04-21)",
+        "as of 2017-04-21",
+        "Population-specific: RU only",
+    ),
     "zh": ("法定保护与贸易管制", "CITES附录II（截至2017-04-21）", "截至 2017-04-21", "仅限特定种群：RU"),
-    "ru": ("Правовая охрана и торговля", "Приложение II СИТЕС (на 2017-04-21)", "на 2017-04-21",
-           "Только популяция: RU"),
+    "ru": (
+        "Правовая охрана и торговля",
+        "Приложение II СИТЕС (на 2017-04-21)",
+        "на 2017-04-21",
+        "Только популяция: RU",
+    ),
 }
-ECOREGION = {"en": "Protected and trade-listed species", "zh": "保护物种与贸易管制物种",
-             "ru": "Охраняемые виды и виды в приложениях СИТЕС"}
+ECOREGION = {
+    "en": "Protected and trade-listed species",
+    "zh": "保护物种与贸易管制物种",
+    "ru": "Охраняемые виды и виды в приложениях СИТЕС",
+}
 
 
 @pytest.mark.parametrize("code", list(WORDS))
@@ -45,13 +56,16 @@ def test_species_page_shows_protection_and_trade_status(browser, live_server, tm
 def test_ecoregion_page_counts_protected_species_recorded_and_possible(browser, live_server, tmp_path, code):
     wait = WebDriverWait(browser, WAIT)
     browser.get(f"{live_server}/ecoregion/PA0443?lang={code}")
-    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "section.protected-species h2"),
-                                                ECOREGION[code]))
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "section.protected-species h2"), ECOREGION[code]))
     rows = browser.find_elements(By.CSS_SELECTOR, "section.protected-species tbody tr")
     assert rows
-    counts = {(r.get_attribute("data-list"), r.get_attribute("data-class")):
-              (r.find_element(By.CSS_SELECTOR, ".recorded-protected").text,
-               r.find_element(By.CSS_SELECTOR, ".possible-protected").text) for r in rows}
+    counts = {
+        (r.get_attribute("data-list"), r.get_attribute("data-class")): (
+            r.find_element(By.CSS_SELECTOR, ".recorded-protected").text,
+            r.find_element(By.CSS_SELECTOR, ".possible-protected").text,
+        )
+        for r in rows
+    }
     # the Manchurian mixed forests: China's class I animals (the tiger among them) are recorded here
     recorded, _ = counts[("cn-key-animals-2021", "I")]
     assert int(recorded.replace(",", "").replace("\u00a0", "").replace(" ", "")) >= 1

@@ -32,8 +32,9 @@ def test_region_page_in_each_language(browser, live_server, shots, code):
     assert table.find_elements(By.CSS_SELECTOR, 'td[data-column^="CN:"]')  # China Red List columns
     assert browser.find_element(By.CSS_SELECTOR, "figure.basin-map svg").is_displayed()
     # the ecoregions Heilongjiang overlaps are highlighted on the map, the Manchurian mixed forests among them
-    highlighted = {a.get_attribute("data-code") for a in browser.find_elements(By.CSS_SELECTOR,
-                                                                                 "figure.basin-map a.highlight")}
+    highlighted = {
+        a.get_attribute("data-code") for a in browser.find_elements(By.CSS_SELECTOR, "figure.basin-map a.highlight")
+    }
     assert {"PA0426", "PA0430", "PA0901"} <= highlighted
     path = shots / f"region-CN-HL-{code}.png"
     browser.save_screenshot(str(path))

@@ -31,13 +31,27 @@ UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 TOKEN = "conformance-token"
 PATHS = {"/sparql/": "/sparql/", "/gsp": "/rdf-graph-store"}
-STATUS = {HTS.OK: {200}, HTS.Created: {201}, HTS.NoContent: {204}, HTS.NotFound: {404},
-          HTS.StatusCode2xx: set(range(200, 300)), HTS.StatusCode3xx: set(range(300, 400)),
-          HTS.StatusCode4xx: set(range(400, 500))}
-RESULT_TYPES = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values"}
-RDF_TYPES = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt",
-             "application/ld+json": "json-ld"}
+STATUS = {
+    HTS.OK: {200},
+    HTS.Created: {201},
+    HTS.NoContent: {204},
+    HTS.NotFound: {404},
+    HTS.StatusCode2xx: set(range(200, 300)),
+    HTS.StatusCode3xx: set(range(300, 400)),
+    HTS.StatusCode4xx: set(range(400, 500)),
+}
+RESULT_TYPES = {
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+}
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+}
 # Tests expected to fail here, with the reason. Empty: every test of the three manifests passes.
 EXPECTED_FAILURES: dict[str, str] = {}
 
@@ -98,8 +112,13 @@ def reset(server, graph: Graph, test: URIRef) -> None:
         source = Path(urllib.parse.urlparse(str(graph.value(data, UT.graph))).path)
         inserts.append(f"GRAPH <{graph.value(data, RDFS.label)}> {{ {source.read_text()} }}")
     update = "DROP ALL" + (f" ; INSERT DATA {{ {' '.join(inserts)} }}" if inserts else "")
-    status, _, body = send(server, "POST", "/sparql", {"Host": "localhost", "Content-Type": "application/sparql-update",
-                                                       "Authorization": f"Bearer {TOKEN}"}, update.encode())
+    status, _, body = send(
+        server,
+        "POST",
+        "/sparql",
+        {"Host": "localhost", "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        update.encode(),
+    )
     assert status == 204, body
 
 
@@ -111,7 +130,7 @@ def run_requests(server, graph: Graph, test: URIRef) -> None:
         path = str(graph.value(request, HT.absolutePath))
         for prefix, ours in PATHS.items():
             if path.startswith(prefix):
-                path = ours + path[len(prefix):]
+                path = ours + path[len(prefix) :]
                 break
         headers = {"Host": authority, "Authorization": f"Bearer {TOKEN}"}
         for header in _list(graph, graph.value(request, HT.headers)):
@@ -129,8 +148,16 @@ def run_requests(server, graph: Graph, test: URIRef) -> None:
         method = str(graph.value(request, HT.methodName))
         status, response_headers, content = send(server, method, path, headers, body)
         where = f"request {number} ({method} {path}): {status} {content[:300]!r}"
-        check_response(graph, graph.value(request, HT.resp), status, response_headers, content,
-                       f"http://{authority}{path}", where, variables)
+        check_response(
+            graph,
+            graph.value(request, HT.resp),
+            status,
+            response_headers,
+            content,
+            f"http://{authority}{path}",
+            where,
+            variables,
+        )
 
 
 def _list(graph: Graph, node) -> list:
@@ -180,9 +207,12 @@ def boolean_result(mime: str, content: bytes) -> bool:
 
 
 def _param(entries):
-    return [pytest.param(e, id=_test_id(e), marks=pytest.mark.xfail(reason=EXPECTED_FAILURES[_test_id(e)],
-                                                                      strict=True))
-            if _test_id(e) in EXPECTED_FAILURES else pytest.param(e, id=_test_id(e)) for e in entries]
+    return [
+        pytest.param(e, id=_test_id(e), marks=pytest.mark.xfail(reason=EXPECTED_FAILURES[_test_id(e)], strict=True))
+        if _test_id(e) in EXPECTED_FAILURES
+        else pytest.param(e, id=_test_id(e))
+        for e in entries
+    ]
 
 
 @pytest.mark.parametrize("entry", _param(PROTOCOL))
@@ -201,9 +231,13 @@ def test_graph_store_protocol(server, entry):
 
 def service_description(server) -> tuple[int, str, Graph | None, str]:
     endpoint = f"http://{server.hostname}:{server.port}/sparql"
-    status, headers, content = send(server, "GET", "/sparql", {"Host": f"{server.hostname}:{server.port}",
-                                                               "Accept": "text/turtle, application/rdf+xml;q=0.9"},
-                                    None)
+    status, headers, content = send(
+        server,
+        "GET",
+        "/sparql",
+        {"Host": f"{server.hostname}:{server.port}", "Accept": "text/turtle, application/rdf+xml;q=0.9"},
+        None,
+    )
     mime = headers.get("content-type", "").split(";")[0].strip()
     parsed = Graph().parse(data=content, format=RDF_TYPES[mime]) if mime in RDF_TYPES else None
     return status, mime, parsed, endpoint

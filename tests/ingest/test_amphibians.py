@@ -15,9 +15,16 @@ ARGUN_EDGE_BOX = (-21.6, 121.52, 24.5, 73.6)  # Bufo bufo: touches the Argun-Shi
 def row(name: str = "Bombina orientalis", isocc: str | None = "RU,KR,KP,CN", **extra) -> dict:
     genus, species = name.split()
     values = {
-        "order": "Anura", "family": "Bombinatoridae", "genus": genus, "species": species,
-        "spauthor": "(Boulenger, 1890)", "common_name": "Oriental Fire-Bellied Toad", "synonymies": None,
-        "iucn": "Least Concern (LC)", "isocc": isocc, "aweb_uid": "2045",
+        "order": "Anura",
+        "family": "Bombinatoridae",
+        "genus": genus,
+        "species": species,
+        "spauthor": "(Boulenger, 1890)",
+        "common_name": "Oriental Fire-Bellied Toad",
+        "synonymies": None,
+        "iucn": "Least Concern (LC)",
+        "isocc": isocc,
+        "aweb_uid": "2045",
     }
     values.update(extra)
     return values
@@ -47,7 +54,8 @@ def test_box_outside_the_basin_excludes():
 def test_named_false_positives():
     # Rana arvalis: "CN,KZ,RU" and a box reaching the Zeya; China is Xinjiang, its east ends in Yakutia
     assert amphibians.decide(row("Rana arvalis", isocc="CN,KZ,RU"), (-9.3, 137.3, 42.9, 70.9), []).rule == (
-        amphibians.EXCLUDE_KNOWN)
+        amphibians.EXCLUDE_KNOWN
+    )
     common_toad = row("Bufo bufo", isocc="KZ,RU")
     assert amphibians.decide(common_toad, ARGUN_EDGE_BOX, ["CN", "RU"]).rule == amphibians.EXCLUDE_KNOWN
 
@@ -70,10 +78,19 @@ def test_no_box_keeps_the_country_rule():
 
 def test_synonyms_find_the_iucn_box():
     # AmphibiaWeb's Hyla japonica is Dryophytes japonicus in the IUCN 2017 maps
-    hyla = row("Hyla japonica", isocc="MN,JP,KR,KP,RU,CN", family="Hylidae", aweb_uid="832",
-               synonymies="Hyla ussuriensis, Dryophytes japonicus, Hyla stepheni")
+    hyla = row(
+        "Hyla japonica",
+        isocc="MN,JP,KR,KP,RU,CN",
+        family="Hylidae",
+        aweb_uid="832",
+        synonymies="Hyla ussuriensis, Dryophytes japonicus, Hyla stepheni",
+    )
     assert amphibians.lookup_names(hyla) == [
-        "Hyla japonica", "Hyla ussuriensis", "Dryophytes japonicus", "Hyla stepheni"]
+        "Hyla japonica",
+        "Hyla ussuriensis",
+        "Dryophytes japonicus",
+        "Hyla stepheni",
+    ]
     selection = amphibians.select([hyla], {"Dryophytes japonicus": BASIN_BOX}, {})
     (record,) = selection.records
     assert record.rule == amphibians.RULE_BOX and record.range_box == BASIN_BOX
@@ -81,18 +98,35 @@ def test_synonyms_find_the_iucn_box():
 
 
 def test_record_fields():
-    frog = row("Rana dybowskii", isocc="CN,JP,KP,RU", family="Ranidae", spauthor="Günther, 1876", aweb_uid="5024",
-               common_name="Dybovsky's Frog, Far Eastern Brown Frog", iucn="Near Threatened (NT)")
+    frog = row(
+        "Rana dybowskii",
+        isocc="CN,JP,KP,RU",
+        family="Ranidae",
+        spauthor="Günther, 1876",
+        aweb_uid="5024",
+        common_name="Dybovsky's Frog, Far Eastern Brown Frog",
+        iucn="Near Threatened (NT)",
+    )
     decision = amphibians.decide(frog, (122.3, 195.4, 30.2, 66.9), [])
     record = amphibians.to_record(frog, decision, {"CN", "JP", "KP", "RU"})
     assert (record.kingdom, record.phylum, record.class_, record.order, record.family, record.genus) == (
-        "Animalia", "Chordata", "Amphibia", "Anura", "Ranidae", "Rana")
+        "Animalia",
+        "Chordata",
+        "Amphibia",
+        "Anura",
+        "Ranidae",
+        "Rana",
+    )
     assert record.scientific_name == "Rana dybowskii" and record.authorship == "Günther, 1876"
     assert record.vernacular == [("Dybovsky's Frog", "en"), ("Far Eastern Brown Frog", "en")]
     assert record.identifiers == {"amphibiaweb": "5024"} and record.row_id == "5024"
     (assessment,) = record.assessments
     assert (assessment.category, assessment.assessor, assessment.scope, assessment.source) == (
-        "NT", "IUCN", "global", "amphibiaweb-2025")
+        "NT",
+        "IUCN",
+        "global",
+        "amphibiaweb-2025",
+    )
     assert record.countries == ("RU", "CN", "KP", "JP")  # every country kept, the basin's first
     assert record.range_box == (122.3, 180.0, 30.2, 66.9)
     assert record.placements == []
@@ -131,8 +165,17 @@ def test_real_yield(selection):
 
 @pytest.mark.parametrize(
     "name",
-    ["Rana dybowskii", "Bombina orientalis", "Salamandrella keyserlingii", "Salamandrella tridactyla",
-     "Hyla japonica", "Bufo gargarizans", "Strauchbufo raddei", "Rana amurensis", "Onychodactylus fischeri"],
+    [
+        "Rana dybowskii",
+        "Bombina orientalis",
+        "Salamandrella keyserlingii",
+        "Salamandrella tridactyla",
+        "Hyla japonica",
+        "Bufo gargarizans",
+        "Strauchbufo raddei",
+        "Rana amurensis",
+        "Onychodactylus fischeri",
+    ],
 )
 def test_real_basin_amphibians_are_in(by_name, name):
     assert name in by_name

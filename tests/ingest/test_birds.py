@@ -25,10 +25,18 @@ EDGE_BOX = mollweide_box(115, 124, 50, 56)  # reaches only the Argun-Shilka junc
 
 def row(name: str, rank: str = "species", range_text: str | None = None, family: str = "Gruidae", **extra) -> dict:
     values = {
-        "Sequence": 1.0, "Taxon_rank": rank, "Order": "Gruiformes", "Family": family, "Scientific_name": name,
-        "Authority": "(Müller, PLS, 1776)", "English_name_AviList": f"{name} bird", "Range": range_text,
-        "Extinct_or_possibly_extinct": None, "IUCN_Red_List_Category": "VU",
-        "Species_code_Cornell_Lab": "code1", "AvibaseID": f"avibase-{zlib.crc32(name.encode()):08X}",
+        "Sequence": 1.0,
+        "Taxon_rank": rank,
+        "Order": "Gruiformes",
+        "Family": family,
+        "Scientific_name": name,
+        "Authority": "(Müller, PLS, 1776)",
+        "English_name_AviList": f"{name} bird",
+        "Range": range_text,
+        "Extinct_or_possibly_extinct": None,
+        "IUCN_Red_List_Category": "VU",
+        "Species_code_Cornell_Lab": "code1",
+        "AvibaseID": f"avibase-{zlib.crc32(name.encode()):08X}",
     }
     values.update(extra)
     return values
@@ -92,10 +100,18 @@ def test_match_range_names_exact_then_epithet_within_family():
         "Aphanapteryx bonasia": "Rallidae",
         "Pica serica": "Corvidae",  # lumped in Pica pica by BirdLife: no match
     }
-    range_names = ["Grus japonensis", "Bonasa bonasia", "Bonasa umbellus", "Aphanapteryx bonasia",
-                   "Anser cygnoid", "Anser anser", "Pica pica"]
-    matched = birds.match_range_names(species | {"Bonasa umbellus": "Phasianidae", "Anser anser": "Anatidae"},
-                                      range_names)
+    range_names = [
+        "Grus japonensis",
+        "Bonasa bonasia",
+        "Bonasa umbellus",
+        "Aphanapteryx bonasia",
+        "Anser cygnoid",
+        "Anser anser",
+        "Pica pica",
+    ]
+    matched = birds.match_range_names(
+        species | {"Bonasa umbellus": "Phasianidae", "Anser anser": "Anatidae"}, range_names
+    )
     assert matched["Grus japonensis"] == "Grus japonensis"
     assert matched["Tetrastes bonasia"] == "Bonasa bonasia"
     assert matched["Anser cygnoides"] == "Anser cygnoid"
@@ -105,12 +121,14 @@ def test_match_range_names_exact_then_epithet_within_family():
 
 def test_match_range_names_rejects_other_families_and_shared_targets():
     # Bonasa is only known as a grouse genus, so a rail with the same epithet can't take it
-    matched = birds.match_range_names({"Rallus bonasia": "Rallidae", "Bonasa umbellus": "Phasianidae"},
-                                      ["Bonasa bonasia", "Bonasa umbellus"])
+    matched = birds.match_range_names(
+        {"Rallus bonasia": "Rallidae", "Bonasa umbellus": "Phasianidae"}, ["Bonasa bonasia", "Bonasa umbellus"]
+    )
     assert "Rallus bonasia" not in matched
     # two split species claiming one lumped name: neither gets it
     matched = birds.match_range_names(
-        {"Aus varius": "Xidae", "Bus varius": "Xidae", "Cus albus": "Xidae"}, ["Cus albus", "Cus varius"])
+        {"Aus varius": "Xidae", "Bus varius": "Xidae", "Cus albus": "Xidae"}, ["Cus albus", "Cus varius"]
+    )
     assert "Aus varius" not in matched and "Bus varius" not in matched
 
 
@@ -172,9 +190,14 @@ def test_select_on_hand_made_rows():
         row("Garrulus lidthi", range_text="Amami Oshima (Ryukyu Islands)", family="Corvidae"),
     ]
     mollweide_boxes = {
-        "Grus japonensis": BASIN_BOX, "Ciconia boyciana": BASIN_BOX, "Bonasa bonasia": BASIN_BOX,
-        "Bonasa umbellus": EUROPE_BOX, "Luscinia megarhynchos": EUROPE_BOX, "Phoebastria nigripes": BASIN_BOX,
-        "Raphus cucullatus": BASIN_BOX, "Garrulus lidthi": mollweide_box(129, 130, 28, 29),
+        "Grus japonensis": BASIN_BOX,
+        "Ciconia boyciana": BASIN_BOX,
+        "Bonasa bonasia": BASIN_BOX,
+        "Bonasa umbellus": EUROPE_BOX,
+        "Luscinia megarhynchos": EUROPE_BOX,
+        "Phoebastria nigripes": BASIN_BOX,
+        "Raphus cucullatus": BASIN_BOX,
+        "Garrulus lidthi": mollweide_box(129, 130, 28, 29),
     }
     countries = {name: ["RUSSIA", "CHINA", "JAPAN"] for name in mollweide_boxes}
     boxes = {"Grus japonensis": (95.2, 173.1, 27.3, 54.7)}

@@ -14,7 +14,13 @@ def test_a_valid_archive_adds_its_native_basin_species(tmp_path):
     assert source.doi == "10.15468/abc123" and "CC-BY 4.0" in source.licence
     (record,) = selection.records
     assert (record.scientific_name, record.authorship, record.family, record.group, record.source, record.row_id) == (
-        "Iris laevigata", "Fisch.", "Iridaceae", "plant", "checklist-primorye-flora", "1")
+        "Iris laevigata",
+        "Fisch.",
+        "Iridaceae",
+        "plant",
+        "checklist-primorye-flora",
+        "1",
+    )
     assert record.rule == checklists.RULE and record.confidence == "medium"
     assert record.matched == "Primorsky Krai (ISO3166-2:RU-PRI); Amur (TDWG:AMU)"
     # the reader's own levels, before the build calibrates them (test_region_placements_take_the_calibrated_levels)
@@ -22,8 +28,13 @@ def test_a_valid_archive_adds_its_native_basin_species(tmp_path):
     assert ("PA0443", "medium") in by_eco and ("PA0907", "medium") in by_eco  # Primorye
     assert ("PA0901", "low") in by_eco  # Amur Oblast: only partly in the basin's lowland steppe, a broad region
     assert all(p.method == "checklist-region" and p.source == source.id for p in record.placements)
-    assert selection.report == {checklists.RULE: 1, checklists.EXCLUDE_OUTSIDE: 1, checklists.EXCLUDE_NOT_NATIVE: 1,
-                                checklists.EXCLUDE_RANK: 1, checklists.EXCLUDE_GROUP: 1}
+    assert selection.report == {
+        checklists.RULE: 1,
+        checklists.EXCLUDE_OUTSIDE: 1,
+        checklists.EXCLUDE_NOT_NATIVE: 1,
+        checklists.EXCLUDE_RANK: 1,
+        checklists.EXCLUDE_GROUP: 1,
+    }
 
 
 def test_every_region_maps_to_gazetteer_ecoregions():
@@ -41,8 +52,10 @@ def test_every_region_maps_to_gazetteer_ecoregions():
         (lambda p: write_archive(p, meta=meta_xml(core_row_type=DWC + "Occurrence")), "not http://rs.tdwg.org/dwc"),
         (lambda p: write_archive(p, meta=meta_xml(with_distribution=False)), "no Distribution extension"),
         (lambda p: write_archive(p, distributions=[]), "Distribution extension has no rows"),
-        (lambda p: write_archive(p, distributions=[["1", "Primorye", "", "RU", "present", "native"]]),
-         "unknown location code 'Primorye'"),
+        (
+            lambda p: write_archive(p, distributions=[["1", "Primorye", "", "RU", "present", "native"]]),
+            "unknown location code 'Primorye'",
+        ),
     ],
 )
 def test_broken_archives_are_refused_with_the_file_and_the_fault(tmp_path, make, message):
@@ -105,9 +118,11 @@ def test_region_placements_take_the_calibrated_levels(tmp_path):
     record = iris_placements(tmp_path)
     primorye, amur = set(gazetteer.PLACES["Primorye"]), set(gazetteer.PLACES["Amur"])
     assert {calibration.variant(p) for p in record.placements if p.ecoregion in primorye - amur} == {
-        "checklist-region:specific"}
+        "checklist-region:specific"
+    }
     assert {calibration.variant(p) for p in record.placements if p.ecoregion in amur - primorye} == {
-        "checklist-region:broad"}
+        "checklist-region:broad"
+    }
 
     # as measured on the real sources: both gazetteer variants low -> every region placement is only possible
     graph, cal = layer_graph(record, {"gazetteer:specific": "low", "gazetteer:broad": "low"})
@@ -116,9 +131,14 @@ def test_region_placements_take_the_calibrated_levels(tmp_path):
     assert cal.rules["calibrated:checklist-region:specific:lowered"] == {"Iris laevigata": len(primorye)}
     assert cal.summary()["inherited"] == {
         "checklist-region:specific": {"from": "gazetteer:specific", "level": "low"},
-        "checklist-region:broad": {"from": "gazetteer:broad", "level": "low"}}
-    methods = {(str(o).rsplit("/", 1)[-1]) for n in graph.subjects(AMUR.taxon, None)
-               for o in graph.objects(n, AMUR.method) if (n, AMUR.ecoregion, None) in graph}
+        "checklist-region:broad": {"from": "gazetteer:broad", "level": "low"},
+    }
+    methods = {
+        (str(o).rsplit("/", 1)[-1])
+        for n in graph.subjects(AMUR.taxon, None)
+        for o in graph.objects(n, AMUR.method)
+        if (n, AMUR.ecoregion, None) in graph
+    }
     assert methods == {"checklist-region"}
 
     # a gazetteer that earned medium for specific places: the Primorye placements are recorded, Amur stays low
@@ -137,6 +157,5 @@ def test_unmeasured_region_placements_keep_the_readers_levels_at_most_medium(tmp
 
     record = iris_placements(tmp_path)
     graph, _ = layer_graph(record, {})  # nothing measured (a build without WildFinder)
-    assert linked(graph, AMUR.occursIn) == set(
-        p.ecoregion for p in record.placements if p.confidence == "medium")
+    assert linked(graph, AMUR.occursIn) == set(p.ecoregion for p in record.placements if p.confidence == "medium")
     assert linked(graph, AMUR.occursIn) and linked(graph, AMUR.possiblyOccursIn)

@@ -20,12 +20,26 @@ DATELINE_BOX = (-216.0, 219.6, 41.9, 94.8)  # IUCN box of a circumpolar range
 def row(name: str = "Panthera tigris", countries: str = "India|China|Russia", **extra) -> dict:
     genus = name.split()[0]
     values = {
-        "sciName": name.replace(" ", "_"), "id": "1006023", "mainCommonName": "Tiger", "otherCommonNames": None,
-        "order": "Carnivora", "family": "Felidae", "genus": genus, "specificEpithet": name.split()[1],
-        "authoritySpeciesAuthor": "Linnaeus", "authoritySpeciesYear": "1758", "authorityParentheses": "1",
-        "typeLocality": "Bengal, India.", "subregionDistribution": None, "distributionNotes": None,
-        "countryDistribution": countries, "iucnStatus": "EN", "extinct": "0", "domestic": "0",
-        "taxonomyNotes": None, "MSW3_sciName": name.replace(" ", "_"),
+        "sciName": name.replace(" ", "_"),
+        "id": "1006023",
+        "mainCommonName": "Tiger",
+        "otherCommonNames": None,
+        "order": "Carnivora",
+        "family": "Felidae",
+        "genus": genus,
+        "specificEpithet": name.split()[1],
+        "authoritySpeciesAuthor": "Linnaeus",
+        "authoritySpeciesYear": "1758",
+        "authorityParentheses": "1",
+        "typeLocality": "Bengal, India.",
+        "subregionDistribution": None,
+        "distributionNotes": None,
+        "countryDistribution": countries,
+        "iucnStatus": "EN",
+        "extinct": "0",
+        "domestic": "0",
+        "taxonomyNotes": None,
+        "MSW3_sciName": name.replace(" ", "_"),
     }
     values.update(extra)
     return values
@@ -101,8 +115,11 @@ def test_small_range_centred_in_the_basin():
 
 
 def test_type_locality_in_the_basin():
-    lemming = row("Lemmus amurensis", countries="Russia",
-                  typeLocality="Pikan, on Zeya River, a tributary of Amur River, Siberia, Russia.")
+    lemming = row(
+        "Lemmus amurensis",
+        countries="Russia",
+        typeLocality="Pikan, on Zeya River, a tributary of Amur River, Siberia, Russia.",
+    )
     decision = mammals.decide(lemming, None, None)
     assert decision.rule == mammals.RULE_PLACE and decision.confidence == "high"  # Zeya is a specific place
     assert "Zeya" in decision.matched and "Pikan" not in decision.matched  # place names only, no prose
@@ -119,16 +136,25 @@ def test_broad_type_locality_is_medium():
 
 def test_lumped_box_kept_in_one_basin_country_is_no_evidence():
     # Rhinolophus ferrumequinum: its old box covers the Far East, MDD now lists it in Russia (the Caucasus) only
-    bat = row("Rhinolophus ferrumequinum", countries="United Kingdom|Georgia|Russia", family="Rhinolophidae",
-              taxonomyNotes="previously included R. nippon")
+    bat = row(
+        "Rhinolophus ferrumequinum",
+        countries="United Kingdom|Georgia|Russia",
+        family="Rhinolophidae",
+        taxonomyNotes="previously included R. nippon",
+    )
     assert mammals.decide(bat, BASIN_BOX, BASIN_BOX).rule == mammals.EXCLUDE_LUMPED
     widespread = dict(bat, countryDistribution="Russia|China|Mongolia")
     assert mammals.decide(widespread, BASIN_BOX, BASIN_BOX).rule == mammals.RULE_BOTH_BOXES
 
 
 def test_split_without_box_takes_its_parents_boxes():
-    petax = row("Myotis petax", countries="Kazakhstan|Russia|Mongolia|China", family="Vespertilionidae",
-                taxonomyNotes="split from M. daubentonii; includes abei", typeLocality=None)
+    petax = row(
+        "Myotis petax",
+        countries="Kazakhstan|Russia|Mongolia|China",
+        family="Vespertilionidae",
+        taxonomyNotes="split from M. daubentonii; includes abei",
+        typeLocality=None,
+    )
     assert mammals.parent_name(petax) == "Myotis daubentonii"
     decision = mammals.decide(petax, None, None, (BASIN_BOX, BASIN_BOX))
     assert (decision.rule, decision.confidence) == (mammals.RULE_PARENT_BOX, "low")
@@ -169,12 +195,23 @@ def test_record_fields():
     record = mammals.to_record(tiger, mammals.decide(tiger, DATELINE_BOX, BASIN_BOX))
     assert record.scientific_name == "Panthera tigris" and record.authorship == "(Linnaeus, 1758)"
     assert (record.kingdom, record.phylum, record.class_, record.order, record.family, record.genus) == (
-        "Animalia", "Chordata", "Mammalia", "Carnivora", "Felidae", "Panthera")
+        "Animalia",
+        "Chordata",
+        "Mammalia",
+        "Carnivora",
+        "Felidae",
+        "Panthera",
+    )
     assert record.vernacular == [("Tiger", "en"), ("Amur Tiger", "en")]
     assert record.identifiers == {"mdd": "1006023"} and record.row_id == "1006023"
     (assessment,) = record.assessments
     assert (assessment.category, assessment.assessor, assessment.scope, assessment.year, assessment.source) == (
-        "EN", "IUCN", "global", None, "mdd-1.13")
+        "EN",
+        "IUCN",
+        "global",
+        None,
+        "mdd-1.13",
+    )
     assert record.countries == ("RU", "CN", "IN")  # every country, the basin's first; "North Korea?" is doubtful
     assert record.range_box == (-180.0, 180.0, 41.9, 94.8)  # clipped
     assert record.placements == []  # box placements are the build's
@@ -214,8 +251,18 @@ def test_real_yield(selection):
 
 @pytest.mark.parametrize(
     "name",
-    ["Panthera tigris", "Panthera pardus", "Ursus thibetanus", "Ursus arctos", "Moschus moschiferus",
-     "Lemmus amurensis", "Myotis petax", "Murina ussuriensis", "Procapra gutturosa", "Ochotona dauurica"],
+    [
+        "Panthera tigris",
+        "Panthera pardus",
+        "Ursus thibetanus",
+        "Ursus arctos",
+        "Moschus moschiferus",
+        "Lemmus amurensis",
+        "Myotis petax",
+        "Murina ussuriensis",
+        "Procapra gutturosa",
+        "Ochotona dauurica",
+    ],
 )
 def test_real_basin_mammals_are_in(by_name, name):
     assert name in by_name
@@ -223,16 +270,29 @@ def test_real_basin_mammals_are_in(by_name, name):
 
 @pytest.mark.parametrize(
     "name",
-    ["Ailuropoda melanoleuca", "Rhinolophus ferrumequinum", "Muntiacus reevesi", "Suncus etruscus",
-     "Enhydra lutris", "Vulpes lagopus", "Camelus bactrianus", "Pipistrellus pipistrellus"],
+    [
+        "Ailuropoda melanoleuca",
+        "Rhinolophus ferrumequinum",
+        "Muntiacus reevesi",
+        "Suncus etruscus",
+        "Enhydra lutris",
+        "Vulpes lagopus",
+        "Camelus bactrianus",
+        "Pipistrellus pipistrellus",
+    ],
 )
 def test_real_non_basin_mammals_are_out(by_name, name):
     assert name not in by_name
 
 
 def test_real_records_are_well_formed(selection):
-    rules = {mammals.RULE_PLACE, mammals.RULE_BOTH_BOXES, mammals.RULE_RANGEBUILDER_BOX, mammals.RULE_PANTHERIA_BOX,
-             mammals.RULE_PARENT_BOX}
+    rules = {
+        mammals.RULE_PLACE,
+        mammals.RULE_BOTH_BOXES,
+        mammals.RULE_RANGEBUILDER_BOX,
+        mammals.RULE_PANTHERIA_BOX,
+        mammals.RULE_PARENT_BOX,
+    }
     for record in selection.records:
         assert record.group == "mammal" and record.class_ == "Mammalia" and record.kingdom == "Animalia"
         assert record.rule in rules and record.confidence in CONFIDENCE

@@ -9,17 +9,43 @@ import pytest
 from ingest import plants
 from ingest.records import CATEGORIES, Selection
 
-BASIN_ECOREGIONS = {"PA0414", "PA0426", "PA0430", "PA0443", "PA0505", "PA0601", "PA0606", "PA0609", "PA0804",
-                    "PA0813", "PA0901", "PA0903", "PA0907", "PA1112"}
+BASIN_ECOREGIONS = {
+    "PA0414",
+    "PA0426",
+    "PA0430",
+    "PA0443",
+    "PA0505",
+    "PA0601",
+    "PA0606",
+    "PA0609",
+    "PA0804",
+    "PA0813",
+    "PA0901",
+    "PA0903",
+    "PA0907",
+    "PA1112",
+}
 
 
 def row(distribution: str | None = "黑龙江、吉林、辽宁", **overrides) -> dict:
     """A checklist row of a wild vascular species, changed by ``overrides``."""
     base = {
-        "name_code": "T0001", "canonical_name": "Tilia amurensis", "kingdom": "Plantae", "phylum": "Tracheophyta",
-        "class": "Magnoliopsida", "order": "Malvales", "family": "Malvaceae", "genus": "Tilia",
-        "species": "amurensis", "infraspecies_marker": None, "infraspecies": None, "author": "Rupr.",
-        "species_c": "紫椴", "species_c_py": "zǐ duàn", "distribution_c": distribution, "is_accepted_name": 1.0,
+        "name_code": "T0001",
+        "canonical_name": "Tilia amurensis",
+        "kingdom": "Plantae",
+        "phylum": "Tracheophyta",
+        "class": "Magnoliopsida",
+        "order": "Malvales",
+        "family": "Malvaceae",
+        "genus": "Tilia",
+        "species": "amurensis",
+        "infraspecies_marker": None,
+        "infraspecies": None,
+        "author": "Rupr.",
+        "species_c": "紫椴",
+        "species_c_py": "zǐ duàn",
+        "distribution_c": distribution,
+        "is_accepted_name": 1.0,
     }
     base.update(overrides)
     return base
@@ -45,8 +71,12 @@ def test_list_prefix_covers_every_entry():
 def test_forward_marker_covers_later_entries_only():
     # Pinus sylvestris
     assert statuses("黑龙江、吉林、内蒙古、栽培于辽宁、北京") == {
-        "heilongjiang": "wild", "jilin": "wild", "inner-mongolia": "wild", "liaoning": "cultivated",
-        "beijing": "cultivated"}
+        "heilongjiang": "wild",
+        "jilin": "wild",
+        "inner-mongolia": "wild",
+        "liaoning": "cultivated",
+        "beijing": "cultivated",
+    }
     assert statuses("栽培或逸生于黑龙江、辽宁")["heilongjiang"] == "escaped"
 
 
@@ -71,12 +101,19 @@ def test_marker_without_place_is_a_note_about_elsewhere():
 
 def test_question_mark_doubts_one_entry():
     assert statuses("黑龙江、吉林、辽宁？、？内蒙古") == {
-        "heilongjiang": "wild", "jilin": "wild", "liaoning": "doubtful", "inner-mongolia": "doubtful"}
+        "heilongjiang": "wild",
+        "jilin": "wild",
+        "liaoning": "doubtful",
+        "inner-mongolia": "doubtful",
+    }
 
 
 def test_except_names_absent_provinces():
     assert statuses("除黑龙江、吉林、宁夏外、全国广布") == {
-        "heilongjiang": "absent", "jilin": "absent", "ningxia": "absent"}
+        "heilongjiang": "absent",
+        "jilin": "absent",
+        "ningxia": "absent",
+    }
     assert statuses("全国除甘肃、青海外均产") == {"gansu": "absent", "qinghai": "absent"}
 
 
@@ -140,15 +177,27 @@ def test_wrong_or_no_province_is_out_of_scope(text):
     [
         ({"phylum": "Bryophyta", "class": "Bryopsida"}, plants.EXCLUDE_NON_VASCULAR),
         ({"phylum": "Marchantiophyta"}, plants.EXCLUDE_NON_VASCULAR),
-        ({"canonical_name": "Tilia amurensis var. taquetii", "infraspecies_marker": "var.",
-          "infraspecies": "taquetii"}, plants.EXCLUDE_INFRASPECIFIC),
-        ({"canonical_name": "Acer tataricum subsp. ginnala", "infraspecies_marker": "subsp."},
-         plants.EXCLUDE_INFRASPECIFIC),
-        ({"canonical_name": "Platycladus orientalis 'Sieboldii'", "infraspecies": "'Sieboldii'"},
-         plants.EXCLUDE_CULTIVAR),
+        (
+            {
+                "canonical_name": "Tilia amurensis var. taquetii",
+                "infraspecies_marker": "var.",
+                "infraspecies": "taquetii",
+            },
+            plants.EXCLUDE_INFRASPECIFIC,
+        ),
+        (
+            {"canonical_name": "Acer tataricum subsp. ginnala", "infraspecies_marker": "subsp."},
+            plants.EXCLUDE_INFRASPECIFIC,
+        ),
+        (
+            {"canonical_name": "Platycladus orientalis 'Sieboldii'", "infraspecies": "'Sieboldii'"},
+            plants.EXCLUDE_CULTIVAR,
+        ),
         ({"canonical_name": "Sorghum bicolor cv. Nervosum"}, plants.EXCLUDE_CULTIVAR),
-        ({"canonical_name": "Bolbitis angustipinna × sinensis", "infraspecies_marker": "×"},
-         plants.EXCLUDE_HYBRID_FORMULA),
+        (
+            {"canonical_name": "Bolbitis angustipinna × sinensis", "infraspecies_marker": "×"},
+            plants.EXCLUDE_HYBRID_FORMULA,
+        ),
         ({"is_accepted_name": 0.0}, plants.EXCLUDE_NOT_ACCEPTED),
     ],
 )
@@ -165,10 +214,18 @@ def test_nothospecies_is_a_species():
 
 def test_species_promoted_through_its_subspecies():
     species = row("甘肃、安徽、广东", canonical_name="Acer tataricum", genus="Acer", species="tataricum")
-    ginnala = row("黑龙江、吉林、辽宁", canonical_name="Acer tataricum subsp. ginnala", genus="Acer",
-                  species="tataricum", infraspecies_marker="subsp.")
+    ginnala = row(
+        "黑龙江、吉林、辽宁",
+        canonical_name="Acer tataricum subsp. ginnala",
+        genus="Acer",
+        species="tataricum",
+        infraspecies_marker="subsp.",
+    )
     assert plants.promote_infraspecies(species, [ginnala]) == (
-        plants.RULE_INFRASPECIES, "Acer tataricum subsp. ginnala: 黑龙江、吉林", "medium")
+        plants.RULE_INFRASPECIES,
+        "Acer tataricum subsp. ginnala: 黑龙江、吉林",
+        "medium",
+    )
 
 
 def test_crop_is_not_promoted_through_its_varieties():
@@ -211,8 +268,9 @@ def test_placements_are_weighed_by_the_province_share():
 
 
 def test_real_province_shares(sources_dir, source_cache):
-    shares = plants.province_shares(sources_dir / "wwf-teow-2001" / "pytsammalex-0.1.0-py2.py3-none-any.whl",
-                                    source_cache)
+    shares = plants.province_shares(
+        sources_dir / "wwf-teow-2001" / "pytsammalex-0.1.0-py2.py3-none-any.whl", source_cache
+    )
     for place in ("heilongjiang", "jilin"):
         assert set(shares[place]) <= BASIN_ECOREGIONS, place
         # the basin's ecoregions cover the two provinces: their shares add up to the whole
@@ -227,7 +285,11 @@ def test_record_fields():
     record = plants.to_record(row("黑龙江"), plants.RULE_PROVINCE, "黑龙江", "high")
     assert record.scientific_name == "Tilia amurensis" and record.authorship == "Rupr."
     assert (record.kingdom, record.phylum, record.family, record.genus) == (
-        "Plantae", "Tracheophyta", "Malvaceae", "Tilia")
+        "Plantae",
+        "Tracheophyta",
+        "Malvaceae",
+        "Tilia",
+    )
     assert record.identifiers == {"col-china": "T0001"} and record.row_id == "T0001"
     assert record.vernacular == [("紫椴", "zh"), ("zǐ duàn", "zh-Latn-pinyin")]
     assert record.group == "plant" and record.countries == ("CN",)
@@ -237,20 +299,32 @@ def test_record_fields():
 
 
 def redlist_row(name: str, category: str | None, criteria: str | None = None, chinese: str = "") -> dict:
-    return {"species": name, "iucn_red_list_category": category, "iucn_red_list_criteria": criteria,
-            "species_cn": chinese}
+    return {
+        "species": name,
+        "iucn_red_list_category": category,
+        "iucn_red_list_criteria": criteria,
+        "species_cn": chinese,
+    }
 
 
 def test_redlist_names_are_cleaned():
-    assert plants.redlist_name("Diphyscium chiapense var._x000D_\nunipapillosum") == \
-        "Diphyscium chiapense var. unipapillosum"
+    assert (
+        plants.redlist_name("Diphyscium chiapense var._x000D_\nunipapillosum")
+        == "Diphyscium chiapense var. unipapillosum"
+    )
     assert plants.redlist_name("Bupleurum Chinense") == "Bupleurum chinense"
 
 
 def test_redlist_assessment():
     assessment = plants.redlist_assessment(redlist_row("Panax ginseng", "CR", "A2c"))
-    assert (assessment.category, assessment.assessor, assessment.scope, assessment.year, assessment.source,
-            assessment.criteria) == ("CR", "MEE-CAS", "CN", 2020, "cbrl-2020", "A2c")
+    assert (
+        assessment.category,
+        assessment.assessor,
+        assessment.scope,
+        assessment.year,
+        assessment.source,
+        assessment.criteria,
+    ) == ("CR", "MEE-CAS", "CN", 2020, "cbrl-2020", "A2c")
     assert plants.redlist_assessment(redlist_row("Abies nephrolepis", "易危")).category == "VU"
     assert plants.redlist_assessment(redlist_row("学名", "评估等级")) is None  # a repeated header row
     assert plants.redlist_assessment(redlist_row("Abies nephrolepis", None)) is None
@@ -258,14 +332,16 @@ def test_redlist_assessment():
 
 
 def test_redlist_lookup():
-    redlist = plants.redlist_index([
-        redlist_row("Panax ginseng", "CR", "A2c", "人参"),
-        redlist_row("Cimicifuga simplex", "LC", None, "单穗升麻"),
-        redlist_row("Lysimachia barystachys", "LC", None, "虎尾草"),
-        redlist_row("Tilia amurensis var. amurensis", "VU", None, "紫椴（原变种）"),
-        redlist_row("Adiantum hispidulum", "NT"),
-        redlist_row("Adiantum hispidulum", "LC"),
-    ])
+    redlist = plants.redlist_index(
+        [
+            redlist_row("Panax ginseng", "CR", "A2c", "人参"),
+            redlist_row("Cimicifuga simplex", "LC", None, "单穗升麻"),
+            redlist_row("Lysimachia barystachys", "LC", None, "虎尾草"),
+            redlist_row("Tilia amurensis var. amurensis", "VU", None, "紫椴（原变种）"),
+            redlist_row("Adiantum hispidulum", "NT"),
+            redlist_row("Adiantum hispidulum", "LC"),
+        ]
+    )
     assert redlist.lookup("Panax ginseng", "人参")[1] == "name"
     assert redlist.lookup("Actaea simplex", "单穗升麻")[1] == "synonym"
     assert redlist.lookup("Chloris virgata", "虎尾草") == (None, "")  # same Chinese name, another plant
@@ -286,8 +362,13 @@ def test_select_reports_each_rule():
     selection = plants.select(checklist, [redlist_row("Panax ginseng", "CR", "A2c", "人参")])
     assert isinstance(selection, Selection)
     assert [r.row_id for r in selection.records] == ["T1", "T2"]
-    assert selection.report == {plants.RULE_PROVINCE: 1, plants.RULE_REGION: 1, plants.EXCLUDE_CULTIVATED: 1,
-                                plants.EXCLUDE_NON_VASCULAR: 1, plants.JOIN_REDLIST: 1}
+    assert selection.report == {
+        plants.RULE_PROVINCE: 1,
+        plants.RULE_REGION: 1,
+        plants.EXCLUDE_CULTIVATED: 1,
+        plants.EXCLUDE_NON_VASCULAR: 1,
+        plants.JOIN_REDLIST: 1,
+    }
     assert selection.records[0].assessments[0].category == "CR"
 
 
@@ -326,8 +407,18 @@ def by_name(selection: Selection) -> dict:
     return {record.scientific_name: record for record in selection.records}
 
 
-@pytest.mark.parametrize("name", ["Panax ginseng", "Pinus koraiensis", "Fraxinus mandshurica", "Juglans mandshurica",
-                                  "Phellodendron amurense", "Quercus mongolica", "Tilia amurensis"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Panax ginseng",
+        "Pinus koraiensis",
+        "Fraxinus mandshurica",
+        "Juglans mandshurica",
+        "Phellodendron amurense",
+        "Quercus mongolica",
+        "Tilia amurensis",
+    ],
+)
 def test_known_basin_species_are_in(by_name, name):
     record = by_name[name]
     assert record.rule == plants.RULE_PROVINCE and record.confidence == "high"
@@ -368,8 +459,9 @@ def test_redlist_joins(selection, by_name):
     assert by_name["Actaea simplex"].assessments[0].category == "LC"  # listed as Cimicifuga simplex
     joined = selection.report[plants.JOIN_REDLIST] + selection.report[plants.JOIN_REDLIST_SYNONYM]
     assert joined == sum(1 for r in selection.records if r.assessments) > 1000
-    threatened = {r.scientific_name for r in selection.records for a in r.assessments if a.category in
-                  ("CR", "EN", "VU")}
+    threatened = {
+        r.scientific_name for r in selection.records for a in r.assessments if a.category in ("CR", "EN", "VU")
+    }
     assert len(threatened) > 20
 
 

@@ -22,32 +22,61 @@ HEADER = list(p.CN_ANIMAL_COLUMNS)
 
 
 def animal(name: str, chinese: str, level: str = "一级", remark: str = "") -> list[str]:
-    return ["脊索动物门 CHORDATA", "哺乳纲 MAMMALIA", "食肉目", "\u3000猫科#", f"\u3000\u3000{chinese}", name, level,
-            remark]
+    return [
+        "脊索动物门 CHORDATA",
+        "哺乳纲 MAMMALIA",
+        "食肉目",
+        "\u3000猫科#",
+        f"\u3000\u3000{chinese}",
+        name,
+        level,
+        remark,
+    ]
 
 
 def graph_taxon(name: str, kingdom: str = "Animalia", family: str = "", order: str = "") -> p.GraphTaxon:
-    return p.GraphTaxon(key=name.lower().replace(" ", "-"), name=name, kingdom=kingdom, genus=name.split()[0],
-                        family=family, order=order)
+    return p.GraphTaxon(
+        key=name.lower().replace(" ", "-"),
+        name=name,
+        kingdom=kingdom,
+        genus=name.split()[0],
+        family=family,
+        order=order,
+    )
 
 
 # --- China's animal list ------------------------------------------------------------------------------------------
 def test_animal_rows_give_name_class_chinese_name_and_wild_only() -> None:
-    rows = [HEADER, animal("Panthera tigris", "虎"), animal("Huso dauricus", "*鳇", "一级", "仅限野外种群"),
-            animal("Cuora spp.", "*闭壳龟属所有种", "二级", "仅限野外种群")]
+    rows = [
+        HEADER,
+        animal("Panthera tigris", "虎"),
+        animal("Huso dauricus", "*鳇", "一级", "仅限野外种群"),
+        animal("Cuora spp.", "*闭壳龟属所有种", "二级", "仅限野外种群"),
+    ]
     tiger, kaluga, cuora = p.cn_animal_rows(rows, "animals.csv")
     assert (tiger.name, tiger.rank, tiger.levels, tiger.chinese_name, tiger.wild_only) == (
-        "Panthera tigris", "species", ("I",), "虎", False)
+        "Panthera tigris",
+        "species",
+        ("I",),
+        "虎",
+        False,
+    )
     assert (kaluga.chinese_name, kaluga.wild_only, kaluga.row) == ("鳇", True, "row 3")
     assert (cuora.name, cuora.rank, cuora.levels) == ("Cuora", "genus", ("II",))
 
 
-@pytest.mark.parametrize(("rows", "message"), [
-    ([["门", "纲", "目"], animal("Panthera tigris", "虎")], "animals.csv: row 1: expected the columns"),
-    ([HEADER, animal("Panthera tigris", "虎", "三级")], "animals.csv: row 2: protection level '三级'"),
-    ([HEADER, animal("Panthera tigris", "虎"), animal("", "狼")], "animals.csv: row 3: '' is not a scientific name"),
-    ([HEADER, animal("Panthera tigris", "虎")[:6]], "animals.csv: row 2: expected 8 columns, found 6"),
-])
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([["门", "纲", "目"], animal("Panthera tigris", "虎")], "animals.csv: row 1: expected the columns"),
+        ([HEADER, animal("Panthera tigris", "虎", "三级")], "animals.csv: row 2: protection level '三级'"),
+        (
+            [HEADER, animal("Panthera tigris", "虎"), animal("", "狼")],
+            "animals.csv: row 3: '' is not a scientific name",
+        ),
+        ([HEADER, animal("Panthera tigris", "虎")[:6]], "animals.csv: row 2: expected 8 columns, found 6"),
+    ],
+)
 def test_a_malformed_animal_row_names_file_and_row(rows, message) -> None:
     with pytest.raises(p.ProtectionListError, match=message.replace("(", r"\(").replace(")", r"\)")):
         p.cn_animal_rows(rows, "animals.csv")
@@ -58,18 +87,29 @@ PLANT_HEADER = list(p.CN_PLANT_COLUMNS)
 
 
 def test_plant_rows_skip_headings_and_expand_exceptions() -> None:
-    rows = [PLANT_HEADER, ["裸子植物 Gymnosperms"] * 5, ["红豆杉科", "Taxaceae", "", "", ""],
-            ["红豆杉属（所有种）", "Taxus\u00a0spp.", "一级", "", ""],
-            ["杓兰属（所有种，被列入一级保护的暖地杓兰除外）",
-             "Cypripedium\u00a0spp. （excl.\u00a0C. subtropicum，C. plectrochilum）", "", "二级", ""],
-            ["红松", "Pinus koraiensis", "", "二级", ""],
-            ["芍药属牡丹组（所有种）*", "Paeonia sect.\u00a0Moutan\u00a0spp.", "", "二级", ""],
-            ["泽泻科", "Alismataceae", "", "二级", ""]]
+    rows = [
+        PLANT_HEADER,
+        ["裸子植物 Gymnosperms"] * 5,
+        ["红豆杉科", "Taxaceae", "", "", ""],
+        ["红豆杉属（所有种）", "Taxus\u00a0spp.", "一级", "", ""],
+        [
+            "杓兰属（所有种，被列入一级保护的暖地杓兰除外）",
+            "Cypripedium\u00a0spp. （excl.\u00a0C. subtropicum，C. plectrochilum）",
+            "",
+            "二级",
+            "",
+        ],
+        ["红松", "Pinus koraiensis", "", "二级", ""],
+        ["芍药属牡丹组（所有种）*", "Paeonia sect.\u00a0Moutan\u00a0spp.", "", "二级", ""],
+        ["泽泻科", "Alismataceae", "", "二级", ""],
+    ]
     taxus, cypripedium, pine, paeonia, heading = p.cn_plant_rows(rows, "plants.docx")
     assert (taxus.name, taxus.rank, taxus.levels, taxus.chinese_name) == ("Taxus", "genus", ("I",), "红豆杉属")
     assert cypripedium.excluded == ("Cypripedium subtropicum", "Cypripedium plectrochilum")
     assert p._excluded_names("Alsophila metteniana & A. denticulata", "Cyatheaceae") == (
-        "Alsophila metteniana", "Alsophila denticulata")
+        "Alsophila metteniana",
+        "Alsophila denticulata",
+    )
     assert (pine.name, pine.rank, pine.levels, pine.row) == ("Pinus koraiensis", "species", ("II",), "table row 6")
     assert (paeonia.rank, paeonia.genus) == ("section", "Paeonia")
     assert heading.rank == "family-heading"
@@ -84,21 +124,43 @@ def test_a_malformed_plant_row_names_file_and_row() -> None:
 
 
 # --- the CITES Index ------------------------------------------------------------------------------------------------
-def cites(name: str, listing: str, annotation: str = "", rank: str = "SPECIES", synonyms: str = "",
-          countries: str = "CN, RU", kingdom: str = "Plantae", taxon_id: str = "1") -> dict[str, str]:
+def cites(
+    name: str,
+    listing: str,
+    annotation: str = "",
+    rank: str = "SPECIES",
+    synonyms: str = "",
+    countries: str = "CN, RU",
+    kingdom: str = "Plantae",
+    taxon_id: str = "1",
+) -> dict[str, str]:
     row = dict.fromkeys(p.CITES_COLUMNS, "")
-    row.update(TaxonId=taxon_id, Kingdom=kingdom, FullName=name, RankName=rank, CurrentListing=listing,
-               FullAnnotationEnglish=annotation, SynonymsWithAuthors=synonyms, All_DistributionISOCodes=countries,
-               Genus=name.split()[0])
+    row.update(
+        TaxonId=taxon_id,
+        Kingdom=kingdom,
+        FullName=name,
+        RankName=rank,
+        CurrentListing=listing,
+        FullAnnotationEnglish=annotation,
+        SynonymsWithAuthors=synonyms,
+        All_DistributionISOCodes=countries,
+        Genus=name.split()[0],
+    )
     return row
 
 
 def test_cites_rows_parse_appendices_annotations_and_synonyms() -> None:
-    rows = [cites("Panax ginseng", "II/NC", "Appendix II:Only the population of the Russian Federation; no other "
-                  "population is included in the Appendices. ",
-                  synonyms="Aralia ginseng (C.A. Meyer) Baill., Panax schinseng Nees."),
-            cites("Cervus elaphus", "I/II/III/NC", kingdom="Animalia"),
-            cites("Nothing listed", "NC")]
+    rows = [
+        cites(
+            "Panax ginseng",
+            "II/NC",
+            "Appendix II:Only the population of the Russian Federation; no other "
+            "population is included in the Appendices. ",
+            synonyms="Aralia ginseng (C.A. Meyer) Baill., Panax schinseng Nees.",
+        ),
+        cites("Cervus elaphus", "I/II/III/NC", kingdom="Animalia"),
+        cites("Nothing listed", "NC"),
+    ]
     ginseng, deer = p.cites_rows(rows, "cites.csv.gz")
     assert ginseng.levels == ("II",) and ginseng.remark == "NC"
     assert ginseng.annotations[0][0] == "II" and "Russian Federation" in ginseng.annotations[0][1]
@@ -120,21 +182,54 @@ def test_a_malformed_cites_row_names_file_and_row() -> None:
 def test_join_exact_synonym_genus_row_scope_and_exceptions() -> None:
     listings = (
         p.cn_animal_rows([HEADER, animal("Panthera tigris", "虎"), animal("Buteo buteo", "普通鵟", "二级")], "a.csv")
-        + p.cn_plant_rows([PLANT_HEADER, ["红豆杉属（所有种）", "Taxus spp.", "一级", "", ""],
-                           ["杓兰属（所有种）", "Cypripedium spp. （excl. C. guttatum）", "", "二级", ""],
-                           ["人参属（所有种）", "Panax spp.", "", "二级", ""]], "p.docx")
-        + p.cites_rows([cites("Panax ginseng", "II/NC", "Appendix II:Only the population of the Russian Federation; "
-                              "no other population is included in the Appendices. "),
-                        cites("Pinus koraiensis", "III", "Appendix III: ", taxon_id="2"),
-                        cites("Buteo buteo", "II", "Appendix II: ", synonyms="Buteo japonicus Temminck & Schlegel, "
-                              "1844", kingdom="Animalia", taxon_id="3"),
-                        cites("Euphorbia", "I/II/NC", "Appendix II:Succulent species are included in Appendix II. "
-                              "Other species are not included in the Appendices.", rank="GENUS", taxon_id="4")],
-                       "c.csv.gz"))
-    taxa = [graph_taxon("Panthera tigris"), graph_taxon("Buteo japonicus"),
-            graph_taxon("Taxus cuspidata", "Plantae"), graph_taxon("Panax ginseng", "Plantae"),
-            graph_taxon("Pinus koraiensis", "Plantae"), graph_taxon("Cypripedium guttatum", "Plantae"),
-            graph_taxon("Cypripedium macranthos", "Plantae"), graph_taxon("Euphorbia fischeriana", "Plantae")]
+        + p.cn_plant_rows(
+            [
+                PLANT_HEADER,
+                ["红豆杉属（所有种）", "Taxus spp.", "一级", "", ""],
+                ["杓兰属（所有种）", "Cypripedium spp. （excl. C. guttatum）", "", "二级", ""],
+                ["人参属（所有种）", "Panax spp.", "", "二级", ""],
+            ],
+            "p.docx",
+        )
+        + p.cites_rows(
+            [
+                cites(
+                    "Panax ginseng",
+                    "II/NC",
+                    "Appendix II:Only the population of the Russian Federation; "
+                    "no other population is included in the Appendices. ",
+                ),
+                cites("Pinus koraiensis", "III", "Appendix III: ", taxon_id="2"),
+                cites(
+                    "Buteo buteo",
+                    "II",
+                    "Appendix II: ",
+                    synonyms="Buteo japonicus Temminck & Schlegel, 1844",
+                    kingdom="Animalia",
+                    taxon_id="3",
+                ),
+                cites(
+                    "Euphorbia",
+                    "I/II/NC",
+                    "Appendix II:Succulent species are included in Appendix II. "
+                    "Other species are not included in the Appendices.",
+                    rank="GENUS",
+                    taxon_id="4",
+                ),
+            ],
+            "c.csv.gz",
+        )
+    )
+    taxa = [
+        graph_taxon("Panthera tigris"),
+        graph_taxon("Buteo japonicus"),
+        graph_taxon("Taxus cuspidata", "Plantae"),
+        graph_taxon("Panax ginseng", "Plantae"),
+        graph_taxon("Pinus koraiensis", "Plantae"),
+        graph_taxon("Cypripedium guttatum", "Plantae"),
+        graph_taxon("Cypripedium macranthos", "Plantae"),
+        graph_taxon("Euphorbia fischeriana", "Plantae"),
+    ]
     report = p.join(listings, taxa, {"Pinus koraiensis": "RU"})
     got = {(s.taxon, s.listing.list_id, s.level): s for s in report.statuses}
     assert got[("panthera-tigris", "cn-key-animals-2021", "I")].route == "exact"
@@ -190,9 +285,13 @@ def list_copies(tmp_path: Path, sources_dir: Path) -> dict[str, Path]:
 
 
 def located(copies: dict[str, Path]) -> dict[str, dict[str, Path]]:
-    return {p.CN_SOURCE: {f"{p.CN_SOURCE}/{p.CN_ANIMALS_FILE}": copies[p.CN_ANIMALS_FILE],
-                          f"{p.CN_SOURCE}/{p.CN_PLANTS_FILE}": copies[p.CN_PLANTS_FILE]},
-            p.CITES_SOURCE: {f"{p.CITES_SOURCE}/{p.CITES_FILE}": copies[p.CITES_FILE]}}
+    return {
+        p.CN_SOURCE: {
+            f"{p.CN_SOURCE}/{p.CN_ANIMALS_FILE}": copies[p.CN_ANIMALS_FILE],
+            f"{p.CN_SOURCE}/{p.CN_PLANTS_FILE}": copies[p.CN_PLANTS_FILE],
+        },
+        p.CITES_SOURCE: {f"{p.CITES_SOURCE}/{p.CITES_FILE}": copies[p.CITES_FILE]},
+    }
 
 
 def corrupt_animal_level(path: Path) -> None:
@@ -209,16 +308,29 @@ def truncate(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
-@pytest.mark.parametrize(("file", "damage", "message"), [
-    (p.CN_ANIMALS_FILE, corrupt_animal_level, r"cn_key_wild_animals_2021.csv: row 73: protection level '特级'"),
-    (p.CN_PLANTS_FILE, truncate, r"cn_key_wild_plants_2021.docx: not a readable DOCX file"),
-    (p.CITES_FILE, truncate, r"Index_of_CITES_Species_2017-04-21.csv.gz: not a readable gzip CSV file"),
-])
+@pytest.mark.parametrize(
+    ("file", "damage", "message"),
+    [
+        (p.CN_ANIMALS_FILE, corrupt_animal_level, r"cn_key_wild_animals_2021.csv: row 73: protection level '特级'"),
+        (p.CN_PLANTS_FILE, truncate, r"cn_key_wild_plants_2021.docx: not a readable DOCX file"),
+        (p.CITES_FILE, truncate, r"Index_of_CITES_Species_2017-04-21.csv.gz: not a readable gzip CSV file"),
+    ],
+)
 def test_a_damaged_list_stops_the_build_naming_the_file_and_the_old_store_serves(
-        file, damage, message, list_copies, tmp_path, sources_dir, monkeypatch) -> None:
+    file, damage, message, list_copies, tmp_path, sources_dir, monkeypatch
+) -> None:
     damage(list_copies[file])
-    old = make_store(tmp_path, [ox.Quad(ox.NamedNode("http://example.org/old"), ox.NamedNode("http://example.org/p"),
-                                        ox.Literal("old"), ox.NamedNode("http://example.org/g"))])
+    old = make_store(
+        tmp_path,
+        [
+            ox.Quad(
+                ox.NamedNode("http://example.org/old"),
+                ox.NamedNode("http://example.org/p"),
+                ox.Literal("old"),
+                ox.NamedNode("http://example.org/g"),
+            )
+        ],
+    )
     before = kgstore.current_build(old)
 
     def ingest_with_damaged_lists(*args, **kwargs):

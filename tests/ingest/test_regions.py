@@ -13,8 +13,19 @@ from ingest.records import Placement, SpeciesRecord
 
 def test_regions_are_iso_codes_with_names_in_three_languages():
     loaded = regions.load()
-    expected = {"CN-HL", "CN-JL", "CN-LN", "CN-NM", "RU-AMU", "RU-KHA", "RU-PRI", "RU-YEV", "RU-ZAB", "MN-061",
-                "MN-039"}
+    expected = {
+        "CN-HL",
+        "CN-JL",
+        "CN-LN",
+        "CN-NM",
+        "RU-AMU",
+        "RU-KHA",
+        "RU-PRI",
+        "RU-YEV",
+        "RU-ZAB",
+        "MN-061",
+        "MN-039",
+    }
     assert set(loaded.regions) == expected
     for region in loaded.regions.values():
         assert region.label and region.iso_name
@@ -24,8 +35,9 @@ def test_regions_are_iso_codes_with_names_in_three_languages():
 
 
 def test_a_name_citing_pycountry_must_be_pycountrys(tmp_path):
-    text = regions.REGIONS_FILE.read_text(encoding="utf-8").replace("{name: 黑龙江省, source: pycountry}",
-                                                                      "{name: 黑龙江, source: pycountry}")
+    text = regions.REGIONS_FILE.read_text(encoding="utf-8").replace(
+        "{name: 黑龙江省, source: pycountry}", "{name: 黑龙江, source: pycountry}"
+    )
     bad = tmp_path / "regions.yml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(regions.RegionsError, match="CN-HL zh name '黑龙江' cites pycountry"):
@@ -34,8 +46,9 @@ def test_a_name_citing_pycountry_must_be_pycountrys(tmp_path):
 
 def test_an_unknown_iso_code_stops_the_build(tmp_path):
     bad = tmp_path / "regions.yml"
-    bad.write_text(regions.REGIONS_FILE.read_text(encoding="utf-8").replace("code: RU-YEV", "code: RU-XXX"),
-                   encoding="utf-8")
+    bad.write_text(
+        regions.REGIONS_FILE.read_text(encoding="utf-8").replace("code: RU-YEV", "code: RU-XXX"), encoding="utf-8"
+    )
     with pytest.raises(regions.RegionsError, match="RU-XXX is not an ISO 3166-2 code"):
         regions.load(bad)
 
@@ -59,9 +72,12 @@ def test_region_mentions_from_provinces_archive_codes_and_range_texts():
     loaded = regions.load()
     plant = record(provinces=("heilongjiang", "inner-mongolia", "yunnan"), confidence="high")
     assert [(m.region, m.method, m.confidence) for m in regions.region_mentions(plant, loaded)] == [
-        ("CN-HL", "province", "high"), ("CN-NM", "province", "high")]
-    archive = record(placements=[Placement("PA0443", "checklist-region", "low", "Primorsky Krai (ISO3166-2:RU-PRI)",
-                                           "checklist-x")])
+        ("CN-HL", "province", "high"),
+        ("CN-NM", "province", "high"),
+    ]
+    archive = record(
+        placements=[Placement("PA0443", "checklist-region", "low", "Primorsky Krai (ISO3166-2:RU-PRI)", "checklist-x")]
+    )
     assert [(m.region, m.source) for m in regions.region_mentions(archive, loaded)] == [("RU-PRI", "checklist-x")]
     # "Amur" is the river as often as the oblast: no region; "Primorye" is the krai
     text = record(placements=[Placement("PA0443", "gazetteer", "low", "Amur and Primorye", "avilist-2025")])

@@ -81,14 +81,28 @@ def test_assessment(category, year, expected):
 
 
 def test_combine_prefers_squambase_assessment_and_splits_synonyms():
-    species = {"Elaphe dione": {"order": "Squamata", "family": "Colubridae", "genus": "Elaphe",
-                                "author": "(PALLAS, 1773)"},
-               "Pelodiscus sinensis": {"order": "Testudines", "family": "Trionychidae", "genus": "Pelodiscus",
-                                       "author": "(WIEGMANN, 1835)"}}
-    traits = {"Elaphe dione": {"realm": "Palearctic", "iucn": "Near Threatened"},
-              "Pelodiscus sinensis": {"realm": "Oriental", "iucn": "Vulnerable"}}
-    squambase = {"Elaphe dione": {"realm": "Palearctic", "iucn": "Least Concern", "criteria": None, "year": "2016",
-                                  "synonyms": "Coluber dione, Elaphis dione"}}
+    species = {
+        "Elaphe dione": {"order": "Squamata", "family": "Colubridae", "genus": "Elaphe", "author": "(PALLAS, 1773)"},
+        "Pelodiscus sinensis": {
+            "order": "Testudines",
+            "family": "Trionychidae",
+            "genus": "Pelodiscus",
+            "author": "(WIEGMANN, 1835)",
+        },
+    }
+    traits = {
+        "Elaphe dione": {"realm": "Palearctic", "iucn": "Near Threatened"},
+        "Pelodiscus sinensis": {"realm": "Oriental", "iucn": "Vulnerable"},
+    }
+    squambase = {
+        "Elaphe dione": {
+            "realm": "Palearctic",
+            "iucn": "Least Concern",
+            "criteria": None,
+            "year": "2016",
+            "synonyms": "Coluber dione, Elaphis dione",
+        }
+    }
     combined = letsrept.combine(species, traits, squambase)
     dione, turtle = combined["Elaphe dione"], combined["Pelodiscus sinensis"]
     assert (dione.iucn_category, dione.iucn_year, dione.iucn_source) == ("Least Concern", 2016, "SquamBase")
@@ -98,8 +112,7 @@ def test_combine_prefers_squambase_assessment_and_splits_synonyms():
 
 
 def test_synonym_index_drops_names_shared_by_a_split():
-    table = {"A b": Reptile("A b", synonyms=("Old b", "Old shared")),
-             "A c": Reptile("A c", synonyms=("Old shared",))}
+    table = {"A b": Reptile("A b", synonyms=("Old b", "Old shared")), "A c": Reptile("A c", synonyms=("Old shared",))}
     assert reptiles.synonym_index(table) == {"Old b": "A b"}
     assert reptiles.current_name("A b", table, {}) == "A b"
     assert reptiles.current_name("Old b", table, reptiles.synonym_index(table)) == "A b"
@@ -108,15 +121,56 @@ def test_synonym_index_drops_names_shared_by_a_split():
 
 def _table() -> dict[str, Reptile]:
     rows = [
-        Reptile("Elaphe schrenckii", "Squamata", "Colubridae", "Elaphe", "STRAUCH, 1873", "Palearctic",
-                "Least Concern", 2016, None, "SquamBase"),
-        Reptile("Oocatochus rufodorsatus", "Squamata", "Colubridae", "Oocatochus", "(CANTOR, 1842)", "Palearctic",
-                "Least Concern", 2016, None, "SquamBase", synonyms=("Elaphe rufodorsata",)),
-        Reptile("Laticauda semifasciata", "Squamata", "Elapidae", "Laticauda", "(REINWARDT, 1837)", "Marine",
-                "Near Threatened", 2009, None, "SquamBase"),
+        Reptile(
+            "Elaphe schrenckii",
+            "Squamata",
+            "Colubridae",
+            "Elaphe",
+            "STRAUCH, 1873",
+            "Palearctic",
+            "Least Concern",
+            2016,
+            None,
+            "SquamBase",
+        ),
+        Reptile(
+            "Oocatochus rufodorsatus",
+            "Squamata",
+            "Colubridae",
+            "Oocatochus",
+            "(CANTOR, 1842)",
+            "Palearctic",
+            "Least Concern",
+            2016,
+            None,
+            "SquamBase",
+            synonyms=("Elaphe rufodorsata",),
+        ),
+        Reptile(
+            "Laticauda semifasciata",
+            "Squamata",
+            "Elapidae",
+            "Laticauda",
+            "(REINWARDT, 1837)",
+            "Marine",
+            "Near Threatened",
+            2009,
+            None,
+            "SquamBase",
+        ),
         Reptile("Pelodiscus maackii", "Testudines", "Trionychidae", "Pelodiscus", "(BRANDT, 1858)", "Palearctic"),
-        Reptile("Emys orbicularis", "Testudines", "Emydidae", "Emys", "(LINNAEUS, 1758)", "Palearctic",
-                "Near Threatened", None, None, "ReptTraits"),
+        Reptile(
+            "Emys orbicularis",
+            "Testudines",
+            "Emydidae",
+            "Emys",
+            "(LINNAEUS, 1758)",
+            "Palearctic",
+            "Near Threatened",
+            None,
+            None,
+            "ReptTraits",
+        ),
     ]
     return {r.name: r for r in rows}
 
@@ -133,7 +187,12 @@ def test_select_joins_names_and_builds_records():
     assert set(by_name) == {"Elaphe schrenckii", "Oocatochus rufodorsatus", "Pelodiscus maackii"}
     snake = by_name["Elaphe schrenckii"]
     assert (snake.source, snake.row_id, snake.family, snake.order, snake.authorship) == (
-        reptiles.LETSREPT, "Elaphe_schrenckii", "Colubridae", "Squamata", "Strauch, 1873")
+        reptiles.LETSREPT,
+        "Elaphe_schrenckii",
+        "Colubridae",
+        "Squamata",
+        "Strauch, 1873",
+    )
     assert [(a.category, a.year) for a in snake.assessments] == [("LC", 2016)]
     assert snake.countries == ("RU", "CN", "MN") and snake.confidence == "medium"
     assert snake.matched == "Reptile Database 2017 country lists: RU, CN, MN; main region Palearctic (ReptTraits)"
@@ -141,9 +200,20 @@ def test_select_joins_names_and_builds_records():
     assert "listed as Elaphe rufodorsata" in renamed.matched and renamed.row_id == "Oocatochus_rufodorsatus"
     turtle = by_name["Pelodiscus maackii"]
     assert (turtle.rule, turtle.confidence, turtle.family, turtle.authorship, turtle.assessments) == (
-        reptiles.RULE_REALM, "low", "Trionychidae", "(Brandt, 1858)", [])
-    assert selection.report == {reptiles.RULE_COUNTRY: 2, reptiles.RENAMED: 1, reptiles.EXCLUDE_MARINE: 1,
-                                reptiles.RULE_REALM: 1, reptiles.EXCLUDE_KNOWN: 1, reptiles.MISSING_CATEGORY: 1}
+        reptiles.RULE_REALM,
+        "low",
+        "Trionychidae",
+        "(Brandt, 1858)",
+        [],
+    )
+    assert selection.report == {
+        reptiles.RULE_COUNTRY: 2,
+        reptiles.RENAMED: 1,
+        reptiles.EXCLUDE_MARINE: 1,
+        reptiles.RULE_REALM: 1,
+        reptiles.EXCLUDE_KNOWN: 1,
+        reptiles.MISSING_CATEGORY: 1,
+    }
 
 
 def test_select_keeps_a_name_the_database_lacks_and_reports_it():
@@ -175,8 +245,10 @@ def database(sources_dir, source_cache):
 
 @pytest.fixture(scope="module")
 def selection(sources_dir, source_cache):
-    files = {"letsrept-1.1.1": sources_dir / "letsrept-1.1.1",
-             "rangebuilder-2022": sources_dir / "rangebuilder-2022" / "sysdata.rda"}
+    files = {
+        "letsrept-1.1.1": sources_dir / "letsrept-1.1.1",
+        "rangebuilder-2022": sources_dir / "rangebuilder-2022" / "sysdata.rda",
+    }
     return reptiles.read(files, cache_dir=source_cache)
 
 
@@ -199,8 +271,17 @@ def test_real_yield(selection):
 
 @pytest.mark.parametrize(
     "name",
-    ["Gloydius ussuriensis", "Elaphe schrenckii", "Takydromus amurensis", "Elaphe dione", "Vipera berus",
-     "Zootoca vivipara", "Rhabdophis tigrinus", "Oocatochus rufodorsatus", "Pelodiscus maackii"],
+    [
+        "Gloydius ussuriensis",
+        "Elaphe schrenckii",
+        "Takydromus amurensis",
+        "Elaphe dione",
+        "Vipera berus",
+        "Zootoca vivipara",
+        "Rhabdophis tigrinus",
+        "Oocatochus rufodorsatus",
+        "Pelodiscus maackii",
+    ],
 )
 def test_real_basin_reptiles_are_in(by_name, name):
     assert name in by_name

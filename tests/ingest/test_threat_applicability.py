@@ -35,8 +35,11 @@ def test_every_ecoregion_threat_has_a_row():
 
 def test_codes_where_the_species_is_the_target_are_never_inferred(sources_dir):
     # computed from the scheme's own titles: "species is the target", intentional use, persecution
-    targeted = {code for code, title in iucn_threats(sources_dir).items()
-                if re.search(r"species is the target|^Intentional use|^Persecution/control", title)}
+    targeted = {
+        code
+        for code, title in iucn_threats(sources_dir).items()
+        if re.search(r"species is the target|^Intentional use|^Persecution/control", title)
+    }
     assert {"5.1.1", "5.2.1", "5.4.1"} <= targeted
     for code in targeted:
         assert not TABLE.rule_for(code).kind.groups, code
@@ -44,39 +47,44 @@ def test_codes_where_the_species_is_the_target_are_never_inferred(sources_dir):
             assert not TABLE.applies(code, group, None, None), (code, group)
 
 
-@pytest.mark.parametrize(("threat", "group", "family", "genus", "applies"), [
-    ("5.1", "mammal", "Felidae", "Panthera", True),  # hunting: terrestrial animals
-    ("5.1.2", "bird", "Anatidae", "Anas", True),  # a narrower code follows its broader row
-    ("5.1", "plant", "Araliaceae", "Panax", False),
-    ("5.1", "fish", "Acipenseridae", "Huso", False),
-    ("5.2", "plant", "Araliaceae", "Panax", True),  # gathering: plants only
-    ("5.2.2", "mammal", "Felidae", "Panthera", False),
-    ("5.4", "fish", "Cyprinidae", "Carassius", True),  # fishing: fishes and aquatic animals
-    ("5.4", "mammal", "Mustelidae", "Lutra", True),
-    ("5.4", "mammal", "Cervidae", "Cervus", False),
-    ("5.4", "plant", "Pinaceae", "Pinus", False),
-    ("7.2", "fish", "Salmonidae", "Brachymystax", True),  # dams: freshwater and wetland species
-    ("7.2.10", "amphibian", "Ranidae", "Rana", True),
-    ("7.2", "bird", "Gruidae", "Grus", True),
-    ("7.2", "bird", "Paridae", "Parus", False),
-    ("7.2", "plant", "Nymphaeaceae", "Nymphaea", True),
-    ("7.2", "plant", "Lythraceae", "Trapa", True),
-    ("7.2", "plant", "Pinaceae", "Pinus", False),
-    ("7.2", "mammal", "Felidae", "Panthera", False),
-    ("11.1", "plant", "Pinaceae", "Pinus", True),  # habitat-level threats act on every species
-    ("2.1", "reptile", None, "Gloydius", True),
-    ("5.1.1", "mammal", "Felidae", "Panthera", False),  # the species is the target: never inferred
-    ("5.2.1", "plant", "Araliaceae", "Panax", False),
-    ("5.3.2", "plant", "Pinaceae", "Pinus", False),
-    ("9.1", "fish", "Cyprinidae", "Carassius", False),  # no row: never inferred
-])
+@pytest.mark.parametrize(
+    ("threat", "group", "family", "genus", "applies"),
+    [
+        ("5.1", "mammal", "Felidae", "Panthera", True),  # hunting: terrestrial animals
+        ("5.1.2", "bird", "Anatidae", "Anas", True),  # a narrower code follows its broader row
+        ("5.1", "plant", "Araliaceae", "Panax", False),
+        ("5.1", "fish", "Acipenseridae", "Huso", False),
+        ("5.2", "plant", "Araliaceae", "Panax", True),  # gathering: plants only
+        ("5.2.2", "mammal", "Felidae", "Panthera", False),
+        ("5.4", "fish", "Cyprinidae", "Carassius", True),  # fishing: fishes and aquatic animals
+        ("5.4", "mammal", "Mustelidae", "Lutra", True),
+        ("5.4", "mammal", "Cervidae", "Cervus", False),
+        ("5.4", "plant", "Pinaceae", "Pinus", False),
+        ("7.2", "fish", "Salmonidae", "Brachymystax", True),  # dams: freshwater and wetland species
+        ("7.2.10", "amphibian", "Ranidae", "Rana", True),
+        ("7.2", "bird", "Gruidae", "Grus", True),
+        ("7.2", "bird", "Paridae", "Parus", False),
+        ("7.2", "plant", "Nymphaeaceae", "Nymphaea", True),
+        ("7.2", "plant", "Lythraceae", "Trapa", True),
+        ("7.2", "plant", "Pinaceae", "Pinus", False),
+        ("7.2", "mammal", "Felidae", "Panthera", False),
+        ("11.1", "plant", "Pinaceae", "Pinus", True),  # habitat-level threats act on every species
+        ("2.1", "reptile", None, "Gloydius", True),
+        ("5.1.1", "mammal", "Felidae", "Panthera", False),  # the species is the target: never inferred
+        ("5.2.1", "plant", "Araliaceae", "Panax", False),
+        ("5.3.2", "plant", "Pinaceae", "Pinus", False),
+        ("9.1", "fish", "Cyprinidae", "Carassius", False),  # no row: never inferred
+    ],
+)
 def test_applies(threat, group, family, genus, applies):
     assert TABLE.applies(threat, group, family, genus) is applies
 
 
 def test_a_row_naming_an_unknown_kind_is_refused(tmp_path):
     path = tmp_path / "table.yml"
-    path.write_text("kinds:\n  plant: {label: plants, groups: [plant]}\n"
-                    "rules:\n  - {threat: '5.2', applies_to: plants, reason: a typo of the kind's key}\n")
+    path.write_text(
+        "kinds:\n  plant: {label: plants, groups: [plant]}\n"
+        "rules:\n  - {threat: '5.2', applies_to: plants, reason: a typo of the kind's key}\n"
+    )
     with pytest.raises(ValueError, match="unknown kind 'plants'"):
         threat_applicability.load(path)

@@ -16,17 +16,34 @@ EUROPE_BOX = (-10.0, 60.0, 35.0, 70.0)  # stays away from the basin
 
 def mdd(name: str, countries: str = "Russia|China", **extra) -> dict:
     genus, epithet = name.split()
-    row = {"sciName": name.replace(" ", "_"), "id": str(abs(hash(name)) % 100000), "genus": genus,
-           "specificEpithet": epithet, "order": "Carnivora", "family": "Felidae", "countryDistribution": countries,
-           "originalNameCombination": name, "nominalNames": f"{epithet} Author, 1800", "taxonomyNotes": "NA",
-           "MSW3_sciName": name.replace(" ", "_"), "iucnStatus": "LC", "extinct": "0", "domestic": "0"}
+    row = {
+        "sciName": name.replace(" ", "_"),
+        "id": str(abs(hash(name)) % 100000),
+        "genus": genus,
+        "specificEpithet": epithet,
+        "order": "Carnivora",
+        "family": "Felidae",
+        "countryDistribution": countries,
+        "originalNameCombination": name,
+        "nominalNames": f"{epithet} Author, 1800",
+        "taxonomyNotes": "NA",
+        "MSW3_sciName": name.replace(" ", "_"),
+        "iucnStatus": "LC",
+        "extinct": "0",
+        "domestic": "0",
+    }
     row.update(extra)
     return row
 
 
 def wf(name: str, *ecoregions: str, order: str = "Carnivora", family: str = "Felidae") -> WildFinderSpecies:
-    return WildFinderSpecies(species_id=str(abs(hash(name)) % 100000), name=name, order=order, family=family,
-                             ecoregions=ecoregions or ("PA0443",))
+    return WildFinderSpecies(
+        species_id=str(abs(hash(name)) % 100000),
+        name=name,
+        order=order,
+        family=family,
+        ecoregions=ecoregions or ("PA0443",),
+    )
 
 
 def index(rows, held=(), boxes=None):
@@ -46,8 +63,13 @@ def test_msw3_name_and_spelling():
     manul = mdd("Otocolobus manul", MSW3_sciName="Otocolobus_manul", originalNameCombination="Felis manul")
     join = wildfinder.join(wf("Felis manul"), index([manul], held={"Otocolobus manul"}))
     assert (join.mdd_name, join.route) == ("Otocolobus manul", "original-combination")
-    fortis = mdd("Alexandromys fortis", MSW3_sciName="Microtus_fortis", order="Rodentia", family="Cricetidae",
-                 originalNameCombination="Microtus fortis pelliceus")  # a trinomial original is another taxon's
+    fortis = mdd(
+        "Alexandromys fortis",
+        MSW3_sciName="Microtus_fortis",
+        order="Rodentia",
+        family="Cricetidae",
+        originalNameCombination="Microtus fortis pelliceus",
+    )  # a trinomial original is another taxon's
     join = wildfinder.join(wf("Microtus fortis", order="Rodentia", family="Cricetidae"), index([fortis]))
     assert (join.mdd_name, join.route) == ("Alexandromys fortis", "msw3")
     polecat = mdd("Mustela eversmanii", nominalNames="eversmanii Lesson, 1827")
@@ -56,12 +78,21 @@ def test_msw3_name_and_spelling():
 
 
 def test_nominal_name_needs_a_tie_to_the_genus_and_the_same_order():
-    vole = mdd("Craseomys rufocanus", order="Rodentia", family="Cricetidae", MSW3_sciName="Myodes_rufocanus",
-               nominalNames="rufocanus (Sundevall, 1847)|shanseius O. Thomas, 1908",
-               taxonomyNotes="includes shanseius; moved from Myodes (now Clethrionomys) to Craseomys")
-    deer = mdd("Cervus canadensis", order="Artiodactyla", family="Cervidae",
-               nominalNames="canadensis Erxleben, 1777|alashanicus Bobrinski & Flerov, 1935",
-               taxonomyNotes="includes alashanicus")
+    vole = mdd(
+        "Craseomys rufocanus",
+        order="Rodentia",
+        family="Cricetidae",
+        MSW3_sciName="Myodes_rufocanus",
+        nominalNames="rufocanus (Sundevall, 1847)|shanseius O. Thomas, 1908",
+        taxonomyNotes="includes shanseius; moved from Myodes (now Clethrionomys) to Craseomys",
+    )
+    deer = mdd(
+        "Cervus canadensis",
+        order="Artiodactyla",
+        family="Cervidae",
+        nominalNames="canadensis Erxleben, 1777|alashanicus Bobrinski & Flerov, 1935",
+        taxonomyNotes="includes alashanicus",
+    )
     idx = index([vole, deer], held={"Craseomys rufocanus", "Cervus canadensis"})
     rodent = {"order": "Rodentia", "family": "Cricetidae"}
     assert wildfinder.join(wf("Clethrionomys rufocanus", **rodent), idx).mdd_name == "Craseomys rufocanus"
@@ -79,8 +110,9 @@ def test_split_and_congener_follow_the_narrowed_concept():
     assert (join.mdd_name, join.route) == ("Cervus canadensis", "split")
     meles = mdd("Meles meles", countries="United Kingdom|Russia", taxonomyNotes="previously included M. canescens")
     leucurus = mdd("Meles leucurus")
-    idx = index([meles, leucurus], held={"Meles leucurus"},
-                boxes={"Meles meles": EUROPE_BOX, "Meles leucurus": TIGER_BOX})
+    idx = index(
+        [meles, leucurus], held={"Meles leucurus"}, boxes={"Meles meles": EUROPE_BOX, "Meles leucurus": TIGER_BOX}
+    )
     join = wildfinder.join(wf("Meles meles"), idx)
     assert (join.mdd_name, join.route) == ("Meles leucurus", "congener")
 
@@ -91,10 +123,20 @@ def test_unjoined_names_say_why():
     assert join.mdd_name is None and "outside Russia, China and Mongolia" in join.reason
     join = wildfinder.join(wf("Uncia uncia"), index([marten]))
     assert join.mdd_name is None and join.reason.startswith("no MDD 1.13 species")
-    bats = [mdd(f"Myotis {e}", order="Chiroptera", family="Vespertilionidae",
-                nominalNames=f"{e} A, 1900|mystacinus B, 1800", taxonomyNotes="NA") for e in ("petax", "ikonnikovi")]
-    join = wildfinder.join(wf("Myotis mystacinus", order="Chiroptera", family="Vespertilionidae"),
-                           index(bats, held={"Myotis petax", "Myotis ikonnikovi"}))
+    bats = [
+        mdd(
+            f"Myotis {e}",
+            order="Chiroptera",
+            family="Vespertilionidae",
+            nominalNames=f"{e} A, 1900|mystacinus B, 1800",
+            taxonomyNotes="NA",
+        )
+        for e in ("petax", "ikonnikovi")
+    ]
+    join = wildfinder.join(
+        wf("Myotis mystacinus", order="Chiroptera", family="Vespertilionidae"),
+        index(bats, held={"Myotis petax", "Myotis ikonnikovi"}),
+    )
     assert join.mdd_name is None and join.reason.startswith("ambiguous")
 
 
@@ -102,8 +144,10 @@ def test_admission_rules():
     row = mdd("Vormela peregusna")
     assert wildfinder.admission(row, ["PA0804"], {"PA1314": 0.67}, TIGER_BOX) == wildfinder.RULE_ADMIT
     # placed only in marginal ecoregions: the Gobi part of PA1314, the Baikal side of PA0816
-    assert wildfinder.admission(row, ["PA1314", "PA0816"], {"PA1314": 0.67, "PA0816": 0.07},
-                                TIGER_BOX) == wildfinder.EXCLUDE_MARGINAL
+    assert (
+        wildfinder.admission(row, ["PA1314", "PA0816"], {"PA1314": 0.67, "PA0816": 0.07}, TIGER_BOX)
+        == wildfinder.EXCLUDE_MARGINAL
+    )
     # a box that only comes near the basin's core is the edge of a steppe or desert range
     assert wildfinder.admission(row, ["PA0813"], {}, (90.0, 121.0, 40.0, 47.0)) == wildfinder.EXCLUDE_BOX_NEAR
     assert wildfinder.admission(mdd("Ursus maritimus"), ["PA0443"], {}, TIGER_BOX) == "exclude:marine"
@@ -140,12 +184,18 @@ def test_real_every_name_is_joined_or_reported(selection):
     assert selection.report["rows"] == 634
 
 
-@pytest.mark.parametrize("name, mdd_name", [
-    ("Felis manul", "Otocolobus manul"), ("Clethrionomys rufocanus", "Craseomys rufocanus"),
-    ("Meles meles", "Meles leucurus"), ("Arvicola terrestris", "Arvicola amphibius"),
-    ("Cervus elaphus", "Cervus canadensis"), ("Myotis daubentonii", "Myotis petax"),
-    ("Panthera tigris", "Panthera tigris"),
-])
+@pytest.mark.parametrize(
+    "name, mdd_name",
+    [
+        ("Felis manul", "Otocolobus manul"),
+        ("Clethrionomys rufocanus", "Craseomys rufocanus"),
+        ("Meles meles", "Meles leucurus"),
+        ("Arvicola terrestris", "Arvicola amphibius"),
+        ("Cervus elaphus", "Cervus canadensis"),
+        ("Myotis daubentonii", "Myotis petax"),
+        ("Panthera tigris", "Panthera tigris"),
+    ],
+)
 def test_real_readme_cases_join(selection, name, mdd_name):
     (join,) = [j for j in selection.joins.joins if j.species.name == name]
     assert join.mdd_name == mdd_name
@@ -170,8 +220,11 @@ def test_real_placements_match_the_source_rows(selection, sources_dir):
         name = names[row["species_id"]]
         if name not in joined or row["ecoregion_id"] == "PA0816" or joined[name] not in records:
             continue
-        found = {(p.ecoregion, p.confidence, p.method) for p in records[joined[name]].placements
-                 if f",{row['species_id']} " in p.matched}
+        found = {
+            (p.ecoregion, p.confidence, p.method)
+            for p in records[joined[name]].placements
+            if f",{row['species_id']} " in p.matched
+        }
         assert (row["ecoregion_id"], "high", "wildfinder") in found, (name, row)
         checked += 1
     assert checked >= 40

@@ -26,8 +26,9 @@ PEERS = {"amurkg", "oxigraph", "rdflib", "rdflib-endpoint"}
 def smoke(built_store, tmp_path_factory) -> dict:
     workdir = tmp_path_factory.mktemp("bench")
     before = {p.pid for p in psutil.Process().children(recursive=True)}
-    data = harness.run_bench(built_store, workdir, harness.smoke_settings(), smoke=True, build=False,
-                             echo=lambda message: None)
+    data = harness.run_bench(
+        built_store, workdir, harness.smoke_settings(), smoke=True, build=False, echo=lambda message: None
+    )
     data["children_left"] = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     data["workdir"] = workdir
     return data
@@ -85,28 +86,48 @@ def test_peers_stopped_by_themselves(smoke):
 
 def test_report_has_the_tables(smoke):
     text = report.markdown(smoke)
-    for heading in ("## Aims (issue 15: fast pages and queries, also under load)", "## Aims (issue 8)",
-                    "## Peers: load and memory", "## Latency at concurrency 1",
-                    "## Interactive latency under analytical load (our server)",
-                    "## Ratios against Oxigraph server", "## Throughput at concurrency 8",
-                    "## Scale curve (synthetic species)"):
+    for heading in (
+        "## Aims (issue 15: fast pages and queries, also under load)",
+        "## Aims (issue 8)",
+        "## Peers: load and memory",
+        "## Latency at concurrency 1",
+        "## Interactive latency under analytical load (our server)",
+        "## Ratios against Oxigraph server",
+        "## Throughput at concurrency 8",
+        "## Scale curve (synthetic species)",
+    ):
         assert heading in text
     assert "smoke run" in text and "Synthetic data" in text
     aims = text.split("## Aims (issue 15", 1)[1].split("## Aims (issue 8)", 1)[0]
-    for aim in ("p50 ≤ 50 ms and p95 ≤ 100 ms", "page p50 ≤ 2× idle", "repeated query ≥ 10×",
-                "every named query ≤ 300 ms", "within 1.2× of Oxigraph", "serving peak ≤ 1 GiB", "cold build ≤ 90 s"):
+    for aim in (
+        "p50 ≤ 50 ms and p95 ≤ 100 ms",
+        "page p50 ≤ 2× idle",
+        "repeated query ≥ 10×",
+        "every named query ≤ 300 ms",
+        "within 1.2× of Oxigraph",
+        "serving peak ≤ 1 GiB",
+        "cold build ≤ 90 s",
+    ):
         row = next(line for line in aims.splitlines() if aim in line)
         assert row.rstrip().endswith(("| yes |", "| no |")), row
 
 
 def test_repeated_queries_are_the_costly_sparql_items():
     """Only SPARQL items costing Oxigraph > 5 ms are asked again, each the given number of times."""
-    items = [mix.Item("costly", "sparql", ["SELECT 1 {}"]), mix.Item("cheap", "sparql", ["SELECT 2 {}"]),
-             mix.Item("page", "explorer", ["SELECT 3 {}"], "/")]
-    reference = harness.PeerResult("oxigraph", "Oxigraph", items={
-        "costly": harness.ItemResult("costly", "sparql", samples=[0.02, 0.03]),
-        "cheap": harness.ItemResult("cheap", "sparql", samples=[0.001]),
-        "page": harness.ItemResult("page", "explorer", samples=[0.5])})
+    items = [
+        mix.Item("costly", "sparql", ["SELECT 1 {}"]),
+        mix.Item("cheap", "sparql", ["SELECT 2 {}"]),
+        mix.Item("page", "explorer", ["SELECT 3 {}"], "/"),
+    ]
+    reference = harness.PeerResult(
+        "oxigraph",
+        "Oxigraph",
+        items={
+            "costly": harness.ItemResult("costly", "sparql", samples=[0.02, 0.03]),
+            "cheap": harness.ItemResult("cheap", "sparql", samples=[0.001]),
+            "page": harness.ItemResult("page", "explorer", samples=[0.5]),
+        },
+    )
     asked = []
 
     class Peer:
@@ -124,19 +145,24 @@ def test_synthetic_copies_are_marked(tmp_path):
     dump.write_text(
         f'<{base}taxon/panthera-tigris> <http://rs.tdwg.org/dwc/terms/taxonRank> "species" <{base}graph/mdd-1.13> .\n'
         f'<{base}taxon/panthera-tigris> <http://www.w3.org/2000/01/rdf-schema#label> "Panthera tigris" '
-        f'<{base}graph/mdd-1.13> .\n'
-        f'<{base}occurrence/panthera-tigris/PA0443/range-box> <{base}ontology#taxon> <{base}taxon/panthera-tigris> '
-        f'<{base}graph/derived> .\n'
-        f'<{base}ecoregion/PA0443> <http://www.w3.org/2000/01/rdf-schema#label> "Ussuri" <{base}graph/teow> .\n')
+        f"<{base}graph/mdd-1.13> .\n"
+        f"<{base}occurrence/panthera-tigris/PA0443/range-box> <{base}ontology#taxon> <{base}taxon/panthera-tigris> "
+        f"<{base}graph/derived> .\n"
+        f'<{base}ecoregion/PA0443> <http://www.w3.org/2000/01/rdf-schema#label> "Ussuri" <{base}graph/teow> .\n'
+    )
     scaled = tmp_path / "x3.nq"
     assert synthetic.write_scaled(dump, scaled, 3) == 4 + 2 * 3
     lines = scaled.read_text().splitlines()
     clones = lines[4:]
     assert all(line.endswith(f"<{base}graph/bench-synthetic> .") for line in clones)
-    assert f'<{base}taxon/panthera-tigris-synthetic-2> <http://www.w3.org/2000/01/rdf-schema#label> ' \
-           f'"Panthera tigris (synthetic 2)" <{base}graph/bench-synthetic> .' in clones
-    assert f"<{base}occurrence/panthera-tigris-synthetic-1/PA0443/range-box> <{base}ontology#taxon> " \
-           f"<{base}taxon/panthera-tigris-synthetic-1> <{base}graph/bench-synthetic> ." in clones
+    assert (
+        f"<{base}taxon/panthera-tigris-synthetic-2> <http://www.w3.org/2000/01/rdf-schema#label> "
+        f'"Panthera tigris (synthetic 2)" <{base}graph/bench-synthetic> .' in clones
+    )
+    assert (
+        f"<{base}occurrence/panthera-tigris-synthetic-1/PA0443/range-box> <{base}ontology#taxon> "
+        f"<{base}taxon/panthera-tigris-synthetic-1> <{base}graph/bench-synthetic> ." in clones
+    )
     assert not any("ecoregion/PA0443>" in line and "synthetic" in line.split()[0] for line in clones)
     sliced = tmp_path / "slice.nq"
     assert synthetic.write_slice(scaled, sliced, species_count=1) == 4  # the first species and the ecoregion
@@ -149,7 +175,7 @@ def test_bind_puts_values_in_the_where_group():
 
 
 def test_tree_rss_of_a_gone_process_is_zero():
-    assert tree_rss(2 ** 22 + 12345) == 0
+    assert tree_rss(2**22 + 12345) == 0
 
 
 class _FixedAnswer(BaseHTTPRequestHandler):
@@ -192,14 +218,17 @@ def _page_and_query(server, tmp_path):
     return peer, page, query
 
 
-@pytest.mark.parametrize(("status", "mime", "page_ok", "query_ok"), [
-    (200, "text/html", True, False),
-    (200, "application/sparql-results+json", False, True),
-    (200, "application/n-triples", False, True),  # a page negotiated to N-Triples is not what a browser gets
-    (406, "text/plain", False, False),
-    (404, "text/html", False, False),
-    (203, "text/html", False, False),
-])
+@pytest.mark.parametrize(
+    ("status", "mime", "page_ok", "query_ok"),
+    [
+        (200, "text/html", True, False),
+        (200, "application/sparql-results+json", False, True),
+        (200, "application/n-triples", False, True),  # a page negotiated to N-Triples is not what a browser gets
+        (406, "text/plain", False, False),
+        (404, "text/html", False, False),
+        (203, "text/html", False, False),
+    ],
+)
 def test_items_fail_on_a_wrong_status_or_content_type(fixed_server, tmp_path, status, mime, page_ok, query_ok):
     peer, page, query = _page_and_query(fixed_server, tmp_path)
     fixed_server.answer = (status, mime)
@@ -211,8 +240,13 @@ def test_items_fail_on_a_wrong_status_or_content_type(fixed_server, tmp_path, st
 
 
 def test_explorer_pages_ask_for_html():
-    items, _ = mix.explorer_items(f"{mix.BASE}taxon/x", f"{mix.BASE}ecoregion/PA0443", [], ("a", "b"),
-                                  {"/", "/taxon/<path:rest>", "/ecoregion/<path:rest>", "/explore/search.json"})
+    items, _ = mix.explorer_items(
+        f"{mix.BASE}taxon/x",
+        f"{mix.BASE}ecoregion/PA0443",
+        [],
+        ("a", "b"),
+        {"/", "/taxon/<path:rest>", "/ecoregion/<path:rest>", "/explore/search.json"},
+    )
     pages = {i.name: i for i in items if i.expect == mix.HTML}
     assert set(pages) == {"home page", "species page", "ecoregion page"}
     assert all(i.accept == mix.BROWSER_ACCEPT for i in pages.values())

@@ -126,8 +126,10 @@ def test_a_disconnected_client_frees_the_only_worker_under_gunicorn(store):
         host, port = base.removeprefix("http://").split(":")
         heavy = socket.create_connection((host, int(port)), timeout=CLIENT_WAIT)
         target = "/sparql?" + urllib.parse.urlencode({"query": CARTESIAN})
-        heavy.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+json\r\n"
-                      "Connection: close\r\n\r\n".encode())
+        heavy.sendall(
+            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+json\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
         worker = _busy_worker(server_pid)
         heavy.close()  # the client hangs up while its query runs
 

@@ -30,10 +30,21 @@ from kg.store import layout as kgstore
 # a build from the real sources and a gunicorn server: out of the fast core (`-m "not slow"`)
 pytestmark = pytest.mark.slow
 
-SUBSET = ("wwf-teow-2001", "iucn-redlist-api-v4", "mdd-1.13", "pantheria-1.0", "rangebuilder-2022",
-          "wildfinder-2006")
-TIGER = ["6", "Panthera tigris (Linnaeus, 1758)", "(Linnaeus, 1758)", "Animalia", "Chordata", "Mammalia",
-         "Carnivora", "Felidae", "Panthera", "tigris", "species", "accepted"]
+SUBSET = ("wwf-teow-2001", "iucn-redlist-api-v4", "mdd-1.13", "pantheria-1.0", "rangebuilder-2022", "wildfinder-2006")
+TIGER = [
+    "6",
+    "Panthera tigris (Linnaeus, 1758)",
+    "(Linnaeus, 1758)",
+    "Animalia",
+    "Chordata",
+    "Mammalia",
+    "Carnivora",
+    "Felidae",
+    "Panthera",
+    "tigris",
+    "species",
+    "accepted",
+]
 DISTRIBUTIONS = [
     ["1", "ISO3166-2:RU-PRI", "Primorsky Krai", "RU", "present", "native"],
     ["1", "TDWG:AMU", "Amur", "RU", "present", ""],
@@ -57,12 +68,25 @@ def served(sources_dir, source_cache, tmp_path_factory):
     (sources / "checklists").mkdir(parents=True)
     for source_id in SUBSET:
         os.symlink(sources_dir / source_id, sources / source_id)
-    archive = write_archive(sources / "checklists" / "primorye-flora.zip", taxa=TAXA + [TIGER],
-                            distributions=DISTRIBUTIONS)
+    archive = write_archive(
+        sources / "checklists" / "primorye-flora.zip", taxa=TAXA + [TIGER], distributions=DISTRIBUTIONS
+    )
     declared = root / "checklists.yml"
-    declared.write_text(yaml.safe_dump({"checklists": [{
-        "file": "checklists/primorye-flora.zip", "title": TITLE, "origin": ORIGIN,
-        "sha256": registry.sha256_of(archive), "licence": LICENCE}]}))
+    declared.write_text(
+        yaml.safe_dump(
+            {
+                "checklists": [
+                    {
+                        "file": "checklists/primorye-flora.zip",
+                        "title": TITLE,
+                        "origin": ORIGIN,
+                        "sha256": registry.sha256_of(archive),
+                        "licence": LICENCE,
+                    }
+                ]
+            }
+        )
+    )
     subset = [registry.BY_ID[source_id] for source_id in SUBSET]
     store = root / "data" / "store"
     with pytest.MonkeyPatch.context() as patch:
@@ -70,8 +94,13 @@ def served(sources_dir, source_cache, tmp_path_factory):
         patch.setattr(registry, "SOURCES", subset)
         patch.setattr(species_layer, "READERS", species_layer.species_readers(subset))
         # and, given to the build, an archive as most are published: kingdom and family only, no URL (issue 24)
-        report = build(sources, store, echo=lambda message: None, cache_dir=source_cache,
-                       checklists=(sparse_archive(root / "irises.zip"),))
+        report = build(
+            sources,
+            store,
+            echo=lambda message: None,
+            cache_dir=source_cache,
+            checklists=(sparse_archive(root / "irises.zip"),),
+        )
     with serve(store) as base:
         yield base, store, report, archive, declared, sources
 
@@ -79,13 +108,19 @@ def served(sources_dir, source_cache, tmp_path_factory):
 def sparse_archive(path):
     """Iris sanguinea with kingdom and family only, beside the declared archive's Iris laevigata (Asparagales)."""
     dwc = "http://rs.tdwg.org/dwc/terms/"
-    return write_members(path, {
-        "meta.xml": archive_meta(dwc + "Taxon", [dwc + "scientificName", dwc + "kingdom", dwc + "family"],
-                             [dwc + "locationID"], eml=True),
-        "eml.xml": '<eml:eml xmlns:eml="https://eml.ecoinformatics.org/eml-2.2.0"><dataset><title>Irises of Primorye'
-                   "</title><intellectualRights><para>CC0-1.0</para></intellectualRights></dataset></eml:eml>",
-        "taxon.txt": "id\tscientificName\tkingdom\tfamily\n1\tIris sanguinea Hornem. ex Donn\tPlantae\tIridaceae\n",
-        "distribution.txt": "id\tlocationID\n1\tISO3166-2:RU-PRI\n"})
+    return write_members(
+        path,
+        {
+            "meta.xml": archive_meta(
+                dwc + "Taxon", [dwc + "scientificName", dwc + "kingdom", dwc + "family"], [dwc + "locationID"], eml=True
+            ),
+            "eml.xml": '<eml:eml xmlns:eml="https://eml.ecoinformatics.org/eml-2.2.0"><dataset>'
+            "<title>Irises of Primorye</title><intellectualRights><para>CC0-1.0</para></intellectualRights>"
+            "</dataset></eml:eml>",
+            "taxon.txt": "id\tscientificName\tkingdom\tfamily\n1\tIris sanguinea Hornem. ex Donn\tPlantae\tIridaceae\n",
+            "distribution.txt": "id\tlocationID\n1\tISO3166-2:RU-PRI\n",
+        },
+    )
 
 
 def ask(base: str, body: str) -> list[dict[str, str]]:
@@ -106,11 +141,17 @@ def test_the_endpoint_answers_for_the_species_the_archive_adds(served):
     base, _, report, *_ = served
     # Oxytropis, Carex and Carabus have no distribution row here; Solidago is introduced
     assert not report.skipped and report.species["checklist-primorye-flora"] == {
-        "checklist:native-in-basin-region": 2, "exclude:no-basin-region": 3, "exclude:not-native-or-absent": 1,
-        "selected": 2}
-    rows = ask(base, """SELECT DISTINCT ?name ?author ?family ?group WHERE {
+        "checklist:native-in-basin-region": 2,
+        "exclude:no-basin-region": 3,
+        "exclude:not-native-or-absent": 1,
+        "selected": 2,
+    }
+    rows = ask(
+        base,
+        """SELECT DISTINCT ?name ?author ?family ?group WHERE {
         ?t amur:canonicalName "Iris laevigata" ; dwc:scientificName ?name ; dwc:scientificNameAuthorship ?author ;
-           dwc:family ?family ; amur:group/skos:notation ?group }""")
+           dwc:family ?family ; amur:group/skos:notation ?group }""",
+    )
     assert rows == [{"name": "Iris laevigata Fisch.", "author": "Fisch.", "family": "Iridaceae", "group": "plant"}]
     # introduced in Primorye: not admitted
     assert ask(base, 'SELECT ?t WHERE { ?t amur:canonicalName "Solidago canadensis" }') == []
@@ -118,21 +159,34 @@ def test_the_endpoint_answers_for_the_species_the_archive_adds(served):
 
 def test_its_evidence_is_the_declared_archive_with_its_licence(served):
     base, *_ = served
-    rows = ask(base, """SELECT DISTINCT ?source ?title ?licence ?rule ?method ?confidence ?row ?sha ?url ?reader
+    rows = ask(
+        base,
+        """SELECT DISTINCT ?source ?title ?licence ?rule ?method ?confidence ?row ?sha ?url ?reader
     WHERE {
         ?t amur:canonicalName "Iris laevigata" ; amur:evidence ?e .
         ?e prov:wasDerivedFrom ?source ; amur:rule ?rule ; amur:method/skos:notation ?method ;
            amur:confidence/skos:notation ?confidence ; amur:sourceRow ?row .
         ?source dcterms:title ?title ; dcterms:license ?licence ; amur:sha256 ?sha ; dcat:downloadURL ?url ;
-                amur:reader ?reader }""")
+                amur:reader ?reader }""",
+    )
     assert len(rows) == 1
     (row,) = rows
-    assert row == {"source": SOURCE, "title": TITLE, "licence": LICENCE, "rule": "checklist:native-in-basin-region",
-                   "method": "checklist-rule", "confidence": "medium", "row": "1",
-                   "sha": registry.sha256_of(served[3]), "url": ORIGIN, "reader": "ingest.checklists"}
+    assert row == {
+        "source": SOURCE,
+        "title": TITLE,
+        "licence": LICENCE,
+        "rule": "checklist:native-in-basin-region",
+        "method": "checklist-rule",
+        "confidence": "medium",
+        "row": "1",
+        "sha": registry.sha256_of(served[3]),
+        "url": ORIGIN,
+        "reader": "ingest.checklists",
+    }
     # the EML's DOI is the source's landing page (the registry entry gives no homepage)
     assert ask(base, f"SELECT ?page WHERE {{ <{SOURCE}> dcat:landingPage ?page }}") == [
-        {"page": "https://doi.org/10.15468/abc123"}]
+        {"page": "https://doi.org/10.15468/abc123"}
+    ]
 
 
 def test_its_placements_take_the_calibrated_levels(served):
@@ -142,13 +196,18 @@ def test_its_placements_take_the_calibrated_levels(served):
     inherited = placement["inherited"]
     assert inherited["checklist-region:specific"]["from"] == "gazetteer:specific"
     assert inherited["checklist-region:broad"]["from"] == "gazetteer:broad"
-    levels = {"specific": inherited["checklist-region:specific"]["level"],
-              "broad": inherited["checklist-region:broad"]["level"]}
+    levels = {
+        "specific": inherited["checklist-region:specific"]["level"],
+        "broad": inherited["checklist-region:broad"]["level"],
+    }
     assert levels == {"specific": "low", "broad": "low"}  # both gazetteer variants measure ~44 % (docs/data.md)
-    rows = ask(base, """SELECT DISTINCT ?eco ?method ?confidence ?matched ?source WHERE {
+    rows = ask(
+        base,
+        """SELECT DISTINCT ?eco ?method ?confidence ?matched ?source WHERE {
         ?t amur:canonicalName "Iris laevigata" . ?o a amur:Occurrence ; amur:taxon ?t ;
         amur:ecoregion/skos:notation ?eco ; amur:method/skos:notation ?method ;
-        amur:confidence/skos:notation ?confidence ; amur:matched ?matched ; prov:wasDerivedFrom ?source }""")
+        amur:confidence/skos:notation ?confidence ; amur:matched ?matched ; prov:wasDerivedFrom ?source }""",
+    )
     primorye, amur = set(gazetteer.PLACES["Primorye"]), set(gazetteer.PLACES["Amur"])
     assert {r["eco"] for r in rows} == primorye | amur
     for row in rows:
@@ -156,22 +215,46 @@ def test_its_placements_take_the_calibrated_levels(served):
         variant = "specific" if row["matched"].endswith("(ISO3166-2:RU-PRI)") else "broad"
         assert row["confidence"] == levels[variant], row
     # the direct triples follow the levels: recorded (occursIn) only for medium or high, else possible
-    recorded = {r["eco"] for r in ask(base, """SELECT ?eco WHERE {
-        ?t amur:canonicalName "Iris laevigata" ; amur:occursIn/skos:notation ?eco }""")}
-    possible = {r["eco"] for r in ask(base, """SELECT ?eco WHERE {
-        ?t amur:canonicalName "Iris laevigata" ; amur:possiblyOccursIn/skos:notation ?eco }""")}
+    recorded = {
+        r["eco"]
+        for r in ask(
+            base,
+            """SELECT ?eco WHERE {
+        ?t amur:canonicalName "Iris laevigata" ; amur:occursIn/skos:notation ?eco }""",
+        )
+    }
+    possible = {
+        r["eco"]
+        for r in ask(
+            base,
+            """SELECT ?eco WHERE {
+        ?t amur:canonicalName "Iris laevigata" ; amur:possiblyOccursIn/skos:notation ?eco }""",
+        )
+    }
     assert recorded == set() and possible == primorye | amur
 
 
 def test_a_species_the_graph_holds_gains_the_archive_as_evidence(served):
     base, *_ = served
-    sources = {r["source"].rsplit("/", 1)[-1] for r in ask(base, """SELECT ?source WHERE {
-        ?t amur:canonicalName "Panthera tigris" ; amur:evidence/prov:wasDerivedFrom ?source }""")}
+    sources = {
+        r["source"].rsplit("/", 1)[-1]
+        for r in ask(
+            base,
+            """SELECT ?source WHERE {
+        ?t amur:canonicalName "Panthera tigris" ; amur:evidence/prov:wasDerivedFrom ?source }""",
+        )
+    }
     assert {"mdd-1.13", "checklist-primorye-flora"} <= sources
     # MDD's record stays primary: one taxon, its authorship as MDD writes it
     assert len(ask(base, 'SELECT ?t WHERE { ?t amur:canonicalName "Panthera tigris" }')) == 1
-    methods = {r["method"] for r in ask(base, """SELECT ?method WHERE {
-        ?t amur:canonicalName "Panthera tigris" . ?o amur:taxon ?t ; amur:method/skos:notation ?method }""")}
+    methods = {
+        r["method"]
+        for r in ask(
+            base,
+            """SELECT ?method WHERE {
+        ?t amur:canonicalName "Panthera tigris" . ?o amur:taxon ?t ; amur:method/skos:notation ?method }""",
+        )
+    }
     assert {"wildfinder", "checklist-region"} <= methods
 
 
@@ -203,11 +286,15 @@ def test_a_declared_archive_that_changed_stops_the_build_and_the_old_store_serve
 def test_an_archive_with_kingdom_and_family_only_and_no_url_answers_over_sparql(served):
     base, store, report, *_ = served
     assert report.species["checklist-irises"]["selected"] == 1
-    rows = ask(base, """SELECT DISTINCT ?family ?parent WHERE { ?t amur:canonicalName "Iris sanguinea" ;
+    rows = ask(
+        base,
+        """SELECT DISTINCT ?family ?parent WHERE { ?t amur:canonicalName "Iris sanguinea" ;
         amur:parentTaxon/amur:parentTaxon ?f . ?f dwc:scientificName ?family ;
-        amur:parentTaxon/dwc:scientificName ?parent }""")
+        amur:parentTaxon/dwc:scientificName ?parent }""",
+    )
     # one parent for Iridaceae: the declared archive's order, not the sparse archive's kingdom
     assert rows == [{"family": "Iridaceae", "parent": "Asparagales"}]
     source = "https://w3id.org/amurkg/source/checklist-irises"
     assert ask(base, f"SELECT DISTINCT ?f ?g WHERE {{ <{source}> amur:fileName ?f ; amur:givenAs ?g }}") == [
-        {"f": "irises.zip", "g": "amurkg build --checklist irises.zip"}]
+        {"f": "irises.zip", "g": "amurkg build --checklist irises.zip"}
+    ]

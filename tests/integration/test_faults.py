@@ -45,8 +45,10 @@ HANG_GUARD = 120.0  # seconds; only ever reached if something hangs
 
 def old_quads(n: int = OLD_TRIPLES) -> list[ox.Quad]:
     graph = ox.NamedNode(EX + "things")
-    return [ox.Quad(ox.NamedNode(f"{EX}thing/{i}"), ox.NamedNode(EX + "label"), ox.Literal(f"thing {i}"), graph)
-            for i in range(n)]
+    return [
+        ox.Quad(ox.NamedNode(f"{EX}thing/{i}"), ox.NamedNode(EX + "label"), ox.Literal(f"thing {i}"), graph)
+        for i in range(n)
+    ]
 
 
 def count(store_path: Path) -> int:
@@ -170,6 +172,7 @@ def old_store(tmp_path, monkeypatch):
 def interrupt(exc: type[BaseException]):
     def stage(*args, **kwargs):
         raise exc()
+
     return stage
 
 
@@ -197,7 +200,8 @@ def builds(store_path: Path) -> list[str]:
 
 @pytest.mark.parametrize("stage", list(STAGES))
 def test_a_build_stopped_at_any_stage_leaves_the_old_store_and_the_next_build_succeeds(
-        stage, old_store, sources_dir, monkeypatch):
+    stage, old_store, sources_dir, monkeypatch
+):
     module, name, replacement = STAGES[stage]
     before = kgstore.current_build(old_store)
     with monkeypatch.context() as patch:
@@ -210,12 +214,20 @@ def test_a_build_stopped_at_any_stage_leaves_the_old_store_and_the_next_build_su
     assert kgstore.current_build(old_store).name == report.build_id != before.name
     assert builds(old_store) == sorted([before.name, report.build_id])
     store = kgstore.open_read_only(old_store)
-    assert ox.Quad(ox.NamedNode(EX + "thing/new"), ox.NamedNode(str(RDFS.label)), ox.Literal("new"),
-                   ox.NamedNode(str(graph_iri("wwf-teow-2001")))) in store
+    assert (
+        ox.Quad(
+            ox.NamedNode(EX + "thing/new"),
+            ox.NamedNode(str(RDFS.label)),
+            ox.Literal("new"),
+            ox.NamedNode(str(graph_iri("wwf-teow-2001"))),
+        )
+        in store
+    )
 
 
 def test_a_build_stopped_after_the_swap_serves_the_new_store_and_the_next_build_succeeds(
-        old_store, sources_dir, monkeypatch):
+    old_store, sources_dir, monkeypatch
+):
     before = kgstore.current_build(old_store)
     with monkeypatch.context() as patch:
         patch.setattr(kgstore, "prune", interrupt(KeyboardInterrupt))
@@ -249,10 +261,15 @@ kgbuild.build(Path({sources!r}), Path({store!r}), force=True, echo=lambda m: Non
 
 
 def test_kill_9_of_a_build_writing_its_store_leaves_the_old_store_and_the_next_build_clears_the_remains(
-        old_store, sources_dir):
+    old_store, sources_dir
+):
     before = kgstore.current_build(old_store)
-    script = BUILD_SCRIPT.format(tests=str(Path(__file__).parent), helpers=str(Path(__file__).parents[1]),
-                                 sources=str(sources_dir), store=str(old_store))
+    script = BUILD_SCRIPT.format(
+        tests=str(Path(__file__).parent),
+        helpers=str(Path(__file__).parents[1]),
+        sources=str(sources_dir),
+        store=str(old_store),
+    )
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout.readline() == "writing\n"
@@ -298,8 +315,7 @@ def big_graphs(*args, **kwargs):
     return {graph_iri("wwf-teow-2001"): graph}, {}
 
 
-def test_a_full_disk_fails_the_build_with_a_clear_message_and_keeps_the_old_store(
-        small_disk, sources_dir, monkeypatch):
+def test_a_full_disk_fails_the_build_with_a_clear_message_and_keeps_the_old_store(small_disk, sources_dir, monkeypatch):
     old_store = make_store(small_disk, old_quads(10))
     before = kgstore.current_build(old_store)
     monkeypatch.setattr(kgbuild, "ingest", big_graphs)
@@ -318,11 +334,12 @@ def test_a_full_disk_fails_the_build_with_a_clear_message_and_keeps_the_old_stor
 def test_the_cli_reports_a_full_disk_in_one_line(small_disk, sources_dir):
     old_store = make_store(small_disk, old_quads(10))
     tests = [str(Path(__file__).parent), str(Path(__file__).parents[1])]
-    script = (f"import sys\nsys.path[:0] = {tests!r}\nimport test_faults\n"
-              "from kg import cli\nfrom kg.build import pipeline\npipeline.ingest = test_faults.big_graphs\n"
-              f"cli.main(['build', '--sources', {str(sources_dir)!r}, '--store', {str(old_store)!r}, '--force'])\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                          timeout=HANG_GUARD)
+    script = (
+        f"import sys\nsys.path[:0] = {tests!r}\nimport test_faults\n"
+        "from kg import cli\nfrom kg.build import pipeline\npipeline.ingest = test_faults.big_graphs\n"
+        f"cli.main(['build', '--sources', {str(sources_dir)!r}, '--store', {str(old_store)!r}, '--force'])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode != 0
     assert "no space left on the device" in done.stderr and "Traceback" not in done.stderr
     assert count(old_store) == 10
@@ -359,12 +376,17 @@ class BreakingEngine(http.server.BaseHTTPRequestHandler):
         form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         query = form.get("query", [""])[0]
         if "void#subset" in query:
-            self.answer(b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="g"/>'
-                        b'<variable name="n"/></head><results/></sparql>')
+            self.answer(
+                b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="g"/>'
+                b'<variable name="n"/></head><results/></sparql>'
+            )
         elif "terms/identifier" in query:
-            self.answer(b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="id"/>'
-                        b'<variable name="built"/></head><results><result><binding name="id"><literal>'
-                        + SMALL_BUILD.encode() + b"</literal></binding></result></results></sparql>")
+            self.answer(
+                b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="id"/>'
+                b'<variable name="built"/></head><results><result><binding name="id"><literal>'
+                + SMALL_BUILD.encode()
+                + b"</literal></binding></result></results></sparql>"
+            )
         else:  # a promised answer of 100 kB, cut off after a few bytes as the engine dies
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+xml")
@@ -394,8 +416,9 @@ def test_an_engine_dying_in_the_middle_of_its_answer_is_a_502():
         app = create_app({"STORE": f"sparql+http://127.0.0.1:{engine.server_address[1]}/sparql"})
         client = app.test_client()
         assert client.get("/health").status_code == 200
-        answer = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }",
-                                                     "default-graph-uri": EX + "things"})
+        answer = client.get(
+            "/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }", "default-graph-uri": EX + "things"}
+        )
         assert answer.status_code == 502, answer.data
         assert b"broke while it answered the query" in answer.data and b"Traceback" not in answer.data
     finally:
@@ -429,16 +452,21 @@ def test_a_remote_engine_killed_mid_query_is_a_502_health_503_and_recovers_when_
         meta = ox.NamedNode(remote.meta_graph)
         embedded_copy = ox.Store()
         embedded_copy.extend(list(embedded.quads_for_pattern(None, None, None, None)))
-        embedded_copy.add(ox.Quad(ox.NamedNode(remote.dataset_iri), ox.NamedNode(str(RDFS.label)),
-                                  ox.Literal("small"), meta))
+        embedded_copy.add(
+            ox.Quad(ox.NamedNode(remote.dataset_iri), ox.NamedNode(str(RDFS.label)), ox.Literal("small"), meta)
+        )
         kr.load_dataset(remote, embedded_copy, SMALL_BUILD, echo=lambda m: None)
         app = create_app({"STORE": spec, "QUERY_TIMEOUT": HANG_GUARD})
         client = app.test_client()
         assert client.get("/health").get_json()["build"] == SMALL_BUILD
-        counted = client.get("/sparql", query_string={"query": COUNT},
-                             headers={"Accept": "application/sparql-results+json"}).get_json()
-        (engine,) = [p for p in psutil.Process().children(recursive=True)
-                     if str(virtuoso_root / "virtuoso.ini") in _command(p) and p.name() == "virtuoso-t"]
+        counted = client.get(
+            "/sparql", query_string={"query": COUNT}, headers={"Accept": "application/sparql-results+json"}
+        ).get_json()
+        (engine,) = [
+            p
+            for p in psutil.Process().children(recursive=True)
+            if str(virtuoso_root / "virtuoso.ini") in _command(p) and p.name() == "virtuoso-t"
+        ]
         killer = threading.Thread(target=kill_when_busy, args=(engine,))
         killer.start()
         answer = client.get("/sparql", query_string={"query": CARTESIAN})
@@ -451,7 +479,8 @@ def test_a_remote_engine_killed_mid_query_is_a_502_health_503_and_recovers_when_
     with virtuoso.running(virtuoso_root, ports):  # the engine comes back, with its data
         health = client.get("/health")
         assert health.status_code == 200 and health.get_json()["build"] == SMALL_BUILD
-        answer = client.get("/sparql", query_string={"query": COUNT},
-                            headers={"Accept": "application/sparql-results+json"})
+        answer = client.get(
+            "/sparql", query_string={"query": COUNT}, headers={"Accept": "application/sparql-results+json"}
+        )
         assert answer.status_code == 200
         assert answer.get_json() == counted

@@ -101,8 +101,11 @@ def test_a_cheap_guess_that_runs_past_its_budget_is_answered_by_the_sparql_lane(
 
 
 def _query_workers() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True)
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "kg.store.workers" in p.cmdline()]
+    return [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "kg.store.workers" in p.cmdline()
+    ]
 
 
 def test_a_query_over_the_memory_cap_is_stopped_with_a_503_naming_the_cap(store):
@@ -139,15 +142,20 @@ def _hold(base: str, query: str) -> socket.socket:
     host, port = base.removeprefix("http://").split(":")
     sock = socket.create_connection((host, int(port)), timeout=HANG_GUARD)
     target = "/sparql?" + urllib.parse.urlencode({"query": query})
-    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+json\r\n"
-                 "Connection: close\r\n\r\n".encode())
+    sock.sendall(
+        f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+json\r\n"
+        "Connection: close\r\n\r\n".encode()
+    )
     return sock
 
 
 def _post(base: str, query: str):
-    request = urllib.request.Request(base + "/sparql", data=query.encode(), method="POST",
-                                     headers={"Content-Type": "application/sparql-query",
-                                              "Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        base + "/sparql",
+        data=query.encode(),
+        method="POST",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     try:
         return urllib.request.urlopen(request, timeout=HANG_GUARD)
     except urllib.error.HTTPError as exc:
@@ -158,8 +166,12 @@ def test_pages_and_cheap_lookups_are_served_while_user_sparql_holds_every_thread
     """gunicorn with 2 threads, 1 of them reserved: the runaway holds the only SPARQL worker and the only thread
     user SPARQL may have, so a further SPARQL request is refused as busy; pages and cheap lookups are answered."""
     # no answer kept (a POSTed query is cached like a GET's): every request here is run in a lane
-    env = {"AMURKG_QUERY_PROCESSES": "1", "AMURKG_THREADS": "2", "AMURKG_RESERVED_THREADS": "1",
-           "AMURKG_RESPONSE_CACHE_ENTRY_BYTES": "0"}
+    env = {
+        "AMURKG_QUERY_PROCESSES": "1",
+        "AMURKG_THREADS": "2",
+        "AMURKG_RESERVED_THREADS": "1",
+        "AMURKG_RESPONSE_CACHE_ENTRY_BYTES": "0",
+    }
     with serve(store, env=env, workers=1, timeout=SERVER_TIMEOUT) as base:
         with urllib.request.urlopen(base + "/health", timeout=HANG_GUARD) as health:
             server = psutil.Process(json.loads(health.read())["pid"]).parent()
@@ -181,8 +193,9 @@ def test_pages_and_cheap_lookups_are_served_while_user_sparql_holds_every_thread
             with _post(base, "ASK { ?s ?p 'never seen' }") as refused:
                 assert refused.status == 503 and "as many SPARQL queries" in refused.read().decode()
 
-            with urllib.request.urlopen(urllib.request.Request(base + "/sparql", headers={"Accept": "text/html"}),
-                                        timeout=HANG_GUARD) as page:
+            with urllib.request.urlopen(
+                urllib.request.Request(base + "/sparql", headers={"Accept": "text/html"}), timeout=HANG_GUARD
+            ) as page:
                 assert page.status == 200 and page.headers["Content-Type"].startswith("text/html")
             with urllib.request.urlopen(base + "/health", timeout=HANG_GUARD) as health:
                 assert health.status == 200

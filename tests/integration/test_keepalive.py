@@ -26,10 +26,22 @@ def hostile() -> list[soak.Request]:
     direct = {"Content-Type": "application/sparql-query"}
     return soak.hostile_requests() + [
         soak.Request("hostile", "oversize body, refused unread", "POST", "/sparql", direct, b"#" * 3_000_000),
-        soak.Request("hostile", "body a little over the drain", "POST", "/sparql", {"Content-Type": "image/png"},
-                     b"\x89" * 200_000),
-        soak.Request("hostile", "oversize form", "POST", "/sparql",
-                     {"Content-Type": "application/x-www-form-urlencoded"}, b"query=" + b"x" * 2_000_000),
+        soak.Request(
+            "hostile",
+            "body a little over the drain",
+            "POST",
+            "/sparql",
+            {"Content-Type": "image/png"},
+            b"\x89" * 200_000,
+        ),
+        soak.Request(
+            "hostile",
+            "oversize form",
+            "POST",
+            "/sparql",
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            b"query=" + b"x" * 2_000_000,
+        ),
         soak.Request("hostile", "oversize body on a page", "POST", "/search", direct, b"#" * 1_500_000),
     ]
 

@@ -32,8 +32,7 @@ SELECT ?name ?list ?class ?asOf ?wild ?scope ?country ?rule ?row WHERE {
 
 def sparql(base: str, query: str) -> list[dict[str, str]]:
     data = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(base + "/sparql", data=data,
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(base + "/sparql", data=data, headers={"Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(request, timeout=120) as response:
         body = json.load(response)
     return [{k: v["value"] for k, v in row.items()} for row in body["results"]["bindings"]]
@@ -53,15 +52,26 @@ def statuses(live_server) -> dict[tuple[str, str, str], dict[str, str]]:
 
 def test_the_issues_species_carry_class_appendix_and_scope(statuses) -> None:
     keys = set(statuses)
-    assert {("Panthera tigris", "cn-key-animals-2021", "I"), ("Panthera tigris", "cites", "I"),
-            ("Grus japonensis", "cn-key-animals-2021", "I"), ("Grus japonensis", "cites", "I"),
-            ("Huso dauricus", "cn-key-animals-2021", "I"), ("Huso dauricus", "cites", "II"),
-            ("Pinus koraiensis", "cn-key-plants-2021", "II"), ("Pinus koraiensis", "cites", "III"),
-            ("Taxus cuspidata", "cn-key-plants-2021", "I"), ("Taxus cuspidata", "cites", "II"),
-            ("Panax ginseng", "cn-key-plants-2021", "II"), ("Panax ginseng", "cites", "II")} <= keys
+    assert {
+        ("Panthera tigris", "cn-key-animals-2021", "I"),
+        ("Panthera tigris", "cites", "I"),
+        ("Grus japonensis", "cn-key-animals-2021", "I"),
+        ("Grus japonensis", "cites", "I"),
+        ("Huso dauricus", "cn-key-animals-2021", "I"),
+        ("Huso dauricus", "cites", "II"),
+        ("Pinus koraiensis", "cn-key-plants-2021", "II"),
+        ("Pinus koraiensis", "cites", "III"),
+        ("Taxus cuspidata", "cn-key-plants-2021", "I"),
+        ("Taxus cuspidata", "cites", "II"),
+        ("Panax ginseng", "cn-key-plants-2021", "II"),
+        ("Panax ginseng", "cites", "II"),
+    } <= keys
     # nothing more for these species: no class or appendix widened from another row
-    assert not [k for k in keys if k[1] == "cites" and k[0] in ("Panax ginseng", "Pinus koraiensis")
-                and k[2] not in ("II", "III")]
+    assert not [
+        k
+        for k in keys
+        if k[1] == "cites" and k[0] in ("Panax ginseng", "Pinus koraiensis") and k[2] not in ("II", "III")
+    ]
     kaluga = statuses[("Huso dauricus", "cn-key-animals-2021", "I")]
     assert kaluga["wild"] == "true" and "wild populations only" in kaluga["scope"]
     ginseng = statuses[("Panax ginseng", "cites", "II")]
@@ -79,22 +89,32 @@ def test_the_issues_species_carry_class_appendix_and_scope(statuses) -> None:
 
 
 def test_lists_are_instances_of_iucn_conservation_actions(live_server) -> None:
-    rows = sparql(live_server, """
+    rows = sparql(
+        live_server,
+        """
         PREFIX amur: <https://w3id.org/amurkg/ontology#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?list ?code WHERE { ?list a amur:ProtectionList ; amur:instanceOfAction ?a .
-                                   ?a a amur:ConservationAction ; skos:notation ?code }""")
+                                   ?a a amur:ConservationAction ; skos:notation ?code }""",
+    )
     got = {(row["list"].rsplit("/", 1)[-1], row["code"]) for row in rows}
-    assert got == {("cn-key-animals-2021", "5.1.2"), ("cn-key-plants-2021", "5.1.2"), ("cites", "5.1.1"),
-                   ("cites", "3.1.2")}
+    assert got == {
+        ("cn-key-animals-2021", "5.1.2"),
+        ("cn-key-plants-2021", "5.1.2"),
+        ("cites", "5.1.1"),
+        ("cites", "3.1.2"),
+    }
 
 
 def test_the_official_chinese_name_is_a_vernacular_name(live_server) -> None:
-    rows = sparql(live_server, """
+    rows = sparql(
+        live_server,
+        """
         PREFIX amur: <https://w3id.org/amurkg/ontology#>
         PREFIX dwc: <http://rs.tdwg.org/dwc/terms/>
         SELECT ?name WHERE { GRAPH <https://w3id.org/amurkg/graph/cn-key-protected-2021> {
-            <https://w3id.org/amurkg/taxon/huso-dauricus> dwc:vernacularName ?name } }""")
+            <https://w3id.org/amurkg/taxon/huso-dauricus> dwc:vernacularName ?name } }""",
+    )
     assert [row["name"] for row in rows] == ["鳇"]
 
 
@@ -103,8 +123,9 @@ def named(live_server: str, name: str) -> list[dict[str, str]]:
 
 
 def recorded_species(live_server: str) -> set[str]:
-    rows = sparql(live_server, "PREFIX amur: <https://w3id.org/amurkg/ontology#> "
-                               "SELECT DISTINCT ?s WHERE { ?s amur:occursIn ?e }")
+    rows = sparql(
+        live_server, "PREFIX amur: <https://w3id.org/amurkg/ontology#> SELECT DISTINCT ?s WHERE { ?s amur:occursIn ?e }"
+    )
     return {row["s"] for row in rows}
 
 
@@ -121,11 +142,14 @@ def test_named_query_cites_appendix_i_in_the_daurian_forest_steppe(live_server) 
     names = {row["name"]: row for row in rows}
     assert "Grus japonensis" in names and names["Grus japonensis"]["asOf"] == "2017-04-21"
     assert {row["presence"] for row in rows} <= {"recorded", "possible"}
-    placed = sparql(live_server, """
+    placed = sparql(
+        live_server,
+        """
         PREFIX amur: <https://w3id.org/amurkg/ontology#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?s ?p WHERE { ?e skos:notation "PA0804" . ?s ?p ?e
-                             FILTER (?p IN (amur:occursIn, amur:possiblyOccursIn)) }""")
+                             FILTER (?p IN (amur:occursIn, amur:possiblyOccursIn)) }""",
+    )
     recorded = {row["s"] for row in placed if row["p"].endswith("#occursIn")}
     assert all((row["presence"] == "recorded") == (row["species"] in recorded) for row in rows)
 
@@ -134,10 +158,14 @@ def test_named_query_protected_plants_possibly_present(live_server) -> None:
     rows = named(live_server, "protected-plants-possibly-present")
     assert rows and all(int(row["possibleEcoregions"]) >= 1 for row in rows)
     assert not {row["species"] for row in rows} & recorded_species(live_server)
-    groups = sparql(live_server, "PREFIX amur: <https://w3id.org/amurkg/ontology#> "
-                                 "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
-                                 "SELECT DISTINCT ?g WHERE { VALUES ?s { " + " ".join(
-                                     f"<{row['species']}>" for row in rows) + " } ?s amur:group/skos:notation ?g }")
+    groups = sparql(
+        live_server,
+        "PREFIX amur: <https://w3id.org/amurkg/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT DISTINCT ?g WHERE { VALUES ?s { "
+        + " ".join(f"<{row['species']}>" for row in rows)
+        + " } ?s amur:group/skos:notation ?g }",
+    )
     assert {row["g"] for row in groups} == {"plant"}
 
 

@@ -19,20 +19,26 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-pytestmark = pytest.mark.skipif(not (shutil.which("rapper") and shutil.which("roqet")),
-                                reason="rapper and roqet are installed by `make clients` (make test does)")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("rapper") and shutil.which("roqet")),
+    reason="rapper and roqet are installed by `make clients` (make test does)",
+)
 
 # Raptor's parser of each dump's media type; JSON-LD has none in Raptor 2 (its "json" is RDF/JSON), so the JSON-LD
 # dump is left to the export tests (tests/test_export.py parses it with pyoxigraph)
-RAPTOR = {"application/n-quads": "nquads", "application/trig": "trig", "application/n-triples": "ntriples",
-          "text/turtle": "turtle", "application/rdf+xml": "rdfxml"}
+RAPTOR = {
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+    "application/n-triples": "ntriples",
+    "text/turtle": "turtle",
+    "application/rdf+xml": "rdfxml",
+}
 PARSED = re.compile(r"returned (\d+) (?:triples|statements)")
 
 
 def rapper_count(syntax: str, data: bytes, base: str = "https://w3id.org/amurkg/") -> int:
     """Statements rapper parses from ``data`` (stdin); fails the test with rapper's own message on an error."""
-    done = subprocess.run(["rapper", "--count", "-i", syntax, "-", base], input=data, capture_output=True,
-                          timeout=300)
+    done = subprocess.run(["rapper", "--count", "-i", syntax, "-", base], input=data, capture_output=True, timeout=300)
     message = done.stderr.decode(errors="replace")
     assert done.returncode == 0 and "Error" not in message, message
     found = PARSED.search(message)
@@ -54,8 +60,9 @@ def test_rapper_parses_every_dump_to_the_manifests_count(built_store):
     assert rapper_count("turtle", void) == len(ox.Dataset(ox.parse(void, ox.RdfFormat.TURTLE)))
 
 
-@pytest.mark.parametrize("path", ["taxon/panthera-tigris", "ecoregion/PA0443", "threat/5.1.1", "source/mdd-1.13",
-                                  "dataset"])
+@pytest.mark.parametrize(
+    "path", ["taxon/panthera-tigris", "ecoregion/PA0443", "threat/5.1.1", "source/mdd-1.13", "dataset"]
+)
 @pytest.mark.parametrize("media_type", ["text/turtle", "application/rdf+xml", "application/n-triples"])
 def test_rapper_parses_the_iris_the_server_dereferences(live_server, path, media_type):
     request = urllib.request.Request(f"{live_server}/{path}", headers={"Accept": media_type})
@@ -77,8 +84,9 @@ NAME = "<https://w3id.org/amurkg/ontology#canonicalName>"
 
 
 def test_roqet_runs_a_select_over_the_protocol(live_server):
-    code, out, err = roqet("-p", f"{live_server}/sparql", "-e", f"SELECT ?name WHERE {{ {TIGER} {NAME} ?name }}",
-                           "-r", "csv")
+    code, out, err = roqet(
+        "-p", f"{live_server}/sparql", "-e", f"SELECT ?name WHERE {{ {TIGER} {NAME} ?name }}", "-r", "csv"
+    )
     assert code == 0 and "rror" not in err, err
     assert out.splitlines() == ["name", "Panthera tigris"]
 

@@ -23,17 +23,28 @@ SMALL = Path(__file__).resolve().parents[1] / "data" / "analytics" / "small.ttl"
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
     graph = ox.NamedNode("https://w3id.org/amurkg/graph/soak")
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph)
-             for t in ox.parse(path=str(SMALL), format=ox.RdfFormat.TURTLE)]
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(path=str(SMALL), format=ox.RdfFormat.TURTLE)
+    ]
     # 2000 more triples, so that the runaway query (a three-way cartesian product) really runs away
-    quads += [ox.Quad(ox.NamedNode(f"http://example.org/thing/{i}"), ox.NamedNode("http://example.org/label"),
-                      ox.Literal(f"thing {i}"), graph) for i in range(2000)]
+    quads += [
+        ox.Quad(
+            ox.NamedNode(f"http://example.org/thing/{i}"),
+            ox.NamedNode("http://example.org/label"),
+            ox.Literal(f"thing {i}"),
+            graph,
+        )
+        for i in range(2000)
+    ]
     root = tmp_path_factory.mktemp("soak")
     store = make_store(root, quads)
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     result = soak.run_soak(store, clients=2, seconds=10, workers=2, timeout=2.0, log=root / "server.log")
-    result["children_left"] = [p for p in psutil.Process().children(recursive=True)
-                               if p.pid not in before and p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    result["children_left"] = [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if p.pid not in before and p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+    ]
     return result
 
 
@@ -41,8 +52,11 @@ def report(tmp_path_factory) -> dict:
 def test_soak_passes_on_a_small_store(report):
     assert [f for f in report["failures"] if not f.startswith("memory")] == []
     assert report["unexpected"] == 0 and report["dropped"] == 0
-    assert report["quads_before"] == report["quads_after"] == 2000 + sum(1 for _ in ox.parse(
-        path=str(SMALL), format=ox.RdfFormat.TURTLE))
+    assert (
+        report["quads_before"]
+        == report["quads_after"]
+        == 2000 + sum(1 for _ in ox.parse(path=str(SMALL), format=ox.RdfFormat.TURTLE))
+    )
     assert report["children_left"] == []
 
 

@@ -24,6 +24,7 @@ AK = "https://w3id.org/amurkg/"
 
 # --- the hand-made graph ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def small():
     store = ox.Store()
@@ -47,8 +48,19 @@ def test_view_is_typed_and_weighted(small):
 
 def test_threat_exposure_small(small):
     rows = analytics.threat_exposure(small).tables["threats"]
-    got = [(r["code"], r["direct_species"], r["direct_score"], r["inferred_species"], r["inferred_score"],
-            r["species"], r["threatened"], r["score"]) for r in rows]
+    got = [
+        (
+            r["code"],
+            r["direct_species"],
+            r["direct_score"],
+            r["inferred_species"],
+            r["inferred_score"],
+            r["species"],
+            r["threatened"],
+            r["score"],
+        )
+        for r in rows
+    ]
     assert got == [
         ("2", 1, 4, 2, 6, 3, 2, 10),  # B direct (EN 4); A (CR 5) and C (LC 1) inferred
         ("1.1", 1, 5, 0, 0, 1, 1, 5),  # A direct
@@ -64,12 +76,16 @@ def test_conservation_gaps_small(small):
     assert [(r["name"], r["category"], r["threats"]) for r in gaps["unaddressed_species"]] == [("Beta two", "EN", "2")]
     # PA0001 has the initiative, FW-XX has no threatened species
     assert [(r["code"], r["threatened_species"], r["species"]) for r in gaps["ecoregions_without_initiative"]] == [
-        ("PA0002", 2, 3), ("PA0003", 1, 2)]
+        ("PA0002", 2, 3),
+        ("PA0003", 1, 2),
+    ]
     # every protected species (Alpha one, CITES I) is recorded somewhere; B (EN in China) and F (VU) are threatened
     # and on no list
     assert gaps["protected_without_recorded_ecoregion"] == []
     assert [(r["name"], r["threatened"]) for r in gaps["threatened_not_protected"]] == [
-        ("Beta two", "CN EN"), ("Phi five", "IUCN VU")]
+        ("Beta two", "CN EN"),
+        ("Phi five", "IUCN VU"),
+    ]
 
 
 def test_ecoregion_similarity_small(small):
@@ -106,12 +122,19 @@ def test_key_nodes_small(small):
 
 def test_paths_small(small):
     result = analytics.connection_paths(small, "Alpha one", "Initiative one")
-    assert result.tables["paths"] == [{
-        "path": 1, "length": 2, "alternatives": 1,
-        "text": "Alpha one —[occurs in]→ PA0001 First forests —[is worked in by]→ Initiative one"}]
+    assert result.tables["paths"] == [
+        {
+            "path": 1,
+            "length": 2,
+            "alternatives": 1,
+            "text": "Alpha one —[occurs in]→ PA0001 First forests —[is worked in by]→ Initiative one",
+        }
+    ]
     hops = result.extra["paths"][0]["hops"]
     assert [(h["relation"], h["direction"]) for h in hops] == [
-        ("occursIn", "forward"), ("concernsEcoregion", "backward")]
+        ("occursIn", "forward"),
+        ("concernsEcoregion", "backward"),
+    ]
     # three patterns; of the two ecoregion paths the confident one (PA0002, not the low PA0001) is shown
     other = analytics.connection_paths(small, f"{AK}taxon/alpha-one", "ak:taxon/alpha-three").tables["paths"]
     assert [r["text"] for r in other] == [
@@ -131,14 +154,18 @@ def test_possible_placements_only_on_request_small(small):
 
     def pair(**options):
         rows = analytics.ecoregion_similarity(small, **options).tables["pairs"]
-        return next((r["shared_species"], r["union_species"], r["jaccard"]) for r in rows
-                    if (r["a"], r["b"]) == ("PA0001", "PA0003"))
+        return next(
+            (r["shared_species"], r["union_species"], r["jaccard"])
+            for r in rows
+            if (r["a"], r["b"]) == ("PA0001", "PA0003")
+        )
 
     assert pair() == (0, 5, 0.0)
     assert pair(possible=True) == (1, 5, 0.2)
     assert analytics.connection_paths(small, "Alpha one", "Phi five").tables["paths"] == []
-    assert [r["text"] for r in analytics.connection_paths(small, "Alpha one", "Phi five", possible=True)
-            .tables["paths"]] == ["Alpha one —[occurs in]→ PA0001 First forests —[is possibly the range of]→ Phi five"]
+    assert [
+        r["text"] for r in analytics.connection_paths(small, "Alpha one", "Phi five", possible=True).tables["paths"]
+    ] == ["Alpha one —[occurs in]→ PA0001 First forests —[is possibly the range of]→ Phi five"]
 
     def degree(**options):
         rows = analytics.key_nodes(small, top=1, **options).tables["key_nodes"]
@@ -163,15 +190,21 @@ def test_output_formats(small):
     text = analytics.as_table(result)
     assert "== unaddressed_species" in text and "Beta two" in text and "https://" not in text.split("#")[0]
     sections = analytics.as_csv(result).split("# ")[1:]
-    assert [s.splitlines()[0] for s in sections] == ["unaddressed_threats", "unaddressed_species",
-                                                     "ecoregions_without_initiative",
-                                                     "protected_without_recorded_ecoregion", "threatened_not_protected"]
+    assert [s.splitlines()[0] for s in sections] == [
+        "unaddressed_threats",
+        "unaddressed_species",
+        "ecoregions_without_initiative",
+        "protected_without_recorded_ecoregion",
+        "threatened_not_protected",
+    ]
     rows = list(csv.DictReader(io.StringIO(sections[1].split("\n", 1)[1])))
-    assert rows == [{"species": AK + "taxon/beta-two", "name": "Beta two", "category": "EN", "scope": "CN",
-                     "threats": "2"}]
+    assert rows == [
+        {"species": AK + "taxon/beta-two", "name": "Beta two", "category": "EN", "scope": "CN", "threats": "2"}
+    ]
 
 
 # --- the real graph, cross-checked with SPARQL -------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def real(built_store):
@@ -204,13 +237,19 @@ EFFECTIVE_RANK = """
 
 def test_view_counts_match_sparql(real):
     graph, store = real
-    expected = {row["kind"]: int(row["n"]) for row in _select(store, """
+    expected = {
+        row["kind"]: int(row["n"])
+        for row in _select(
+            store,
+            """
         SELECT ?kind (COUNT(DISTINCT ?node) AS ?n) WHERE {
           { ?node a dwc:Taxon ; dwc:taxonRank ?rank . BIND(IF(?rank = "species", "species", "taxon") AS ?kind) }
           UNION { VALUES (?class ?kind) { (amur:TerrestrialEcoregion "ecoregion") (amur:FreshwaterEcoregion "ecoregion")
                   (amur:Threat "threat") (amur:ConservationAction "action") (amur:ConservationInitiative "initiative") }
                   ?node a ?class }
-        } GROUP BY ?kind""")}
+        } GROUP BY ?kind""",
+        )
+    }
     assert {kind: len(analytics.nodes_of(graph, kind)) for kind in analytics.KINDS} == expected
     occurs = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?e WHERE { ?s amur:occursIn ?e } }")
     assert sum(1 for _, _, k in graph.edges(keys=True) if k == "occursIn") == int(occurs[0]["n"])
@@ -218,17 +257,30 @@ def test_view_counts_match_sparql(real):
 
 def test_threat_exposure_matches_sparql(real):
     graph, store = real
-    ours = [(r["code"], r["direct_species"], r["inferred_species"], r["species"], r["score"])
-            for r in analytics.threat_exposure(graph).tables["threats"]]
-    theirs = [(r["code"], int(r["direct_species"]), int(r["inferred_species"]), int(r["species"]), int(r["score"]))
-              for r in _select(store, _named("analytics-threat-exposure"))]
+    ours = [
+        (r["code"], r["direct_species"], r["inferred_species"], r["species"], r["score"])
+        for r in analytics.threat_exposure(graph).tables["threats"]
+    ]
+    theirs = [
+        (r["code"], int(r["direct_species"]), int(r["inferred_species"]), int(r["species"]), int(r["score"]))
+        for r in _select(store, _named("analytics-threat-exposure"))
+    ]
     assert ours and ours == theirs
-    threatened = {r["code"]: int(r["n"]) for r in _select(store, """
+    threatened = {
+        r["code"]: int(r["n"])
+        for r in _select(
+            store,
+            """
         SELECT ?code (COUNT(DISTINCT ?species) AS ?n) WHERE {
           ?species amur:threatenedBy|amur:inferredThreat ?threat . ?threat a amur:Threat ; skos:notation ?code .
-        """ + EFFECTIVE_RANK + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""")}
-    assert {r["code"]: r["threatened"] for r in analytics.threat_exposure(graph).tables["threats"]
-            if r["threatened"]} == threatened
+        """
+            + EFFECTIVE_RANK
+            + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""",
+        )
+    }
+    assert {
+        r["code"]: r["threatened"] for r in analytics.threat_exposure(graph).tables["threats"] if r["threatened"]
+    } == threatened
 
 
 def test_threat_exposure_follows_the_applicability_table(real):
@@ -260,64 +312,117 @@ def test_threat_exposure_follows_the_applicability_table(real):
 def test_conservation_gaps_match_sparql(real):
     graph, store = real
     gaps = analytics.conservation_gaps(graph).tables
-    unaddressed = [r["code"] for r in _select(store, """
+    unaddressed = [
+        r["code"]
+        for r in _select(
+            store,
+            """
         SELECT DISTINCT ?code WHERE {
           ?threat a amur:Threat ; skos:notation ?code .
           FILTER EXISTS { ?species amur:threatenedBy|amur:inferredThreat ?threat ; dwc:taxonRank "species" }
           FILTER NOT EXISTS { ?by amur:addressesThreat|amur:actionAddresses ?threat }
           FILTER NOT EXISTS { ?threat skos:broaderTransitive ?broader .
                               ?by amur:addressesThreat|amur:actionAddresses ?broader }
-        }""")]
+        }""",
+        )
+    ]
     assert sorted(r["code"] for r in gaps["unaddressed_threats"]) == sorted(unaddressed)
-    species = [r["species"] for r in _select(store, """
+    species = [
+        r["species"]
+        for r in _select(
+            store,
+            """
         SELECT DISTINCT ?species WHERE {
-          """ + EFFECTIVE_RANK + """ FILTER(?rank IN (2, 3, 4))
+          """
+            + EFFECTIVE_RANK
+            + """ FILTER(?rank IN (2, 3, 4))
           FILTER EXISTS { ?species amur:threatenedBy|amur:inferredThreat ?t . ?t a amur:Threat }
           FILTER NOT EXISTS {
             ?species amur:threatenedBy|amur:inferredThreat ?threat . ?threat a amur:Threat .
             { ?by amur:addressesThreat|amur:actionAddresses ?threat }
             UNION { ?threat skos:broaderTransitive ?broader . ?by amur:addressesThreat|amur:actionAddresses ?broader }
           }
-        }""")]
+        }""",
+        )
+    ]
     assert sorted(r["species"] for r in gaps["unaddressed_species"]) == sorted(species)
-    per_ecoregion = {r["code"]: int(r["n"]) for r in _select(store, """
+    per_ecoregion = {
+        r["code"]: int(r["n"])
+        for r in _select(
+            store,
+            """
         SELECT ?code (COUNT(DISTINCT ?species) AS ?n) WHERE {
           ?species amur:occursIn ?ecoregion . ?ecoregion skos:notation ?code .
-          """ + EFFECTIVE_RANK + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""")}
-    ours = {graph.nodes[e]["notation"]: sum(analytics.is_threatened(graph, s) for s in graph.predecessors(e)
-                                            if graph.has_edge(s, e, "occursIn"))
-            for e in analytics.nodes_of(graph, "ecoregion")}
+          """
+            + EFFECTIVE_RANK
+            + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""",
+        )
+    }
+    ours = {
+        graph.nodes[e]["notation"]: sum(
+            analytics.is_threatened(graph, s) for s in graph.predecessors(e) if graph.has_edge(s, e, "occursIn")
+        )
+        for e in analytics.nodes_of(graph, "ecoregion")
+    }
     assert {code: n for code, n in ours.items() if n} == per_ecoregion
-    left_out = [r["code"] for r in _select(store, """
+    left_out = [
+        r["code"]
+        for r in _select(
+            store,
+            """
         SELECT DISTINCT ?code WHERE {
           ?species amur:occursIn ?ecoregion . ?ecoregion skos:notation ?code .
-          """ + EFFECTIVE_RANK + """ FILTER(?rank IN (2, 3, 4))
-          FILTER NOT EXISTS { ?initiative amur:concernsEcoregion ?ecoregion } }""")]
+          """
+            + EFFECTIVE_RANK
+            + """ FILTER(?rank IN (2, 3, 4))
+          FILTER NOT EXISTS { ?initiative amur:concernsEcoregion ?ecoregion } }""",
+        )
+    ]
     assert sorted(r["code"] for r in gaps["ecoregions_without_initiative"]) == sorted(left_out)
-    protected = [r["s"] for r in _select(store, """
-        SELECT DISTINCT ?s WHERE { ?s amur:protectionStatus ?p FILTER NOT EXISTS { ?s amur:occursIn ?e } }""")]
+    protected = [
+        r["s"]
+        for r in _select(
+            store,
+            """
+        SELECT DISTINCT ?s WHERE { ?s amur:protectionStatus ?p FILTER NOT EXISTS { ?s amur:occursIn ?e } }""",
+        )
+    ]
     assert sorted(r["species"] for r in gaps["protected_without_recorded_ecoregion"]) == sorted(protected)
     assert protected
-    threatened = [r["s"] for r in _select(store, """
+    threatened = [
+        r["s"]
+        for r in _select(
+            store,
+            """
         SELECT DISTINCT ?s WHERE { ?s amur:assessment/amur:category/skos:notation ?c FILTER (?c IN ("CR", "EN", "VU"))
-                                   FILTER NOT EXISTS { ?s amur:protectionStatus ?p } }""")]
+                                   FILTER NOT EXISTS { ?s amur:protectionStatus ?p } }""",
+        )
+    ]
     assert sorted(r["species"] for r in gaps["threatened_not_protected"]) == sorted(threatened)
     assert threatened
 
 
 def test_similarity_matches_sparql(real):
     graph, store = real
-    ours = {(r["a"], r["b"]): (r["shared_species"], r["union_species"], r["jaccard"])
-            for r in analytics.ecoregion_similarity(graph).tables["pairs"]}
-    theirs = {(r["a"], r["b"]): (int(r["shared_species"]), int(r["union_species"]), round(float(r["jaccard"]), 4))
-              for r in _select(store, _named("analytics-ecoregion-overlap"))}
+    ours = {
+        (r["a"], r["b"]): (r["shared_species"], r["union_species"], r["jaccard"])
+        for r in analytics.ecoregion_similarity(graph).tables["pairs"]
+    }
+    theirs = {
+        (r["a"], r["b"]): (int(r["shared_species"]), int(r["union_species"]), round(float(r["jaccard"]), 4))
+        for r in _select(store, _named("analytics-ecoregion-overlap"))
+    }
     assert len(ours) == 16 * 15 // 2
     assert ours == theirs
 
 
 def test_degrees_match_sparql(real):
     graph, store = real
-    degrees = {r["node"]: int(r["n"]) for r in _select(store, """
+    degrees = {
+        r["node"]: int(r["n"])
+        for r in _select(
+            store,
+            """
         SELECT ?node (COUNT(DISTINCT ?other) AS ?n) WHERE {
           VALUES ?class { amur:TerrestrialEcoregion amur:FreshwaterEcoregion amur:Threat }
           ?node a ?class .
@@ -326,10 +431,13 @@ def test_degrees_match_sparql(real):
           { ?node ?p ?other } UNION { ?other ?p ?node }
           { ?other a dwc:Taxon } UNION { VALUES ?kind { amur:TerrestrialEcoregion amur:FreshwaterEcoregion amur:Threat
                                            amur:ConservationAction amur:ConservationInitiative } ?other a ?kind }
-        } GROUP BY ?node""")}
+        } GROUP BY ?node""",
+        )
+    }
     rows = analytics.key_nodes(graph, top=200).tables["key_nodes"]
-    checked = {r["node"]: r["degree"] for r in rows
-               if r["kind"] in ("ecoregion", "threat") and r["measure"] == "degree"}
+    checked = {
+        r["node"]: r["degree"] for r in rows if r["kind"] in ("ecoregion", "threat") and r["measure"] == "degree"
+    }
     assert len(checked) == 16 + 130
     assert checked == {node: degrees.get(node, 0) for node in checked}
     notes = analytics.key_nodes(graph).notes
@@ -347,9 +455,15 @@ def test_path_hops_are_triples_of_the_store(real):
         for hop in path["hops"]:
             subject, obj = (hop["from"], hop["to"]) if hop["direction"] == "forward" else (hop["to"], hop["from"])
             predicate = predicates.get(hop["relation"], "https://w3id.org/amurkg/ontology#" + hop["relation"])
-            ask = store.query("ASK { ?s ?p ?o }", use_default_graph_as_union=True, substitutions={
-                ox.Variable("s"): ox.NamedNode(subject), ox.Variable("p"): ox.NamedNode(predicate),
-                ox.Variable("o"): ox.NamedNode(obj)})
+            ask = store.query(
+                "ASK { ?s ?p ?o }",
+                use_default_graph_as_union=True,
+                substitutions={
+                    ox.Variable("s"): ox.NamedNode(subject),
+                    ox.Variable("p"): ox.NamedNode(predicate),
+                    ox.Variable("o"): ox.NamedNode(obj),
+                },
+            )
             assert bool(ask), hop
 
 
@@ -367,6 +481,7 @@ def test_view_is_cached_per_build(built_store, real):
 
 
 # --- the command line -------------------------------------------------------------------------------------------
+
 
 def test_analyze_help():
     result = CliRunner().invoke(main, ["analyze", "--help"])
@@ -400,6 +515,7 @@ def test_analyze_path_unknown_name_fails(built_store):
 
 
 # --- the API and the pages --------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def client(real_client):
@@ -457,10 +573,13 @@ def test_path_page(client):
 def test_path_page_through_possible_placements_on_request(client, real):
     _, store = real
     # a species placed only by low-confidence evidence, possibly in an ecoregion the initiative works in
-    rows = _select(store, """SELECT ?name WHERE {
+    rows = _select(
+        store,
+        """SELECT ?name WHERE {
         ?t amur:possiblyOccursIn ?e ; amur:canonicalName ?name .
         <https://w3id.org/amurkg/initiative/econet-green-belt> amur:concernsEcoregion ?e .
-        FILTER NOT EXISTS { ?t amur:occursIn ?any } } ORDER BY ?name LIMIT 1""")
+        FILTER NOT EXISTS { ?t amur:occursIn ?any } } ORDER BY ?name LIMIT 1""",
+    )
     assert rows
     name = rows[0]["name"]
     query = {"from": name, "to": "Econet-Green Belt"}

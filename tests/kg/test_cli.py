@@ -27,8 +27,17 @@ def test_console_script_is_installed():
 
 
 def test_query_json_is_sparql_results(built_store):
-    result = CliRunner().invoke(main, ["query", "--store", str(built_store), "--format", "json",
-                                       "SELECT (COUNT(*) AS ?n) WHERE { ?e a amur:TerrestrialEcoregion }"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "--store",
+            str(built_store),
+            "--format",
+            "json",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?e a amur:TerrestrialEcoregion }",
+        ],
+    )
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert body["head"]["vars"] == ["n"]
@@ -93,9 +102,14 @@ def test_validate_reports_violations(built_store, tmp_path):
     from kg.namespaces import AMUR, graph_iri
 
     eco = ox.NamedNode("https://w3id.org/amurkg/ecoregion/PA0443")
-    negative_area = ox.Quad(eco, ox.NamedNode(str(AMUR.areaKm2)), ox.Literal("-5", datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#decimal")), ox.NamedNode(str(graph_iri("wwf-teow-2001"))))
-    result = CliRunner().invoke(main, ["validate", "--store", str(_small_store(tmp_path, built_store,
-                                                                                [negative_area]))])
+    negative_area = ox.Quad(
+        eco,
+        ox.NamedNode(str(AMUR.areaKm2)),
+        ox.Literal("-5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+        ox.NamedNode(str(graph_iri("wwf-teow-2001"))),
+    )
+    result = CliRunner().invoke(
+        main, ["validate", "--store", str(_small_store(tmp_path, built_store, [negative_area]))]
+    )
     assert result.exit_code == 1, result.output
     assert "conforms: False" in result.output and "areaKm2" in result.output

@@ -37,9 +37,14 @@ def test_the_app_config_is_the_settings():
 
 def test_the_cli_shows_the_settings_defaults():
     """`amurkg serve --help` states the defaults of Settings: there is no second copy of them in the CLI."""
-    out = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "--help"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "serve", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     flat = " ".join(out.split())
-    for option, value in (("--port", Settings.port), ("--workers", Settings.workers),
-                          ("--threads", Settings.threads), ("--timeout", Settings.query_timeout)):
+    for option, value in (
+        ("--port", Settings.port),
+        ("--workers", Settings.workers),
+        ("--threads", Settings.threads),
+        ("--timeout", Settings.query_timeout),
+    ):
         assert f"[default: ({value})]" in flat.split(option, 1)[1].split(" --")[0], option

@@ -31,8 +31,13 @@ def answers(store: ox.Store, text: str) -> tuple[list[str], list[tuple]]:
 
 
 def test_the_rewritten_queries_are_the_named_ones():
-    assert REWRITTEN == ["analytics-link-confidence", "ecoregion-richness", "endangered-daurian-steppe",
-                         "placement-confidence", "threats-without-action"]
+    assert REWRITTEN == [
+        "analytics-link-confidence",
+        "ecoregion-richness",
+        "endangered-daurian-steppe",
+        "placement-confidence",
+        "threats-without-action",
+    ]
     for name in REWRITTEN:
         assert (QUERIES_DIR / f"{name}.rq").read_text() != (BEFORE / f"{name}.rq").read_text()
 

@@ -71,13 +71,18 @@ def test_a_plain_echo_ignores_counts():
 @pytest.mark.slow
 def test_amurkg_build_writes_plain_lines_to_a_pipe(built_store, sources_dir):
     # the real command on an up-to-date store: its stderr is a pipe, as in CI, so no live display
-    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", "--sources", str(sources_dir),
-                             "--store", str(built_store)], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "build", "--sources", str(sources_dir), "--store", str(built_store)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     lines = result.stderr.splitlines()
     assert "\x1b" not in result.stderr and "\r" not in result.stderr
     assert re.fullmatch(r"\[ *\d+\.\d s\] sources: .+", lines[0])
-    assert re.fullmatch(r"\[ *\d+\.\d s\] store .+ is up to date \(build .+\); nothing to do \(use --force\)",
-                        lines[-1])
+    assert re.fullmatch(
+        r"\[ *\d+\.\d s\] store .+ is up to date \(build .+\); nothing to do \(use --force\)", lines[-1]
+    )
 
 
 @pytest.mark.slow
@@ -87,8 +92,9 @@ def test_amurkg_export_to_a_file_says_its_stage_in_plain_lines(built_store, tmp_
     from kg.cli import main
 
     out = tmp_path / "meta.nt"
-    result = CliRunner().invoke(main, ["export", "--format", "nt", "--graph", "meta", "-o", str(out),
-                                       "--store", str(built_store)])
+    result = CliRunner().invoke(
+        main, ["export", "--format", "nt", "--graph", "meta", "-o", str(out), "--store", str(built_store)]
+    )
     assert result.exit_code == 0, result.output
     assert re.search(rf"^\[ *\d+\.\d s\] export: nt to {re.escape(str(out))}$", result.stderr, re.M)
     assert "\x1b" not in result.stderr and out.stat().st_size > 0

@@ -57,6 +57,7 @@ def select_calls(monkeypatch) -> list[str]:
         def run(store, name, *args, **kwargs):
             calls.append(name)
             return original(store, name, *args, **kwargs)
+
         return run
 
     monkeypatch.setattr(explorer, "select", counting(explorer.select))
@@ -149,16 +150,18 @@ def test_sparql_get_is_validated_without_running_the_query(app, query_runs):
     assert tag.startswith('W/"test-build-') and json_answer.headers["Cache-Control"] == "public, no-cache"
     assert len(query_runs) == 1
 
-    unchanged = client.get("/sparql", query_string=query,
-                           headers={"Accept": "application/sparql-results+json", "If-None-Match": tag})
+    unchanged = client.get(
+        "/sparql", query_string=query, headers={"Accept": "application/sparql-results+json", "If-None-Match": tag}
+    )
     assert unchanged.status_code == 304 and len(query_runs) == 1  # not sent to the query workers
 
     csv = client.get("/sparql", query_string=query, headers={"Accept": "text/csv", "If-None-Match": tag})
     assert csv.status_code == 200 and csv.headers["ETag"] != tag and len(query_runs) == 2
 
     swap_in_new_build(app.store_link, "second-build", "Tiger")
-    after = client.get("/sparql", query_string=query,
-                       headers={"Accept": "application/sparql-results+json", "If-None-Match": tag})
+    after = client.get(
+        "/sparql", query_string=query, headers={"Accept": "application/sparql-results+json", "If-None-Match": tag}
+    )
     assert after.status_code == 200 and b"Tiger" in after.data and after.headers["ETag"] != tag
 
 
@@ -200,8 +203,9 @@ def test_a_posted_query_shares_the_response_cache_with_get(app, query_runs):
     text = "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
     json_type = {"Accept": "application/sparql-results+json"}
     first = client.post("/sparql", data={"query": text}, headers=json_type)  # the query editor's form
-    direct = client.post("/sparql", data=text.encode(),
-                         headers=json_type | {"Content-Type": "application/sparql-query"})
+    direct = client.post(
+        "/sparql", data=text.encode(), headers=json_type | {"Content-Type": "application/sparql-query"}
+    )
     got = client.get("/sparql", query_string={"query": text}, headers=json_type)
     assert first.status_code == direct.status_code == got.status_code == 200 and len(query_runs) == 1
     assert first.data == direct.data == got.data and b"Panthera tigris" in first.data
@@ -245,6 +249,8 @@ def test_each_interface_language_has_its_own_tag_and_cached_copy(app, select_cal
     assert english.status_code == chinese.status_code == 200
     assert english.headers["ETag"] != chinese.headers["ETag"] and english.data != chinese.data
     assert b'lang="zh-Hans"' in chinese.data and b'<html lang="en"' in english.data
-    again = client.get("/taxon/panthera-tigris", headers={"Accept": "text/html", "Accept-Language": "zh-CN",
-                                                          "If-None-Match": english.headers["ETag"]})
+    again = client.get(
+        "/taxon/panthera-tigris",
+        headers={"Accept": "text/html", "Accept-Language": "zh-CN", "If-None-Match": english.headers["ETag"]},
+    )
     assert again.status_code == 200 and again.data == chinese.data

@@ -100,14 +100,30 @@ def test_void_describes_graphs_partitions_sources_and_downloads(client, built_st
         n = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
         assert (URIRef(graph.value), VOID.triples, Literal(n)) in void
         assert (dataset, VOID.subset, URIRef(graph.value)) in void
-    taxa = {void.value(p, VOID.entities) for p in void.objects(dataset, VOID.classPartition)
-            if void.value(p, VOID["class"]) == URIRef("http://rs.tdwg.org/dwc/terms/Taxon")}
-    assert taxa == {Literal(len({q.subject for q in store.quads_for_pattern(
-        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-        ox.NamedNode("http://rs.tdwg.org/dwc/terms/Taxon"), None)}))}
+    taxa = {
+        void.value(p, VOID.entities)
+        for p in void.objects(dataset, VOID.classPartition)
+        if void.value(p, VOID["class"]) == URIRef("http://rs.tdwg.org/dwc/terms/Taxon")
+    }
+    assert taxa == {
+        Literal(
+            len(
+                {
+                    q.subject
+                    for q in store.quads_for_pattern(
+                        None,
+                        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                        ox.NamedNode("http://rs.tdwg.org/dwc/terms/Taxon"),
+                        None,
+                    )
+                }
+            )
+        )
+    }
     assert len(list(void.objects(dataset, VOID.propertyPartition))) > 30
-    for source in void.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                                URIRef("https://w3id.org/amurkg/ontology#Source")):
+    for source in void.subjects(
+        URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef("https://w3id.org/amurkg/ontology#Source")
+    ):
         assert void.value(source, DCTERMS.license) and void.value(source, DCTERMS.bibliographicCitation)
     assert void.value(dataset, DCTERMS.bibliographicCitation) == Literal(manifest["citation"])
     assert void.value(dataset, URIRef(str(DCAT) + "version")) == Literal(manifest["version"])

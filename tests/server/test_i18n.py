@@ -13,8 +13,11 @@ from babel.messages.pofile import read_po
 from server.i18n import LANGUAGES, TRANSLATIONS
 
 SERVER = Path(__file__).resolve().parents[2] / "server"
-CATALOGUES = {code: TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
-              for code, (locale, _, _) in LANGUAGES.items() if code != "en"}
+CATALOGUES = {
+    code: TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+    for code, (locale, _, _) in LANGUAGES.items()
+    if code != "en"
+}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -77,8 +80,10 @@ def test_language_from_parameter_then_cookie_then_accept_language(bare_client):
     assert heading(bare_client.get("/").get_data(as_text=True)) == "No graph yet"
     russian = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
     assert heading(bare_client.get("/", headers=russian).get_data(as_text=True)) == "Граф ещё не построен"
-    assert heading(bare_client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)) == \
-        "尚无图谱"
+    assert (
+        heading(bare_client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True))
+        == "尚无图谱"
+    )
     response = bare_client.get("/?lang=zh", headers=russian)
     page = response.get_data(as_text=True)
     assert heading(page) == "尚无图谱" and '<html lang="zh-Hans">' in page
@@ -104,10 +109,28 @@ def test_switcher_links_the_same_page_in_each_language(bare_client):
 
 # --- the pages of the real graph in each language ------------------------------------------------------------------
 
-PAGES = ["/", "/search?q=tiger", "/map", "/query", "/taxon/panthera-tigris", "/ecoregion/PA0443", "/threat/5.1.1",
-         "/action/1.1", "/source/avilist-2025", "/taxon/animalia/family/felidae", "/downloads", "/sparql",
-         "/taxon/no-such-taxon", "/search?q=crain", "/analytics/", "/analytics/threats", "/analytics/gaps",
-         "/analytics/similarity", "/analytics/centrality", "/analytics/path?from=Panax%20ginseng&to=PA0443"]
+PAGES = [
+    "/",
+    "/search?q=tiger",
+    "/map",
+    "/query",
+    "/taxon/panthera-tigris",
+    "/ecoregion/PA0443",
+    "/threat/5.1.1",
+    "/action/1.1",
+    "/source/avilist-2025",
+    "/taxon/animalia/family/felidae",
+    "/downloads",
+    "/sparql",
+    "/taxon/no-such-taxon",
+    "/search?q=crain",
+    "/analytics/",
+    "/analytics/threats",
+    "/analytics/gaps",
+    "/analytics/similarity",
+    "/analytics/centrality",
+    "/analytics/path?from=Panax%20ginseng&to=PA0443",
+]
 # a heading or label each page shows in that language
 EXPECTED = {
     "/": {"zh": "按类群和全球红色名录等级统计的物种", "ru": "Виды по группам и глобальным категориям Красного списка"},
@@ -118,8 +141,9 @@ EXPECTED = {
 }
 # English messages of four words or more: long enough not to occur in the data (source titles, labels) by chance;
 # the dataset's name is also in every citation, in English as the data gives it
-LONG_MESSAGES = sorted(m for m in MESSAGES if m.count(" ") >= 3 and "%(" not in m
-                       and m != "Amur-Heilong Biodiversity Knowledge Graph")
+LONG_MESSAGES = sorted(
+    m for m in MESSAGES if m.count(" ") >= 3 and "%(" not in m and m != "Amur-Heilong Biodiversity Knowledge Graph"
+)
 
 
 @pytest.mark.slow

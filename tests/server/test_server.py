@@ -15,13 +15,15 @@ def client(real_client):
     return real_client
 
 
-QUERY = ("PREFIX amur: <https://w3id.org/amurkg/ontology#> "
-         "SELECT (COUNT(*) AS ?n) WHERE { ?e a amur:TerrestrialEcoregion }")
+QUERY = (
+    "PREFIX amur: <https://w3id.org/amurkg/ontology#> SELECT (COUNT(*) AS ?n) WHERE { ?e a amur:TerrestrialEcoregion }"
+)
 
 
 def test_get_json(client):
-    response = client.get("/sparql", query_string={"query": QUERY},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql", query_string={"query": QUERY}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/sparql-results+json"
     assert response.get_json()["results"]["bindings"][0]["n"]["value"] == "15"

@@ -28,15 +28,20 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def synthetic_quads() -> list[ox.Quad]:
     graph = ox.NamedNode(GRAPH)
-    return [ox.Quad(ox.NamedNode(f"{EX}thing/{i}"), ox.NamedNode(EX + "label"), ox.Literal(f"thing {i}"), graph)
-            for i in range(2000)]
+    return [
+        ox.Quad(ox.NamedNode(f"{EX}thing/{i}"), ox.NamedNode(EX + "label"), ox.Literal(f"thing {i}"), graph)
+        for i in range(2000)
+    ]
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     store = make_store(tmp_path_factory.mktemp("endpoint"), synthetic_quads())
-    env = {"AMURKG_WRITE_TOKEN": TOKEN, "AMURKG_RESULT_MAX_BYTES": str(RESULT_CAP),
-           "AMURKG_MAX_REQUEST_BYTES": str(REQUEST_CAP)}
+    env = {
+        "AMURKG_WRITE_TOKEN": TOKEN,
+        "AMURKG_RESULT_MAX_BYTES": str(RESULT_CAP),
+        "AMURKG_MAX_REQUEST_BYTES": str(REQUEST_CAP),
+    }
     with serve(store, env=env, timeout=TIMEOUT) as base:
         yield base + "/sparql"
 
@@ -211,17 +216,27 @@ def test_conflicting_dataset_parameters_are_400(endpoint):
 
 def test_protocol_dataset_replaces_the_union_default_graph(endpoint):
     assert count(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == 2000
-    status, _, body = get(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "application/sparql-results+json",
-                          **{"default-graph-uri": EX + "nothing"})
+    status, _, body = get(
+        endpoint,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "application/sparql-results+json",
+        **{"default-graph-uri": EX + "nothing"},
+    )
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "0"
 
 
 def test_cors(endpoint):
     status, headers, _ = get(endpoint, "ASK {}")
     assert headers["Access-Control-Allow-Origin"] == "*"
-    status, headers, _ = call(endpoint, method="OPTIONS", headers={
-        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    status, headers, _ = call(
+        endpoint,
+        method="OPTIONS",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert status == 200 and "POST" in headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in headers["Access-Control-Allow-Headers"]
 
@@ -232,51 +247,62 @@ SELECT = f"SELECT ?s ?o WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }} ORDER BY ?s L
 CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }} LIMIT 3"
 
 
-@pytest.mark.parametrize("accept, served", [
-    (None, "application/sparql-results+json"),
-    ("*/*", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
-    ("text/csv, text/tab-separated-values;q=0.5", "text/csv"),
-    ("application/json", "application/sparql-results+json"),
-    ("text/html;q=0.9, application/sparql-results+xml;q=0.1", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    "accept, served",
+    [
+        (None, "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
+        ("text/csv, text/tab-separated-values;q=0.5", "text/csv"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/html;q=0.9, application/sparql-results+xml;q=0.1", "application/sparql-results+xml"),
+    ],
+)
 def test_select_negotiation(endpoint, accept, served):
     status, headers, _ = get(endpoint, SELECT, accept)
     assert status == 200 and headers["Content-Type"].split(";")[0] == served
     assert "Accept" in headers["Vary"]
 
 
-@pytest.mark.parametrize("accept, served", [
-    (None, "text/turtle"),
-    ("application/n-triples", "application/n-triples"),
-    ("application/ld+json", "application/ld+json"),
-    ("application/rdf+xml;q=0.9, text/turtle;q=0.1", "application/rdf+xml"),
-    ("application/trig", "application/trig"),
-    ("application/n-quads", "application/n-quads"),
-])
+@pytest.mark.parametrize(
+    "accept, served",
+    [
+        (None, "text/turtle"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml;q=0.9, text/turtle;q=0.1", "application/rdf+xml"),
+        ("application/trig", "application/trig"),
+        ("application/n-quads", "application/n-quads"),
+    ],
+)
 def test_construct_negotiation(endpoint, accept, served):
     status, headers, body = get(endpoint, CONSTRUCT, accept)
     assert status == 200 and headers["Content-Type"].split(";")[0] == served
     assert len(ox.Dataset(ox.parse(body, ox.RdfFormat.from_media_type(served)))) == 3
 
 
-@pytest.mark.parametrize("fmt, served", [("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
-                                         ("xml", "application/sparql-results+xml")])
+@pytest.mark.parametrize(
+    "fmt, served",
+    [("csv", "text/csv"), ("tsv", "text/tab-separated-values"), ("xml", "application/sparql-results+xml")],
+)
 def test_format_parameter_overrides_accept(endpoint, fmt, served):
     status, headers, _ = get(endpoint, SELECT, "application/sparql-results+json", format=fmt)
     assert status == 200 and headers["Content-Type"].split(";")[0] == served
 
 
-@pytest.mark.parametrize("query, accept, served", [
-    # roqet asks every query with SPARQL XML results: a graph query gets Turtle (as Fuseki answers)
-    (CONSTRUCT, "application/sparql-results+xml", "text/turtle"),
-    (CONSTRUCT, "text/csv", "text/turtle"),
-    (CONSTRUCT, "application/sparql-results+json, text/html;q=0.5", "text/turtle"),
-    # a SELECT whose Accept names only RDF syntaxes gets SPARQL XML results
-    (SELECT, "text/turtle", "application/sparql-results+xml"),
-    (SELECT, "application/n-triples, application/rdf+xml;q=0.5", "application/sparql-results+xml"),
-])
+@pytest.mark.parametrize(
+    "query, accept, served",
+    [
+        # roqet asks every query with SPARQL XML results: a graph query gets Turtle (as Fuseki answers)
+        (CONSTRUCT, "application/sparql-results+xml", "text/turtle"),
+        (CONSTRUCT, "text/csv", "text/turtle"),
+        (CONSTRUCT, "application/sparql-results+json, text/html;q=0.5", "text/turtle"),
+        # a SELECT whose Accept names only RDF syntaxes gets SPARQL XML results
+        (SELECT, "text/turtle", "application/sparql-results+xml"),
+        (SELECT, "application/n-triples, application/rdf+xml;q=0.5", "application/sparql-results+xml"),
+    ],
+)
 def test_an_accept_naming_only_the_other_kind_gets_the_kinds_default(endpoint, query, accept, served):
     status, headers, body = get(endpoint, query, accept)
     assert status == 200 and headers["Content-Type"].split(";")[0] == served
@@ -284,14 +310,20 @@ def test_an_accept_naming_only_the_other_kind_gets_the_kinds_default(endpoint, q
         assert len(ox.Dataset(ox.parse(body, ox.RdfFormat.TURTLE))) == 3
 
 
-@pytest.mark.parametrize("query, accept", [
-    (SELECT, "image/png"),  # names no SPARQL answer at all
-    (CONSTRUCT, "text/html"),
-    (CONSTRUCT, "text/csv, text/turtle;q=0"),  # refuses the fallback by name
-    (SELECT, "text/turtle, */*;q=0"),  # ... or by a wildcard
-    (SELECT, "application/sparql-results+json;q=0, application/sparql-results+xml;q=0, text/csv;q=0, "
-             "text/tab-separated-values;q=0"),
-])
+@pytest.mark.parametrize(
+    "query, accept",
+    [
+        (SELECT, "image/png"),  # names no SPARQL answer at all
+        (CONSTRUCT, "text/html"),
+        (CONSTRUCT, "text/csv, text/turtle;q=0"),  # refuses the fallback by name
+        (SELECT, "text/turtle, */*;q=0"),  # ... or by a wildcard
+        (
+            SELECT,
+            "application/sparql-results+json;q=0, application/sparql-results+xml;q=0, text/csv;q=0, "
+            "text/tab-separated-values;q=0",
+        ),
+    ],
+)
 def test_nothing_acceptable_is_406(endpoint, query, accept):
     status, _, body = get(endpoint, query, accept)
     assert status == 406
@@ -315,8 +347,9 @@ def test_browsers_get_a_page_and_rdf_clients_the_service_description(endpoint):
 
 def test_graph_store_reads(endpoint):
     store = endpoint.replace("/sparql", "/rdf-graph-store")
-    status, headers, body = call(store + "?graph=" + urllib.parse.quote(GRAPH, safe=""),
-                                 headers={"Accept": "application/n-triples"})
+    status, headers, body = call(
+        store + "?graph=" + urllib.parse.quote(GRAPH, safe=""), headers={"Accept": "application/n-triples"}
+    )
     assert status == 422  # 2000 triples of N-Triples are over this server's result cap
     status, headers, body = call(store + "?default", headers={"Accept": "application/n-triples"})
     assert status == 200 and body == b""
@@ -347,8 +380,11 @@ def test_sparqlwrapper_construct(endpoint, return_format):
     client.setQuery(CONSTRUCT)
     client.setReturnFormat(return_format)
     result = client.query().convert()
-    graph = result if isinstance(result, Graph) else Graph().parse(
-        data=result, format={TURTLE: "turtle", N3: "turtle", JSONLD: "json-ld"}[return_format])
+    graph = (
+        result
+        if isinstance(result, Graph)
+        else Graph().parse(data=result, format={TURTLE: "turtle", N3: "turtle", JSONLD: "json-ld"}[return_format])
+    )
     assert len(graph) == 3
 
 

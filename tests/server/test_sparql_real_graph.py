@@ -34,7 +34,11 @@ def test_service_description_has_void_statistics_per_named_graph(client):
 
 
 def test_writes_are_refused_on_the_real_graph_without_a_token(client, built_store):
-    response = client.post("/sparql", data="CLEAR ALL", content_type="application/sparql-update",
-                           headers={"Authorization": "Bearer anything"})
+    response = client.post(
+        "/sparql",
+        data="CLEAR ALL",
+        content_type="application/sparql-update",
+        headers={"Authorization": "Bearer anything"},
+    )
     assert response.status_code == 403
     assert client.get("/health").get_json()["status"] == "ok"

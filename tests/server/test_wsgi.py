@@ -21,7 +21,12 @@ def test_a_bare_gunicorn_run_refuses_to_start():
     """`gunicorn 'server:create_app()'` would serve with one sync thread and a 30 s worker timeout: no interactive
     lane, and workers killed before a query's timeout answers. The worker refuses to boot, saying what to run."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    run = subprocess.run([str(gunicorn), "--bind", "127.0.0.1:0", "--workers", "1", "server:create_app()"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [str(gunicorn), "--bind", "127.0.0.1:0", "--workers", "1", "server:create_app()"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode != 0
     assert "RefusedServer" in run.stderr and "amurkg serve" in run.stderr

@@ -30,8 +30,15 @@ def _edit(root: Path, name: str) -> None:
 def test_editing_the_serve_side_keeps_the_build_key(tmp_path):
     root = _copy(tmp_path)
     key = pipeline.code_fingerprint(root)
-    for name in ("server/sparql.py", "server/explorer/__init__.py", "server/templates/base.html",
-                 "kg/store/workers.py", "kg/analytics.py", "kg/query.py", "queries/cranes.rq"):
+    for name in (
+        "server/sparql.py",
+        "server/explorer/__init__.py",
+        "server/templates/base.html",
+        "kg/store/workers.py",
+        "kg/analytics.py",
+        "kg/query.py",
+        "queries/cranes.rq",
+    ):
         _edit(root, name)
     assert (root / "server/sparql.py").read_text().endswith("# edited\n")
     assert pipeline.code_fingerprint(root) == key
@@ -40,8 +47,15 @@ def test_editing_the_serve_side_keeps_the_build_key(tmp_path):
 def test_editing_what_the_build_runs_changes_the_build_key(tmp_path):
     root = _copy(tmp_path)
     key = pipeline.code_fingerprint(root)
-    for name in ("kg/build/species.py", "ingest/birds.py", "kg/sources/registry.py", "kg/namespaces.py",
-                 "ontology/amurkg.ttl", "queries/export/actions.rq", "kg/export/dumps.py"):
+    for name in (
+        "kg/build/species.py",
+        "ingest/birds.py",
+        "kg/sources/registry.py",
+        "kg/namespaces.py",
+        "ontology/amurkg.ttl",
+        "queries/export/actions.rq",
+        "kg/export/dumps.py",
+    ):
         before = pipeline.code_fingerprint(root)
         _edit(root, name)
         assert pipeline.code_fingerprint(root) != before, name

@@ -13,18 +13,29 @@ from kg.store import layout as kgstore
 
 
 def ask_count(store: ox.Store, body: str) -> int:
-    rows = list(store.query(sparql_prefixes() + f"SELECT (COUNT(*) AS ?n) WHERE {{ {body} }}",
-                            use_default_graph_as_union=True))
+    rows = list(
+        store.query(sparql_prefixes() + f"SELECT (COUNT(*) AS ?n) WHERE {{ {body} }}", use_default_graph_as_union=True)
+    )
     return int(rows[0]["n"].value)
 
 
 def test_terrestrial_ecoregions_with_wkt(built_store):
     store = kgstore.open_read_only(built_store)
-    assert ask_count(store, "?e a amur:TerrestrialEcoregion ; geo:hasGeometry/geo:asWKT ?w . "
-                            "FILTER(datatype(?w) = geo:wktLiteral && STRSTARTS(STR(?w), 'MULTIPOLYGON'))") == 15
-    codes = {r["c"].value for r in store.query(
-        sparql_prefixes() + "SELECT ?c WHERE { ?e a amur:TerrestrialEcoregion ; skos:notation ?c }",
-        use_default_graph_as_union=True)}
+    assert (
+        ask_count(
+            store,
+            "?e a amur:TerrestrialEcoregion ; geo:hasGeometry/geo:asWKT ?w . "
+            "FILTER(datatype(?w) = geo:wktLiteral && STRSTARTS(STR(?w), 'MULTIPOLYGON'))",
+        )
+        == 15
+    )
+    codes = {
+        r["c"].value
+        for r in store.query(
+            sparql_prefixes() + "SELECT ?c WHERE { ?e a amur:TerrestrialEcoregion ; skos:notation ?c }",
+            use_default_graph_as_union=True,
+        )
+    }
     assert "PA1314" in codes and "PA0816" not in codes and "PA0443" in codes
 
 
@@ -32,19 +43,31 @@ def test_freshwater_unit_and_global200(built_store):
     store = kgstore.open_read_only(built_store)
     assert ask_count(store, "?e a amur:FreshwaterEcoregion ; skos:notation 'FW-RFE'") == 1
     assert ask_count(store, "?u a amur:Global200Ecoregion") == 4
-    assert ask_count(store, "<https://w3id.org/amurkg/ecoregion/PA0443> amur:global200/rdfs:label "
-                            "'Russian Far East broadleaf and mixed forests'@en") == 1
+    assert (
+        ask_count(
+            store,
+            "<https://w3id.org/amurkg/ecoregion/PA0443> amur:global200/rdfs:label "
+            "'Russian Far East broadleaf and mixed forests'@en",
+        )
+        == 1
+    )
 
 
 def test_iucn_schemes(built_store):
     store = kgstore.open_read_only(built_store)
     assert ask_count(store, "?t a amur:Threat ; skos:inScheme <https://w3id.org/amurkg/scheme/threats>") == 130
     assert ask_count(store, "?a a amur:ConservationAction ; skos:notation ?n") == 42
-    assert ask_count(store, "<https://w3id.org/amurkg/threat/5.1.1> skos:broader "
-                            "<https://w3id.org/amurkg/threat/5.1>") == 1
+    assert (
+        ask_count(store, "<https://w3id.org/amurkg/threat/5.1.1> skos:broader <https://w3id.org/amurkg/threat/5.1>")
+        == 1
+    )
     # the closure is materialised so that queries need no unbounded path
-    assert ask_count(store, "<https://w3id.org/amurkg/threat/5.1.1> skos:broaderTransitive "
-                            "<https://w3id.org/amurkg/threat/5>") == 1
+    assert (
+        ask_count(
+            store, "<https://w3id.org/amurkg/threat/5.1.1> skos:broaderTransitive <https://w3id.org/amurkg/threat/5>"
+        )
+        == 1
+    )
 
 
 def test_work_lines_linked_to_threats_actions_and_ecoregions(built_store):
@@ -52,8 +75,14 @@ def test_work_lines_linked_to_threats_actions_and_ecoregions(built_store):
     assert ask_count(store, "?i a amur:ConservationInitiative") == 7
     assert ask_count(store, "?i a amur:ConservationInitiative FILTER NOT EXISTS { ?i amur:addressesThreat ?t }") == 0
     assert ask_count(store, "?i a amur:ConservationInitiative FILTER NOT EXISTS { ?i amur:implementsAction ?t }") == 0
-    assert ask_count(store, "<https://w3id.org/amurkg/initiative/econet-green-belt> amur:implementsAction "
-                            "<https://w3id.org/amurkg/action/1.1>") == 1
+    assert (
+        ask_count(
+            store,
+            "<https://w3id.org/amurkg/initiative/econet-green-belt> amur:implementsAction "
+            "<https://w3id.org/amurkg/action/1.1>",
+        )
+        == 1
+    )
 
 
 def test_seed_facts_basin_countries_rivers_threat_factors(built_store):
@@ -61,8 +90,10 @@ def test_seed_facts_basin_countries_rivers_threat_factors(built_store):
     assert ask_count(store, "<https://w3id.org/amurkg/place/amur-heilong-basin> amur:country ?c") == 3
     assert ask_count(store, "?r a amur:River") == 8
     assert ask_count(store, "?f a amur:ThreatFactor ; amur:mappedTo ?t") >= 5
-    assert ask_count(store, "<https://w3id.org/amurkg/river/zeya> amur:tributaryOf "
-                            "<https://w3id.org/amurkg/river/amur>") == 1
+    assert (
+        ask_count(store, "<https://w3id.org/amurkg/river/zeya> amur:tributaryOf <https://w3id.org/amurkg/river/amur>")
+        == 1
+    )
     assert ask_count(store, "?c a amur:EcoregionComplex ; amur:hasEcoregion ?e") == 16
 
 
@@ -73,11 +104,19 @@ def test_every_named_graph_has_provenance(built_store):
     for name in graphs:
         if name.endswith("/meta") or name.endswith("/ontology"):
             continue
-        assert ask_count(store, f"GRAPH <{graph_iri('meta')}> {{ <{name}> prov:wasDerivedFrom ?s ; "
-                                f"prov:generatedAtTime ?t ; dcterms:license ?l ; void:triples ?n }}") >= 1, name
+        assert (
+            ask_count(
+                store,
+                f"GRAPH <{graph_iri('meta')}> {{ <{name}> prov:wasDerivedFrom ?s ; "
+                f"prov:generatedAtTime ?t ; dcterms:license ?l ; void:triples ?n }}",
+            )
+            >= 1
+        ), name
     # every source is described with its licence, citation and checksum
-    assert ask_count(store, "?s a amur:Source ; dcterms:license ?l ; dcterms:bibliographicCitation ?c ; "
-                            "amur:sha256 ?h") >= 11
+    assert (
+        ask_count(store, "?s a amur:Source ; dcterms:license ?l ; dcterms:bibliographicCitation ?c ; amur:sha256 ?h")
+        >= 11
+    )
 
 
 def test_build_kept_its_shacl_verdict(built_store):
@@ -92,8 +131,7 @@ def test_build_kept_its_shacl_verdict(built_store):
 
 def test_unchanged_rebuild_is_skipped(built_store, sources_dir, source_cache):
     before = kgstore.current_build(built_store)
-    report = kgbuild.build(sources_dir, built_store, echo=lambda m: None,
-                           cache_dir=source_cache)
+    report = kgbuild.build(sources_dir, built_store, echo=lambda m: None, cache_dir=source_cache)
     assert report.skipped
     assert kgstore.current_build(built_store) == before
 
@@ -193,7 +231,8 @@ def test_custom_base_moves_vocabulary_and_shape_iris(tmp_path):
         "text = load_ontology().serialize(format='nt') + load_shapes().serialize(format='nt')\n"
         "print('https://example.org/kg/method/inferred-from-ecoregion' in text,"
         " 'https://w3id.org/amurkg/method/' in text, 'https://w3id.org/amurkg/ontology#Taxon' in text"
-        " or 'https://w3id.org/amurkg/ontology#Occurrence' in text)\n")
+        " or 'https://w3id.org/amurkg/ontology#Occurrence' in text)\n"
+    )
     env = dict(os.environ, AMURKG_BASE="https://example.org/kg/")
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "False", "True"]

@@ -33,15 +33,19 @@ def report(built_store) -> dict:
 def occurrences(store) -> dict[str, set[tuple[str, str, str, str]]]:
     """Canonical name -> {(ecoregion, method, confidence, matched)} of every amur:Occurrence."""
     found: dict[str, set] = defaultdict(set)
-    query = sparql_prefixes() + """
+    query = (
+        sparql_prefixes()
+        + """
         SELECT ?name ?e ?m ?c ?matched WHERE {
           ?o a amur:Occurrence ; amur:taxon ?t ; amur:ecoregion ?e ; amur:method ?m ; amur:confidence ?c ;
              amur:matched ?matched .
           ?t amur:canonicalName ?name .
         }"""
+    )
     for row in store.query(query, use_default_graph_as_union=True):
-        found[row["name"].value].add(tuple(row[k].value.rsplit("/", 1)[-1] for k in ("e", "m", "c"))
-                                     + (row["matched"].value,))
+        found[row["name"].value].add(
+            tuple(row[k].value.rsplit("/", 1)[-1] for k in ("e", "m", "c")) + (row["matched"].value,)
+        )
     return found
 
 
@@ -111,8 +115,10 @@ def test_sample_of_source_rows_is_in_the_graph(occurrences, report, sources_dir)
         if name is None or name not in occurrences or row["ecoregion_id"] == "PA0816":
             continue  # not joined, not admitted (both reported), or an ecoregion outside the graph
         matched = f"{wildfinder.LINKS_FILE} row {row['ecoregion_id']},{row['species_id']} "
-        assert any(m == "wildfinder" and c == "high" and e == row["ecoregion_id"] and t.startswith(matched)
-                   for e, m, c, t in occurrences[name]), (name, row)
+        assert any(
+            m == "wildfinder" and c == "high" and e == row["ecoregion_id"] and t.startswith(matched)
+            for e, m, c, t in occurrences[name]
+        ), (name, row)
         checked += 1
     assert checked >= 50
 
@@ -138,16 +144,23 @@ def test_cervus_canadensis_is_not_placed_by_its_circumpolar_box(occurrences):
 
 
 def test_relict_gull_is_not_placed_in_forests_or_tundra(store, occurrences):
-    assert bool(store.query(sparql_prefixes() + 'ASK { ?t amur:canonicalName "Ichthyaetus ichthyaetus" }',
-                            use_default_graph_as_union=True))  # still in the graph: its box holds core points
+    assert bool(
+        store.query(
+            sparql_prefixes() + 'ASK { ?t amur:canonicalName "Ichthyaetus ichthyaetus" }',
+            use_default_graph_as_union=True,
+        )
+    )  # still in the graph: its box holds core points
     forests_and_tundra = re.compile(r"PA(04|05|06|11)\d\d")
     assert not [p for p in occurrences.get("Ichthyaetus ichthyaetus", ()) if forests_and_tundra.match(p[0])]
 
 
 def test_split_lark_is_not_admitted_by_its_parents_box(store, occurrences):
     assert "Alaudala rufescens" not in occurrences and "Alaudala cheleensis" in occurrences
-    assert not bool(store.query(sparql_prefixes() + 'ASK { ?t amur:canonicalName "Alaudala rufescens" }',
-                                use_default_graph_as_union=True))
+    assert not bool(
+        store.query(
+            sparql_prefixes() + 'ASK { ?t amur:canonicalName "Alaudala rufescens" }', use_default_graph_as_union=True
+        )
+    )
 
 
 def test_changbai_alpine_plant_is_not_recorded_in_the_grasslands(occurrences):
@@ -157,7 +170,11 @@ def test_changbai_alpine_plant_is_not_recorded_in_the_grasslands(occurrences):
 
 @pytest.mark.parametrize("name", ["Bombina orientalis", "Lasiopodomys mandarinus", "Gloydius intermedius"])
 def test_south_korea_is_kept(store, name):
-    rows = store.query(sparql_prefixes() + f"""
-        SELECT ?c WHERE {{ ?t amur:canonicalName "{name}" ; amur:nativeTo ?c }}""", use_default_graph_as_union=True)
+    rows = store.query(
+        sparql_prefixes()
+        + f"""
+        SELECT ?c WHERE {{ ?t amur:canonicalName "{name}" ; amur:nativeTo ?c }}""",
+        use_default_graph_as_union=True,
+    )
     countries = {row["c"].value.rsplit("/", 1)[-1] for row in rows}
     assert {"KR", "CN", "RU"} <= countries, countries

@@ -28,8 +28,9 @@ def store(built_store):
     return kgstore.open_read_only(built_store)
 
 
-@pytest.mark.parametrize("name", ["Panax ginseng", "Pinus koraiensis", "Grus japonensis", "Panthera tigris",
-                                  "Huso dauricus"])
+@pytest.mark.parametrize(
+    "name", ["Panax ginseng", "Pinus koraiensis", "Grus japonensis", "Panthera tigris", "Huso dauricus"]
+)
 def test_basin_species_are_in(store, name):
     assert count(store, f"?t amur:canonicalName '{name}' ; dwc:taxonRank 'species' ; amur:evidence ?e") >= 1
 
@@ -40,8 +41,10 @@ def test_non_basin_species_are_out(store, name):
 
 
 def test_counts_by_group(store):
-    groups = {r["g"]: int(r["n"]) for r in select(
-        store, "SELECT ?g (COUNT(?t) AS ?n) WHERE { ?t amur:group/skos:notation ?g } GROUP BY ?g")}
+    groups = {
+        r["g"]: int(r["n"])
+        for r in select(store, "SELECT ?g (COUNT(?t) AS ?n) WHERE { ?t amur:group/skos:notation ?g } GROUP BY ?g")
+    }
     assert groups["plant"] >= 2000
     animals = sum(n for g, n in groups.items() if g != "plant")
     assert 400 <= animals <= 700
@@ -50,16 +53,27 @@ def test_counts_by_group(store):
 
 def test_every_species_has_evidence_with_source_method_confidence(store):
     # one EXISTS per property of the same ?e: as strict as one pattern, and seconds instead of minutes in Oxigraph
-    assert count(store, """?t dwc:taxonRank 'species' FILTER NOT EXISTS { ?t amur:evidence ?e .
+    assert (
+        count(
+            store,
+            """?t dwc:taxonRank 'species' FILTER NOT EXISTS { ?t amur:evidence ?e .
         FILTER EXISTS { ?e prov:wasDerivedFrom ?s } FILTER EXISTS { ?e amur:method ?m }
-        FILTER EXISTS { ?e amur:confidence ?c } FILTER EXISTS { ?e amur:rule ?r } }""") == 0
+        FILTER EXISTS { ?e amur:confidence ?c } FILTER EXISTS { ?e amur:rule ?r } }""",
+        )
+        == 0
+    )
     assert count(store, "?t dwc:taxonRank 'species'") > 2000
 
 
 def test_every_link_has_source_method_confidence(store):
     for cls in ("amur:Occurrence", "amur:ThreatExposure", "amur:InferredThreatExposure", "amur:EcoregionThreat"):
-        assert count(store, f"?l a {cls} FILTER NOT EXISTS {{ ?l prov:wasDerivedFrom ?s ; amur:method ?m ; "
-                            f"amur:confidence ?c }}") == 0, cls
+        assert (
+            count(
+                store,
+                f"?l a {cls} FILTER NOT EXISTS {{ ?l prov:wasDerivedFrom ?s ; amur:method ?m ; amur:confidence ?c }}",
+            )
+            == 0
+        ), cls
         assert count(store, f"?l a {cls}") > 0, cls
 
 
@@ -77,10 +91,16 @@ def test_occurs_in_returns_no_low_confidence_placement(store):
     # and each such pair is returned; a pair placed by low-confidence evidence alone is possible, never recorded
     recorded = pair_set(store, "?a amur:occursIn ?b")
     possible = pair_set(store, "?a amur:possiblyOccursIn ?b")
-    confident = pair_set(store, """?o a amur:Occurrence ; amur:confidence ?c ; amur:taxon ?a ; amur:ecoregion ?b
-        FILTER(?c IN (<https://w3id.org/amurkg/confidence/medium>, <https://w3id.org/amurkg/confidence/high>))""")
-    low = pair_set(store, """?o a amur:Occurrence ; amur:taxon ?a ; amur:ecoregion ?b ;
-        amur:confidence <https://w3id.org/amurkg/confidence/low>""")
+    confident = pair_set(
+        store,
+        """?o a amur:Occurrence ; amur:confidence ?c ; amur:taxon ?a ; amur:ecoregion ?b
+        FILTER(?c IN (<https://w3id.org/amurkg/confidence/medium>, <https://w3id.org/amurkg/confidence/high>))""",
+    )
+    low = pair_set(
+        store,
+        """?o a amur:Occurrence ; amur:taxon ?a ; amur:ecoregion ?b ;
+        amur:confidence <https://w3id.org/amurkg/confidence/low>""",
+    )
     assert recorded == confident and recorded
     assert possible == low - confident and possible
 
@@ -111,26 +131,40 @@ def test_placement_tallies_count_the_occurrences(store):
 
 def test_inferred_threats_are_labelled_and_never_mixed_with_direct(store):
     assert count(store, "?l a amur:InferredThreatExposure, amur:ThreatExposure") == 0
-    assert count(store, "?l a amur:InferredThreatExposure ; amur:method ?m "
-                        "FILTER(?m != <https://w3id.org/amurkg/method/inferred-from-ecoregion>)") == 0
+    assert (
+        count(
+            store,
+            "?l a amur:InferredThreatExposure ; amur:method ?m "
+            "FILTER(?m != <https://w3id.org/amurkg/method/inferred-from-ecoregion>)",
+        )
+        == 0
+    )
     # every inferred exposure goes through an ecoregion that the species occurs in and that faces the threat
     # (DISTINCT: the union default graph repeats a triple asserted in several named graphs)
     vias = distinct_pairs(store, "?a a amur:InferredThreatExposure ; amur:via ?b")
-    grounded = distinct_pairs(store, """?a a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat ?x ;
-        amur:via ?b . ?t amur:occursIn ?b . ?b amur:threatenedBy ?x""")
+    grounded = distinct_pairs(
+        store,
+        """?a a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat ?x ;
+        amur:via ?b . ?t amur:occursIn ?b . ?b amur:threatenedBy ?x""",
+    )
     assert vias == grounded > 0
     # the direct property on species holds only curated links
     direct = distinct_pairs(store, "?a amur:threatenedBy ?b ; dwc:taxonRank 'species'")
-    curated = distinct_pairs(store, "?a amur:threatenedBy ?b ; dwc:taxonRank 'species' . "
-                                    "?l a amur:ThreatExposure ; amur:taxon ?a ; amur:threat ?b")
+    curated = distinct_pairs(
+        store,
+        "?a amur:threatenedBy ?b ; dwc:taxonRank 'species' . ?l a amur:ThreatExposure ; amur:taxon ?a ; amur:threat ?b",
+    )
     assert direct == curated > 0
 
 
 def test_inferred_threats_act_on_the_kind_of_organism(store):
     # no plant hunted or fished, no animal gathered, no "species is the target" code (5.x.1) inferred at all
     def inferred(condition: str) -> int:
-        return count(store, f"""?l a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat/skos:notation ?code .
-            ?t amur:group/skos:notation ?group FILTER({condition})""")
+        return count(
+            store,
+            f"""?l a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat/skos:notation ?code .
+            ?t amur:group/skos:notation ?group FILTER({condition})""",
+        )
 
     assert inferred('?group = "plant" && (STRSTARTS(?code, "5.1") || STRSTARTS(?code, "5.4"))') == 0
     assert inferred('?group != "plant" && STRSTARTS(?code, "5.2")') == 0
@@ -140,9 +174,12 @@ def test_inferred_threats_act_on_the_kind_of_organism(store):
     from ingest import threat_applicability
 
     table = threat_applicability.load()
-    rows = select(store, """SELECT DISTINCT ?t ?code ?group ?family ?genus WHERE {
+    rows = select(
+        store,
+        """SELECT DISTINCT ?t ?code ?group ?family ?genus WHERE {
         ?l a amur:InferredThreatExposure ; amur:taxon ?t ; amur:threat/skos:notation ?code .
-        ?t amur:group/skos:notation ?group ; dwc:genus ?genus . OPTIONAL { ?t dwc:family ?family } }""")
+        ?t amur:group/skos:notation ?group ; dwc:genus ?genus . OPTIONAL { ?t dwc:family ?family } }""",
+    )
     assert rows
     refused = [r for r in rows if not table.applies(r["code"], r["group"], r["family"], r["genus"])]
     assert refused == []
@@ -158,11 +195,16 @@ def test_inferred_threat_yields_are_reported(store, built_store):
 
 
 def test_curated_species_threats(store):
-    rows = select(store, """SELECT ?code WHERE { ?l a amur:ThreatExposure ; amur:taxon ?t ;
-        amur:threat/skos:notation ?code . ?t amur:canonicalName 'Panthera tigris' }""")
+    rows = select(
+        store,
+        """SELECT ?code WHERE { ?l a amur:ThreatExposure ; amur:taxon ?t ;
+        amur:threat/skos:notation ?code . ?t amur:canonicalName 'Panthera tigris' }""",
+    )
     assert {r["code"] for r in rows} == {"5.1.1"}
-    assert count(store, "?t amur:canonicalName 'Panax ginseng' ; "
-                        "amur:threatenedBy <https://w3id.org/amurkg/threat/5.2.1>") == 1
+    assert (
+        count(store, "?t amur:canonicalName 'Panax ginseng' ; amur:threatenedBy <https://w3id.org/amurkg/threat/5.2.1>")
+        == 1
+    )
 
 
 def test_every_curated_species_is_in_the_graph(store):
@@ -173,37 +215,72 @@ def test_every_curated_species_is_in_the_graph(store):
 
 
 def test_curated_placements(store):
-    rows = select(store, """SELECT DISTINCT ?eco WHERE { ?o a amur:Occurrence ; amur:taxon ?t ;
+    rows = select(
+        store,
+        """SELECT DISTINCT ?eco WHERE { ?o a amur:Occurrence ; amur:taxon ?t ;
         amur:method <https://w3id.org/amurkg/method/curated> ; amur:ecoregion/skos:notation ?eco ;
         prov:wasDerivedFrom <https://w3id.org/amurkg/source/wwf-amur-heilong> .
-        ?t amur:canonicalName 'Panthera tigris' }""")
+        ?t amur:canonicalName 'Panthera tigris' }""",
+    )
     assert {r["eco"] for r in rows} == {"PA0443", "PA0426"}
     # through the curated placement the tiger is exposed (inferred) to the threats of its forests
     assert count(store, "?t amur:canonicalName 'Panthera tigris' ; amur:inferredThreat ?x") > 0
 
 
 def test_assessments_and_identifiers(store):
-    assert count(store, """?t amur:canonicalName 'Panax ginseng' ; amur:assessment ?a . ?a amur:assessor
+    assert (
+        count(
+            store,
+            """?t amur:canonicalName 'Panax ginseng' ; amur:assessment ?a . ?a amur:assessor
         <https://w3id.org/amurkg/agent/mee-cas> ; amur:scope <https://w3id.org/amurkg/country/CN> ;
-        amur:category/skos:notation 'CR'""") == 1
-    assert count(store, "?t amur:canonicalName 'Grus japonensis' ; amur:redListCategory ?c ; amur:avibaseId ?id ; "
-                        "rdfs:seeAlso ?url") >= 1
-    assert count(store, "?t amur:canonicalName 'Panthera tigris' ; amur:mddId ?id ; "
-                        "dwc:vernacularName ?v FILTER(lang(?v) = 'en')") >= 1
+        amur:category/skos:notation 'CR'""",
+        )
+        == 1
+    )
+    assert (
+        count(
+            store,
+            "?t amur:canonicalName 'Grus japonensis' ; amur:redListCategory ?c ; amur:avibaseId ?id ; "
+            "rdfs:seeAlso ?url",
+        )
+        >= 1
+    )
+    assert (
+        count(
+            store,
+            "?t amur:canonicalName 'Panthera tigris' ; amur:mddId ?id ; dwc:vernacularName ?v FILTER(lang(?v) = 'en')",
+        )
+        >= 1
+    )
     assert count(store, "?t amur:canonicalName 'Pinus koraiensis' ; dwc:vernacularName ?v FILTER(lang(?v) = 'zh')") >= 1
 
 
 def test_higher_taxa_chain_to_kingdom(store):
-    assert count(store, """?t amur:canonicalName 'Panthera tigris' ; amur:ancestorTaxon ?k .
-        ?k dwc:taxonRank 'kingdom' ; dwc:scientificName 'Animalia'""") == 1
-    assert count(store, """?t amur:canonicalName 'Panthera tigris' ; amur:parentTaxon ?g .
-        ?g dwc:taxonRank 'genus' ; amur:parentTaxon/dwc:scientificName 'Felidae'""") == 1
+    assert (
+        count(
+            store,
+            """?t amur:canonicalName 'Panthera tigris' ; amur:ancestorTaxon ?k .
+        ?k dwc:taxonRank 'kingdom' ; dwc:scientificName 'Animalia'""",
+        )
+        == 1
+    )
+    assert (
+        count(
+            store,
+            """?t amur:canonicalName 'Panthera tigris' ; amur:parentTaxon ?g .
+        ?g dwc:taxonRank 'genus' ; amur:parentTaxon/dwc:scientificName 'Felidae'""",
+        )
+        == 1
+    )
 
 
 def test_no_fishbase_text_in_the_graph(store):
     # FishBase prose may select species but never enters the graph: fish evidence holds water-body names only
-    rows = select(store, """SELECT ?m WHERE { ?e prov:wasDerivedFrom <https://w3id.org/amurkg/source/fishbase-2013> ;
-        amur:matched ?m }""")
+    rows = select(
+        store,
+        """SELECT ?m WHERE { ?e prov:wasDerivedFrom <https://w3id.org/amurkg/source/fishbase-2013> ;
+        amur:matched ?m }""",
+    )
     assert rows and all(len(r["m"]) < 80 for r in rows)
 
 
@@ -228,15 +305,17 @@ ROWS = [
     ("1003", "Panthera tigris", "44.8", "135.6"),
     ("1004", "Ailuropoda melanoleuca", "45.5", "136.0"),  # not selected by the checklists: not added
     ("1005", "Panthera tigris", "-33.9", "18.4"),  # Cape Town: outside every basin ecoregion
-    ("1006", "Panthera tigris", "", "136.0"),      # no latitude: skipped
+    ("1006", "Panthera tigris", "", "136.0"),  # no latitude: skipped
 ]
 
 
 def write_archive(path):
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("meta.xml", META)
-        z.writestr("occurrence.txt", "gbifID\tspecies\tdecimalLatitude\tdecimalLongitude\n"
-                   + "".join("\t".join(r) + "\n" for r in ROWS))
+        z.writestr(
+            "occurrence.txt",
+            "gbifID\tspecies\tdecimalLatitude\tdecimalLongitude\n" + "".join("\t".join(r) + "\n" for r in ROWS),
+        )
     return path
 
 
@@ -254,10 +333,13 @@ def test_build_with_occurrences_places_by_point_in_polygon(sources_dir, source_c
     store_path = tmp_path / "data" / "store"
     kgbuild.build(sources_dir, store_path, occurrences=archive, echo=lambda m: None, cache_dir=source_cache)
     store = kgstore.open_read_only(store_path)
-    rows = select(store, """SELECT ?eco ?conf ?src ?m WHERE { ?o a amur:Occurrence ; amur:taxon ?t ;
+    rows = select(
+        store,
+        """SELECT ?eco ?conf ?src ?m WHERE { ?o a amur:Occurrence ; amur:taxon ?t ;
         amur:method <https://w3id.org/amurkg/method/occurrence> ; amur:ecoregion/skos:notation ?eco ;
         amur:confidence/skos:notation ?conf ; prov:wasDerivedFrom ?src ; amur:matched ?m .
-        ?t amur:canonicalName 'Panthera tigris' }""")
+        ?t amur:canonicalName 'Panthera tigris' }""",
+    )
     assert [(r["eco"], r["conf"]) for r in rows] == [("PA0443", "high")]
     assert rows[0]["src"].endswith("/source/gbif-0001234-gbif")
     assert "3 occurrence points" in rows[0]["m"]

@@ -10,13 +10,27 @@ from kg.build.species import SpeciesLayer, merge
 from kg.namespaces import AMUR, taxon_iri
 
 OTTER = SpeciesRecord(
-    source="mdd-1.13", row_id="1", group="mammal", scientific_name="Lutra lutra", family="Mustelidae", genus="Lutra",
-    placements=[Placement("PA0443", "gazetteer", "medium", "Primorsky Krai", "mdd-1.13"),
-                Placement("PA0443", "range-box", "low", "box", "rangebuilder-2022"),
-                Placement("PA0426", "gazetteer", "low", "Manchuria", "mdd-1.13")])
+    source="mdd-1.13",
+    row_id="1",
+    group="mammal",
+    scientific_name="Lutra lutra",
+    family="Mustelidae",
+    genus="Lutra",
+    placements=[
+        Placement("PA0443", "gazetteer", "medium", "Primorsky Krai", "mdd-1.13"),
+        Placement("PA0443", "range-box", "low", "box", "rangebuilder-2022"),
+        Placement("PA0426", "gazetteer", "low", "Manchuria", "mdd-1.13"),
+    ],
+)
 PINE = SpeciesRecord(
-    source="col-china-2023", row_id="2", group="plant", scientific_name="Pinus koraiensis", family="Pinaceae",
-    genus="Pinus", placements=[Placement("PA0443", "province", "medium", "heilongjiang", "col-china-2023")])
+    source="col-china-2023",
+    row_id="2",
+    group="plant",
+    scientific_name="Pinus koraiensis",
+    family="Pinaceae",
+    genus="Pinus",
+    placements=[Placement("PA0443", "province", "medium", "heilongjiang", "col-china-2023")],
+)
 ECOREGION_THREATS = {"PA0443": {"5.1", "5.1.1", "5.2.1", "7.2", "11.1"}, "PA0426": {"3.2"}}
 PARENTS = {"5.1.1": "5.1", "5.2.1": "5.2", "7.2": "7"}
 
@@ -50,6 +64,12 @@ def test_threats_inferred_through_recorded_pairs_where_they_can_act():
     assert codes(graph, "Lutra lutra", AMUR.inferredThreat) == {"5.1", "7.2", "11.1"}
     # the pine: neither hunted, nor gathered by inference (5.2.1 is the target), nor a wetland plant
     assert codes(graph, "Pinus koraiensis", AMUR.inferredThreat) == {"11.1"}
-    assert layer.threat_yields() == {"before": 8, "after": 4, "removed": {
-        "5.1 on terrestrial-animal": {"plant": 1}, "5.2.1 on nothing": {"mammal": 1, "plant": 1},
-        "7.2 on freshwater-or-wetland": {"plant": 1}}}
+    assert layer.threat_yields() == {
+        "before": 8,
+        "after": 4,
+        "removed": {
+            "5.1 on terrestrial-animal": {"plant": 1},
+            "5.2.1 on nothing": {"mammal": 1, "plant": 1},
+            "7.2 on freshwater-or-wetland": {"plant": 1},
+        },
+    }

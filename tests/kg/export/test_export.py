@@ -70,8 +70,10 @@ def assert_same_content(parsed: list, expected: set) -> None:
                 by_graph.setdefault(getattr(s, "graph_name", None), ([], []))[side].append(s)
     for graph, (got, want) in by_graph.items():
         triples = [[ox.Triple(s.subject, s.predicate, s.object) for s in side] for side in (got, want)]
-        graphs = [Graph().parse(data=ox.serialize(side, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
-                  for side in triples]
+        graphs = [
+            Graph().parse(data=ox.serialize(side, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+            for side in triples
+        ]
         assert len(graphs[0]) == len(graphs[1]) and isomorphic(*graphs), graph
 
 
@@ -109,18 +111,17 @@ def test_rdf_dump_reparses_to_exactly_the_store(fmt, dumps, manifest, store_quad
         assert {q.graph_name for q in parsed} == {q.graph_name for q in store_quads}
     else:
         assert_same_content([q.triple for q in parsed], store_union)
-    assert entry(manifest, f"amurkg.{dump.extension}.gz")["triples"] == len(
-        store_quads if dump.quads else store_union)
+    assert entry(manifest, f"amurkg.{dump.extension}.gz")["triples"] == len(store_quads if dump.quads else store_union)
 
 
 def test_one_named_graph_exports_isomorphic(store, built_store, tmp_path):
     name = "https://w3id.org/amurkg/graph/wwf-teow-2001"
-    expected = Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)),
-                             format="nt")
+    expected = Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)), format="nt")
     for fmt, rdflib_format in (("ttl", "turtle"), ("rdfxml", "xml"), ("nt", "nt")):
         out = tmp_path / f"teow.{fmt}"
-        result = CliRunner().invoke(main, ["export", "--format", fmt, "--graph", "wwf-teow-2001", "-o", str(out),
-                                           "--store", str(built_store)])
+        result = CliRunner().invoke(
+            main, ["export", "--format", fmt, "--graph", "wwf-teow-2001", "-o", str(out), "--store", str(built_store)]
+        )
         assert result.exit_code == 0, result.output
         exported = Graph().parse(out, format=rdflib_format)
         assert len(exported) == len(expected) > 200
@@ -129,8 +130,20 @@ def test_one_named_graph_exports_isomorphic(store, built_store, tmp_path):
 
 def test_export_command_writes_gzip_of_named_graphs(built_store, tmp_path, store):
     out = tmp_path / "meta.trig.gz"
-    result = CliRunner().invoke(main, ["export", "--format", "trig", "--graph", "https://w3id.org/amurkg/graph/meta",
-                                       "-o", str(out), "--store", str(built_store)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "--format",
+            "trig",
+            "--graph",
+            "https://w3id.org/amurkg/graph/meta",
+            "-o",
+            str(out),
+            "--store",
+            str(built_store),
+        ],
+    )
     assert result.exit_code == 0, result.output
     with gzip.open(out, "rb") as handle:
         parsed = set(ox.parse(handle, format=ox.RdfFormat.TRIG))
@@ -139,11 +152,13 @@ def test_export_command_writes_gzip_of_named_graphs(built_store, tmp_path, store
 
 
 def test_export_command_refuses_bad_options(built_store):
-    unknown = CliRunner().invoke(main, ["export", "--format", "nt", "--graph", "no-such-source",
-                                        "--store", str(built_store)])
+    unknown = CliRunner().invoke(
+        main, ["export", "--format", "nt", "--graph", "no-such-source", "--store", str(built_store)]
+    )
     assert unknown.exit_code == 2 and "no named graph" in unknown.output
-    graph_on_table = CliRunner().invoke(main, ["export", "--format", "csv", "--graph", "mdd-1.13",
-                                               "--store", str(built_store)])
+    graph_on_table = CliRunner().invoke(
+        main, ["export", "--format", "csv", "--graph", "mdd-1.13", "--store", str(built_store)]
+    )
     assert graph_on_table.exit_code == 2
 
 
@@ -165,9 +180,14 @@ def test_jsonld_compacts_with_the_published_context(store, real_client):
     assert context == kx.jsonld_context()  # what the app publishes is what the code defines
 
     tiger = "https://w3id.org/amurkg/taxon/panthera-tigris"
-    triples = list(store.query(f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+    triples = list(
+        store.query(
+            f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
         {{ BIND(<{tiger}> AS ?s) ?s ?p ?o }} UNION {{ ?s <https://w3id.org/amurkg/ontology#taxon> <{tiger}> ; ?p ?o }}
-        }}""", use_default_graph_as_union=True))
+        }}""",
+            use_default_graph_as_union=True,
+        )
+    )
     assert len(triples) > 50
     expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
     compacted = jsonld.compact(expanded, context)
@@ -177,21 +197,24 @@ def test_jsonld_compacts_with_the_published_context(store, real_client):
     assert "https://w3id.org/amurkg/ontology#" not in text  # every amur: term has its short name
     back = jsonld.to_rdf(compacted, {"format": "application/n-quads"})
     assert set(ox.parse(back.encode(), format=ox.RdfFormat.N_QUADS)) == {
-        ox.Quad(t.subject, t.predicate, t.object) for t in triples}
+        ox.Quad(t.subject, t.predicate, t.object) for t in triples
+    }
 
 
 def test_jsonld_dump_of_a_graph_compacts_and_round_trips(store, built_store, tmp_path):
     from pyld import jsonld
 
     out = tmp_path / "teow.jsonld"
-    result = CliRunner().invoke(main, ["export", "--format", "jsonld", "--graph", "wwf-teow-2001", "-o", str(out),
-                                       "--store", str(built_store)])
+    result = CliRunner().invoke(
+        main, ["export", "--format", "jsonld", "--graph", "wwf-teow-2001", "-o", str(out), "--store", str(built_store)]
+    )
     assert result.exit_code == 0, result.output
     compacted = jsonld.compact(json.loads(out.read_text()), kx.jsonld_context())
     assert "@graph" in compacted and '"notation"' in json.dumps(compacted)
     name = ox.NamedNode("https://w3id.org/amurkg/graph/wwf-teow-2001")
-    back = set(ox.parse(jsonld.to_rdf(compacted, {"format": "application/n-quads"}).encode(),
-                        format=ox.RdfFormat.N_QUADS))
+    back = set(
+        ox.parse(jsonld.to_rdf(compacted, {"format": "application/n-quads"}).encode(), format=ox.RdfFormat.N_QUADS)
+    )
     assert back == set(store.quads_for_pattern(None, None, None, name))
 
 
@@ -219,8 +242,9 @@ TABLE_COUNTS = {
 @pytest.fixture(scope="module")
 def csv_tables(dumps) -> dict[str, list[dict[str, str]]]:
     with zipfile.ZipFile(dumps / "amurkg-csv.zip") as archive:
-        return {name: list(csv.DictReader(io.StringIO(archive.read(f"{name}.csv").decode("utf-8"))))
-                for name in kx.TABLES} | {"datapackage": json.loads(archive.read("datapackage.json"))}
+        return {
+            name: list(csv.DictReader(io.StringIO(archive.read(f"{name}.csv").decode("utf-8")))) for name in kx.TABLES
+        } | {"datapackage": json.loads(archive.read("datapackage.json"))}
 
 
 def test_every_table_has_a_count_query():
@@ -294,18 +318,38 @@ def archive(dumps) -> dict:
             core.append(row.data)
             for ext in row.extensions:
                 extensions.setdefault(ext.rowtype.rsplit("/", 1)[-1], []).append(ext.data)
-        return {"core": core, "ext": extensions, "eml": dwca.metadata,
-                "files": [f.file_descriptor.file_location for f in dwca.extension_files]}
+        return {
+            "core": core,
+            "ext": extensions,
+            "eml": dwca.metadata,
+            "files": [f.file_descriptor.file_location for f in dwca.extension_files],
+        }
 
 
 def test_dwca_taxon_core_matches_the_store_row_by_row(archive, store):
     rows = {r[f"{DWC}taxonID"]: r for r in archive["core"]}
-    assert len(rows) == len(archive["core"]) == count(
-        store, 'SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a dwc:Taxon ; dwc:taxonRank "species" }')
-    terms = ["scientificName", "scientificNameAuthorship", "taxonRank", "kingdom", "phylum", "class", "order",
-             "family", "genus", "taxonomicStatus"]
-    result = store.query(sparql_prefixes() + "SELECT ?t ?p ?o WHERE { ?t dwc:taxonRank \"species\" ; ?p ?o . "
-                         "VALUES ?p { " + " ".join(f"dwc:{t}" for t in terms) + " } }", use_default_graph_as_union=True)
+    assert (
+        len(rows)
+        == len(archive["core"])
+        == count(store, 'SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a dwc:Taxon ; dwc:taxonRank "species" }')
+    )
+    terms = [
+        "scientificName",
+        "scientificNameAuthorship",
+        "taxonRank",
+        "kingdom",
+        "phylum",
+        "class",
+        "order",
+        "family",
+        "genus",
+        "taxonomicStatus",
+    ]
+    result = store.query(
+        sparql_prefixes() + 'SELECT ?t ?p ?o WHERE { ?t dwc:taxonRank "species" ; ?p ?o . '
+        "VALUES ?p { " + " ".join(f"dwc:{t}" for t in terms) + " } }",
+        use_default_graph_as_union=True,
+    )
     in_store: dict[str, dict[str, str]] = {}
     for solution in result:
         in_store.setdefault(solution["t"].value, {})[solution["p"].value] = solution["o"].value
@@ -313,18 +357,28 @@ def test_dwca_taxon_core_matches_the_store_row_by_row(archive, store):
     for taxon, values in in_store.items():
         for term in terms:
             assert rows[taxon][f"{DWC}{term}"] == values.get(f"{DWC}{term}", ""), (taxon, term)
-    sources = {s.value for s in (r["s"] for r in store.query(
-        sparql_prefixes() + "SELECT ?s WHERE { ?s a amur:Source }", use_default_graph_as_union=True))}
+    sources = {
+        s.value
+        for s in (
+            r["s"]
+            for r in store.query(
+                sparql_prefixes() + "SELECT ?s WHERE { ?s a amur:Source }", use_default_graph_as_union=True
+            )
+        )
+    }
     for row in archive["core"]:
         assert row[f"{DC}source"] and set(row[f"{DC}source"].split("|")) <= sources
         assert row[f"{DC}bibliographicCitation"]
 
 
 def test_dwca_vernacular_names_match_the_store(archive, store):
-    rows = {(r[f"{DWC}taxonID"], r[f"{DWC}vernacularName"], r[f"{DC}language"])
-            for r in archive["ext"]["VernacularName"]}
-    result = store.query(sparql_prefixes() + 'SELECT ?t ?v WHERE { ?t dwc:taxonRank "species" ; '
-                         "dwc:vernacularName ?v }", use_default_graph_as_union=True)
+    rows = {
+        (r[f"{DWC}taxonID"], r[f"{DWC}vernacularName"], r[f"{DC}language"]) for r in archive["ext"]["VernacularName"]
+    }
+    result = store.query(
+        sparql_prefixes() + 'SELECT ?t ?v WHERE { ?t dwc:taxonRank "species" ; dwc:vernacularName ?v }',
+        use_default_graph_as_union=True,
+    )
     in_store = {(s["t"].value, s["v"].value, s["v"].language or "") for s in result}
     assert rows == in_store and len(rows) > 1000
     assert all(r[f"{DC}source"] for r in archive["ext"]["VernacularName"])
@@ -333,31 +387,52 @@ def test_dwca_vernacular_names_match_the_store(archive, store):
 def test_dwca_distribution_matches_the_store(archive, store):
     rows = archive["ext"]["Distribution"]
     ecoregions = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows if "/ecoregion/" in r[f"{DWC}locationID"]}
-    countries = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"], r[f"{DWC}countryCode"]) for r in rows
-                 if "/country/" in r[f"{DWC}locationID"]}
-    regions = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows
-               if r[f"{DWC}locationID"].startswith("ISO3166-2:")}
-    assert all("/ecoregion/" in r[f"{DWC}locationID"] or "/country/" in r[f"{DWC}locationID"]
-               or r[f"{DWC}locationID"].startswith("ISO3166-2:") for r in rows)
+    countries = {
+        (r[f"{DWC}taxonID"], r[f"{DWC}locationID"], r[f"{DWC}countryCode"])
+        for r in rows
+        if "/country/" in r[f"{DWC}locationID"]
+    }
+    regions = {
+        (r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows if r[f"{DWC}locationID"].startswith("ISO3166-2:")
+    }
+    assert all(
+        "/ecoregion/" in r[f"{DWC}locationID"]
+        or "/country/" in r[f"{DWC}locationID"]
+        or r[f"{DWC}locationID"].startswith("ISO3166-2:")
+        for r in rows
+    )
     # a region a source names for the species (amur:recordedInRegion) is a row by its ISO 3166-2 code
-    recorded = store.query(sparql_prefixes() + "SELECT ?t ?code WHERE { ?t amur:recordedInRegion ?r . "
-                           "?r skos:notation ?code }", use_default_graph_as_union=True)
+    recorded = store.query(
+        sparql_prefixes() + "SELECT ?t ?code WHERE { ?t amur:recordedInRegion ?r . ?r skos:notation ?code }",
+        use_default_graph_as_union=True,
+    )
     assert regions == {(s["t"].value, "ISO3166-2:" + s["code"].value) for s in recorded} and len(regions) > 1000
     rows = [r for r in rows if not r[f"{DWC}locationID"].startswith("ISO3166-2:")]
-    links = store.query(sparql_prefixes() + """SELECT ?t ?e ?m ?c ?s WHERE { ?l a amur:Occurrence ; amur:taxon ?t ;
+    links = store.query(
+        sparql_prefixes()
+        + """SELECT ?t ?e ?m ?c ?s WHERE { ?l a amur:Occurrence ; amur:taxon ?t ;
         amur:ecoregion ?e ; amur:method/skos:notation ?m ; amur:confidence/skos:notation ?c ;
         prov:wasDerivedFrom ?s }""",
-                        use_default_graph_as_union=True)
+        use_default_graph_as_union=True,
+    )
     in_store = sorted((s["t"].value, s["e"].value, s["m"].value, s["c"].value, s["s"].value) for s in links)
     # one row per qualified link: a species placed in one ecoregion by two methods has two rows
     in_archive = sorted(
-        (r[f"{DWC}taxonID"], r[f"{DWC}locationID"], *re.match(r"method: (\S+); confidence: (\S+);",
-                                                               r[f"{DWC}occurrenceRemarks"]).groups(), r[f"{DC}source"])
-        for r in rows if "/ecoregion/" in r[f"{DWC}locationID"])
+        (
+            r[f"{DWC}taxonID"],
+            r[f"{DWC}locationID"],
+            *re.match(r"method: (\S+); confidence: (\S+);", r[f"{DWC}occurrenceRemarks"]).groups(),
+            r[f"{DC}source"],
+        )
+        for r in rows
+        if "/ecoregion/" in r[f"{DWC}locationID"]
+    )
     assert in_archive == in_store and len(in_store) > 1000
     assert ecoregions == {(t, e) for t, e, *_ in in_store}
-    native = store.query(sparql_prefixes() + "SELECT ?t ?c ?code WHERE { ?t amur:nativeTo ?c . "
-                         "?c skos:notation ?code }", use_default_graph_as_union=True)
+    native = store.query(
+        sparql_prefixes() + "SELECT ?t ?c ?code WHERE { ?t amur:nativeTo ?c . ?c skos:notation ?code }",
+        use_default_graph_as_union=True,
+    )
     assert countries == {(s["t"].value, s["c"].value, s["code"].value) for s in native}
     for r in rows:
         assert r[f"{DC}source"]
@@ -368,20 +443,28 @@ def test_dwca_distribution_matches_the_store(archive, store):
             confidence = re.search(r"confidence: (\S+);", r[f"{DWC}occurrenceRemarks"]).group(1)
             assert r[f"{DWC}occurrenceStatus"] == ("present" if confidence in ("medium", "high") else "doubtful")
     # the pairs with a "present" row are the graph's recorded pairs (amur:occursIn), the rest its possible ones
-    present = {(r[f"{DWC}taxonID"], r[f"{DWC}locationID"]) for r in rows
-               if "/ecoregion/" in r[f"{DWC}locationID"] and r[f"{DWC}occurrenceStatus"] == "present"}
-    recorded = store.query(sparql_prefixes() + "SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e }",
-                           use_default_graph_as_union=True)
+    present = {
+        (r[f"{DWC}taxonID"], r[f"{DWC}locationID"])
+        for r in rows
+        if "/ecoregion/" in r[f"{DWC}locationID"] and r[f"{DWC}occurrenceStatus"] == "present"
+    }
+    recorded = store.query(
+        sparql_prefixes() + "SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e }", use_default_graph_as_union=True
+    )
     assert present == {(s["t"].value, s["e"].value) for s in recorded}
-    possible = store.query(sparql_prefixes() + "SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e }",
-                           use_default_graph_as_union=True)
+    possible = store.query(
+        sparql_prefixes() + "SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e }",
+        use_default_graph_as_union=True,
+    )
     assert ecoregions - present == {(s["t"].value, s["e"].value) for s in possible}
 
 
 def test_dwca_references_are_the_sources_of_each_species(archive, store):
     rows = {(r[f"{DWC}taxonID"], r[f"{DC}identifier"]) for r in archive["ext"]["Reference"]}
-    result = store.query(sparql_prefixes() + 'SELECT ?t ?s WHERE { ?t dwc:taxonRank "species" ; '
-                         "amur:evidence/prov:wasDerivedFrom ?s }", use_default_graph_as_union=True)
+    result = store.query(
+        sparql_prefixes() + 'SELECT ?t ?s WHERE { ?t dwc:taxonRank "species" ; amur:evidence/prov:wasDerivedFrom ?s }',
+        use_default_graph_as_union=True,
+    )
     assert rows == {(s["t"].value, s["s"].value) for s in result}
     assert all(r[f"{DC}bibliographicCitation"] for r in archive["ext"]["Reference"])
 
@@ -393,10 +476,12 @@ def test_dwca_eml_has_title_licence_citation_and_coverage(archive):
     assert "Amur-Heilong" in eml.findtext("additionalMetadata/metadata/gbif/citation")
     bounds = eml.find("dataset/coverage/geographicCoverage/boundingCoordinates")
     assert {child.tag: float(child.text) for child in bounds} == {
-        "westBoundingCoordinate": 107, "eastBoundingCoordinate": 141,
-        "northBoundingCoordinate": 56, "southBoundingCoordinate": 41}
-    ranks = {(c.findtext("taxonRankName"), c.findtext("taxonRankValue"))
-             for c in eml.iter("taxonomicClassification")}
+        "westBoundingCoordinate": 107,
+        "eastBoundingCoordinate": 141,
+        "northBoundingCoordinate": 56,
+        "southBoundingCoordinate": 41,
+    }
+    ranks = {(c.findtext("taxonRankName"), c.findtext("taxonRankValue")) for c in eml.iter("taxonomicClassification")}
     assert {("kingdom", "Plantae"), ("kingdom", "Animalia"), ("class", "Aves")} <= ranks
 
 
@@ -404,14 +489,21 @@ def test_dwca_and_csv_carry_the_protection_statuses(archive, csv_tables, store):
     rows = archive["ext"]["ontology#ProtectionStatus"]
     amur = "https://w3id.org/amurkg/ontology#"
     got = {(r[f"{DWC}taxonID"], r[amur + "protectionList"], r[amur + "protectionClass"]) for r in rows}
-    result = store.query(sparql_prefixes() + """SELECT ?t ?l ?c WHERE { ?s a amur:ProtectionStatus ; amur:taxon ?t ;
+    result = store.query(
+        sparql_prefixes()
+        + """SELECT ?t ?l ?c WHERE { ?s a amur:ProtectionStatus ; amur:taxon ?t ;
         amur:protectionList ?list ; amur:protectionClass/skos:notation ?c . BIND(REPLACE(STR(?list), "^.*/", "") AS ?l)
-        }""", use_default_graph_as_union=True)
+        }""",
+        use_default_graph_as_union=True,
+    )
     assert got == {(s["t"].value, s["l"].value, s["c"].value) for s in result} and len(got) > 100
     by_taxon = {(r[f"{DWC}taxonID"].rsplit("/", 1)[-1], r[amur + "protectionList"]): r for r in rows}
     ginseng = by_taxon[("panax-ginseng", "cites")]
-    assert (ginseng["http://rs.gbif.org/terms/1.0/appendixCITES"], ginseng[f"{DWC}countryCode"],
-            ginseng[amur + "validOn"]) == ("II", "RU", "2017-04-21")
+    assert (
+        ginseng["http://rs.gbif.org/terms/1.0/appendixCITES"],
+        ginseng[f"{DWC}countryCode"],
+        ginseng[amur + "validOn"],
+    ) == ("II", "RU", "2017-04-21")
     assert by_taxon[("huso-dauricus", "cn-key-animals-2021")][amur + "wildPopulationsOnly"] == "true"
     assert "genus-row" in by_taxon[("taxus-cuspidata", "cn-key-plants-2021")][f"{DWC}taxonRemarks"]
     table = {(r["taxonID"].rsplit("/", 1)[-1], r["list"], r["class"]): r for r in csv_tables["protection_statuses"]}
@@ -434,17 +526,40 @@ def test_dwca_meta_xml_names_every_file(dumps):
 def test_no_fishbase_text_in_the_graph_or_its_exports(store, csv_tables):
     """FishBase (CC-BY-NC) may be carried as names, SpecCode and family only: its distribution and habitat text
     select species but never appear. The dumps equal the store (above), so checking the store covers them."""
-    allowed = {f"{DWC}{t}" for t in ("scientificName", "scientificNameAuthorship", "taxonRank", "kingdom", "phylum",
-                                     "class", "order", "family", "genus", "taxonomicStatus", "vernacularName")}
-    allowed |= {"http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/identifier",
-                "http://www.w3.org/2004/02/skos/core#altLabel"}
-    allowed |= {f"https://w3id.org/amurkg/ontology#{t}" for t in ("canonicalName", "fishbaseSpecCode", "matched",
-                                                                 "rule", "sourceRow")}
-    result = store.query(sparql_prefixes() + """SELECT ?p ?o WHERE {
+    allowed = {
+        f"{DWC}{t}"
+        for t in (
+            "scientificName",
+            "scientificNameAuthorship",
+            "taxonRank",
+            "kingdom",
+            "phylum",
+            "class",
+            "order",
+            "family",
+            "genus",
+            "taxonomicStatus",
+            "vernacularName",
+        )
+    }
+    allowed |= {
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://purl.org/dc/terms/identifier",
+        "http://www.w3.org/2004/02/skos/core#altLabel",
+    }
+    allowed |= {
+        f"https://w3id.org/amurkg/ontology#{t}"
+        for t in ("canonicalName", "fishbaseSpecCode", "matched", "rule", "sourceRow")
+    }
+    result = store.query(
+        sparql_prefixes()
+        + """SELECT ?p ?o WHERE {
         { GRAPH <https://w3id.org/amurkg/graph/fishbase-2013> { ?s ?p ?o } }
         UNION { ?s prov:wasDerivedFrom <https://w3id.org/amurkg/source/fishbase-2013> ; ?p ?o
                 FILTER NOT EXISTS { ?s a void:Dataset } }  # the VoID/PROV of graphs built from it
-        FILTER(isLiteral(?o)) }""", use_default_graph_as_union=True)
+        FILTER(isLiteral(?o)) }""",
+        use_default_graph_as_union=True,
+    )
     literals = [(s["p"].value, s["o"].value) for s in result]
     assert literals
     for predicate, value in literals:

@@ -22,8 +22,13 @@ def declare(path, *entries) -> None:
 
 
 def entry(**fields) -> dict:
-    base = {"file": "checklists/primorye-flora.zip", "title": "Vascular plants of Primorye", "sha256": SHA,
-            "origin": "https://ipt.example.org/archive.do?r=primorye-flora", "licence": "CC-BY-4.0"}
+    base = {
+        "file": "checklists/primorye-flora.zip",
+        "title": "Vascular plants of Primorye",
+        "sha256": SHA,
+        "origin": "https://ipt.example.org/archive.do?r=primorye-flora",
+        "licence": "CC-BY-4.0",
+    }
     return {k: v for k, v in (base | fields).items() if v is not None}
 
 
@@ -43,7 +48,11 @@ def test_a_declared_archive_is_a_source_read_as_a_checklist(tmp_path, monkeypatc
     assert source.files == {"checklists/primorye-flora.zip": SHA}
     assert source.url("checklists/primorye-flora.zip") == "https://ipt.example.org/archive.do?r=primorye-flora"
     assert (source.title, source.licence, source.publisher, source.retrieved) == (
-        "Vascular plants of Primorye", "CC-BY-4.0", "FEB RAS", "2025-03-01")
+        "Vascular plants of Primorye",
+        "CC-BY-4.0",
+        "FEB RAS",
+        "2025-03-01",
+    )
     assert "Vascular plants of Primorye" in source.citation
     # the registry file is found through AMURKG_CHECKLISTS; the build verifies all_sources()
     monkeypatch.setenv("AMURKG_CHECKLISTS", str(file))
@@ -64,8 +73,10 @@ def test_a_declared_archive_is_a_source_read_as_a_checklist(tmp_path, monkeypatc
         (entry(file="flora.csv"), "file must be a .zip path inside the sources directory"),
         (entry(origin="ftp://x/flora.zip"), "origin must be an http(s) URL"),
         (entry(retrieved="March 2025"), "retrieved must be a date"),
-        ([entry(), entry(file="other/primorye-flora.zip")],
-         "other/primorye-flora.zip gives the source id checklist-primorye-flora, which another source already has"),
+        (
+            [entry(), entry(file="other/primorye-flora.zip")],
+            "other/primorye-flora.zip gives the source id checklist-primorye-flora, which another source already has",
+        ),
     ],
 )
 def test_a_malformed_entry_is_refused_naming_the_registry_file(tmp_path, content, message):
@@ -143,8 +154,7 @@ def declared_archive(sources_with_room, tmp_path, monkeypatch):
     return archive, file
 
 
-def test_a_declared_archive_that_is_missing_stops_the_build_naming_it(declared_archive, sources_with_room,
-                                                                      tmp_path):
+def test_a_declared_archive_that_is_missing_stops_the_build_naming_it(declared_archive, sources_with_room, tmp_path):
     from kg.build.pipeline import build
 
     archive, _ = declared_archive
@@ -156,8 +166,9 @@ def test_a_declared_archive_that_is_missing_stops_the_build_naming_it(declared_a
     assert not store.exists()
 
 
-def test_a_declared_archive_with_another_sha256_stops_the_build_naming_it(declared_archive, sources_with_room,
-                                                                          tmp_path):
+def test_a_declared_archive_with_another_sha256_stops_the_build_naming_it(
+    declared_archive, sources_with_room, tmp_path
+):
     from kg.build.pipeline import build
 
     archive, file = declared_archive
@@ -171,9 +182,11 @@ def test_a_declared_archive_with_another_sha256_stops_the_build_naming_it(declar
     assert not store.exists()
 
 
-def test_a_declared_archive_that_is_no_checklist_stops_the_build_naming_it(declared_archive, sources_with_room,
-                                                                           tmp_path):
+def test_a_declared_archive_that_is_no_checklist_stops_the_build_naming_it(
+    declared_archive, sources_with_room, tmp_path
+):
     from kg.build.pipeline import BuildError, build
+
     archive, file = declared_archive
     write_archive(archive, meta=meta_xml(with_distribution=False))  # verified (its sha256 declared), but broken
     declare(file, entry(sha256=registry.sha256_of(archive)))
@@ -188,5 +201,10 @@ def test_an_archive_declared_and_given_by_option_is_refused(declared_archive, so
 
     archive, _ = declared_archive
     with pytest.raises(BuildError, match="checklist checklist-primorye-flora is given twice"):
-        build(sources_with_room, tmp_path / "store", checklists=(archive,), echo=lambda m: None,
-              cache_dir=tmp_path / "cache")
+        build(
+            sources_with_room,
+            tmp_path / "store",
+            checklists=(archive,),
+            echo=lambda m: None,
+            cache_dir=tmp_path / "cache",
+        )

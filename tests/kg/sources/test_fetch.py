@@ -113,9 +113,17 @@ def _source(source_id: str, base: str, files: dict[str, bytes], **extra) -> regi
     """A small registry entry: each file registered with the sha256 of the given bytes, served at base/<name>."""
     registered = {f"{source_id}/{name}": _sha(data) for name, data in files.items()}
     urls = {f"{source_id}/{name}": f"{base}/{name}" for name in files}
-    return registry.Source(id=source_id, title=source_id, origin=base + "/", files=registered,
-                           urls=urls | extra.pop("urls", {}), licence="CC0-1.0", citation=source_id,
-                           reader="ingest.records", **extra)
+    return registry.Source(
+        id=source_id,
+        title=source_id,
+        origin=base + "/",
+        files=registered,
+        urls=urls | extra.pop("urls", {}),
+        licence="CC0-1.0",
+        citation=source_id,
+        reader="ingest.records",
+        **extra,
+    )
 
 
 def _quiet(message: str) -> None:
@@ -126,8 +134,12 @@ CUT = bytes(range(256)) * 800  # 200 kB, dropped half way
 
 
 def test_every_failure_is_reported_at_once_and_no_bad_file_is_kept(origin, tmp_path):
-    origin.files = {"/ok.txt": b"amur\n", "/flaky.txt": b"ussuri\n", "/cut.bin": CUT,
-                    "/wrong.txt": b"not what was registered\n"}
+    origin.files = {
+        "/ok.txt": b"amur\n",
+        "/flaky.txt": b"ussuri\n",
+        "/cut.bin": CUT,
+        "/wrong.txt": b"not what was registered\n",
+    }
     origin.script = {"/flaky.txt": ["503", "503"], "/cut.bin": ["drop"]}
     first = _source("demo", origin.url, {"ok.txt": b"amur\n", "flaky.txt": b"ussuri\n", "cut.bin": CUT})
     second = _source("other", origin.url, {"wrong.txt": b"zeya\n", "gone.txt": b"shilka\n"})
@@ -209,8 +221,9 @@ def test_a_terminal_sees_a_live_line_with_file_bytes_and_rate(origin, tmp_path):
     shown = terminal.getvalue()
     assert re.search(r"\r  demo/cut\.bin  [0-9.]+ kB of 204\.8 kB  [0-9.]+ [kMG]?B/s\x1b\[K", shown)
     assert shown.endswith("\r\x1b[K")  # cleared before the summary line
-    assert kf.fetch(tmp_path / "again", [_source("demo", origin.url, {"cut.bin": CUT})], echo=_quiet,
-                    terminal=io.StringIO()) == ["demo/cut.bin"]  # not a terminal: no live line, no error
+    assert kf.fetch(
+        tmp_path / "again", [_source("demo", origin.url, {"cut.bin": CUT})], echo=_quiet, terminal=io.StringIO()
+    ) == ["demo/cut.bin"]  # not a terminal: no live line, no error
 
 
 def test_present_files_are_not_fetched_again(origin, tmp_path):
@@ -222,8 +235,10 @@ def test_present_files_are_not_fetched_again(origin, tmp_path):
 
 
 def test_offline_every_missing_file_is_named_at_once(closed_port, tmp_path):
-    sources = [_source("demo", closed_port, {"a.txt": b"a", "b.txt": b"b"}),
-               _source("other", closed_port, {"c.txt": b"c"})]
+    sources = [
+        _source("demo", closed_port, {"a.txt": b"a", "b.txt": b"b"}),
+        _source("other", closed_port, {"c.txt": b"c"}),
+    ]
     with pytest.raises(kf.FetchError) as raised:
         kf.fetch(tmp_path / "cache", sources, echo=_quiet, retries=1, backoff=0.01)
     message = str(raised.value)
@@ -258,10 +273,16 @@ def _blob(data: bytes) -> str:
 def _extracted(base: str) -> registry.Source:
     """A source whose staged file is an extract of a full file at the origin (as the WildFinder links)."""
     return registry.Source(
-        id="links", title="links", origin=base + "/", licence="CC0-1.0", citation="links", reader="ingest.records",
+        id="links",
+        title="links",
+        origin=base + "/",
+        licence="CC0-1.0",
+        citation="links",
+        reader="ingest.records",
         files={"links/links.basin.csv": _sha(EXTRACT)},
         alternates={"links/links.basin.csv": ("links/links.csv", "git-blob:" + _blob(FULL))},
-        urls={"links/links.csv": base + "/data/links.csv"})
+        urls={"links/links.csv": base + "/data/links.csv"},
+    )
 
 
 def test_a_full_file_is_fetched_and_verified_by_git_blob_id(origin, tmp_path):
@@ -304,8 +325,10 @@ def test_neither_extract_nor_full_file_names_both(tmp_path):
     with pytest.raises(registry.SourceError) as raised:
         registry.verify(tmp_path, [_extracted("http://127.0.0.1:9")])
     message = str(raised.value)
-    assert f"links.basin.csv: missing (source links; expected sha256 {_sha(EXTRACT)}, or its full file " \
-           f"links/links.csv with git blob id {_blob(FULL)})" in message
+    assert (
+        f"links.basin.csv: missing (source links; expected sha256 {_sha(EXTRACT)}, or its full file "
+        f"links/links.csv with git blob id {_blob(FULL)})" in message
+    )
     assert "--sources DIR" in message
 
 
@@ -321,7 +344,10 @@ def test_the_build_key_tells_the_full_file_from_the_extract(tmp_path):
 
 def test_mirror_maps_origins_by_host_and_path(monkeypatch):
     monkeypatch.setenv(kf.MIRROR_ENV, "http://127.0.0.1:8000/m/")
-    assert kf.mirrored("https://raw.githubusercontent.com/a/b/c.rda") == "http://127.0.0.1:8000/m/raw.githubusercontent.com/a/b/c.rda"
+    assert (
+        kf.mirrored("https://raw.githubusercontent.com/a/b/c.rda")
+        == "http://127.0.0.1:8000/m/raw.githubusercontent.com/a/b/c.rda"
+    )
     assert kf.pip_index() == "http://127.0.0.1:8000/m/pypi.org/simple/"
     monkeypatch.delenv(kf.MIRROR_ENV)
     assert kf.mirrored("https://raw.githubusercontent.com/a/b/c.rda") == "https://raw.githubusercontent.com/a/b/c.rda"
@@ -363,8 +389,9 @@ def test_an_explicit_directory_is_never_fetched_into(origin, fresh_machine, tmp_
         registry.verify(explicit, sources)
 
 
-def test_the_build_offline_names_every_missing_file_and_writes_nothing(closed_port, fresh_machine, monkeypatch,
-                                                                        tmp_path):
+def test_the_build_offline_names_every_missing_file_and_writes_nothing(
+    closed_port, fresh_machine, monkeypatch, tmp_path
+):
     from kg.build.pipeline import build
 
     offline = [_source("demo", closed_port, {"a.txt": b"a", "b.txt": b"b"}), _extracted(closed_port)]
@@ -398,7 +425,8 @@ def _serve_registry(origin: Origin, sources_dir: Path, cache: Path) -> int:
             wheel = Path(download.name).name
             origin.files[f"/files/{wheel}"] = data
             origin.files[f"/pypi.org/simple/{project}/"] = (
-                f'<html><body><a href="/files/{wheel}#sha256={_sha(data)}">{wheel}</a></body></html>'.encode())
+                f'<html><body><a href="/files/{wheel}#sha256={_sha(data)}">{wheel}</a></body></html>'.encode()
+            )
         else:
             origin.files[urlsplit(download.url).path] = data
         served += 1
@@ -409,8 +437,9 @@ class _Stop(Exception):
     pass
 
 
-def test_fresh_machine_build_fetches_verifies_and_uses_every_source(origin, fresh_machine, sources_dir,
-                                                                     monkeypatch, tmp_path):
+def test_fresh_machine_build_fetches_verifies_and_uses_every_source(
+    origin, fresh_machine, sources_dir, monkeypatch, tmp_path
+):
     """Issue 19: a clone with nothing beside it and an empty cache; the origins answer from loopback."""
     from kg.build import pipeline as kb
 
@@ -440,8 +469,9 @@ def test_fresh_machine_build_fetches_verifies_and_uses_every_source(origin, fres
     assert set(origin.files) <= fetched_paths
 
 
-def test_fresh_machine_build_refuses_a_corrupt_and_a_missing_origin_file(origin, fresh_machine, sources_dir,
-                                                                         monkeypatch, tmp_path):
+def test_fresh_machine_build_refuses_a_corrupt_and_a_missing_origin_file(
+    origin, fresh_machine, sources_dir, monkeypatch, tmp_path
+):
     from kg.build.pipeline import build
 
     monkeypatch.setenv(kf.MIRROR_ENV, origin.url + "/")

@@ -38,8 +38,11 @@ def test_every_reader_module_reads_its_source():
             assert source.id in module.SOURCES and callable(module.read), source.id
         else:
             assert callable(module.load), source.id
-            users = [s.reader for s in registry.SOURCES
-                     if source.id in getattr(importlib.import_module(s.reader), "SOURCES", ())]
+            users = [
+                s.reader
+                for s in registry.SOURCES
+                if source.id in getattr(importlib.import_module(s.reader), "SOURCES", ())
+            ]
             assert users, f"{source.id}: no species reader lists it"
 
 

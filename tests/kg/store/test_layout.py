@@ -7,16 +7,30 @@ import re
 
 # Pages with arguments, one of each kind; the pages without arguments are found in the app's URL map.
 PAGES_WITH_ARGUMENTS = [
-    "/search?q=crane", "/search?q=Pantera+tigirs", "/search?q=zzzzqqq", "/taxon/panthera-tigris",
-    "/taxon/animalia/family/felidae", "/ecoregion/PA0443", "/threat/5.1.1", "/source/avilist-2025",
-    "/graph/meta", "/taxon/no-such-taxon", "/analytics/path", "/analytics/no-such-analysis",
+    "/search?q=crane",
+    "/search?q=Pantera+tigirs",
+    "/search?q=zzzzqqq",
+    "/taxon/panthera-tigris",
+    "/taxon/animalia/family/felidae",
+    "/ecoregion/PA0443",
+    "/threat/5.1.1",
+    "/source/avilist-2025",
+    "/graph/meta",
+    "/taxon/no-such-taxon",
+    "/analytics/path",
+    "/analytics/no-such-analysis",
 ]
 
 
 def html_pages(app) -> list[str]:
     """Every GET route without arguments, and the pages above."""
-    plain = sorted({rule.rule for rule in app.url_map.iter_rules()
-                    if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"})
+    plain = sorted(
+        {
+            rule.rule
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"
+        }
+    )
     return plain + PAGES_WITH_ARGUMENTS
 
 

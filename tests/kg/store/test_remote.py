@@ -34,17 +34,22 @@ from kg.store import remote as kr
 QUERIES = kq.QUERIES_DIR
 TIGER = BASE + "taxon/panthera-tigris"
 TOKEN = "remote-write-token"
-BOUND = {"explorer/ecoregion": BASE + "ecoregion/PA0443", "explorer/threat": BASE + "threat/5.1.1",
-         "explorer/action": BASE + "action/1", "explorer/concept": BASE + "threat/5.1"}
+BOUND = {
+    "explorer/ecoregion": BASE + "ecoregion/PA0443",
+    "explorer/threat": BASE + "threat/5.1.1",
+    "explorer/action": BASE + "action/1",
+    "explorer/concept": BASE + "threat/5.1",
+}
 
 
 # --- units: the store spec and the query rewriting ----------------------------------------------------------
 
 
 def test_a_store_spec_names_the_endpoints_and_takes_credentials_from_the_environment():
-    config = kr.RemoteConfig.parse("sparql+http://db.example:8890/sparql?update=/sparql-auth&gsp=/crud"
-                                   "&gsp-param=graph-uri&auth=digest&timeout=12",
-                                   env={"AMURKG_STORE_USER": "loader", "AMURKG_STORE_PASSWORD": "s3cret"})
+    config = kr.RemoteConfig.parse(
+        "sparql+http://db.example:8890/sparql?update=/sparql-auth&gsp=/crud&gsp-param=graph-uri&auth=digest&timeout=12",
+        env={"AMURKG_STORE_USER": "loader", "AMURKG_STORE_PASSWORD": "s3cret"},
+    )
     assert config.query_url == "http://db.example:8890/sparql"
     assert config.update_url == "http://db.example:8890/sparql-auth"
     assert config.gsp_url == "http://db.example:8890/crud" and config.gsp_param == "graph-uri"
@@ -55,11 +60,14 @@ def test_a_store_spec_names_the_endpoints_and_takes_credentials_from_the_environ
     assert (plain.user, plain.password, plain.gsp_url) == ("u", "p@ss", None)
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("http://db.example/sparql", r"sparql\+http://HOST"),
-    ("sparql+http://db.example/sparql?updat=/x", "unknown option"),
-    ("sparql+http://db.example/sparql?auth=ntlm", "auth must be"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("http://db.example/sparql", r"sparql\+http://HOST"),
+        ("sparql+http://db.example/sparql?updat=/x", "unknown option"),
+        ("sparql+http://db.example/sparql?auth=ntlm", "auth must be"),
+    ],
+)
 def test_a_bad_store_spec_is_refused_with_a_reason(spec, message):
     with pytest.raises(ValueError, match=message):
         kr.RemoteConfig.parse(spec, env={})
@@ -117,8 +125,9 @@ def build_id(built_store):
 def remote(engine, credentials, embedded, build_id):
     store = kr.RemoteStore(virtuoso.spec(engine))
     # another dataset in the same engine: loading ours must never touch it
-    store.put_graph("urn:other:dataset", [ox.Triple(ox.NamedNode("urn:other:a"), ox.NamedNode("urn:other:p"),
-                                                    ox.Literal("kept"))])
+    store.put_graph(
+        "urn:other:dataset", [ox.Triple(ox.NamedNode("urn:other:a"), ox.NamedNode("urn:other:p"), ox.Literal("kept"))]
+    )
     report = kr.load_dataset(store, embedded, build_id, echo=lambda m: None)
     assert not report["skipped"]
     return store
@@ -132,8 +141,11 @@ def test_loading_puts_every_named_graph_with_its_size_and_the_build_id(remote, e
         assert remote.graph_size(graph) == size, graph
     assert len(remote) == len(embedded)
     # no staging graph is left behind, the other dataset is untouched
-    leftovers = remote.query(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), '
-                             f'"{kr.STAGING_PREFIX}")) }}', default_graph=[], named_graphs=[])
+    leftovers = remote.query(
+        f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{kr.STAGING_PREFIX}")) }}',
+        default_graph=[],
+        named_graphs=[],
+    )
     assert list(leftovers) == []
     assert remote.graph_size("urn:other:dataset") == 1
 
@@ -176,10 +188,15 @@ def test_a_graph_the_new_build_no_longer_has_is_dropped_and_nothing_else(remote,
 
 # --- the same answers -------------------------------------------------------------------------------------------
 
-_CONCAT = re.compile(r'GROUP_CONCAT\(\s*(?:DISTINCT\s+)?\?\w+\s*(?:;\s*separator\s*=\s*"([^"]*)")?\s*\)\s*\)?\s*'
-                     r'AS\s+\?(\w+)', re.I)
-NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in
-           ("integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger")}
+_CONCAT = re.compile(
+    r'GROUP_CONCAT\(\s*(?:DISTINCT\s+)?\?\w+\s*(?:;\s*separator\s*=\s*"([^"]*)")?\s*\)\s*\)?\s*'
+    r"AS\s+\?(\w+)",
+    re.I,
+)
+NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#" + t
+    for t in ("integer", "decimal", "double", "float", "int", "long", "short", "nonNegativeInteger")
+}
 
 
 def _cell(term, separator: str | None):
@@ -226,12 +243,18 @@ def _bound_iri(path: Path) -> str:
     return next((iri for prefix, iri in BOUND.items() if name.startswith(prefix)), TIGER)
 
 
-@pytest.mark.parametrize("path", sorted(QUERIES.glob("explorer/*.rq")) + sorted(QUERIES.glob("export/*.rq")),
-                         ids=lambda p: f"{p.parent.name}-{p.stem}")
+@pytest.mark.parametrize(
+    "path",
+    sorted(QUERIES.glob("explorer/*.rq")) + sorted(QUERIES.glob("export/*.rq")),
+    ids=lambda p: f"{p.parent.name}-{p.stem}",
+)
 def test_the_explorer_and_export_queries_answer_the_same_on_virtuoso(path, remote, embedded):
     text = _named(path)
-    substitutions = ({ox.Variable("iri"): ox.NamedNode(_bound_iri(path))}
-                     if re.search(r"\?iri\b", text) and "VALUES ?iri" not in text else None)
+    substitutions = (
+        {ox.Variable("iri"): ox.NamedNode(_bound_iri(path))}
+        if re.search(r"\?iri\b", text) and "VALUES ?iri" not in text
+        else None
+    )
     expected = comparable(embedded.query(text, use_default_graph_as_union=True, substitutions=substitutions), text)
     answered = comparable(remote.query(text, use_default_graph_as_union=True, substitutions=substitutions), text)
     assert answered == expected
@@ -253,8 +276,12 @@ def test_the_analytics_view_is_the_same_from_either_store(remote, built_store, e
 
 @pytest.fixture(scope="module")
 def site(remote, engine, tmp_path_factory):
-    env = {"AMURKG_STORE_USER": virtuoso.USER, "AMURKG_STORE_PASSWORD": virtuoso.PASSWORD, "AMURKG_WRITE_TOKEN": TOKEN,
-           "AMURKG_REMOTE_CACHE": str(tmp_path_factory.mktemp("remote-cache"))}
+    env = {
+        "AMURKG_STORE_USER": virtuoso.USER,
+        "AMURKG_STORE_PASSWORD": virtuoso.PASSWORD,
+        "AMURKG_WRITE_TOKEN": TOKEN,
+        "AMURKG_REMOTE_CACHE": str(tmp_path_factory.mktemp("remote-cache")),
+    }
     with serve(virtuoso.spec(engine), env=env, timeout=5, startup=300) as base:
         yield base
 
@@ -268,14 +295,23 @@ def _get(url: str, accept: str | None = None) -> tuple[int, bytes, dict]:
         return exc.code, exc.read(), dict(exc.headers)
 
 
-@pytest.mark.parametrize("path, text", [
-    ("/", "Amur-Heilong"), ("/taxon/panthera-tigris", "Panthera tigris"),
-    ("/ecoregion/PA0443", "Ussuri broadleaf"), ("/threat/5.1.1", "5.1.1"), ("/action/1", "Land/water protection"),
-    ("/initiative/econet-green-belt", "Econet"), ("/map", "PA0443"), ("/downloads", "amurkg.nq.gz"),
-    ("/analytics/threats", "5.1.1"), ("/analytics/gaps", "Conservation gaps"),
-    ("/explore/search.json?q=ginseng", "Panax"),
-    ("/query", "sparql"),
-])
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("/", "Amur-Heilong"),
+        ("/taxon/panthera-tigris", "Panthera tigris"),
+        ("/ecoregion/PA0443", "Ussuri broadleaf"),
+        ("/threat/5.1.1", "5.1.1"),
+        ("/action/1", "Land/water protection"),
+        ("/initiative/econet-green-belt", "Econet"),
+        ("/map", "PA0443"),
+        ("/downloads", "amurkg.nq.gz"),
+        ("/analytics/threats", "5.1.1"),
+        ("/analytics/gaps", "Conservation gaps"),
+        ("/explore/search.json?q=ginseng", "Panax"),
+        ("/query", "sparql"),
+    ],
+)
 def test_the_explorer_pages_render_from_virtuoso(site, path, text):
     status, body, _ = _get(site + path)
     assert status == 200, body[:500]
@@ -290,16 +326,20 @@ def test_health_names_the_remote_store_and_its_build(site, build_id):
 
 def test_the_endpoint_answers_like_the_embedded_one(site, embedded):
     query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/amurkg/ontology#TerrestrialEcoregion> }"
-    status, body, headers = _get(site + "/sparql?" + urllib.parse.urlencode({"query": query}),
-                                 "application/sparql-results+json")
+    status, body, headers = _get(
+        site + "/sparql?" + urllib.parse.urlencode({"query": query}), "application/sparql-results+json"
+    )
     assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+json")
     assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "15"
-    status, body, headers = _get(site + "/sparql?" + urllib.parse.urlencode(
-        {"query": f"DESCRIBE <{TIGER}>"}), "text/turtle")
+    status, body, headers = _get(
+        site + "/sparql?" + urllib.parse.urlencode({"query": f"DESCRIBE <{TIGER}>"}), "text/turtle"
+    )
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")
     assert len(list(ox.parse(body, ox.RdfFormat.TURTLE))) > 10
-    status, body, _ = _get(site + "/sparql?" + urllib.parse.urlencode({"query": f"ASK {{ <{TIGER}> ?p ?o }}"}),
-                           "application/sparql-results+json")
+    status, body, _ = _get(
+        site + "/sparql?" + urllib.parse.urlencode({"query": f"ASK {{ <{TIGER}> ?p ?o }}"}),
+        "application/sparql-results+json",
+    )
     assert status == 200 and json.loads(body)["boolean"] is True
 
 

@@ -32,15 +32,20 @@ ROUNDS = 3
 HANG_GUARD = 120.0  # seconds; only ever reached if something hangs
 PREFIX = f"PREFIX ex: <{EX}>\n"
 
-INCREMENT = PREFIX + """
+INCREMENT = (
+    PREFIX
+    + """
 DELETE {{ GRAPH ex:counter {{ ex:counter ex:value ?v }} }}
 INSERT {{ GRAPH ex:counter {{ ex:counter ex:value ?next }}
          GRAPH ex:log {{ ex:{op} ex:saw ?v ; ex:left "{op}" ; ex:right "{op}" }} }}
 WHERE {{ GRAPH ex:counter {{ ex:counter ex:value ?v }} BIND(?v + 1 AS ?next) }}
 """
+)
 
 # one reader query checks every invariant a half-applied write would break
-INVARIANTS = PREFIX + """
+INVARIANTS = (
+    PREFIX
+    + """
 SELECT ?counter ?logged ?halves ?put_triples ?put_writers WHERE {
   { SELECT ?counter WHERE { GRAPH ex:counter { ex:counter ex:value ?counter } } }
   { SELECT (COUNT(?op) AS ?logged) WHERE { GRAPH ex:log { ?op ex:saw ?v } } }
@@ -51,20 +56,29 @@ SELECT ?counter ?logged ?halves ?put_triples ?put_writers WHERE {
       GRAPH ex:put { ?s ?p ?o OPTIONAL { ?s ex:by ?by } } } }
 }
 """
+)
 
 
 def put_body(writer: str) -> bytes:
-    return (f'<{EX}put> <{EX}by> "{writer}" .\n<{EX}put> <{EX}left> "{writer}" .\n'
-            f'<{EX}put> <{EX}right> "{writer}" .\n').encode()
+    return (
+        f'<{EX}put> <{EX}by> "{writer}" .\n<{EX}put> <{EX}left> "{writer}" .\n<{EX}put> <{EX}right> "{writer}" .\n'
+    ).encode()
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     counter, put = ox.NamedNode(EX + "counter"), ox.NamedNode(EX + "put")
-    quads = [ox.Quad(counter, ox.NamedNode(EX + "value"), ox.Literal("0", datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer")), counter)]
-    quads += [ox.Quad(t.subject, t.predicate, t.object, put)
-              for t in ox.parse(put_body("initial"), ox.RdfFormat.N_TRIPLES)]
+    quads = [
+        ox.Quad(
+            counter,
+            ox.NamedNode(EX + "value"),
+            ox.Literal("0", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+            counter,
+        )
+    ]
+    quads += [
+        ox.Quad(t.subject, t.predicate, t.object, put) for t in ox.parse(put_body("initial"), ox.RdfFormat.N_TRIPLES)
+    ]
     store = make_store(tmp_path_factory.mktemp("writes"), quads)
     with serve(store, env={"AMURKG_WRITE_TOKEN": TOKEN}, workers=3, timeout=60) as base:
         yield base
@@ -80,8 +94,12 @@ def send(url: str, data: bytes | None = None, method: str = "GET", headers: dict
 
 
 def update(base: str, text: str) -> tuple[int, str]:
-    return send(base + "/sparql", urllib.parse.urlencode({"update": text}).encode(), "POST",
-                {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-www-form-urlencoded"})
+    return send(
+        base + "/sparql",
+        urllib.parse.urlencode({"update": text}).encode(),
+        "POST",
+        {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
 def gsp(base: str, method: str, graph: str, body: bytes) -> tuple[int, str]:
@@ -90,8 +108,10 @@ def gsp(base: str, method: str, graph: str, body: bytes) -> tuple[int, str]:
 
 
 def invariants(base: str) -> dict[str, int]:
-    status, text = send(base + "/sparql?" + urllib.parse.urlencode({"query": INVARIANTS}),
-                        headers={"Accept": "application/sparql-results+json"})
+    status, text = send(
+        base + "/sparql?" + urllib.parse.urlencode({"query": INVARIANTS}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert status == 200, text
     (row,) = json.loads(text)["results"]["bindings"]
     return {name: int(value["value"]) for name, value in row.items()}
@@ -101,9 +121,11 @@ def writer(base: str, client: int, failures: list) -> None:
     for round_ in range(ROUNDS):
         op = f"op-{client}-{round_}"
         pair = f'<{EX}post-{client}-{round_}> <{EX}left> "{op}" .\n<{EX}post-{client}-{round_}> <{EX}right> "{op}" .\n'
-        for status, text in (update(base, INCREMENT.format(op=op)),
-                             gsp(base, "POST", f"{EX}posted-{client}", pair.encode()),
-                             gsp(base, "PUT", f"{EX}put", put_body(op))):
+        for status, text in (
+            update(base, INCREMENT.format(op=op)),
+            gsp(base, "POST", f"{EX}posted-{client}", pair.encode()),
+            gsp(base, "PUT", f"{EX}put", put_body(op)),
+        ):
             if status not in (201, 204):
                 failures.append((op, status, text))
 
@@ -153,20 +175,33 @@ def test_concurrent_writes_are_serializable_and_never_seen_half_applied(site):
     updates = CLIENTS * ROUNDS
     final = seen[-1]
     assert final["counter"] == updates
-    status, text = send(site + "/sparql?" + urllib.parse.urlencode(
-        {"query": PREFIX + "SELECT ?v WHERE { GRAPH ex:log { ?op ex:saw ?v } }"}),
-        headers={"Accept": "application/sparql-results+json"})
+    status, text = send(
+        site
+        + "/sparql?"
+        + urllib.parse.urlencode({"query": PREFIX + "SELECT ?v WHERE { GRAPH ex:log { ?op ex:saw ?v } }"}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert status == 200
     assert sorted(int(b["v"]["value"]) for b in json.loads(text)["results"]["bindings"]) == list(range(updates))
-    status, text = send(site + "/sparql?" + urllib.parse.urlencode(
-        {"query": PREFIX + "SELECT ?s WHERE { GRAPH ?g { ?s ex:left ?o } "
-                           "FILTER(STRSTARTS(STR(?g), STR(ex:posted-))) }"}),
-        headers={"Accept": "application/sparql-results+json"})
+    status, text = send(
+        site
+        + "/sparql?"
+        + urllib.parse.urlencode(
+            {
+                "query": PREFIX + "SELECT ?s WHERE { GRAPH ?g { ?s ex:left ?o } "
+                "FILTER(STRSTARTS(STR(?g), STR(ex:posted-))) }"
+            }
+        ),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     posted = {b["s"]["value"] for b in json.loads(text)["results"]["bindings"]}
     assert posted == {f"{EX}post-{c}-{r}" for c in range(CLIENTS) for r in range(ROUNDS)}
-    status, text = send(site + "/sparql?" + urllib.parse.urlencode(
-        {"query": PREFIX + "SELECT ?by WHERE { GRAPH ex:put { ex:put ex:by ?by } }"}),
-        headers={"Accept": "application/sparql-results+json"})
+    status, text = send(
+        site
+        + "/sparql?"
+        + urllib.parse.urlencode({"query": PREFIX + "SELECT ?by WHERE { GRAPH ex:put { ex:put ex:by ?by } }"}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     (by,) = [b["by"]["value"] for b in json.loads(text)["results"]["bindings"]]
     assert by in {f"op-{c}-{r}" for c in range(CLIENTS) for r in range(ROUNDS)}
 
@@ -181,8 +216,7 @@ def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one
     store_path = make_store(tmp_path, [])
     stale = kgstore.current_build(store_path)
     for n in range(2):
-        outcome = kgwrites.write(store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> {n} }}"),
-                                 HANG_GUARD)
+        outcome = kgwrites.write(store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> {n} }}"), HANG_GUARD)
         assert outcome.status == 204
     assert not stale.exists()  # pruned: writes keep the current build and the one before it
     resolved = iter([stale])
@@ -190,9 +224,15 @@ def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one
     monkeypatch.setattr(kgworkers.kgstore, "current_build", lambda path: next(resolved, None) or real(path))
     pool = kgworkers.QueryPool(store_path, 1)
     try:
-        outcome = pool.run(QueryJob(query="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                                    results_mime="application/sparql-results+json", graph_mime=None,
-                                    max_bytes=100_000), HANG_GUARD)
+        outcome = pool.run(
+            QueryJob(
+                query="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                results_mime="application/sparql-results+json",
+                graph_mime=None,
+                max_bytes=100_000,
+            ),
+            HANG_GUARD,
+        )
     finally:
         pool.close()
     assert outcome.status == 200, outcome.message
@@ -208,8 +248,11 @@ def test_a_write_that_waits_for_others_longer_than_its_timeout_is_a_503_and_not_
     store_path = make_store(tmp_path, [])
     before = kgstore.current_build(store_path)
     outcomes = []
-    waiting = threading.Thread(target=lambda: outcomes.append(kgwrites.write(
-        store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"), timeout=1)))
+    waiting = threading.Thread(
+        target=lambda: outcomes.append(
+            kgwrites.write(store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"), timeout=1)
+        )
+    )
     with kgwrites.write_lock(store_path):  # another writer holds the store throughout
         waiting.start()
         waiting.join(HANG_GUARD)
@@ -217,5 +260,7 @@ def test_a_write_that_waits_for_others_longer_than_its_timeout_is_a_503_and_not_
     (outcome,) = outcomes
     assert outcome.status == 503 and "other writes held the store" in outcome.message
     assert kgstore.current_build(store_path) == before
-    assert kgwrites.write(store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"),
-                          timeout=HANG_GUARD).status == 204
+    assert (
+        kgwrites.write(store_path, UpdateJob(update=f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}"), timeout=HANG_GUARD).status
+        == 204
+    )

@@ -15,14 +15,33 @@ from server.explorer.graphdata import query_files
 TIGER = BASE + "taxon/panthera-tigris"
 # One IRI of each kind the issue names, deeper ones included.
 IRIS = [
-    "taxon/panthera-tigris", "taxon/panthera-tigris/assessment/iucn-global", "taxon/animalia/family/felidae",
-    "taxon/kingdom/animalia", "ecoregion/PA0443", "ecoregion/FW-RFE", "threat/5.1.1", "action/1.1",
-    "initiative/econet-green-belt", "source/avilist-2025", "graph/meta", "red-list-category/EN", "country/RU",
-    "river/amur", "place/amur-heilong-basin", "threat-factor/floods-and-climate-change", "group/bird",
-    "occurrence/panthera-tigris/PA0443/range-box", "threat-exposure/panthera-tigris/5.1.1", "habitat/1",
+    "taxon/panthera-tigris",
+    "taxon/panthera-tigris/assessment/iucn-global",
+    "taxon/animalia/family/felidae",
+    "taxon/kingdom/animalia",
+    "ecoregion/PA0443",
+    "ecoregion/FW-RFE",
+    "threat/5.1.1",
+    "action/1.1",
+    "initiative/econet-green-belt",
+    "source/avilist-2025",
+    "graph/meta",
+    "red-list-category/EN",
+    "country/RU",
+    "river/amur",
+    "place/amur-heilong-basin",
+    "threat-factor/floods-and-climate-change",
+    "group/bird",
+    "occurrence/panthera-tigris/PA0443/range-box",
+    "threat-exposure/panthera-tigris/5.1.1",
+    "habitat/1",
 ]
-RDF_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
-               "application/rdf+xml": "xml"}
+RDF_FORMATS = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +75,30 @@ def test_there_are_at_least_twelve_research_questions():
 
 
 # the resource each page query is asked about, by the query's name (the tiger for the rest): one the page shows
-PAGE_IRIS = {"ecoregion": BASE + "ecoregion/PA0443", "threat": BASE + "threat/5.1.1", "action": BASE + "action/1",
-             "concept": BASE + "threat/5.1", "source": BASE + "source/mdd-1.13", "sources-of": TIGER,
-             "incoming": BASE + "ecoregion/PA0443", "neighbours-in-predicates": BASE + "ecoregion/PA0443",
-             "taxon-children": BASE + "taxon/plantae/genus/rhodiola",
-             "taxon-species": BASE + "taxon/plantae/genus/rhodiola", "region": BASE + "region/CN-HL",
-             "region-records": BASE + "taxon/veronica-anagallis-aquatica"}
+PAGE_IRIS = {
+    "ecoregion": BASE + "ecoregion/PA0443",
+    "threat": BASE + "threat/5.1.1",
+    "action": BASE + "action/1",
+    "concept": BASE + "threat/5.1",
+    "source": BASE + "source/mdd-1.13",
+    "sources-of": TIGER,
+    "incoming": BASE + "ecoregion/PA0443",
+    "neighbours-in-predicates": BASE + "ecoregion/PA0443",
+    "taxon-children": BASE + "taxon/plantae/genus/rhodiola",
+    "taxon-species": BASE + "taxon/plantae/genus/rhodiola",
+    "region": BASE + "region/CN-HL",
+    "region-records": BASE + "taxon/veronica-anagallis-aquatica",
+}
 
 
 def _answer(store, name: str, iri: str | None) -> int:
     from server.explorer.graphdata import query_text
 
-    result = store.query(query_text(name), use_default_graph_as_union=True,
-                         substitutions={ox.Variable("iri"): ox.NamedNode(iri)} if iri else None)
+    result = store.query(
+        query_text(name),
+        use_default_graph_as_union=True,
+        substitutions={ox.Variable("iri"): ox.NamedNode(iri)} if iri else None,
+    )
     return int(bool(result)) if isinstance(result, ox.QueryBoolean) else len(list(result))
 
 
@@ -79,8 +109,10 @@ def test_explorer_queries_answer_about_their_resource(store, path):
     if "Bound: ?iri" not in path.read_text():
         assert _answer(store, path.stem, None) > 0, path.stem
         return
-    iri = next((i for prefix, i in sorted(PAGE_IRIS.items(), key=lambda kv: -len(kv[0]))
-                if path.stem.startswith(prefix)), TIGER)
+    iri = next(
+        (i for prefix, i in sorted(PAGE_IRIS.items(), key=lambda kv: -len(kv[0])) if path.stem.startswith(prefix)),
+        TIGER,
+    )
     assert _answer(store, path.stem, iri) > 0, (path.stem, iri)
     assert _answer(store, path.stem, BASE + "nothing/here") == 0, path.stem
 
@@ -101,8 +133,16 @@ def test_iri_serves_html_with_alternates(client, path):
 
 
 @pytest.mark.parametrize("mime", RDF_FORMATS)
-@pytest.mark.parametrize("path", ["taxon/panthera-tigris", "ecoregion/PA0443", "threat/5.1.1", "graph/meta",
-                                  "taxon/panthera-tigris/assessment/iucn-global"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "taxon/panthera-tigris",
+        "ecoregion/PA0443",
+        "threat/5.1.1",
+        "graph/meta",
+        "taxon/panthera-tigris/assessment/iucn-global",
+    ],
+)
 def test_iri_serves_rdf_by_accept(client, path, mime):
     response = client.get("/" + path, headers={"Accept": mime})
     assert response.status_code == 200
@@ -113,8 +153,7 @@ def test_iri_serves_rdf_by_accept(client, path, mime):
 
 
 def test_rdf_description_carries_labels_of_linked_resources(client):
-    graph = Graph().parse(data=client.get("/taxon/panthera-tigris?format=ttl").get_data(as_text=True),
-                          format="turtle")
+    graph = Graph().parse(data=client.get("/taxon/panthera-tigris?format=ttl").get_data(as_text=True), format="turtle")
     ecoregion = URIRef(BASE + "ecoregion/PA0443")
     assert (URIRef(TIGER), URIRef("https://w3id.org/amurkg/ontology#occursIn"), ecoregion) in graph
     labels = [str(o) for o in graph.objects(ecoregion, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))]
@@ -143,8 +182,9 @@ def test_other_blueprints_are_not_shadowed(client):
     endpoints = {rule.rule: rule.endpoint for rule in client.application.url_map.iter_rules()}
     assert not endpoints.get("/sparql", "sparql").startswith("explorer")
     assert "/<path:path>" not in endpoints and "/<path>" not in endpoints
-    assert client.get("/sparql?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"}).status_code \
-        == 200
+    assert (
+        client.get("/sparql?query=ASK%7B%7D", headers={"Accept": "application/sparql-results+json"}).status_code == 200
+    )
 
 
 # --- pages -------------------------------------------------------------------------------------------------------
@@ -193,21 +233,44 @@ def test_ecoregion_page_shows_recorded_and_possible_species_apart(client, store,
 def test_home_reports_recorded_and_possible_links_per_group(client, store):
     html = client.get("/").get_data(as_text=True)
     table = html.split('class="placement-status"')[1].split("</table>")[0]
-    recorded = int(next(iter(store.query(with_prefixes(
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e } }"),
-        use_default_graph_as_union=True)))["n"].value)
-    possible = int(next(iter(store.query(with_prefixes(
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e } }"),
-        use_default_graph_as_union=True)))["n"].value)
+    recorded = int(
+        next(
+            iter(
+                store.query(
+                    with_prefixes(
+                        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?e WHERE { ?t amur:occursIn ?e } }"
+                    ),
+                    use_default_graph_as_union=True,
+                )
+            )
+        )["n"].value
+    )
+    possible = int(
+        next(
+            iter(
+                store.query(
+                    with_prefixes(
+                        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?e WHERE { ?t amur:possiblyOccursIn ?e } }"
+                    ),
+                    use_default_graph_as_union=True,
+                )
+            )
+        )["n"].value
+    )
     assert (f'<th>all groups</th><td class="num">{recorded:,}</td><td class="num">{possible:,}</td>') in table
     assert "birds" in table and "plants" in table
 
 
 def test_species_with_inferred_threats_shows_them_apart(client, store):
-    row = next(iter(store.query(
-        "SELECT ?t WHERE { ?t <https://w3id.org/amurkg/ontology#inferredThreat> ?x } LIMIT 1",
-        use_default_graph_as_union=True)))
-    html = client.get(row["t"].value[len(BASE) - 1:]).get_data(as_text=True)
+    row = next(
+        iter(
+            store.query(
+                "SELECT ?t WHERE { ?t <https://w3id.org/amurkg/ontology#inferredThreat> ?x } LIMIT 1",
+                use_default_graph_as_union=True,
+            )
+        )
+    )
+    html = client.get(row["t"].value[len(BASE) - 1 :]).get_data(as_text=True)
     inferred = html.split("Inferred from its ecoregions")[1]
     assert "via " in inferred and "/threat/" in inferred
 
@@ -275,14 +338,25 @@ def test_search_by_scientific_english_and_chinese_names(client, store):
     assert first_species(client, "Panthera tigris") == TIGER
     assert first_species(client, "Tiger") == TIGER
     crane = BASE + "taxon/grus-japonensis"
-    chinese = next(iter(store.query(
-        f"SELECT ?n WHERE {{ <{crane}> <http://rs.tdwg.org/dwc/terms/vernacularName> ?n "
-        'FILTER(lang(?n) = "zh") }',
-        use_default_graph_as_union=True)), None)
-    plant = next(iter(store.query(
-        "SELECT ?s ?n WHERE { ?s <http://rs.tdwg.org/dwc/terms/vernacularName> ?n "
-        'FILTER(lang(?n) = "zh") } LIMIT 1',
-        use_default_graph_as_union=True)))
+    chinese = next(
+        iter(
+            store.query(
+                f"SELECT ?n WHERE {{ <{crane}> <http://rs.tdwg.org/dwc/terms/vernacularName> ?n "
+                'FILTER(lang(?n) = "zh") }',
+                use_default_graph_as_union=True,
+            )
+        ),
+        None,
+    )
+    plant = next(
+        iter(
+            store.query(
+                "SELECT ?s ?n WHERE { ?s <http://rs.tdwg.org/dwc/terms/vernacularName> ?n "
+                'FILTER(lang(?n) = "zh") } LIMIT 1',
+                use_default_graph_as_union=True,
+            )
+        )
+    )
     results = client.get("/explore/search.json", query_string={"q": plant["n"].value}).get_json()["results"]
     assert plant["s"].value in [r["iri"] for r in results]
     if chinese is not None:
@@ -321,8 +395,9 @@ def test_neighbourhood_json(client):
 
 
 def test_path_between_two_nodes(client):
-    data = client.get("/explore/path.json", query_string={
-        "from": TIGER, "to": BASE + "initiative/econet-green-belt"}).get_json()
+    data = client.get(
+        "/explore/path.json", query_string={"from": TIGER, "to": BASE + "initiative/econet-green-belt"}
+    ).get_json()
     assert data["found"]
     assert data["nodes"][0]["id"] == TIGER and data["nodes"][-1]["id"] == BASE + "initiative/econet-green-belt"
     assert len(data["edges"]) == len(data["nodes"]) - 1

@@ -40,31 +40,43 @@ def client(real_app):
 
 
 def sparql(client, query: str) -> list[dict]:
-    response = client.get("/sparql", query_string={"query": sparql_prefixes() + query},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql",
+        query_string={"query": sparql_prefixes() + query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return [{k: v["value"] for k, v in b.items()} for b in response.get_json()["results"]["bindings"]]
 
 
 def test_pinus_koraiensis_is_recorded_in_heilongjiang_and_jilin_and_possible_in_their_ecoregions(client):
-    rows = sparql(client, f"""SELECT ?region ?method ?confidence ?source WHERE {{
+    rows = sparql(
+        client,
+        f"""SELECT ?region ?method ?confidence ?source WHERE {{
         <{PINUS}> amur:recordedInRegion ?region .
         ?r a amur:RegionRecord ; amur:taxon <{PINUS}> ; amur:region ?region ; amur:method/skos:notation ?method ;
-           amur:confidence/skos:notation ?confidence ; prov:wasDerivedFrom/dcterms:identifier ?source }}""")
+           amur:confidence/skos:notation ?confidence ; prov:wasDerivedFrom/dcterms:identifier ?source }}""",
+    )
     assert {r["region"] for r in rows} >= {HEILONGJIANG, JILIN}
     assert all(r["method"] == "province" and r["source"] == "col-china-2023" and r["confidence"] for r in rows)
     # possible (not recorded) in the ecoregions the provinces place it in, as before
-    possible = sparql(client, f"""SELECT DISTINCT ?eco WHERE {{
+    possible = sparql(
+        client,
+        f"""SELECT DISTINCT ?eco WHERE {{
         VALUES ?region {{ <{HEILONGJIANG}> <{JILIN}> }}
-        ?region amur:overlapsEcoregion ?eco . <{PINUS}> amur:possiblyOccursIn ?eco }}""")
+        ?region amur:overlapsEcoregion ?eco . <{PINUS}> amur:possiblyOccursIn ?eco }}""",
+    )
     assert {r["eco"] for r in possible} >= {BASE + "ecoregion/PA0426", BASE + "ecoregion/PA0430"}
     assert not sparql(client, f"SELECT ?eco WHERE {{ <{PINUS}> amur:occursIn ?eco }}")
 
 
 def test_region_shares_come_from_polygons_or_say_they_have_none(client):
-    rows = sparql(client, """SELECT ?code ?eco ?share ?method WHERE { ?l a amur:RegionShare ;
+    rows = sparql(
+        client,
+        """SELECT ?code ?eco ?share ?method WHERE { ?l a amur:RegionShare ;
         amur:region/skos:notation ?code ; amur:ecoregion/skos:notation ?eco ; amur:method/skos:notation ?method
-        OPTIONAL { ?l amur:share ?share } }""")
+        OPTIONAL { ?l amur:share ?share } }""",
+    )
     by = {(r["code"], r["eco"]): r for r in rows}
     assert by[("CN-HL", "PA0426")]["method"] == "region-polygon" and 0.4 < float(by[("CN-HL", "PA0426")]["share"]) < 0.5
     assert by[("RU-PRI", "PA0443")]["method"] == "region-gazetteer" and "share" not in by[("RU-PRI", "PA0443")]
@@ -76,8 +88,9 @@ def test_named_query_lists_a_regions_recorded_species_by_group(client):
     from kg.query import named_queries
 
     query = next(q for q in named_queries() if q.name == "region-species")
-    response = client.get("/sparql", query_string={"query": query.text},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql", query_string={"query": query.text}, headers={"Accept": "application/sparql-results+json"}
+    )
     rows = [{k: v["value"] for k, v in b.items()} for b in response.get_json()["results"]["bindings"]]
     groups = {r["group"] for r in rows}
     assert {"plant", "bird"} <= groups
@@ -90,12 +103,21 @@ def test_plants_with_a_china_red_list_category_are_not_counted_as_not_assessed(c
     store = real_app.extensions["amurkg.store"].get()
     sections = pages.ecoregion_sections(store, PA0426)
     summary = sections["possible_summary"]
-    cbrl = sum(count for column, count in next(g for g in summary["groups"] if g["label"] == "plants")[
-        "counts"].items() if column.startswith("CN:"))
-    assessed = sparql(client, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s amur:possiblyOccursIn <{PA0426}> ;
-        amur:group <{BASE}group/plant> ; amur:assessment/amur:scope <{BASE}country/CN> }}""")
-    neither = sparql(client, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s amur:possiblyOccursIn <{PA0426}> ;
-        amur:group <{BASE}group/plant> . FILTER NOT EXISTS {{ ?s amur:assessment ?a }} }}""")
+    cbrl = sum(
+        count
+        for column, count in next(g for g in summary["groups"] if g["label"] == "plants")["counts"].items()
+        if column.startswith("CN:")
+    )
+    assessed = sparql(
+        client,
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s amur:possiblyOccursIn <{PA0426}> ;
+        amur:group <{BASE}group/plant> ; amur:assessment/amur:scope <{BASE}country/CN> }}""",
+    )
+    neither = sparql(
+        client,
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s amur:possiblyOccursIn <{PA0426}> ;
+        amur:group <{BASE}group/plant> . FILTER NOT EXISTS {{ ?s amur:assessment ?a }} }}""",
+    )
     assert cbrl == int(assessed[0]["n"]) > 1000
     assert pages.count_of(summary, "plants", ":not assessed") == int(neither[0]["n"])
     page = client.get("/ecoregion/PA0426").get_data(as_text=True)
@@ -120,17 +142,26 @@ def test_a_missing_name_falls_back_to_english_visibly(client):
     assert 'class="lang-fallback"' in page
 
 
-@pytest.mark.parametrize("query,target", [("东北红豆杉", "taxon/taxus-cuspidata"),
-                                          ("Маньчжурские", "ecoregion/PA0426"),
-                                          ("Хэйлунцзян", "region/CN-HL"), ("黑龙江省", "region/CN-HL")])
+@pytest.mark.parametrize(
+    "query,target",
+    [
+        ("东北红豆杉", "taxon/taxus-cuspidata"),
+        ("Маньчжурские", "ecoregion/PA0426"),
+        ("Хэйлунцзян", "region/CN-HL"),
+        ("黑龙江省", "region/CN-HL"),
+    ],
+)
 def test_search_finds_by_chinese_or_russian_name(client, query, target):
     results = client.get("/explore/search.json", query_string={"q": query}).get_json()["results"]
     assert results[0]["iri"] == BASE + target
 
 
 def test_taxus_cuspidatas_chinese_name_comes_from_the_plant_checklist(client):
-    rows = sparql(client, f"""SELECT ?g WHERE {{ GRAPH ?g {{ <{BASE}taxon/taxus-cuspidata> dwc:vernacularName
-        "东北红豆杉"@zh }} }}""")
+    rows = sparql(
+        client,
+        f"""SELECT ?g WHERE {{ GRAPH ?g {{ <{BASE}taxon/taxus-cuspidata> dwc:vernacularName
+        "东北红豆杉"@zh }} }}""",
+    )
     assert [r["g"] for r in rows] == [BASE + "graph/col-china-2023"]
 
 
@@ -140,11 +171,16 @@ def test_search_filters_by_region(client):
 
 
 def test_a_species_without_placement_says_why(client):
-    rows = sparql(client, f"""SELECT ?s ?reason WHERE {{ ?s amur:group <{BASE}group/reptile> ;
-        amur:noPlacementReason ?reason }}""")
+    rows = sparql(
+        client,
+        f"""SELECT ?s ?reason WHERE {{ ?s amur:group <{BASE}group/reptile> ;
+        amur:noPlacementReason ?reason }}""",
+    )
     assert len(rows) == 18 and {r["reason"] for r in rows} == {"no-range-data"}
-    page = client.get(rows[0]["s"][len(BASE) - 1:]).get_data(as_text=True)
+    page = client.get(rows[0]["s"][len(BASE) - 1 :]).get_data(as_text=True)
     assert 'data-reason="no-range-data"' in page
-    placed = sparql(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s amur:noPlacementReason ?r ; "
-                            "amur:possiblyOccursIn|amur:occursIn ?e }")
+    placed = sparql(
+        client,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s amur:noPlacementReason ?r ; amur:possiblyOccursIn|amur:occursIn ?e }",
+    )
     assert placed[0]["n"] == "0"

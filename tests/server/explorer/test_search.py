@@ -11,11 +11,15 @@ from server import create_app
 from server.explorer.search import SearchIndex, grouped, normalise
 
 ROWS = [
-    {"s": BASE + "taxon/panthera-tigris", "name": "Panthera tigris", "label": "Panthera tigris", "rank": "species",
-     "category": "EN"},
+    {
+        "s": BASE + "taxon/panthera-tigris",
+        "name": "Panthera tigris",
+        "label": "Panthera tigris",
+        "rank": "species",
+        "category": "EN",
+    },
     {"s": BASE + "taxon/panthera-tigris", "name": "Tiger", "label": "Panthera tigris", "rank": "species"},
-    {"s": BASE + "taxon/grus-japonensis", "name": "Red-crowned Crane", "label": "Grus japonensis",
-     "rank": "species"},
+    {"s": BASE + "taxon/grus-japonensis", "name": "Red-crowned Crane", "label": "Grus japonensis", "rank": "species"},
     {"s": BASE + "taxon/grus-japonensis", "name": "丹顶鹤", "label": "Grus japonensis", "rank": "species"},
     {"s": BASE + "taxon/animalia/genus/panthera", "name": "Panthera", "label": "Panthera", "rank": "genus"},
     {"s": BASE + "river/amur", "name": "Amur", "label": "Amur"},
@@ -67,16 +71,23 @@ def test_pages_without_a_store_say_so(tmp_path):
 
 def test_tiers_rank_exact_then_whole_words_then_prefix_and_fuzzy_only_when_needed():
     rows = ROWS + [
-        {"s": BASE + "taxon/craseomys-rufocanus", "name": "Craseomys rufocanus", "label": "Craseomys rufocanus",
-         "rank": "species"},
+        {
+            "s": BASE + "taxon/craseomys-rufocanus",
+            "name": "Craseomys rufocanus",
+            "label": "Craseomys rufocanus",
+            "rank": "species",
+        },
         {"s": BASE + "taxon/grus-grus", "name": "Common Crane", "label": "Grus grus", "rank": "species"},
         {"s": BASE + "taxon/geranium", "name": "Cranesbill", "label": "Geranium", "rank": "genus"},
     ]
     index = SearchIndex(rows)
     hits = index.search("crane")
     # whole-word matches before a word that only starts with the query; no typo match while names match
-    assert [h.entry.iri for h in hits] == [BASE + "taxon/grus-grus", BASE + "taxon/grus-japonensis",
-                                           BASE + "taxon/geranium"]
+    assert [h.entry.iri for h in hits] == [
+        BASE + "taxon/grus-grus",
+        BASE + "taxon/grus-japonensis",
+        BASE + "taxon/geranium",
+    ]
     assert not any(h.fuzzy for h in hits)
     assert iris(index, "crowned")[0] == BASE + "taxon/grus-japonensis"  # a word after a hyphen
     assert iris(index, "tiger")[0] == BASE + "taxon/panthera-tigris"
