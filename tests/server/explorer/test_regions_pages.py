@@ -101,7 +101,8 @@ def test_named_query_lists_a_regions_recorded_species_by_group(client):
 def test_plants_with_a_china_red_list_category_are_not_counted_as_not_assessed(client, real_app):
     # the page's own figures: the Manchurian mixed forests' possible plants by list
     store = real_app.extensions["amurkg.store"].get()
-    sections = pages.ecoregion_sections(store, PA0426)
+    with real_app.test_request_context("/ecoregion/PA0426"):  # the page labels its tables in the reader's language
+        sections = pages.ecoregion_sections(store, PA0426)
     summary = sections["possible_summary"]
     cbrl = sum(
         count
