@@ -52,3 +52,10 @@ def test_tiger_in_russian_and_search_by_russian_and_chinese_names(browser, live_
         link = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.results li a")))
         assert link.get_attribute("href").endswith(target)
         browser.save_screenshot(str(shots / f"search-{target.rsplit('/', 1)[-1]}.png"))
+
+
+def test_tiger_in_chinese_shows_its_official_name(browser, live_server, shots):
+    wait = WebDriverWait(browser, WAIT)
+    browser.get(f"{live_server}/taxon/panthera-tigris?lang=zh")
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "header.resource-head p.vernacular"), "虎"))
+    browser.save_screenshot(str(shots / "tiger-zh.png"))

@@ -138,6 +138,21 @@ def test_tiger_page_in_russian_names_its_ecoregions_in_russian(client):
     assert "Маньчжурские смешанные леса" in page
 
 
+def test_tiger_page_in_chinese_shows_the_official_name_of_chinas_2021_list(client):
+    # the name is stated in the list's own named graph, whose provenance is the 2021 list
+    rows = sparql(
+        client,
+        f"""SELECT ?name ?source WHERE {{
+        GRAPH ?g {{ <{BASE}taxon/panthera-tigris> dwc:vernacularName ?name FILTER (lang(?name) = "zh") }}
+        ?g prov:wasDerivedFrom/dcterms:identifier ?source }}""",
+    )
+    assert {"name": "虎", "source": "cn-key-protected-2021"} in rows
+    page = client.get("/taxon/panthera-tigris?lang=zh").get_data(as_text=True)
+    # beside the scientific name in the page's header, the names in the reader's language
+    names = re.search(r'<p class="vernacular" lang="zh-Hans">(.*?)</p>', page, re.S).group(1)
+    assert "虎" in names.split(", ")
+
+
 def test_a_missing_name_falls_back_to_english_visibly(client):
     page = client.get("/threat/5.1.1?lang=ru").get_data(as_text=True)
     assert 'class="lang-fallback"' in page
