@@ -8,7 +8,7 @@ from typing import IO, NoReturn, cast
 
 import click
 
-from kg import config
+from kg import config, formats
 from kg.config import Settings
 from kg.sources import registry
 from kg.store import backend
@@ -146,7 +146,6 @@ def _class_table(classes: dict[str, int], limit: int = 40) -> str:
 @STORE_OPTION
 def validate(store_path) -> None:
     """Validate the built store's content against the SHACL shapes."""
-    import pyoxigraph as ox
     from rdflib import Graph
 
     from kg.build.pipeline import validate as shacl
@@ -159,7 +158,9 @@ def validate(store_path) -> None:
         fail(str(exc))
     data = Graph()
     for name in store.named_graphs():
-        data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name), format="nt")
+        data.parse(
+            data=store.dump(format=formats.N_TRIPLES.rdf_format, from_graph=name), format=formats.N_TRIPLES.rdflib
+        )
     conforms, text = shacl(data)
     click.echo(f"{len(data)} triples; conforms: {conforms}")
     if not conforms:
@@ -172,7 +173,7 @@ def validate(store_path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt"]),
+    type=click.Choice(["table", *(f.name for f in formats.RESULT_SYNTAXES + formats.CLI_GRAPH_SYNTAXES)]),
     default="table",
     show_default=True,
     help="json is the SPARQL 1.1 JSON results format.",
@@ -380,7 +381,7 @@ def analyze_path(a, b, store_path, fmt, possible, limit) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "rdfxml", "dwca", "csv"]),
+    type=click.Choice([*(f.name for f in formats.DUMP_SYNTAXES), "dwca", "csv"]),
     default="nq",
     show_default=True,
     help="RDF (nq, trig, jsonld keep the named graphs; ttl, nt, rdfxml hold their union), dwca (Darwin "

@@ -9,16 +9,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.namespaces import prefix_map, sparql_prefixes
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "queries"
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
+# `amurkg query --format`: results syntaxes and, for CONSTRUCT/DESCRIBE, RDF syntaxes by their short names (the
+# formats table, kg/formats.py)
+RESULT_FORMATS = {f.name: f.results_format for f in formats.RESULT_SYNTAXES}
+GRAPH_FORMATS = {f.name: f.rdf_format for f in formats.CLI_GRAPH_SYNTAXES}
 
 
 @dataclass
@@ -142,13 +141,8 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
         if fmt not in RESULT_FORMATS:
             raise ValueError(f"format {fmt!r} is not a SPARQL results format ({', '.join(RESULT_FORMATS)})")
         return result.serialize(format=RESULT_FORMATS[fmt]) or b""
-    rdf = {
-        "ttl": ox.RdfFormat.TURTLE,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "json": ox.RdfFormat.JSON_LD,
-        "jsonld": ox.RdfFormat.JSON_LD,
-        "xml": ox.RdfFormat.RDF_XML,
-    }
+    jsonld, rdfxml = formats.JSON_LD.rdf_format, formats.RDF_XML.rdf_format
+    rdf = GRAPH_FORMATS | {"json": jsonld, "jsonld": jsonld, "xml": rdfxml}
     if fmt not in rdf:
         raise ValueError(f"format {fmt!r} is not an RDF format for graph results ({', '.join(rdf)})")
     return ox.serialize(result, format=rdf[fmt]) or b""

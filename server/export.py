@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import cast
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
 
 from kg import export as kx
+from kg import formats
 from kg.store import backend
 from kg.store import layout as kgstore
 from server import schemaorg
 
 bp = Blueprint("export", __name__)
 
-VOID_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}
+VOID_TYPES = {f.media_type: cast(str, f.rdflib) for f in formats.DOCUMENT_SYNTAXES}  # the formats table
 
 
 def _handle() -> backend.StoreHandle | backend.RemoteHandle:
@@ -125,13 +122,13 @@ def void():
     except kgstore.StoreMissing as exc:
         return Response(str(exc) + "\n", status=503, mimetype="text/plain")
     build = _build_dir()
-    mime = request.accept_mimetypes.best_match(list(VOID_TYPES), default="text/turtle")
+    mime = request.accept_mimetypes.best_match(list(VOID_TYPES), default=formats.TURTLE.media_type)
     if not request.accept_mimetypes or request.accept_mimetypes.best == "*/*":
-        mime = "text/turtle"
+        mime = formats.TURTLE.media_type
     cache = current_app.extensions.setdefault("amurkg.void", {})
     key = (build.name if build else None, mime)
     if key not in cache:
-        written = build / kx.DUMPS_DIR / "void.ttl" if build else None
+        written = build / kx.DUMPS_DIR / f"void.{formats.TURTLE.extension}" if build else None
         if written is not None and written.is_file():
             from rdflib import Graph
 
@@ -154,6 +151,6 @@ def context():
 
         body = json.dumps(kx.jsonld_context(), indent=2, ensure_ascii=False)
         current_app.extensions["amurkg.jsonld_context"] = body
-    response = Response(body, mimetype="application/ld+json")
+    response = Response(body, mimetype=formats.JSON_LD.media_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

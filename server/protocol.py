@@ -15,42 +15,28 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 
-from kg import sparql_guard
+from kg import formats, sparql_guard
 from kg.store import workers as kgworkers
 
-# Accepted media types, in order of preference, mapped to the media type served.
-RESULT_TYPES = {mime: mime for mime in kgworkers.RESULT_FORMATS} | {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-GRAPH_TYPES = {mime: mime for mime in kgworkers.GRAPH_FORMATS} | {
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-    "text/xml": "application/rdf+xml",
-    "text/x-nquads": "application/n-quads",
-}
-# format= values: short names for the two kinds of result (N3 clients get Turtle, which is N3).
-FORMAT_NAMES = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None),
-    "ttl": (None, "text/turtle"),
-    "turtle": (None, "text/turtle"),
-    "n3": (None, "text/turtle"),
-    "nt": (None, "application/n-triples"),
-    "ntriples": (None, "application/n-triples"),
-    "jsonld": (None, "application/ld+json"),
-    "json-ld": (None, "application/ld+json"),
-    "rdfxml": (None, "application/rdf+xml"),
-    "rdf": (None, "application/rdf+xml"),
-    "trig": (None, "application/trig"),
-    "nq": (None, "application/n-quads"),
-    "nquads": (None, "application/n-quads"),
-}
+# Accepted media types, in order of preference, mapped to the media type served (the formats table,
+# kg/formats.py: each syntax's own type, then its aliases and the generic types that ask for it).
+RESULT_TYPES = {mime: f.media_type for mime, f in formats.media_types(formats.RESULT_SYNTAXES, generic=True).items()}
+GRAPH_TYPES = {mime: f.media_type for mime, f in formats.media_types(formats.GRAPH_SYNTAXES, generic=True).items()}
+
+
+def _format_names() -> dict[str, tuple[str | None, str | None]]:
+    """format= values: a syntax's short names -> (its SELECT/ASK media type, its CONSTRUCT/DESCRIBE media type)."""
+    names: dict[str, tuple[str | None, str | None]] = {}
+    for index, offered in enumerate((formats.RESULT_SYNTAXES, formats.GRAPH_SYNTAXES)):
+        for f in offered:
+            for name in f.names:
+                kinds = list(names.get(name, (None, None)))
+                kinds[index] = f.media_type
+                names[name] = (kinds[0], kinds[1])
+    return names
+
+
+FORMAT_NAMES = _format_names()
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, HEAD, OPTIONS",
@@ -175,7 +161,7 @@ def negotiate(offered: dict[str, str], format_index: int | None = None) -> str |
 # The answer of a query whose kind the client's Accept does not name, as Jena Fuseki answers it: a client that asks
 # every query with one header (Rasqal's roqet sends Accept: application/sparql-results+xml for a CONSTRUCT too)
 # gets the kind's usual syntax rather than a 406.
-FALLBACK = ("application/sparql-results+xml", "text/turtle")  # SELECT/ASK, CONSTRUCT/DESCRIBE
+FALLBACK = (formats.RESULTS_XML.media_type, formats.TURTLE.media_type)  # SELECT/ASK, CONSTRUCT/DESCRIBE
 
 
 def negotiate_answer(offered: dict[str, str], format_index: int) -> str | None:

@@ -12,6 +12,8 @@ import re
 
 from markupsafe import Markup
 
+from kg import formats
+
 # The properties whose values are links are IRIs in RDF, as schema.org's own context makes them.
 CONTEXT = {
     "@vocab": "http://schema.org/",
@@ -34,7 +36,7 @@ def script(data: dict | None) -> Markup:
     if not data:
         return Markup("")
     text = json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/")
-    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
+    return Markup(f'<script type="{formats.JSON_LD.media_type}">\n{text}\n</script>')
 
 
 def _language(tag: str | None) -> str | None:

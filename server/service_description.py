@@ -3,38 +3,22 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from flask import current_app
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
+from kg import formats
 from kg.namespaces import SD
 from kg.store.jobs import QueryJob
 from kg.store.workers import GRAPH_FORMATS, INTERACTIVE, RESULT_FORMATS
 from server import protocol as sparql
 
 FORMATS = URIRef("http://www.w3.org/ns/formats/")
-# W3C format IRIs of what the endpoint serves
-FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
-RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
+# W3C format IRIs and rdflib names of what the endpoint serves (the formats table, kg/formats.py)
+FORMAT_IRIS = {f.media_type: f.w3c for f in formats.RESULT_SYNTAXES + formats.GRAPH_SYNTAXES}
+RDFLIB_FORMATS = {f.media_type: cast(str, f.rdflib) for f in formats.GRAPH_SYNTAXES}
 
 # Named graphs with their triple count as recorded by the build in the meta graph (VoID), when it has one.
 GRAPHS_QUERY = """
@@ -49,7 +33,7 @@ SELECT ?graph ?triples WHERE {
 def named_graphs() -> list[tuple[str, int | None]]:
     job = QueryJob(
         query=GRAPHS_QUERY,
-        results_mime="application/sparql-results+json",
+        results_mime=formats.RESULTS_JSON.media_type,
         graph_mime=None,
         max_bytes=sparql.max_result_bytes(),
     )
@@ -79,8 +63,9 @@ def describe(endpoint: str, mime: str) -> bytes:
     for served in list(RESULT_FORMATS) + list(GRAPH_FORMATS):
         graph.add((service, SD.resultFormat, URIRef(FORMATS + FORMAT_IRIS[served])))
     if sparql.write_token() is not None:
-        for accepted in ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"):
-            graph.add((service, SD.inputFormat, URIRef(FORMATS + FORMAT_IRIS[accepted])))
+        for accepted in formats.UPLOAD_SYNTAXES:
+            if accepted in formats.GRAPH_SYNTAXES:  # N3 is read as an upload but not described
+                graph.add((service, SD.inputFormat, URIRef(FORMATS + accepted.w3c)))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
     graph.add((service, SD.feature, SD.EmptyGraphs))
     if sparql.allowlist():
@@ -102,7 +87,7 @@ def describe(endpoint: str, mime: str) -> bytes:
         graph.add((described, RDF.type, SD.Graph))
         if triples is not None:
             graph.add((described, VOID.triples, Literal(triples, datatype=XSD.integer)))
-    if mime in ("application/trig", "application/n-quads"):
+    if mime in (formats.TRIG.media_type, formats.N_QUADS.media_type):
         dataset = Dataset()
         dataset.default_context += graph  # the description is in the default graph
         return dataset.serialize(format=RDFLIB_FORMATS[mime], encoding="utf-8")

@@ -13,7 +13,7 @@ import re
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kg import sparql_guard
+from kg import formats, sparql_guard
 from kg.store import layout as kgstore
 from kg.store import workers as kgworkers
 from kg.store.jobs import QueryJob, UpdateJob
@@ -152,7 +152,7 @@ def describe_service() -> Response:
     if (
         request.method == "GET"
         and not request.values.get("format")
-        and accepted().best_match(list(offered), default="text/turtle") == "text/html"
+        and accepted().best_match(list(offered), default=formats.TURTLE.media_type) == "text/html"
     ):
         return Response(render_template("sparql.html", writes=write_token() is not None))
     if request.method != "GET":

@@ -42,6 +42,7 @@ BUILD_INPUTS = (
     "kg/__init__.py",
     "kg/config.py",
     "kg/namespaces.py",
+    "kg/formats.py",
     "kg/progress.py",
     "kg/sources",
     "kg/build",

@@ -15,7 +15,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg import progress
+from kg import formats, progress
 from kg.export.citation import DUMPS_DIR, DUMPS_MANIFEST, citation_metadata, dataset_citation, dataset_version
 from kg.export.dwca import write_dwca
 from kg.export.rdf import RDF_FORMATS, union_triples, write_rdf
@@ -119,10 +119,10 @@ def write_dumps(build_dir: Path, store: ox.Store | Path, echo: Echo = lambda mes
             time.perf_counter() - started,
         )
     )
-    void_path = tmp / "void.ttl"
+    void_path = tmp / f"void.{formats.TURTLE.extension}"
     void_path.write_bytes(void_graph(store, entries, build_dir.name).serialize(format="turtle", encoding="utf-8"))
     progress.count(echo, len(RDF_FORMATS) + 1, len(RDF_FORMATS) + 1)
-    entries.append(_entry(void_path, "void", "VoID and DCAT description", "text/turtle", None, None, 0.0))
+    entries.append(_entry(void_path, "void", "VoID and DCAT description", formats.TURTLE.media_type, None, None, 0.0))
     version = dataset_version()
     manifest = {
         "build_id": build_dir.name,

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
+from kg import formats
 from kg.export.citation import ONTOLOGY_FILE
 from kg.namespaces import AMUR, base_iri, prefix_map
 
@@ -25,14 +26,8 @@ class RdfDump:
     quads: bool  # keeps the named graphs; the others hold the union of all graphs
 
 
-RDF_FORMATS = {
-    "nq": RdfDump("nq", ox.RdfFormat.N_QUADS, "nq", "application/n-quads", True),
-    "trig": RdfDump("trig", ox.RdfFormat.TRIG, "trig", "application/trig", True),
-    "jsonld": RdfDump("jsonld", ox.RdfFormat.JSON_LD, "jsonld", "application/ld+json", True),
-    "ttl": RdfDump("ttl", ox.RdfFormat.TURTLE, "ttl", "text/turtle", False),
-    "nt": RdfDump("nt", ox.RdfFormat.N_TRIPLES, "nt", "application/n-triples", False),
-    "rdfxml": RdfDump("rdfxml", ox.RdfFormat.RDF_XML, "rdf", "application/rdf+xml", False),
-}
+# the dumps, from the formats table (kg/formats.py): CLI name -> dump, quads syntaxes first
+RDF_FORMATS = {f.name: RdfDump(f.name, f.rdf_format, f.extension, f.media_type, f.quads) for f in formats.DUMP_SYNTAXES}
 
 
 FORMATS = [*RDF_FORMATS, "dwca", "csv"]

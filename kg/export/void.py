@@ -8,6 +8,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
+from kg import formats
 from kg.export.citation import BASIN_BBOX, citation_metadata, dataset_citation, dataset_iri, dataset_version
 from kg.namespaces import AMUR, base_iri, prefix_map
 from kg.query import solutions
@@ -21,7 +22,7 @@ def void_graph(store: ox.Store, dumps: list[dict[str, Any]] | None = None, build
     void = Graph()
     for prefix, ns in prefix_map().items():
         void.bind(prefix, ns)
-    meta = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(base_iri() + "graph/meta")) or b""
+    meta = store.dump(format=formats.N_TRIPLES.rdf_format, from_graph=ox.NamedNode(base_iri() + "graph/meta")) or b""
     void.parse(data=meta.decode("utf-8"), format="nt")
     dataset = URIRef(dataset_iri())
     void.add((dataset, DCTERMS.description, Literal(cff.get("abstract", ""), lang="en")))

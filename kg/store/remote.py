@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import DIGEST, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sparql_errors
 
-from kg import config
+from kg import config, formats
 
 SCHEME = "sparql+"
 META_GRAPH_PATH = "graph/meta"
@@ -41,17 +41,14 @@ GENERATED = "http://www.w3.org/ns/prov#generatedAtTime"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 STAGING_PREFIX = "urn:amurkg:staging:"
 
-RESULTS_XML = "application/sparql-results+xml"
-RDF_TYPES = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/ntriples": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+RESULTS_XML = formats.RESULTS_XML.media_type
+# what is read from another engine's CONSTRUCT answer (the formats table, kg/formats.py), and the older
+# text/ntriples some engines still send
+RDF_TYPES = {mime: f.rdf_format for f in formats.REMOTE_SYNTAXES for mime in f.media_types} | {
+    "text/ntriples": formats.N_TRIPLES.rdf_format
 }
 # one media type per request: some engines (Virtuoso 7) answer 406 to a list with q-values
-RDF_ACCEPT = "application/n-triples"
+RDF_ACCEPT = formats.N_TRIPLES.media_type
 
 
 class RemoteError(OSError):
@@ -170,7 +167,7 @@ def _boolean(value: bool) -> ox.QueryBoolean:
         '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
         f"<boolean>{'true' if value else 'false'}</boolean></sparql>"
     )
-    result = ox.parse_query_results(document.encode(), ox.QueryResultsFormat.XML)
+    result = ox.parse_query_results(document.encode(), formats.RESULTS_XML.results_format)
     assert isinstance(result, ox.QueryBoolean)  # the document is a boolean result
     return result
 
@@ -340,9 +337,9 @@ class RemoteStore:
                 "result, which is refused: " + (headers.get("X-SQL-Message") or "")
             )
         content_type = headers.get("Content-Type", "")
-        if content_type.split(";")[0].strip().lower() in (RESULTS_XML, "application/xml", "text/xml"):
+        if content_type.split(";")[0].strip().lower() in (RESULTS_XML, *formats.RESULTS_XML.generic):
             try:
-                result = ox.parse_query_results(engine_literals(body), ox.QueryResultsFormat.XML)
+                result = ox.parse_query_results(engine_literals(body), formats.RESULTS_XML.results_format)
             except SyntaxError as exc:
                 raise RemoteError(f"the remote engine's result cannot be read: {exc}") from None
             if form == "ASK" and isinstance(result, ox.QuerySolutions):
@@ -537,9 +534,9 @@ class RemoteStore:
         url = f"{self.config.gsp_url}?{urllib.parse.urlencode({self.config.gsp_param: graph})}"
         request = urllib.request.Request(url, data=body, method=method)
         # a write's answer is a status (engines send HTML or text with it): ask for a format only when reading
-        request.add_header("Accept", "application/n-triples" if method == "GET" else "*/*")
+        request.add_header("Accept", RDF_ACCEPT if method == "GET" else "*/*")
         if body is not None:
-            request.add_header("Content-Type", "application/n-triples")
+            request.add_header("Content-Type", formats.N_TRIPLES.media_type)
             if self.config.user and self.config.auth == "digest":
                 # urllib would send the whole body once unauthenticated to learn the digest challenge, and some
                 # engines (Virtuoso) reset the connection instead of answering 401 to a large body: ask first
@@ -578,7 +575,7 @@ class RemoteStore:
         """Replace one graph with these triples: a GSP PUT when configured, else DROP + INSERT DATA batches."""
         if self.config.gsp_url:
             buffer = io.BytesIO()
-            ox.serialize(triples, buffer, ox.RdfFormat.N_TRIPLES)
+            ox.serialize(triples, buffer, formats.N_TRIPLES.rdf_format)
             self._gsp("PUT", graph, buffer.getvalue(), timeout=timeout)
         else:
             self.update(f"DROP SILENT GRAPH <{graph}>", timeout=timeout)

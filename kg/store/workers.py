@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.store import layout as kgstore
 from kg.store.jobs import GraphReadJob, QueryJob, ReadJob
 from kg.store.remote import RemoteError, RemoteStore
@@ -36,30 +37,11 @@ from kg.store.remote import RemoteError, RemoteStore
 if TYPE_CHECKING:  # a type only: kg.store.backend builds on this module
     from kg.store.backend import RemoteHandle
 
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
+# media type -> Oxigraph format, from the formats table (kg/formats.py), in the order offered
+RESULT_FORMATS = {f.media_type: f.results_format for f in formats.RESULT_SYNTAXES}
+GRAPH_FORMATS = {f.media_type: f.rdf_format for f in formats.GRAPH_SYNTAXES}
 # Formats a client may send to the Graph Store Protocol (quads formats only for a whole dataset: not accepted).
-UPLOAD_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "text/n3": ox.RdfFormat.N3,
-}
+UPLOAD_FORMATS = {mime: f.rdf_format for f in formats.UPLOAD_SYNTAXES for mime in f.media_types}
 # How often a waiting query asks whether its client is still there: a query is stopped well within a second of
 # the client hanging up, and the check (one poll of a socket) costs nothing next to a query.
 CANCEL_CHECK_SECONDS = 0.2

@@ -16,6 +16,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from kg import formats
 from kg.namespaces import AMUR, base_iri, prefix_map
 from kg.query import named_queries
 from kg.store import backend
@@ -38,16 +39,13 @@ VENDOR_FILES = {
     "yasgui.min.js": "@zazuko/yasgui/build/yasgui.min.js",
     "yasgui.min.css": "@zazuko/yasgui/build/yasgui.min.css",
 }
-RDF_TYPES = {
-    "text/turtle": ("ttl", ox.RdfFormat.TURTLE),
-    "application/ld+json": ("jsonld", ox.RdfFormat.JSON_LD),
-    "application/n-triples": ("nt", ox.RdfFormat.N_TRIPLES),
-    "application/rdf+xml": ("rdf", ox.RdfFormat.RDF_XML),
-}
+# a resource's RDF alternates: media type -> (its format= name, the file extension; Oxigraph format), from the
+# formats table (kg/formats.py)
+RDF_TYPES = {f.media_type: (f.extension, f.rdf_format) for f in formats.DOCUMENT_SYNTAXES}
 FORMAT_ALIASES = {alias: mime for mime, (alias, _) in RDF_TYPES.items()} | {
-    "turtle": "text/turtle",
-    "json": "application/ld+json",
-    "xml": "application/rdf+xml",
+    "turtle": formats.TURTLE.media_type,
+    "json": formats.JSON_LD.media_type,
+    "xml": formats.RDF_XML.media_type,
     "html": "text/html",
 }
 
@@ -420,7 +418,7 @@ def resource(path: str):
         fmt = RDF_TYPES[wanted][1]
         body = (
             ox.serialize(triples, format=fmt, prefixes=prefixes)
-            if fmt == ox.RdfFormat.TURTLE
+            if fmt == formats.TURTLE.rdf_format
             else (ox.serialize(triples, format=fmt))
         )
         response = Response(body, mimetype=wanted)
