@@ -230,7 +230,8 @@ def read(archive: Path) -> tuple[ChecklistSource, Selection]:
             ]
     except ElementTree.ParseError as error:
         raise ChecklistError(f"{archive}: its meta.xml or EML is not well-formed XML ({error})") from error
-    except (InvalidArchive, zipfile.BadZipFile, KeyError, ValueError, IndexError) as error:
+    # a data file meta.xml names but the zip lacks surfaces as FileNotFoundError from the reader's extraction
+    except (InvalidArchive, zipfile.BadZipFile, KeyError, ValueError, IndexError, FileNotFoundError) as error:
         raise ChecklistError(f"{archive}: cannot be read as a Darwin Core Archive ({error})") from error
     if not any(distributions for _, _, distributions in rows):
         raise ChecklistError(f"{archive}: the Distribution extension has no rows")

@@ -10,7 +10,8 @@ they are weighed by.
 A species is *recorded* in an ecoregion (``occursIn``: a placement of medium or high confidence) or *possibly*
 there (``possiblyOccursIn``: low-confidence placements only). The analyses use recorded links; ``possible=True``
 adds the possible ones. Inferred threats come from recorded links only, filtered by the applicability table
-(ingest/curated/threat_applicability.yml), which the threat analysis shows per threat.
+(ingest/curated/threat_applicability.yml); the build states each threat's row on the threat (``amur:inferredOn``,
+node attribute ``inferred_on``), which the threat analysis shows, so it reads the table the served build used.
 
 Each analysis returns an ``Analysis``: named tables of plain rows (JSON-ready) and notes on the method.
 The view is cached per store build, in memory and as a pickle beside the build.
@@ -33,7 +34,6 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from ingest import threat_applicability
 from kg.namespaces import prefix_map
 from kg.query import QUERIES_DIR, solutions, term_text
 from kg.store import backend
@@ -115,6 +115,7 @@ def graph_from_store(store: ox.Store) -> nx.MultiDiGraph:
             name=row["name"],
             notation=row["notation"],
             group=row["group"],
+            inferred_on=row["inferredOn"] or None,
         )
     _set_categories(graph, _rows(store, "analytics-species-categories"))
     _set_protection(graph, _rows(store, "analytics-protection"))
@@ -298,7 +299,6 @@ def addressed_by(graph: nx.MultiDiGraph, threat: str) -> list[str]:
 
 def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
     """IUCN threats ranked by the species they affect, weighted by red-list category; direct and inferred apart."""
-    applicability = threat_applicability.load()
     rows = []
     for threat in nodes_of(graph, "threat"):
         direct = _sources(graph, threat, "threatenedBy", "species")
@@ -306,14 +306,13 @@ def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
         either = direct | inferred
         if not either:
             continue
-        rule = applicability.rule_for(graph.nodes[threat]["notation"] or "")
         rows.append(
             {
                 "threat": threat,
                 "code": graph.nodes[threat]["notation"],
                 "label": graph.nodes[threat]["label"],
-                # which species the inference may link to this threat (the applicability table's row)
-                "inferred_on": rule.kind.label if rule else "no species (no row in the table)",
+                # which species the inference may link to this threat (the applicability table's row, as built)
+                "inferred_on": graph.nodes[threat].get("inferred_on") or "no species (no row in the table)",
                 "direct_species": len(direct),
                 "direct_threatened": sum(is_threatened(graph, s) for s in direct),
                 "direct_score": sum(graph.nodes[s]["weight"] for s in direct),
@@ -336,8 +335,9 @@ def threat_exposure(graph: nx.MultiDiGraph) -> Analysis:
             "list for plants)",
             "direct = amur:threatenedBy (curated); inferred = amur:inferredThreat (the species is recorded, with "
             "medium or high confidence, in an ecoregion exposed to the threat)",
-            "inferred_on: the kind of organism the threat can act on (ingest/curated/threat_applicability.yml); no "
-            "threat is inferred for other species, and none whose IUCN definition is that the species is the target",
+            "inferred_on: the kind of organism the threat can act on (amur:inferredOn, stated by the build from "
+            "ingest/curated/threat_applicability.yml); no threat is inferred for other species, and none whose IUCN "
+            "definition is that the species is the target",
         ],
     )
 

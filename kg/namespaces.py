@@ -123,6 +123,7 @@ class AMUR(DefinedNamespace):
     possiblyOccursIn: URIRef
     threatenedBy: URIRef
     inferredThreat: URIRef
+    inferredOn: URIRef
     confidenceScore: URIRef
 
     # build-time summaries (derived graph)

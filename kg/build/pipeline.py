@@ -330,6 +330,7 @@ def ingest(
         graphs.setdefault(graph_iri(sid), Graph())
         graphs[graph_iri(sid)] += graph
     protection_yields = ingest_protection(located, taxa, graphs, echo, cache_dir)
+    layer.threat_kinds(threat_codes)  # the applicability table's kind per threat, for the read side
     derived = layer.derived
     derived += closure_of_broader(graphs)
     graphs[graph_iri("derived")] = derived

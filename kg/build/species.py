@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -466,6 +467,15 @@ class SpeciesLayer:
                     g.add((node, AMUR.via, iri("ecoregion", eco)))
                 g.add((node, PROV.wasDerivedFrom, source_iri("wwf-amur-heilong")))
                 g.add((taxon, AMUR.inferredThreat, iri("threat", threat)))
+
+    def threat_kinds(self, codes: Iterable[str]) -> None:
+        """State on each IUCN threat the kind of organism the inference may link it to (amur:inferredOn, the
+        label of its applicability row or its nearest broader code's), so that the read side (kg/analytics.py)
+        and a remote engine read the table the build used. A code with no row gets no statement."""
+        for code in sorted(codes):
+            rule = self.applicability.rule_for(code)
+            if rule is not None:
+                self.derived.add((iri("threat", code), AMUR.inferredOn, Literal(rule.kind.label, lang="en")))
 
     def _ecoregion_exposures(self, by_eco: dict[str, Placement]) -> dict[str, tuple[str, list[str]]]:
         """Threat code -> (best inferred confidence, ecoregions): every threat of the recorded ecoregions."""

@@ -68,6 +68,14 @@ def test_threat_exposure_small(small):
     ]
 
 
+def test_threat_exposure_shows_the_stored_kind(small):
+    # "inferred_on" is read from the graph (amur:inferredOn, in English), never from the source tree's table
+    rows = {r["code"]: r["inferred_on"] for r in analytics.threat_exposure(small).tables["threats"]}
+    assert rows == {"2": "every species", "1.1": "no species (no row in the table)", "3": "plants"}
+    assert small.nodes[AK + "threat/3"]["inferred_on"] == "plants"
+    assert small.nodes[AK + "threat/1"]["inferred_on"] is None
+
+
 def test_conservation_gaps_small(small):
     gaps = analytics.conservation_gaps(small).tables
     # 1.1 is addressed through its broader threat 1, 3 by the IUCN action 2; 2 by nothing

@@ -452,6 +452,20 @@ INVALID = [
         id="threat-label-without-language",
     ),
     pytest.param(
+        add(THREAT, AMUR.inferredOn, Literal("plants", lang="en")),
+        THREAT,
+        AMUR.inferredOn,
+        SH.MaxCountConstraintComponent,
+        id="threat-inferred-on-two-kinds",
+    ),
+    pytest.param(
+        put(THREAT, AMUR.inferredOn, Literal("no species by inference")),
+        THREAT,
+        AMUR.inferredOn,
+        SH.DatatypeConstraintComponent,
+        id="threat-inferred-on-without-language",
+    ),
+    pytest.param(
         put(AK["confidence/high"], AMUR.confidenceScore, Literal(Decimal("1.5"))),
         AK["confidence/high"],
         AMUR.confidenceScore,

@@ -9,7 +9,7 @@ import pytest
 
 from kg.build import pipeline as kgbuild
 from kg.build import species as species_layer
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import graph_iri, sparql_prefixes
 from kg.store import layout as kgstore
 
 
@@ -183,6 +183,24 @@ def test_inferred_threats_act_on_the_kind_of_organism(store):
     assert rows
     refused = [r for r in rows if not table.applies(r["code"], r["group"], r["family"], r["genus"])]
     assert refused == []
+
+
+def test_each_threat_states_the_kind_it_is_inferred_on(store):
+    # the build writes the applicability table's row on every IUCN threat (amur:inferredOn, the row of its code or
+    # of its nearest broader code) into the derived graph, so the read side needs no access to the source tree
+    from ingest import threat_applicability
+
+    table = threat_applicability.load()
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?code ?kind WHERE {{ ?t a amur:Threat ; skos:notation ?code .
+        OPTIONAL {{ GRAPH <{graph_iri("derived")}> {{ ?t amur:inferredOn ?kind }} }} }}""",
+    )
+    assert len(rows) == len({r["code"] for r in rows}) > 100  # one value at most per threat
+    expected = {r["code"]: (rule.kind.label if (rule := table.rule_for(r["code"])) else None) for r in rows}
+    assert {r["code"]: r["kind"] for r in rows} == expected
+    assert expected["5.1"] == table.kinds["terrestrial-animal"].label and expected["5.1.1"] == "no species by inference"
+    assert None in expected.values()  # a code without a row gets no statement
 
 
 def test_inferred_threat_yields_are_reported(store, built_store):
