@@ -252,7 +252,7 @@ def tree_parts(pid: int) -> dict[str, int]:
                 "arbiter"
                 if process.pid == pid
                 else "query workers"
-                if "kg.store.workers" in process.cmdline() or "kg.store.writes" in process.cmdline()
+                if "kg.store.pool" in process.cmdline() or "kg.store.writes" in process.cmdline()
                 else "web workers"
             )
             parts[role] += process.memory_info().rss

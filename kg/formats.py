@@ -3,7 +3,7 @@ the other media types that name it, its file extension, its short names (``forma
 rdflib format and whether it holds quads.
 
 Content negotiation (server/protocol.py), the Graph Store Protocol (server/gsp.py), the query worker
-(kg/store/workers.py), the remote store (kg/store/remote.py), the dumps and exports (kg/export/), the service
+(kg/store/answers.py), the remote store (kg/store/remote.py), the dumps and exports (kg/export/), the service
 description, the explorer's alternates and the CLI's ``--format`` choices all read their media types here; the
 tuples below name the subsets each of them offers, in the order offered (the first is the default)."""
 

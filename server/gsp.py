@@ -13,8 +13,9 @@ from typing import Literal
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from kg.store import workers as kgworkers
+from kg.store.answers import GRAPH_FORMATS
 from kg.store.jobs import GraphReadJob, GraphWriteJob
+from kg.store.writes import UPLOAD_FORMATS
 from server.protocol import (
     GRAPH_TYPES,
     Refused,
@@ -59,15 +60,15 @@ def uploaded_parts() -> list[tuple[bytes, str]]:
         parts = []
         for upload in request.files.values():
             part_type = (upload.mimetype or "").lower()
-            if part_type not in kgworkers.UPLOAD_FORMATS:
+            if part_type not in UPLOAD_FORMATS:
                 raise Refused(415, f"unsupported media type {part_type!r} in part {upload.name!r}")
             parts.append((upload.read(), part_type))
         return parts
-    if mimetype not in kgworkers.UPLOAD_FORMATS:
+    if mimetype not in UPLOAD_FORMATS:
         raise Refused(
             415,
             f"unsupported media type {mimetype or '(none)'!r}; send one of "
-            + ", ".join(kgworkers.UPLOAD_FORMATS)
+            + ", ".join(UPLOAD_FORMATS)
             + " or multipart/form-data",
         )
     return [(request.get_data(), mimetype)]
@@ -79,7 +80,7 @@ def graph_store(direct: bool) -> Response:
             graph = target_graph(direct)
             mime = negotiate(GRAPH_TYPES, 1)
             if mime is None:
-                raise Refused(406, "no acceptable RDF format; available: " + ", ".join(kgworkers.GRAPH_FORMATS))
+                raise Refused(406, "no acceptable RDF format; available: " + ", ".join(GRAPH_FORMATS))
             job = GraphReadJob(graph=graph, graph_mime=mime, max_bytes=max_result_bytes())
             response = outcome_response(query_pool().run(job, timeout(), client_gone_check()))
             response.vary.add("Accept")

@@ -16,7 +16,8 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
 
 from kg import formats, sparql_guard
-from kg.store import workers as kgworkers
+from kg.store.answers import Outcome
+from kg.store.pool import QueryPool
 
 # Accepted media types, in order of preference, mapped to the media type served (the formats table,
 # kg/formats.py: each syntax's own type, then its aliases and the generic types that ask for it).
@@ -62,7 +63,7 @@ def error(status: int, message: str, headers: dict | None = None) -> Response:
     return response
 
 
-def outcome_response(outcome: kgworkers.Outcome) -> Response:
+def outcome_response(outcome: Outcome) -> Response:
     if not outcome.ok:
         return error(outcome.status, outcome.message, outcome.headers)
     response = Response(outcome.body, status=outcome.status, mimetype=outcome.mimetype)
@@ -73,7 +74,7 @@ def outcome_response(outcome: kgworkers.Outcome) -> Response:
 # --- configuration ------------------------------------------------------------------------------------------
 
 
-def query_pool(app: Flask | None = None) -> kgworkers.QueryPool:
+def query_pool(app: Flask | None = None) -> QueryPool:
     app = app or current_app
     return app.extensions["amurkg.query_pool"]
 

@@ -11,8 +11,9 @@ from rdflib.namespace import RDF, VOID, XSD
 
 from kg import formats
 from kg.namespaces import SD
+from kg.store.answers import GRAPH_FORMATS, RESULT_FORMATS
 from kg.store.jobs import QueryJob
-from kg.store.workers import GRAPH_FORMATS, INTERACTIVE, RESULT_FORMATS
+from kg.store.pool import INTERACTIVE
 from server import protocol as sparql
 
 FORMATS = URIRef("http://www.w3.org/ns/formats/")

@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: queries (GET, POST form, POST direct), updates (POST, with a
 bearer token), the service description and an HTML page when there is no query.
 
-Queries run in killable worker processes (kg.store.workers); writes become a new build swapped in atomically
+Queries run in killable worker processes (kg.store.pool); writes become a new build swapped in atomically
 (kg.store.writes).
 Errors are short text/plain messages, never stack traces.
 """
@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from kg import formats, sparql_guard
 from kg.store import layout as kgstore
-from kg.store import workers as kgworkers
+from kg.store.answers import GRAPH_FORMATS
 from kg.store.jobs import QueryJob, UpdateJob
 from server import service_description
 from server.caching import etag, not_modified, response_cache, validated
@@ -159,9 +159,7 @@ def describe_service() -> Response:
         raise Refused(400, "missing 'query' or 'update'")
     mime = negotiate(GRAPH_TYPES, 1)
     if mime is None:
-        raise Refused(
-            406, "no acceptable format for the service description; available: " + ", ".join(kgworkers.GRAPH_FORMATS)
-        )
+        raise Refused(406, "no acceptable format for the service description; available: " + ", ".join(GRAPH_FORMATS))
     body = service_description.describe(request.base_url, mime)
     response = Response(body, mimetype=mime)
     response.vary.add("Accept")

@@ -15,18 +15,18 @@ which it is:
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg import config
-from kg.store import workers, writes
-from kg.store.jobs import WriteJob
+from kg.store import writes
+from kg.store.answers import Outcome, run_query_job
+from kg.store.jobs import ReadJob, WriteJob
 from kg.store.layout import Manifest, StoreMissing, current_build, embedded_path, is_remote, manifest
-
-if TYPE_CHECKING:
-    from kg.store.remote import RemoteStore
+from kg.store.pool import SPARQL, QueryPool
+from kg.store.remote import RemoteError, RemoteStore
 
 
 class StoreHandle:
@@ -65,12 +65,12 @@ class StoreHandle:
 
     def query_runner(
         self, processes: int = 1, interactive: int = 1, queue: int | None = None, max_rss: int | None = None
-    ) -> workers.QueryPool:
+    ) -> QueryPool:
         """Queries in killable worker processes of this server process, in a SPARQL and an interactive lane
-        (kg/store/workers.py, docs/decisions/0011-interactive-lane.md)."""
-        return workers.QueryPool(self.store_path, processes, interactive, queue, max_rss)
+        (kg/store/pool.py, docs/decisions/0011-interactive-lane.md)."""
+        return QueryPool(self.store_path, processes, interactive, queue, max_rss)
 
-    def write(self, job: WriteJob, timeout: float) -> workers.Outcome:
+    def write(self, job: WriteJob, timeout: float) -> Outcome:
         """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/store/writes.py)."""
         return writes.write(self.store_path, job, timeout)
 
@@ -80,8 +80,6 @@ class RemoteHandle:
     files of that build (dumps, analytics view) live in a cache directory named after the engine and the build."""
 
     def __init__(self, spec: str, cache_root: Path | None = None):
-        from kg.store.remote import RemoteStore
-
         self.store = RemoteStore(spec)
         # files kept for a remote engine's build (dumps, analytics view), by engine and build id
         self.cache_root = Path(cache_root) if cache_root else config.remote_cache()
@@ -129,16 +127,45 @@ class RemoteHandle:
 
     def query_runner(
         self, processes: int = 1, interactive: int = 1, queue: int | None = None, max_rss: int | None = None
-    ) -> workers.RemoteQueries:
+    ) -> RemoteQueries:
         """Queries in the request's thread: the engine does the work and keeps its own pool (the lanes and
         limits of the embedded store's pool do not apply)."""
-        return workers.RemoteQueries(self)
+        return RemoteQueries(self)
 
-    def write(self, job: WriteJob, timeout: float) -> workers.Outcome:
+    def write(self, job: WriteJob, timeout: float) -> Outcome:
         """Writes go to the engine itself (it has its own transactions): one update request per write."""
         outcome = writes.apply_write_job(self.store.with_timeout(timeout), job)
         self._manifest = None
         return outcome
+
+
+class RemoteQueries:
+    """Query jobs on a remote SPARQL engine, run in the request's thread: the engine does the work, and the HTTP
+    request to it carries the timeout (a remote engine keeps its own pool; there is nothing here to kill)."""
+
+    def __init__(self, handle: RemoteHandle):
+        self.handle = handle
+
+    def run(
+        self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None, lane: str = SPARQL
+    ) -> Outcome:
+        # ``cancelled`` and ``lane`` are not consulted: the request to the engine is synchronous and carries the
+        # timeout, and the engine schedules its own work
+        try:
+            store = self.handle.get()
+        except StoreMissing as exc:
+            return Outcome(503, message=str(exc))
+        except RemoteError as exc:
+            return Outcome(exc.status, message=exc.message)
+        outcome = run_query_job(store.with_timeout(timeout), job)
+        if outcome.status == 502:  # the engine failed or went away: /health must not vouch for it from memory
+            self.handle.forget()
+        if outcome.status == 504:
+            outcome.headers["X-Query-Timeout-Seconds"] = f"{timeout:g}"
+        return outcome
+
+    def close(self) -> None:
+        pass
 
 
 def open_handle(spec: str | Path | None = None) -> StoreHandle | RemoteHandle:

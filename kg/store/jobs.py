@@ -2,7 +2,7 @@
 
 The server builds them (server/sparql.py, server/gsp.py, server/service_description.py), the pool sends them to
 its worker processes (pickled: module-level frozen dataclasses) and a remote engine runs them in the request's
-thread (kg/store/workers.py); writes go to kg/store/writes.py.
+thread (kg/store/answers.py, kg/store/backend.py); writes go to kg/store/writes.py.
 """
 
 from __future__ import annotations

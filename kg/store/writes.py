@@ -22,11 +22,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import formats
 from kg.store import layout as kgstore
-from kg.store import workers
+from kg.store.answers import Outcome
+from kg.store.child import run_child, start_child, stop_child
 from kg.store.jobs import UpdateJob, WriteJob
 from kg.store.remote import RemoteError, RemoteStore
-from kg.store.workers import UPLOAD_FORMATS, Outcome
+
+# Formats a client may send to the Graph Store Protocol (quads formats only for a whole dataset: not accepted).
+UPLOAD_FORMATS = {mime: f.rdf_format for f in formats.UPLOAD_SYNTAXES for mime in f.media_types}
 
 
 class WriteBusy(Exception):
@@ -150,7 +154,7 @@ def _write_locked(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
     build_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-update-" + uuid.uuid4().hex[:8]
     target = kgstore.builds_dir(store_path) / build_id
     target.mkdir(parents=True)
-    process, conn = workers.start_child("kg.store.writes")
+    process, conn = start_child("kg.store.writes")
     finished = False
     try:
         conn.send((str(source), str(target), job))
@@ -171,7 +175,7 @@ def _write_locked(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
                 process.wait(30)  # let the writer close its store cleanly
             except subprocess.TimeoutExpired:
                 pass
-        workers.stop_child(process, conn)
+        stop_child(process, conn)
     if not outcome.ok:
         shutil.rmtree(target, ignore_errors=True)
         return outcome
@@ -195,7 +199,7 @@ def _write_locked(store_path: Path, job: WriteJob, timeout: float) -> Outcome:
 
 
 if __name__ == "__main__":
-    # run the function of the importable module (what it sends must unpickle as kg.Outcome)
+    # run the function of the importable module (what it sends must unpickle as kg.store.answers.Outcome)
     from kg.store import writes
 
-    workers.run_child(writes._writer_main, "amurkg-write")
+    run_child(writes._writer_main, "amurkg-write")

@@ -17,7 +17,7 @@ import psutil
 import pytest
 from sparql_live import RUNAWAY, query_job, runaway_store, serve
 
-from kg.store import workers as kgworkers
+from kg.store import pool as kgpool
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 # 2000 triples: the three-way cartesian product has 8e9 rows and runs for minutes
@@ -35,7 +35,7 @@ job = query_job
 
 
 def test_pool_stops_a_cancelled_query_and_serves_the_next(store):
-    pool = kgworkers.QueryPool(store, 1)
+    pool = kgpool.QueryPool(store, 1)
     checks = []
 
     def cancelled() -> bool:  # the client "hangs up" at the third look
@@ -44,7 +44,7 @@ def test_pool_stops_a_cancelled_query_and_serves_the_next(store):
 
     try:
         outcome = pool.run(job(CARTESIAN), SERVER_TIMEOUT, cancelled)
-        assert outcome.status == kgworkers.CLIENT_CLOSED and "closed the connection" in outcome.message
+        assert outcome.status == kgpool.CLIENT_CLOSED and "closed the connection" in outcome.message
         assert len(checks) == 3
         following = pool.run(job(COUNT), SERVER_TIMEOUT, lambda: False)
         assert following.status == 200
@@ -55,7 +55,7 @@ def test_pool_stops_a_cancelled_query_and_serves_the_next(store):
 
 def test_a_connected_client_gets_its_answer(store):
     """The check is asked while the query runs, and a client that stays gets the result."""
-    pool = kgworkers.QueryPool(store, 1)
+    pool = kgpool.QueryPool(store, 1)
     try:
         outcome = pool.run(job(COUNT), SERVER_TIMEOUT, lambda: False)
         assert outcome.status == 200
@@ -91,7 +91,7 @@ def _query_workers(server_pid: int) -> list[psutil.Process]:
     found = []
     for process in processes:
         try:
-            if "kg.store.workers" in process.cmdline() and "query" in process.cmdline():
+            if "kg.store.pool" in process.cmdline() and "query" in process.cmdline():
                 found.append(process)
         except psutil.NoSuchProcess:
             pass

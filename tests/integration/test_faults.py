@@ -32,7 +32,7 @@ from sparql_live import ROOT, free_port, make_store, serve
 from kg.build import pipeline as kgbuild
 from kg.namespaces import graph_iri
 from kg.store import layout as kgstore
-from kg.store import workers as kgworkers
+from kg.store import pool as kgpool
 from kg.store.jobs import QueryJob
 
 EX = "http://example.org/"
@@ -69,7 +69,7 @@ def _command(process: psutil.Process) -> list[str]:
 
 
 def query_workers(root: psutil.Process) -> list[psutil.Process]:
-    return [p for p in root.children(recursive=True) if _command(p)[1:4] == ["-m", "kg.store.workers", "query"]]
+    return [p for p in root.children(recursive=True) if _command(p)[1:4] == ["-m", "kg.store.pool", "query"]]
 
 
 def busy(process: psutil.Process, baseline: float) -> bool:
@@ -101,10 +101,10 @@ def small_store(tmp_path_factory):
 
 
 def test_a_killed_query_worker_is_a_503_and_the_next_query_is_served(small_store):
-    pool = kgworkers.QueryPool(small_store, 1)
+    pool = kgpool.QueryPool(small_store, 1)
     try:
         assert pool.run(job(COUNT), HANG_GUARD).status == 200  # the worker exists and has the store open
-        (idle,) = pool._lanes[kgworkers.SPARQL].idle  # the CARTESIAN query, never run before, goes there too
+        (idle,) = pool._lanes[kgpool.SPARQL].idle  # the CARTESIAN query, never run before, goes there too
         worker = psutil.Process(idle.process.pid)
         killer = threading.Thread(target=kill_when_busy, args=(worker,))
         killer.start()

@@ -20,7 +20,8 @@ import psutil
 import pytest
 from sparql_live import RUNAWAY, query_job, runaway_store, serve
 
-from kg.store import workers as kgworkers
+from kg.store import pool as kgpool
+from kg.store.answers import Outcome
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 CARTESIAN = RUNAWAY
@@ -36,7 +37,7 @@ def store(tmp_path_factory):
 job = query_job
 
 
-def count_of(outcome: kgworkers.Outcome) -> str:
+def count_of(outcome: Outcome) -> str:
     return json.loads(outcome.body)["results"]["bindings"][0]["n"]["value"]
 
 
@@ -46,7 +47,7 @@ def wait_for_busy_worker(root: psutil.Process) -> psutil.Process:
     while time.monotonic() < deadline:
         for process in root.children(recursive=True):
             try:
-                if "kg.store.workers" in process.cmdline() and sum(process.cpu_times()[:2]) > 1.0:  # start-up: far less
+                if "kg.store.pool" in process.cmdline() and sum(process.cpu_times()[:2]) > 1.0:  # start-up: far less
                     return process
             except psutil.NoSuchProcess:
                 pass
@@ -57,15 +58,15 @@ def wait_for_busy_worker(root: psutil.Process) -> psutil.Process:
 def test_a_cheap_lookup_is_answered_by_the_interactive_lane_while_user_sparql_holds_its_lane(store, monkeypatch):
     # what counts as cheap is learnt from a run's time, which includes opening the store in a fresh worker: on a
     # loaded machine that alone can pass 0.25 s, so the routing is tested with thresholds no run here reaches
-    monkeypatch.setattr(kgworkers, "CHEAP_SECONDS", 60.0)
-    monkeypatch.setattr(kgworkers, "INTERACTIVE_BUDGET_SECONDS", 60.0)
-    pool = kgworkers.QueryPool(store, size=1, interactive=1, queue=0)
+    monkeypatch.setattr(kgpool, "CHEAP_SECONDS", 60.0)
+    monkeypatch.setattr(kgpool, "INTERACTIVE_BUDGET_SECONDS", 60.0)
+    pool = kgpool.QueryPool(store, size=1, interactive=1, queue=0)
     stop = threading.Event()
-    runaway: list[kgworkers.Outcome] = []
+    runaway: list[Outcome] = []
     heavy = threading.Thread(target=lambda: runaway.append(pool.run(job(CARTESIAN), SERVER_TIMEOUT, stop.is_set)))
     try:
         first = pool.run(job(COUNT), SERVER_TIMEOUT)  # first seen: the SPARQL lane, and now known to be cheap
-        assert first.status == 200 and first.headers[kgworkers.LANE_HEADER] == kgworkers.SPARQL
+        assert first.status == 200 and first.headers[kgpool.LANE_HEADER] == kgpool.SPARQL
         heavy.start()
         wait_for_busy_worker(psutil.Process())
         busy = pool.run(job("ASK { ?s ?p 'never seen' }"), SERVER_TIMEOUT)  # not known cheap: its lane is full
@@ -76,26 +77,26 @@ def test_a_cheap_lookup_is_answered_by_the_interactive_lane_while_user_sparql_ho
 
         repeated = pool.run(job(COUNT), SERVER_TIMEOUT)
         assert repeated.status == 200 and count_of(repeated) == "2000"
-        assert repeated.headers[kgworkers.LANE_HEADER] == kgworkers.INTERACTIVE
-        own = pool.run(job("ASK { ?s ?p ?o }"), SERVER_TIMEOUT, lane=kgworkers.INTERACTIVE)  # the server's own
-        assert own.status == 200 and own.headers[kgworkers.LANE_HEADER] == kgworkers.INTERACTIVE
+        assert repeated.headers[kgpool.LANE_HEADER] == kgpool.INTERACTIVE
+        own = pool.run(job("ASK { ?s ?p ?o }"), SERVER_TIMEOUT, lane=kgpool.INTERACTIVE)  # the server's own
+        assert own.status == 200 and own.headers[kgpool.LANE_HEADER] == kgpool.INTERACTIVE
     finally:
         stop.set()  # the runaway's client goes: the pool kills its worker
         heavy.join(HANG_GUARD)
         pool.close()
-    assert runaway and runaway[0].status == kgworkers.CLIENT_CLOSED
+    assert runaway and runaway[0].status == kgpool.CLIENT_CLOSED
 
 
 def test_a_cheap_guess_that_runs_past_its_budget_is_answered_by_the_sparql_lane(store, monkeypatch):
     """A budget of 0 s: no worker can answer within it, so the interactive attempt is always stopped."""
-    monkeypatch.setattr(kgworkers, "INTERACTIVE_BUDGET_SECONDS", 0.0)
-    monkeypatch.setattr(kgworkers, "CHEAP_SECONDS", 60.0)  # the first run counts as cheap however loaded the machine
-    pool = kgworkers.QueryPool(store, size=1, interactive=1)
+    monkeypatch.setattr(kgpool, "INTERACTIVE_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(kgpool, "CHEAP_SECONDS", 60.0)  # the first run counts as cheap however loaded the machine
+    pool = kgpool.QueryPool(store, size=1, interactive=1)
     try:
-        assert pool.run(job(COUNT), SERVER_TIMEOUT).headers[kgworkers.LANE_HEADER] == kgworkers.SPARQL
+        assert pool.run(job(COUNT), SERVER_TIMEOUT).headers[kgpool.LANE_HEADER] == kgpool.SPARQL
         moved = pool.run(job(COUNT), SERVER_TIMEOUT)  # known cheap: tried in the interactive lane first
         assert moved.status == 200 and count_of(moved) == "2000"
-        assert moved.headers[kgworkers.LANE_HEADER] == kgworkers.SPARQL
+        assert moved.headers[kgpool.LANE_HEADER] == kgpool.SPARQL
     finally:
         pool.close()
 
@@ -104,13 +105,13 @@ def _query_workers() -> list[psutil.Process]:
     return [
         p
         for p in psutil.Process().children(recursive=True)
-        if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "kg.store.workers" in p.cmdline()
+        if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and "kg.store.pool" in p.cmdline()
     ]
 
 
 def test_a_query_over_the_memory_cap_is_stopped_with_a_503_naming_the_cap(store):
     """A cap of 1 MiB, far below any worker: the runaway is stopped at the first look at its memory."""
-    pool = kgworkers.QueryPool(store, size=1, max_rss=1 << 20)
+    pool = kgpool.QueryPool(store, size=1, max_rss=1 << 20)
     try:
         outcome = pool.run(job(CARTESIAN), SERVER_TIMEOUT)
     finally:
@@ -121,8 +122,8 @@ def test_a_query_over_the_memory_cap_is_stopped_with_a_503_naming_the_cap(store)
 
 def test_a_worker_left_above_half_the_cap_after_a_query_is_replaced(store):
     others = {p.pid for p in _query_workers()}  # other tests' pools in this process (a session app's)
-    pool = kgworkers.QueryPool(store, size=1)
-    lane = kgworkers.INTERACTIVE  # one lane throughout, so that every query goes to the same worker while it lives
+    pool = kgpool.QueryPool(store, size=1)
+    lane = kgpool.INTERACTIVE  # one lane throughout, so that every query goes to the same worker while it lives
     try:
         assert pool.run(job(COUNT), SERVER_TIMEOUT, lane=lane).status == 200
         (worker,) = [p for p in _query_workers() if p.pid not in others]

@@ -34,7 +34,7 @@ def test_editing_the_serve_side_keeps_the_build_key(tmp_path):
         "server/sparql.py",
         "server/explorer/__init__.py",
         "server/templates/base.html",
-        "kg/store/workers.py",
+        "kg/store/pool.py",
         "kg/analytics.py",
         "kg/query.py",
         "queries/cranes.rq",

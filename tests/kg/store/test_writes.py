@@ -210,7 +210,7 @@ def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one
     """The race behind a reader's 500 under frequent writes, made deterministic: the query resolves the store link
     to a build, and before its worker opens that build two writes swap in newer ones and remove it."""
     from kg.store import layout as kgstore
-    from kg.store import workers as kgworkers
+    from kg.store import pool as kgpool
     from kg.store import writes as kgwrites
 
     store_path = make_store(tmp_path, [])
@@ -221,8 +221,8 @@ def test_a_query_sent_to_a_build_that_two_writes_removed_runs_on_the_current_one
     assert not stale.exists()  # pruned: writes keep the current build and the one before it
     resolved = iter([stale])
     real = kgstore.current_build
-    monkeypatch.setattr(kgworkers.kgstore, "current_build", lambda path: next(resolved, None) or real(path))
-    pool = kgworkers.QueryPool(store_path, 1)
+    monkeypatch.setattr(kgpool.kgstore, "current_build", lambda path: next(resolved, None) or real(path))
+    pool = kgpool.QueryPool(store_path, 1)
     try:
         outcome = pool.run(
             QueryJob(

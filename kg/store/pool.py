@@ -1,12 +1,14 @@
-"""Queries in killable worker processes (writes, which run in a child process too, are kg/store/writes.py).
+"""The query pool: queries in killable worker processes, in two lanes (writes, which run in a child process too, are
+kg/store/writes.py).
 
 pyoxigraph cannot cancel a running query from Python, so every query runs in a small pool of long-lived
-worker processes (started with ``spawn``: no inherited locks or store handles). Each worker opens the current
-build read-only and reopens it when the store link moves. A query that outlives its timeout is stopped by
-killing its worker; a fresh worker takes its place. So is a query whose client has hung up: while it waits, the
-pool asks the request's ``cancelled`` check a few times a second (server/sparql.py looks at the client's socket).
-Results are serialized in the worker, so the timeout and the result-size cap also cover serialization.
-See docs/decisions/0005-query-timeouts-and-writes.md and docs/deployment.md (cancellation under gunicorn).
+worker processes (kg/store/child.py: fresh interpreters, no inherited locks or store handles). Each worker opens the
+current build read-only and reopens it when the store link moves, and answers its jobs with kg/store/answers.py. A
+query that outlives its timeout is stopped by killing its worker; a fresh worker takes its place. So is a query
+whose client has hung up: while it waits, the pool asks the request's ``cancelled`` check a few times a second
+(server/sparql.py looks at the client's socket).
+See docs/decisions/0005-query-timeouts-and-writes.md, 0011-interactive-lane.md and docs/deployment.md
+(cancellation under gunicorn).
 """
 
 from __future__ import annotations
@@ -15,41 +17,23 @@ import dataclasses
 import hashlib
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
 
 import pyoxigraph as ox
 
-from kg import formats
 from kg.store import layout as kgstore
-from kg.store.jobs import GraphReadJob, QueryJob, ReadJob
-from kg.store.remote import RemoteError, RemoteStore
+from kg.store.answers import Outcome, malformed, run_query_job
+from kg.store.child import run_child, start_child, stop_child
+from kg.store.jobs import ReadJob
 
-if TYPE_CHECKING:  # a type only: kg.store.backend builds on this module
-    from kg.store.backend import RemoteHandle
-
-# media type -> Oxigraph format, from the formats table (kg/formats.py), in the order offered
-RESULT_FORMATS = {f.media_type: f.results_format for f in formats.RESULT_SYNTAXES}
-GRAPH_FORMATS = {f.media_type: f.rdf_format for f in formats.GRAPH_SYNTAXES}
-# Formats a client may send to the Graph Store Protocol (quads formats only for a whole dataset: not accepted).
-UPLOAD_FORMATS = {mime: f.rdf_format for f in formats.UPLOAD_SYNTAXES for mime in f.media_types}
 # How often a waiting query asks whether its client is still there: a query is stopped well within a second of
 # the client hanging up, and the check (one poll of a socket) costs nothing next to a query.
 CANCEL_CHECK_SECONDS = 0.2
-# Deeply nested or long-chained queries (5,000 nested groups, a 2,000-step property path, 20,000 terms joined by
-# `+` or UNION) recurse in Oxigraph's parser and optimizer deeper than a main thread's 8 MB stack, and a stack
-# overflow kills the worker: a 500 for the client. Worker jobs run on a thread with a 1 GiB stack instead; only
-# the pages a query touches become resident, and the time such a query takes is bounded by the timeout.
-WORKER_STACK_BYTES = 1 << 30
 # The status of a query stopped because its client closed the connection (nginx's convention); nobody receives
 # the response, it is only written to the access log.
 CLIENT_CLOSED = 499
@@ -63,138 +47,6 @@ LANE_HEADER = "X-Query-Lane"
 CHEAP_SECONDS = 0.25
 INTERACTIVE_BUDGET_SECONDS = 1.0
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
-@dataclass
-class Outcome:
-    """What a job produced: a body and its media type, or an HTTP status with a message for the client."""
-
-    status: int
-    body: bytes = b""
-    mimetype: str = "text/plain"
-    message: str = ""
-    created: bool = False
-    headers: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status < 400
-
-
-class ResultTooLarge(Exception):
-    pass
-
-
-class _CappedBuffer:
-    """A write target that refuses to grow past the result cap, so a huge result stops early."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise ResultTooLarge
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
-
-
-def _too_large(limit: int) -> Outcome:
-    return Outcome(
-        422,
-        message=(
-            f"the result is larger than the server's cap of {limit} bytes; "
-            "add a LIMIT (and OFFSET to page) or select fewer variables"
-        ),
-        headers={"X-Result-Cap-Bytes": str(limit)},
-    )
-
-
-def malformed(job: ReadJob) -> Outcome | None:
-    """The 400 of a query job that does not parse, found without a worker: an empty in-memory store parses it
-    (nothing is there to evaluate, and a SELECT's solutions are never asked for); None when it parses."""
-    if not isinstance(job, QueryJob):
-        return None
-    try:
-        ox.Store().query(job.query, base_iri=job.base_iri)
-    except SyntaxError as exc:
-        return Outcome(400, message=f"malformed query: {exc}")
-    except Exception:  # noqa: BLE001 - anything else is for the worker that runs it to report
-        return None
-    return None
-
-
-def run_query_job(store: ox.Store | RemoteStore, job: ReadJob) -> Outcome:
-    """Run one query job on an open store (in a worker process) and serialize its result."""
-    limit = job.max_bytes
-    try:
-        if isinstance(job, GraphReadJob):
-            return _graph_job(store, job)
-        default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None = None
-        named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None
-        if job.default_graph is not None:
-            default_graph = [ox.NamedNode(i) for i in job.default_graph]
-        if job.named_graphs is not None:
-            named_graphs = [ox.NamedNode(i) for i in job.named_graphs]
-        if named_graphs is not None and default_graph is None:
-            default_graph = []  # the protocol's dataset has only named graphs: its default graph is empty
-        result = store.query(
-            job.query,
-            base_iri=job.base_iri,
-            use_default_graph_as_union=default_graph is None and named_graphs is None,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-        )
-        buffer = _CappedBuffer(limit)
-        sink = cast(IO[bytes], buffer)  # pyoxigraph only calls write()
-        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-            mime = job.results_mime
-            if mime is None:
-                return Outcome(
-                    406, message="no acceptable format for SELECT/ASK results; available: " + ", ".join(RESULT_FORMATS)
-                )
-            result.serialize(sink, RESULT_FORMATS[mime])
-        else:
-            mime = job.graph_mime
-            if mime is None:
-                return Outcome(
-                    406,
-                    message="no acceptable format for CONSTRUCT/DESCRIBE results; available: "
-                    + ", ".join(GRAPH_FORMATS),
-                )
-            ox.serialize(result, sink, GRAPH_FORMATS[mime])
-        return Outcome(200, buffer.getvalue(), mime)
-    except ResultTooLarge:
-        return _too_large(limit)
-    except RemoteError as exc:  # a remote engine's failure or timeout (kg/store/remote.py): 502 or 504
-        return Outcome(exc.status, message=exc.message)
-    except SyntaxError as exc:
-        return Outcome(400, message=f"malformed query: {exc}")
-    except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
-        return Outcome(400, message=f"bad request: {exc}")
-    except OSError as exc:  # evaluation errors raised by Oxigraph (failed SERVICE calls, store errors)
-        return Outcome(500, message=f"query failed: {exc}")
-
-
-def _graph_job(store: ox.Store | RemoteStore, job: GraphReadJob) -> Outcome:
-    """A Graph Store Protocol read: one graph, serialized (the whole graph or an error, never a part)."""
-    graph = ox.DefaultGraph() if job.graph is None else ox.NamedNode(job.graph)
-    if isinstance(graph, ox.NamedNode) and not store.contains_named_graph(graph):
-        return Outcome(404, message=f"no graph {job.graph} in the store")
-    buffer = _CappedBuffer(job.max_bytes)
-    try:
-        store.dump(cast(IO[bytes], buffer), GRAPH_FORMATS[job.graph_mime], from_graph=graph)  # write() only
-    except ResultTooLarge:
-        return _too_large(job.max_bytes)
-    return Outcome(200, buffer.getvalue(), job.graph_mime)
 
 
 def _worker_main(conn: Connection) -> None:
@@ -217,47 +69,9 @@ def _worker_main(conn: Connection) -> None:
         conn.send(outcome)
 
 
-def start_child(module: str, *args: str) -> tuple[subprocess.Popen, Connection]:
-    """A fresh interpreter running ``python -m module *args FD``, connected by a socket pair (query workers here,
-    writers in kg/store/writes.py).
-
-    A plain subprocess rather than multiprocessing's spawn: it never re-imports the host's __main__ (gunicorn,
-    pytest, a script), and it inherits no locks, threads or store handles.
-    """
-    parent, child = socket.socketpair()
-    process = subprocess.Popen(
-        [sys.executable, "-m", module, *args, str(child.fileno())], pass_fds=[child.fileno()], stdin=subprocess.DEVNULL
-    )
-    child.close()
-    return process, Connection(parent.detach())
-
-
-def run_child(main: Callable[[Connection], None], name: str) -> None:
-    """The body of a child's ``__main__``: die with the server, then serve the socket pair on a big-stack thread."""
-    try:  # Linux: die with the server process even while Oxigraph is busy (PR_SET_PDEATHSIG)
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    connection = Connection(int(sys.argv[-1]))
-    threading.stack_size(WORKER_STACK_BYTES)
-    thread = threading.Thread(target=main, args=(connection,), name=name)
-    thread.start()
-    thread.join()
-
-
-def stop_child(process: subprocess.Popen, conn: Connection) -> None:
-    if process.poll() is None:
-        process.kill()
-    process.wait(10)
-    conn.close()
-
-
 class _Worker:
-    def __init__(self):
-        self.process, self.conn = start_child("kg.store.workers", "query")
+    def __init__(self) -> None:
+        self.process, self.conn = start_child("kg.store.pool", "query")
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -462,7 +276,7 @@ class QueryPool:
                         ),
                         headers={"X-Query-Memory-Limit-Bytes": str(self.max_rss), LANE_HEADER: lane.name},
                     )
-            outcome = worker.conn.recv()
+            outcome: Outcome = worker.conn.recv()
             self._costs.record(build, job, time.monotonic() - started)
         except (EOFError, OSError):
             # the worker died under the query (killed, out of memory, crashed): the server is fine and the next
@@ -498,37 +312,8 @@ def _client_closed(lane: str) -> Outcome:
     )
 
 
-class RemoteQueries:
-    """Query jobs on a remote SPARQL engine, run in the request's thread: the engine does the work, and the HTTP
-    request to it carries the timeout (a remote engine keeps its own pool; there is nothing here to kill)."""
-
-    def __init__(self, handle: RemoteHandle):
-        self.handle = handle
-
-    def run(
-        self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None, lane: str = SPARQL
-    ) -> Outcome:
-        # ``cancelled`` and ``lane`` are not consulted: the request to the engine is synchronous and carries the
-        # timeout, and the engine schedules its own work
-        try:
-            store = self.handle.get()
-        except kgstore.StoreMissing as exc:
-            return Outcome(503, message=str(exc))
-        except RemoteError as exc:
-            return Outcome(exc.status, message=exc.message)
-        outcome = run_query_job(store.with_timeout(timeout), job)
-        if outcome.status == 502:  # the engine failed or went away: /health must not vouch for it from memory
-            self.handle.forget()
-        if outcome.status == 504:
-            outcome.headers["X-Query-Timeout-Seconds"] = f"{timeout:g}"
-        return outcome
-
-    def close(self) -> None:
-        pass
-
-
 if __name__ == "__main__":
-    # run the functions of the importable module, so that what they send unpickles as kg.store.workers.Outcome
-    from kg.store import workers
+    # run the function of the importable module, so that what it sends unpickles as kg.store.answers.Outcome
+    from kg.store import pool
 
-    workers.run_child(workers._worker_main, "amurkg-query")
+    run_child(pool._worker_main, "amurkg-query")
