@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO, NoReturn, cast
+from typing import IO, Any, NoReturn, cast
 
 import click
 
@@ -36,6 +36,14 @@ def open_store(spec: str):
         fail(str(exc))
     except (RemoteError, ValueError) as exc:
         fail(str(exc))
+
+
+def _settings(**given: Any) -> Settings:
+    """The run's settings, once, from the command's options (those given) and the environment."""
+    try:
+        return Settings.load(**given)
+    except ValueError as exc:
+        fail(str(exc), 2)
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -87,6 +95,7 @@ def build(sources_dir, store_path, occurrences, checklists, force, local_store) 
     from kg.progress import StageProgress
 
     remote = kgstore.is_remote(store_path)
+    settings = _settings(store=store_path)
     try:
         # stage, elapsed time and items done on a terminal; plain lines on stderr otherwise (CI logs)
         with StageProgress() as echo:
@@ -97,6 +106,7 @@ def build(sources_dir, store_path, occurrences, checklists, force, local_store) 
                 force=force,
                 echo=echo,
                 checklists=tuple(checklists),
+                settings=settings,
             )
     except (registry.SourceError, BuildError) as exc:
         fail(str(exc))
@@ -270,12 +280,10 @@ def serve(store_path, host, port, workers, threads, query_timeout) -> None:
     from kg.store.remote import RemoteError
     from server.wsgi import serve as run_server
 
-    try:  # the settings, once, from the options and the environment: gunicorn and the app use these
-        settings = Settings.load(
-            store=store_path, host=host, port=port, workers=workers, threads=threads, query_timeout=query_timeout
-        )
-    except ValueError as exc:
-        fail(str(exc), 2)
+    # the settings, once, from the options and the environment: gunicorn and the app use these
+    settings = _settings(
+        store=store_path, host=host, port=port, workers=workers, threads=threads, query_timeout=query_timeout
+    )
     try:  # that there is a graph to serve, without opening it here: the workers open it themselves
         handle = backend.open_handle(store_path)
         if handle.manifest() is None:

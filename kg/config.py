@@ -1,11 +1,11 @@
 """Settings from the CLI's options and the environment, read in this one place.
 
-Every ``AMURKG_*`` variable is read here, with its one default. The library's settings are functions that read
-the environment when called, so a test or a caller that sets a variable sees it; no module reads a setting when it
-is imported (``kg.namespaces.base_iri()``, ``kg.store.layout.embedded_path(None)`` ask here each time). The
-server's settings are one ``Settings`` object, built once by ``Settings.load`` from the CLI's options and the
-environment and passed to gunicorn, the app and its query pool (``amurkg serve``; ``create_app`` builds it from
-the environment when not given one).
+Every ``AMURKG_*`` variable is a field of ``Settings``, with its one default there. ``Settings.load`` builds the
+settings once from the CLI's options and the environment: ``amurkg serve`` passes them to gunicorn, the app and its
+query pool, ``amurkg build`` and ``amurkg fetch`` to the build and the fetch (``create_app`` and ``build`` load them
+from the environment when not given any). The functions below (``base()``, ``store_path()``, ...) read one
+setting from the environment when called, with the same default, for code that runs outside a command (the
+namespaces, a test that sets a variable); no module reads a setting when it is imported.
 
 | variable | what | default |
 |---|---|---|
@@ -18,8 +18,8 @@ the environment when not given one).
 | AMURKG_CACHE | the fetch cache (its sources/ folder) | ~/.cache/amurkg |
 | AMURKG_MIRROR | a mirror for every origin (URL/HOST/PATH) | none |
 | AMURKG_SHACL_ENGINE | pyshacl-turbo or pyshacl | pyshacl-turbo |
-| AMURKG_STORE_USER, AMURKG_STORE_PASSWORD | credentials of a remote engine | none |
-| AMURKG_HOST, AMURKG_PORT, AMURKG_WORKERS, AMURKG_THREADS, ... | the server (``Settings``) | below |
+| AMURKG_STORE_USER, AMURKG_STORE_PASSWORD | remote engine credentials (``store_credentials``) | none |
+| AMURKG_HOST, AMURKG_PORT, AMURKG_WORKERS, AMURKG_THREADS, ... | the server | ``Settings`` below |
 """
 
 from __future__ import annotations
@@ -34,52 +34,52 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BASE = "https://w3id.org/amurkg/"
 
 
-def _get(name: str, default: str, env: Mapping[str, str] | None = None) -> str:
-    return (os.environ if env is None else env).get(name, default)
-
-
 def _optional(name: str, env: Mapping[str, str] | None = None) -> str | None:
     return (os.environ if env is None else env).get(name)
 
 
+def _setting(name: str) -> str:
+    """One text setting of ``Settings`` as the environment gives it now, else its default there."""
+    return _optional("AMURKG_" + name.upper()) or getattr(Settings, name)
+
+
 def base() -> str:
-    return _get("AMURKG_BASE", DEFAULT_BASE)
+    return _setting("base")
 
 
 def store_path() -> Path:
-    return Path(_get("AMURKG_STORE_PATH", str(ROOT / "data" / "store")))
+    return Settings(store_path=_setting("store_path")).store_dir
 
 
 def store_spec() -> str:
     """The store the CLI and the app use unless told: AMURKG_STORE, else the embedded store at store_path()."""
-    return _optional("AMURKG_STORE") or str(store_path())
+    return _setting("store") or str(store_path())
 
 
 def remote_cache() -> Path:
-    return Path(_get("AMURKG_REMOTE_CACHE", str(ROOT / "data" / "remote")))
+    return Settings(remote_cache=_setting("remote_cache")).remote_cache_dir
 
 
 def sources_dir() -> Path | None:
     """The sources directory the user named, or None."""
-    value = _optional("AMURKG_SOURCES")
-    return Path(value) if value else None
+    return Settings(sources=_setting("sources")).sources_dir
 
 
 def checklists_file() -> Path:
     """The user-editable registry of checklist archives (kg/sources/registry.py ``declared_checklists``)."""
-    return Path(_get("AMURKG_CHECKLISTS", str(ROOT / "checklists.yml")))
+    return Settings(checklists=_setting("checklists")).checklists_file
 
 
 def fetch_cache() -> Path:
-    return Path(_get("AMURKG_CACHE", str(Path.home() / ".cache" / "amurkg"))) / "sources"
+    return Settings(cache=_setting("cache")).fetch_cache
 
 
 def mirror() -> str | None:
-    return _optional("AMURKG_MIRROR") or None
+    return _setting("mirror") or None
 
 
 def shacl_engine() -> str:
-    return _get("AMURKG_SHACL_ENGINE", "pyshacl-turbo")
+    return _setting("shacl_engine")
 
 
 def store_credentials(env: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
@@ -89,11 +89,21 @@ def store_credentials(env: Mapping[str, str] | None = None) -> tuple[str | None,
 
 @dataclass(frozen=True)
 class Settings:
-    """The server's settings, each with its one default; ``AMURKG_<NAME>`` sets one (``AMURKG_QUERY_TIMEOUT``), a
+    """The settings of a run, each with its one default; ``AMURKG_<NAME>`` sets one (``AMURKG_QUERY_TIMEOUT``), a
     CLI option given explicitly wins over the environment. Docs: README.md "Settings"; the lanes and threads:
-    docs/decisions/0011-interactive-lane.md."""
+    docs/decisions/0011-interactive-lane.md. An empty text means "the default place" (the properties below)."""
 
-    store: str = ""  # a store spec (kg/store/layout.py); empty: store_spec()
+    # the graph, its sources and its build
+    base: str = DEFAULT_BASE
+    store: str = ""  # a store spec (kg/store/layout.py); empty: the embedded store at store_path
+    store_path: str = ""  # the embedded store's link; empty: data/store
+    remote_cache: str = ""  # a remote engine's build files; empty: data/remote
+    sources: str = ""  # the sources directory, used as it is; empty: ../shared/data/sources, else the fetch cache
+    checklists: str = ""  # the registry of declared checklist archives; empty: checklists.yml
+    cache: str = ""  # the fetch cache's parent; empty: ~/.cache/amurkg
+    mirror: str = ""  # a mirror for every origin; empty: none
+    shacl_engine: str = "pyshacl-turbo"
+    # the server
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 1  # gunicorn web workers; each has its own caches and query workers
@@ -135,8 +145,28 @@ class Settings:
             raise TypeError(f"no such setting: {', '.join(sorted(unknown))}")
         return cls(**values)
 
+    @property
+    def store_dir(self) -> Path:
+        return Path(self.store_path or ROOT / "data" / "store")
+
+    @property
+    def remote_cache_dir(self) -> Path:
+        return Path(self.remote_cache or ROOT / "data" / "remote")
+
+    @property
+    def sources_dir(self) -> Path | None:
+        return Path(self.sources) if self.sources else None
+
+    @property
+    def checklists_file(self) -> Path:
+        return Path(self.checklists or ROOT / "checklists.yml")
+
+    @property
+    def fetch_cache(self) -> Path:
+        return Path(self.cache or Path.home() / ".cache" / "amurkg") / "sources"
+
     def store_or_default(self) -> str:
-        return self.store or store_spec()
+        return self.store or str(self.store_dir)
 
     def app_config(self) -> dict[str, Any]:
         """The Flask config of these settings (``QUERY_TIMEOUT``, ...)."""

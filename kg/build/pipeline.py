@@ -561,12 +561,17 @@ def build(
     echo=print,
     cache_dir: Path = CACHE_DIR,
     checklists: tuple[Path, ...] = (),
+    settings: config.Settings | None = None,
 ) -> BuildReport:
+    """Build the graph from the sources into a new store and swap it in (``settings``: the run's, by default the
+    environment's; the CLI passes the ones it loaded once)."""
     started = time.perf_counter()
-    store_path = kgstore.embedded_path(store_path)
+    settings = settings if settings is not None else config.Settings.load()
+    store_path = kgstore.embedded_path(store_path) if store_path is not None else settings.store_dir
     # the registered sources and the checklist archives declared in checklists.yml, verified alike
-    sources = registry.all_sources()
-    directory = kgfetch.resolve_dir(sources_dir, sources, echo=echo)  # fetches into the cache if none is complete
+    sources = registry.all_sources(settings.checklists_file)
+    # fetches into the cache if no directory is complete
+    directory = kgfetch.resolve_dir(sources_dir, sources, echo=echo, settings=settings)
     echo(f"sources: {directory}")
     located = registry.verify(directory, sources)
     echo(f"verified {sum(len(f) for f in located.values())} files of {len(located)} sources (sha256)")
@@ -587,7 +592,7 @@ def build(
         if source.id in read_checklists:
             raise BuildError(
                 f"{archive}: checklist {source.id} is given twice (declared in "
-                f"{config.checklists_file()} or by --checklist): give each archive once"
+                f"{settings.checklists_file} or by --checklist): give each archive once"
             )
         if entry is not None and source.doi and not entry.homepage:
             entry = replace(entry, homepage=f"https://doi.org/{source.doi}")  # the EML's DOI as its landing page
@@ -672,10 +677,10 @@ def build(
     echo("validate: SHACL")
     data = union(graphs)
     shacl_started = time.perf_counter()
-    conforms, text = validate(data)
+    conforms, text = validate(data, settings.shacl_engine)
     # the verdict is kept in the manifest: the store is never re-validated to learn what the build already knows
     shacl = {
-        "engine": config.shacl_engine(),
+        "engine": settings.shacl_engine,
         "conforms": conforms,
         "triples": len(data),
         "seconds": round(time.perf_counter() - shacl_started, 1),

@@ -385,6 +385,7 @@ def resolve_dir(
     sources: list[Source] | None = None,
     echo: Echo = print,
     fetch_missing: bool = True,
+    settings: config.Settings | None = None,
 ) -> Path:
     """The sources directory to build from.
 
@@ -392,8 +393,9 @@ def resolve_dir(
     lacks. Otherwise the first candidate holding every registered file; when none does, the missing files are
     fetched into the fetch cache, which raises FetchError naming every file it could not get.
     """
-    candidates = registry.candidate_dirs(explicit)
-    if explicit or config.sources_dir():
+    settings = settings if settings is not None else config.Settings.load()
+    candidates = registry.candidate_dirs(explicit, settings)
+    if explicit or settings.sources_dir:
         how, path = candidates[0]
         if path.is_dir():
             return path
@@ -404,7 +406,7 @@ def resolve_dir(
     tried = ", ".join(f"{how} ({path})" for how, path in candidates)
     if not fetch_missing:
         raise SourceError(f"no complete sources directory found; tried {tried}: {registry.SUPPLY_HINT}")
-    cache = config.fetch_cache()
+    cache = settings.fetch_cache
     echo(f"no complete sources directory (tried {tried}): fetching the missing files into {cache}")
     fetch(cache, sources, echo=echo)
     return cache

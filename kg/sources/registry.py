@@ -538,17 +538,16 @@ def missing_files(sources_dir: Path, sources: list[Source] | None = None) -> lis
     return missing
 
 
-def candidate_dirs(explicit: str | Path | None = None) -> list[tuple[str, Path]]:
+def candidate_dirs(
+    explicit: str | Path | None = None, settings: config.Settings | None = None
+) -> list[tuple[str, Path]]:
     """Where sources are looked for, in order: --sources, AMURKG_SOURCES, ../shared, the fetch cache."""
-    found: list[tuple[str, Path]] = []
+    settings = settings if settings is not None else config.Settings.load()
     if explicit:
         return [("--sources", Path(explicit))]
-    named = config.sources_dir()
-    if named is not None:
-        return [("AMURKG_SOURCES", named)]
-    found.append(("../shared/data/sources", SHARED_SOURCES))
-    found.append(("fetch cache", config.fetch_cache()))
-    return found
+    if settings.sources_dir is not None:
+        return [("AMURKG_SOURCES", settings.sources_dir)]
+    return [("../shared/data/sources", SHARED_SOURCES), ("fetch cache", settings.fetch_cache)]
 
 
 def verify(sources_dir: Path, sources: list[Source] | None = None) -> dict[str, dict[str, Path]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,39 @@ def test_the_cli_shows_the_settings_defaults():
         ("--timeout", Settings.query_timeout),
     ):
         assert f"[default: ({value})]" in flat.split(option, 1)[1].split(" --")[0], option
+
+
+def test_the_library_settings_have_one_default_each_in_settings(monkeypatch):
+    """``config.base()``, ``store_path()``, ... read the same field of Settings as ``Settings.load()``: one default, one
+    variable."""
+    from kg import config
+
+    for name in ("AMURKG_BASE", "AMURKG_STORE_PATH", "AMURKG_SOURCES", "AMURKG_CACHE", "AMURKG_SHACL_ENGINE"):
+        monkeypatch.delenv(name, raising=False)
+    defaults = Settings()
+    assert config.base() == defaults.base == "https://w3id.org/amurkg/"
+    assert config.store_path() == defaults.store_dir == ROOT / "data" / "store"
+    assert config.sources_dir() is None and defaults.sources_dir is None
+    assert config.shacl_engine() == defaults.shacl_engine
+    monkeypatch.setenv("AMURKG_STORE_PATH", "/elsewhere/store")
+    monkeypatch.setenv("AMURKG_CACHE", "/elsewhere/cache")
+    loaded = Settings.load()
+    assert config.store_path() == loaded.store_dir == Path("/elsewhere/store")
+    assert config.fetch_cache() == loaded.fetch_cache == Path("/elsewhere/cache/sources")
+
+
+def test_the_build_reads_the_settings_it_is_given_not_the_environment(tmp_path, monkeypatch):
+    """The CLI loads the settings once and passes them to the build: a registry file or a sources directory named
+    in them is the one the build reads, whatever the environment says."""
+    from kg.build.pipeline import build
+    from kg.sources.registry import SourceError
+
+    monkeypatch.delenv("AMURKG_CHECKLISTS", raising=False)
+    bad_registry = tmp_path / "checklists.yml"
+    bad_registry.write_text("checklists: {not: a list}\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=str(bad_registry)):
+        build(store_path=tmp_path / "store", settings=Settings(checklists=str(bad_registry)))
+    missing = tmp_path / "no-such-sources"
+    with pytest.raises(SourceError, match=f"AMURKG_SOURCES names {missing}, which does not exist"):
+        build(store_path=tmp_path / "store", settings=Settings(sources=str(missing)))
+    assert not (tmp_path / "store").exists()
