@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from kg import config
 from kg.config import Settings
 from kg.store import backend
 
@@ -51,7 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None, settings: Settings | N
     settings = settings if settings is not None else Settings.load()
     app = Flask(__name__)
     app.config.from_mapping(settings.app_config())
-    app.config["STORE_PATH"] = str(config.store_path())
+    app.config["STORE_PATH"] = str(settings.store_dir)  # the embedded store when STORE names none
     if test_config:
         app.config.from_mapping(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_REQUEST_BYTES"])
