@@ -54,9 +54,9 @@ run: build
 # the browser tests need Chromium, the client tests rapper and roqet, the remote-store tests Virtuoso; serving needs
 # none of them.
 # Two xdist workers (CI has 2 cores): the modules that need no full build run while one worker builds
-# (tests/conftest.py). The fast core alone: `.venv/bin/pytest -m "not slow"`.
+# (tests/conftest.py orders the modules; --no-loadscope-reorder keeps that order). The fast core alone: `.venv/bin/pytest -m "not slow"`.
 test: setup browser clients virtuoso
-	$(PY) -m pytest -n 2 --dist loadscope --durations=15
+	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=15
 
 # The benchmark against Oxigraph server, rdflib-endpoint and rdflib (bench/harness.py): writes docs/benchmarks.md.
 # Its time budget (17 min by default, `--budget`) counts from make's start, so it covers a rebuild by `build` too.

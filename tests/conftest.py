@@ -28,6 +28,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 
 
+# The modules that take longest once the build is there (`make test` prints the slowest): they start first, so that
+# the two workers finish together instead of one running a long module alone at the end.
+LONGEST_FIRST = (
+    "test_remote.py",
+    "test_bench_smoke.py",
+    "test_faults.py",
+    "test_export.py",
+    "test_w3c_sparql11.py",
+    "test_writes.py",
+    "test_checklist_live.py",
+)
+
+
 @pytest.hookimpl(trylast=True)  # after -m/-k deselection: a run without slow tests starts no build
 def pytest_collection_modifyitems(config, items):
     """Markers from where a test lives and what it needs, so `-m "not slow"` runs the fast core alone. Order: the
@@ -48,9 +61,13 @@ def pytest_collection_modifyitems(config, items):
         needs_build[item.module.__name__] = needs_build.get(item.module.__name__, False) or uses_build
 
     def order(item):
-        return needs_build[item.module.__name__], "ingest" in Path(str(item.fspath)).parts
+        path = Path(str(item.fspath))
+        longest = LONGEST_FIRST.index(path.name) if path.name in LONGEST_FIRST else len(LONGEST_FIRST)
+        return needs_build[item.module.__name__], "ingest" in path.parts, longest
 
-    items.sort(key=order)  # stable: file order within each group
+    # stable: file order within each group; xdist keeps it with --no-loadscope-reorder (the Makefile), else it
+    # sends the modules with most tests first, and both workers would wait for the build from the start
+    items.sort(key=order)
     if any(needs_build.values()) and os.environ.get("PYTEST_XDIST_WORKER", "gw0") == "gw0":
         start_background_build(config)
 

@@ -179,7 +179,7 @@ def test_interrupted_build_keeps_old_store(copy_of_store, sources_dir, monkeypat
     before = kgstore.current_build(copy_of_store)
     builds = sorted(p.name for p in kgstore.builds_dir(copy_of_store).iterdir())
     monkeypatch.setattr(kgbuild, "ingest", lambda *a, **k: _small_graphs(valid=True))
-    monkeypatch.setattr(kgbuild, "validate", lambda data: (True, ""))
+    monkeypatch.setattr(kgbuild, "validate", lambda data, engine=None: (True, ""))
 
     def interrupted(target, graphs, echo=None):
         ox.Store(str(target)).add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.Literal("half")))
