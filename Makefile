@@ -75,9 +75,8 @@ MINUTES ?= 10
 soak: build $(VENV)/.bench-installed
 	$(PY) -m bench.soak --clients $(CLIENTS) --minutes $(MINUTES) --write docs/benchmarks.md
 
-# ruff (lint and format) on the whole tree, mypy --strict on kg/ (pyproject.toml [tool.mypy]: the readers and the
-# server are type-checked as kg uses them; seven kg modules are strict but for missing annotations, a list that only
-# shrinks). CI runs it before the tests (.ci/run).
+# ruff (lint and format) on the whole tree, mypy --strict on kg/ (pyproject.toml [tool.mypy]: kg is fully strict; the
+# readers and the server are type-checked as kg uses them). CI runs it before the tests (.ci/run).
 lint: setup
 	$(VENV)/bin/ruff check kg ingest server tests bench
 	$(VENV)/bin/ruff format --check kg ingest server tests bench

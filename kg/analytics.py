@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import networkx as nx
 import pyoxigraph as ox
@@ -76,11 +77,11 @@ class Analysis:
     """The result of one analysis: ordered tables of rows, and notes saying how it was computed."""
 
     name: str
-    tables: dict[str, list[dict]] = field(default_factory=dict)
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"analysis": self.name, "notes": self.notes, "tables": self.tables, **self.extra}
 
 
@@ -190,11 +191,15 @@ _CACHE: dict[tuple[str, str], nx.MultiDiGraph] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def load(store) -> tuple[nx.MultiDiGraph, str]:
+def load(store: backend.StoreHandle | backend.RemoteHandle | str | Path) -> tuple[nx.MultiDiGraph, str]:
     """The view of the current build and its id: from memory, a pickle beside the build, or the store.
 
     ``store`` is a store handle (kg/store/layout.py: embedded or remote) or the embedded store's path."""
-    handle = store if hasattr(store, "build_dir") else backend.StoreHandle(Path(store))
+    handle = (
+        cast(backend.StoreHandle | backend.RemoteHandle, store)  # a handle: it has a build
+        if hasattr(store, "build_dir")
+        else backend.StoreHandle(Path(store))
+    )
     build = handle.build_dir()
     if build is None:
         raise kgstore.StoreMissing(f"no graph built at {handle.label}: run `amurkg build` first")
@@ -211,7 +216,8 @@ def load(store) -> tuple[nx.MultiDiGraph, str]:
             except (OSError, pickle.UnpicklingError, EOFError):
                 graph = None
         if graph is None:
-            graph = graph_from_store(handle.get())
+            # the remote store answers the part of pyoxigraph's Store API the view's queries use (ADR 0007)
+            graph = graph_from_store(cast(ox.Store, handle.get()))
             _write_pickle(pickled, graph)
         _CACHE.clear()  # one build at a time is enough: a rebuild retires the old view
         _CACHE[key] = graph
@@ -271,7 +277,8 @@ def display(graph: nx.MultiDiGraph, node: str) -> str:
     data = graph.nodes[node]
     if data["kind"] in ("threat", "action", "ecoregion") and data["notation"]:
         return f"{data['notation']} {data['label']}"
-    return data["label"]
+    label: str = data["label"]
+    return label
 
 
 def _ancestors(graph: nx.MultiDiGraph, concept: str) -> list[str]:
@@ -523,7 +530,8 @@ def _betweenness(graph: nx.MultiDiGraph, undirected: nx.Graph, samples: int, pos
     if (samples, possible) not in cache:
         k = samples if samples < undirected.number_of_nodes() else None
         cache[samples, possible] = nx.betweenness_centrality(undirected, k=k, seed=SEED)
-    return cache[samples, possible]
+    betweenness: dict[str, float] = cache[samples, possible]
+    return betweenness
 
 
 def key_nodes(
@@ -596,7 +604,7 @@ def resolve(graph: nx.MultiDiGraph, text: str) -> str:
         return [v.casefold() for v in (data["label"], data["name"], data["notation"], display(graph, node)) if v]
 
     for test in (lambda n: n == wanted, lambda n: n.startswith(wanted), lambda n: wanted in n):
-        found = sorted(node for node in graph if any(test(name) for name in names(node)))
+        found: list[str] = sorted(node for node in graph if any(test(name) for name in names(node)))
         if len(found) == 1:
             return found[0]
         if found:
@@ -631,7 +639,7 @@ def connection_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5, pos
     """
     start, end = resolve(graph, a), resolve(graph, b)
     links = _link_graph(_without_possible(graph, possible))
-    patterns: dict[tuple, dict] = {}
+    patterns: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
     enumerated = 0
     if start != end and nx.has_path(links, start, end):
         for nodes in itertools.islice(nx.all_shortest_paths(links, start, end), PATHS_ENUMERATED):
@@ -658,7 +666,7 @@ def connection_paths(graph: nx.MultiDiGraph, a: str, b: str, limit: int = 5, pos
     return Analysis("path", {"paths": rows}, notes, extra={"from": start, "to": end, "paths": paths})
 
 
-def _describe(graph: nx.MultiDiGraph, links: nx.Graph, nodes: list[str]) -> dict:
+def _describe(graph: nx.MultiDiGraph, links: nx.Graph, nodes: list[str]) -> dict[str, Any]:
     hops, text, pattern, cost = [], [display(graph, nodes[0])], [], 0.0
     for left, right in itertools.pairwise(nodes):
         phrases = []
@@ -691,7 +699,7 @@ def _describe(graph: nx.MultiDiGraph, links: nx.Graph, nodes: list[str]) -> dict
     }
 
 
-def run(graph: nx.MultiDiGraph, name: str, *args: str, **options) -> Analysis:
+def run(graph: nx.MultiDiGraph, name: str, *args: str, **options: int | bool) -> Analysis:
     analyses: dict[str, Callable[..., Analysis]] = {
         "threats": threat_exposure,
         "gaps": conservation_gaps,
@@ -705,7 +713,7 @@ def run(graph: nx.MultiDiGraph, name: str, *args: str, **options) -> Analysis:
 # --- output -----------------------------------------------------------------------------------------------------
 
 
-def _cells(row: dict) -> list[str]:
+def _cells(row: dict[str, Any]) -> list[str]:
     return ["" if v is None else str(v) for v in row.values()]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 
 import click
+import pyoxigraph as ox
 
 from kg import config, formats
 from kg.config import Settings
@@ -25,13 +26,14 @@ STORE_OPTION = click.option(
 )
 
 
-def open_store(spec: str):
+def open_store(spec: str) -> tuple[backend.StoreHandle | backend.RemoteHandle, ox.Store]:
     """The store of a spec, ready to query; stops with a clear message when there is none."""
     from kg.store.remote import RemoteError
 
     try:
         handle = backend.open_handle(spec)
-        return handle, handle.get()
+        # the remote store answers the part of pyoxigraph's Store API the commands use (ADR 0007)
+        return handle, cast(ox.Store, handle.get())
     except kgstore.StoreMissing as exc:
         fail(str(exc))
     except (RemoteError, ValueError) as exc:
@@ -88,7 +90,14 @@ def main() -> None:
     show_default="data/store",
     help="With a remote --store: the embedded store the build is made and validated in before loading.",
 )
-def build(sources_dir, store_path, occurrences, checklists, force, local_store) -> None:
+def build(
+    sources_dir: Path | None,
+    store_path: str,
+    occurrences: Path | None,
+    checklists: tuple[Path, ...],
+    force: bool,
+    local_store: Path,
+) -> None:
     """Verify sources, ingest, validate with SHACL and swap in a new store (or load it into a remote engine)."""
     from kg.build.pipeline import BuildError
     from kg.build.pipeline import build as run_build
@@ -154,7 +163,7 @@ def _class_table(classes: dict[str, int], limit: int = 40) -> str:
 
 @main.command()
 @STORE_OPTION
-def validate(store_path) -> None:
+def validate(store_path: str) -> None:
     """Validate the built store's content against the SHACL shapes."""
     from rdflib import Graph
 
@@ -189,7 +198,7 @@ def validate(store_path) -> None:
     help="json is the SPARQL 1.1 JSON results format.",
 )
 @STORE_OPTION
-def query(query, fmt, store_path) -> None:
+def query(query: str, fmt: str, store_path: str) -> None:
     """Run a SPARQL query: inline text, a .rq file, or the name of a query in queries/."""
     from kg import query as kq
 
@@ -220,7 +229,7 @@ def query(query, fmt, store_path) -> None:
 @main.command()
 @STORE_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def stats(store_path, fmt) -> None:
+def stats(store_path: str, fmt: str) -> None:
     """Counts by graph, class, species group, red-list category, link method and confidence."""
     import json
 
@@ -240,7 +249,7 @@ def stats(store_path, fmt) -> None:
     show_default="~/.cache/amurkg/sources",
     help="Cache directory to fill. Env: AMURKG_CACHE (parent of sources/).",
 )
-def fetch(target) -> None:
+def fetch(target: Path) -> None:
     """Download missing source files from their origins (retrying, resuming) and verify their digests."""
     from kg.sources.fetch import fetch as fetch_sources
 
@@ -274,7 +283,14 @@ def fetch(target) -> None:
     show_default=str(Settings.query_timeout),
     help="Query timeout in seconds. Env: AMURKG_QUERY_TIMEOUT.",
 )
-def serve(store_path, host, port, workers, threads, query_timeout) -> None:
+def serve(
+    store_path: str,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    threads: int | None,
+    query_timeout: float | None,
+) -> None:
     """Serve the graph (SPARQL endpoint and pages) with gunicorn, workers sharing the store read-only."""
     from kg import export
     from kg.store.remote import RemoteError
@@ -311,7 +327,7 @@ def analyze() -> None:
     """Network analytics (networkx): threat exposure, gaps, ecoregion similarity, key nodes, paths."""
 
 
-def _analyze(store_path: str, fmt: str, name: str, *args: str, **options) -> None:
+def _analyze(store_path: str, fmt: str, name: str, *args: str, **options: int | bool) -> None:
     import json
 
     from kg import analytics
@@ -334,7 +350,7 @@ def _analyze(store_path: str, fmt: str, name: str, *args: str, **options) -> Non
 @analyze.command("threats")
 @STORE_OPTION
 @ANALYZE_FORMAT
-def analyze_threats(store_path, fmt) -> None:
+def analyze_threats(store_path: str, fmt: str) -> None:
     """IUCN threats ranked by species affected, weighted by red-list category; direct and inferred apart."""
     _analyze(store_path, fmt, "threats")
 
@@ -349,7 +365,7 @@ POSSIBLE_OPTION = click.option(
 @STORE_OPTION
 @ANALYZE_FORMAT
 @POSSIBLE_OPTION
-def analyze_gaps(store_path, fmt, possible) -> None:
+def analyze_gaps(store_path: str, fmt: str, possible: bool) -> None:
     """Exposed threats, threatened species and ecoregions that no action or initiative addresses."""
     _analyze(store_path, fmt, "gaps", possible=possible)
 
@@ -358,7 +374,7 @@ def analyze_gaps(store_path, fmt, possible) -> None:
 @STORE_OPTION
 @ANALYZE_FORMAT
 @POSSIBLE_OPTION
-def analyze_similarity(store_path, fmt, possible) -> None:
+def analyze_similarity(store_path: str, fmt: str, possible: bool) -> None:
     """Jaccard similarity of the ecoregions' species sets, with Louvain clusters."""
     _analyze(store_path, fmt, "similarity", possible=possible)
 
@@ -368,7 +384,7 @@ def analyze_similarity(store_path, fmt, possible) -> None:
 @ANALYZE_FORMAT
 @POSSIBLE_OPTION
 @click.option("--top", default=10, show_default=True, type=int, help="Nodes listed per kind and measure.")
-def analyze_centrality(store_path, fmt, possible, top) -> None:
+def analyze_centrality(store_path: str, fmt: str, possible: bool, top: int) -> None:
     """Species, threats and ecoregions with the highest betweenness and degree centrality."""
     _analyze(store_path, fmt, "centrality", top=top, possible=possible)
 
@@ -380,7 +396,7 @@ def analyze_centrality(store_path, fmt, possible, top) -> None:
 @ANALYZE_FORMAT
 @POSSIBLE_OPTION
 @click.option("--limit", default=5, show_default=True, type=int, help="Patterns of paths listed.")
-def analyze_path(a, b, store_path, fmt, possible, limit) -> None:
+def analyze_path(a: str, b: str, store_path: str, fmt: str, possible: bool, limit: int) -> None:
     """How A is linked to B (each an IRI, a scientific name, a label or a notation)."""
     _analyze(store_path, fmt, "path", a, b, limit=limit, possible=possible)
 
@@ -405,7 +421,7 @@ def analyze_path(a, b, store_path, fmt, possible, limit) -> None:
     "amurkg-dwca.zip; csv: a .zip or a directory, default amurkg-csv.zip).",
 )
 @STORE_OPTION
-def export(fmt, graph, output, store_path) -> None:
+def export(fmt: str, graph: str | None, output: Path | None, store_path: str) -> None:
     """Export the graph: an RDF dump, a Darwin Core Archive or CSV tables (docs/export.md)."""
     import gzip
 
@@ -424,7 +440,8 @@ def export(fmt, graph, output, store_path) -> None:
                     gzip.open(output, "wb", compresslevel=6) if output.suffix == ".gz" else output.open("wb") as out,
                 ):
                     echo(f"export: {fmt} to {output}")
-                    kx.write_rdf(store, fmt, cast(IO[bytes], CountingWriter(out, echo)), graph)  # a file for writes
+                    # a file for writes; typeshed has GzipFile a BufferedIOBase, not an IO[bytes]
+                    kx.write_rdf(store, fmt, cast(IO[bytes], CountingWriter(cast(IO[bytes], out), echo)), graph)
         except ValueError as exc:
             fail(str(exc), 2)
         if output is not None:

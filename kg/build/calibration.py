@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ingest.places import gazetteer, rangebox
-from ingest.places.geography import CONFIDENCE_RANK
+from ingest.places.geography import CONFIDENCE_RANK, Box
 from ingest.records import Placement
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class Calibration:
     box_share: dict[str, float]  # "range-box:rangebuilder" -> the chosen minimum share
     reference_species: int = 0
     reference_links: int = 0
-    rules: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # rule -> species -> n
+    rules: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # rule -> species -> n
 
     def level_of(self, key: str) -> str | None:
         """The level a variant earned, or inherited from the method whose table it places through; None: unjudged."""
@@ -136,7 +136,7 @@ class Calibration:
             return self.levels[key]
         return self.levels.get(INHERITS.get(key, ""))
 
-    def apply(self, placements: list[Placement], taxon=None) -> list[Placement]:
+    def apply(self, placements: list[Placement], taxon: Taxon | None = None) -> list[Placement]:
         name = taxon.name if taxon is not None else "?"
         reference = {p.ecoregion for p in placements if p.method == REFERENCE}
         result = []
@@ -161,7 +161,7 @@ class Calibration:
             result.append(p)
         return result
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """The manifest's view: the table, the levels, the box rule and each rule's yield with its species."""
         return {
             "reference": {"method": REFERENCE, "mammals": self.reference_species, "links": self.reference_links},
@@ -229,7 +229,7 @@ def _share(row: Figures) -> float:
 def calibrate(
     taxa: Mapping[str, Taxon],
     polygons: dict[str, Any],
-    boxes: Mapping[str, tuple],
+    boxes: Mapping[str, tuple[Box | None, Box | None]],
     extra: Mapping[str, list[Placement]],
 ) -> Calibration:
     """Measure the methods on the mammals WildFinder holds and derive the calibration.
@@ -299,7 +299,7 @@ def calibrate(
     return calibration
 
 
-def markdown(calibration: Calibration | dict) -> str:
+def markdown(calibration: Calibration | dict[str, Any]) -> str:
     """The table as docs/data.md shows it (the build prints the same lines), from a calibration or from the
     ``summary()`` a build manifest holds."""
     summary = calibration.summary() if isinstance(calibration, Calibration) else calibration

@@ -31,7 +31,17 @@ from kg.sources.registry import ROOT
 from kg.store import layout as kgstore
 
 if TYPE_CHECKING:
+    from ingest.checklists import ChecklistSource
+    from ingest.ecoregions import Ecoregion
+    from ingest.records import Reference, Selection
     from ingest.regions import Regions
+    from ingest.wildfinder import WildFinderSelection
+    from kg.build.calibration import Calibration
+    from kg.progress import Echo
+
+    # a checklist archive the build read: (the archive, what its EML says, its checklists.yml entry when declared
+    # there), and the basin species it selects
+    ReadChecklist = tuple[tuple[Path, ChecklistSource, registry.Source | None], Selection]
 
 ONTOLOGY_DIR = ROOT / "ontology"
 # What the build reads, and so what its key hashes (a change forces a rebuild): the foundation, the sources, the
@@ -69,8 +79,8 @@ class BuildReport:
     seconds: float = 0.0
     graphs: dict[str, int] = field(default_factory=dict)  # graph IRI -> triples
     classes: dict[str, int] = field(default_factory=dict)  # class IRI -> instances
-    species: dict[str, dict] = field(default_factory=dict)  # reader -> rule yields
-    shacl: dict = field(default_factory=dict)  # engine, conforms, triples, seconds of the build's validation
+    species: dict[str, dict[str, Any]] = field(default_factory=dict)  # reader -> rule yields
+    shacl: dict[str, Any] = field(default_factory=dict)  # engine, conforms, triples, seconds of the build's validation
 
 
 def build_input_files(root: Path = ROOT) -> list[Path]:
@@ -168,7 +178,7 @@ def describe_source(graph: Graph, source: registry.Provenance) -> None:
         graph.add((node, AMUR.givenAs, Literal(source.given_as)))
 
 
-def curated_provenance(facts: dict) -> registry.Provenance:
+def curated_provenance(facts: dict[str, Any]) -> registry.Provenance:
     """The curated facts of ingest/curated/amur_heilong.yml, described by their own ``source`` entry."""
     from ingest import basin
 
@@ -205,7 +215,7 @@ def occurrence_provenance(archive: Path) -> registry.Provenance:
     )
 
 
-def checklist_provenance(archive: Path, source) -> registry.Provenance:
+def checklist_provenance(archive: Path, source: ChecklistSource) -> registry.Provenance:
     """A checklist archive given to the build is a source: described from its EML, with its checksum, and by its file
     name and how it was given (an archive whose EML names no DOI or URL is known by these alone)."""
     doi = f"https://doi.org/{source.doi}" if source.doi else ""
@@ -236,11 +246,11 @@ def describe_graph(
         meta.add((name, PROV.wasDerivedFrom, source_iri(sid)))
 
 
-def read_references(located: dict[str, dict[str, Path]], echo) -> list:
+def read_references(located: dict[str, dict[str, Path]], echo: Echo) -> list[Reference]:
     """Run the reference readers, in registry order: each source names its reader (kg/sources/registry.py), and a
     reader with
     ``read_reference`` is one (ingest/records.py ``ReferenceReader``: the ecoregions, the IUCN schemes)."""
-    references = []
+    references: list[Reference] = []
     for source in registry.SOURCES:
         module = importlib.import_module(source.reader)
         if hasattr(module, "read_reference"):
@@ -252,11 +262,11 @@ def read_references(located: dict[str, dict[str, Path]], echo) -> list:
 def ingest(
     located: dict[str, dict[str, Path]],
     occurrences: Path | None,
-    echo,
+    echo: Echo,
     cache_dir: Path = CACHE_DIR,
-    checklists: dict | None = None,
-    facts: dict | None = None,
-) -> tuple[dict[URIRef, Graph], dict]:
+    checklists: dict[str, ReadChecklist] | None = None,
+    facts: dict[str, Any] | None = None,
+) -> tuple[dict[URIRef, Graph], dict[str, Any]]:
     """Run every reader: named graph IRI -> graph, and the species rule yields. ``facts`` are the curated basin facts
     (``ingest.basin.load()``, read once by the build)."""
     from ingest import basin
@@ -265,7 +275,7 @@ def ingest(
     graphs: dict[URIRef, Graph] = {}
     graphs[graph_iri("ontology")] = load_ontology()
 
-    polygons: dict = {}
+    polygons: dict[str, Ecoregion] = {}
     codes: dict[str, set[str]] = {}
     for reference in read_references(located, echo):
         graphs[graph_iri(reference.source_id)] = reference.graph
@@ -303,8 +313,8 @@ def ingest(
         from ingest import occurrences as occ
 
         echo(f"ingest: occurrences ({occurrences.name})")
-        for key, found in occ.placements(occurrences, polygons, set(taxa)).items():
-            extra_placements.setdefault(key, []).extend(found)
+        for key, placed in occ.placements(occurrences, polygons, set(taxa)).items():
+            extra_placements.setdefault(key, []).extend(placed)
     layer = species.SpeciesLayer(
         taxa,
         {k: v.geometry for k, v in polygons.items()},
@@ -451,7 +461,7 @@ def ingest_protection(
     return summary
 
 
-def placement_report(calibration, wildfinder) -> dict:
+def placement_report(calibration: Calibration, wildfinder: WildFinderSelection | None) -> dict[str, Any]:
     """The placement part of the build report: the measured table, the calibration and its rules' yields,
     and the WildFinder name join (every name that did not join, with its reason)."""
     report = calibration.summary()
@@ -473,7 +483,7 @@ def placement_report(calibration, wildfinder) -> dict:
     return report
 
 
-def echo_placement_report(report: dict, calibration, echo) -> None:
+def echo_placement_report(report: dict[str, Any], calibration: Calibration, echo: Echo) -> None:
     from kg.build.calibration import markdown
 
     ref = report["reference"]
@@ -541,7 +551,7 @@ def count_classes(data: Graph) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def write_store(target: Path, graphs: dict[URIRef, Graph], echo=lambda message: None) -> None:
+def write_store(target: Path, graphs: dict[URIRef, Graph], echo: Echo = lambda message: None) -> None:
     store = ox.Store(str(target))
     for done, (name, graph) in enumerate(graphs.items()):
         progress.count(echo, done, len(graphs))
@@ -558,7 +568,7 @@ def build(
     store_path: Path | None = None,
     occurrences: Path | None = None,
     force: bool = False,
-    echo=print,
+    echo: Echo = print,
     cache_dir: Path = CACHE_DIR,
     checklists: tuple[Path, ...] = (),
     settings: config.Settings | None = None,
@@ -582,7 +592,7 @@ def build(
     from ingest.checklists import ChecklistError
     from ingest.checklists import read as read_checklist
 
-    read_checklists: dict[str, tuple] = {}
+    read_checklists: dict[str, ReadChecklist] = {}
     declared = [(registry.main_file(located, s.id), s) for s in sources if s.reader == registry.CHECKLIST_READER]
     for archive, entry in declared + [(Path(a), None) for a in checklists]:
         try:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import importlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
@@ -21,13 +21,14 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from ingest import threat_applicability
 from ingest.places import rangebox
 from ingest.places.geography import CONFIDENCE_RANK
-from ingest.records import Placement, Selection, SpeciesReader, SpeciesRecord
+from ingest.records import Assessment, Placement, Selection, SpeciesReader, SpeciesRecord
 from kg import progress
 from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
 from kg.progress import Echo
 from kg.sources import registry
 
 if TYPE_CHECKING:
+    from ingest.basin import SpeciesThreat
     from ingest.regions import Regions
     from kg.build.calibration import Calibration
 
@@ -125,7 +126,7 @@ def merge(records: list[SpeciesRecord]) -> dict[str, Taxon]:
 
 
 def range_box_placements(
-    record: SpeciesRecord, polygons: dict, min_share: float = RANGE_BOX_MIN_SHARE
+    record: SpeciesRecord, polygons: dict[str, Any], min_share: float = RANGE_BOX_MIN_SHARE
 ) -> list[Placement]:
     """The ecoregions the species' range box covers by ``min_share`` of their area or more.
 
@@ -168,7 +169,7 @@ def _box_source(record: SpeciesRecord) -> str:
 
 
 def best_placements(
-    placements: list[Placement], calibration=None, taxon: Taxon | None = None
+    placements: list[Placement], calibration: Calibration | None = None, taxon: Taxon | None = None
 ) -> dict[tuple[str, str], Placement]:
     """One placement per (ecoregion, method): the most confident, after the measured calibration if given."""
     if calibration is not None:
@@ -221,15 +222,24 @@ def backbone(taxa: dict[str, Taxon]) -> dict[HigherTaxon, tuple[HigherTaxon, str
     return {child: (parent, source) for child, (_, parent, source) in best.items()}
 
 
+class ThreatReport(TypedDict):
+    """The inferred threat links: as the ecoregions alone would give them, as written, and removed per rule and
+    group (rule -> taxon group -> links)."""
+
+    before: int
+    after: int
+    removed: defaultdict[str, defaultdict[str, int]]
+
+
 class SpeciesLayer:
     """Builds the per-source species graphs and the derived links of all merged taxa."""
 
     def __init__(
         self,
         taxa: dict[str, Taxon],
-        polygons: dict,
+        polygons: dict[str, Any],
         ecoregion_threats: dict[str, set[str]],
-        curated_threats: list,
+        curated_threats: list[SpeciesThreat],
         threat_parents: dict[str, str],
         applicability: threat_applicability.Applicability | None = None,
     ):
@@ -241,7 +251,7 @@ class SpeciesLayer:
         self.unplaced: dict[str, str] = {}
         self.applicability = applicability or threat_applicability.load()
         # inferred threat links: as the ecoregions alone would give them, as written, and removed per rule and group
-        self.threat_report: dict = {"before": 0, "after": 0, "removed": defaultdict(lambda: defaultdict(int))}
+        self.threat_report: ThreatReport = {"before": 0, "after": 0, "removed": defaultdict(lambda: defaultdict(int))}
         self.polygons = polygons
         self.ecoregion_threats = ecoregion_threats  # ecoregion code -> IUCN threat codes
         self.curated_threats = curated_threats
@@ -251,7 +261,7 @@ class SpeciesLayer:
         self.parents: dict[HigherTaxon, tuple[HigherTaxon, str]] = {}  # the backbone, set by build()
         self.occurrences: dict[str, dict[str, Placement]] = {}  # taxon slug -> ecoregion -> best placement
         # (group, method, confidence) -> [occurrences written, taxon slugs]: the placement tallies
-        self.tallies: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, set()])
+        self.tallies: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0, set()])
 
     def build(self, occurrence_placements: dict[str, list[Placement]] | None = None) -> None:
         self.parents = backbone(self.taxa)
@@ -360,7 +370,7 @@ class SpeciesLayer:
             for above in ancestors[i + 1 :]:
                 self.derived.add((ancestor, AMUR.ancestorTaxon, above))
 
-    def _assessment(self, g: Graph, node: URIRef, key: str, assessment) -> None:
+    def _assessment(self, g: Graph, node: URIRef, key: str, assessment: Assessment) -> None:
         assessor = ASSESSORS.get(assessment.assessor, slug(assessment.assessor))
         scope = assessment.scope
         a = iri("taxon", key, "assessment", f"{assessor}-{slug(scope)}")
@@ -493,7 +503,12 @@ class SpeciesLayer:
                     exposures[threat] = (best, current[1] + [eco])
         return exposures
 
-    def _count_removed(self, exposures: dict, applicable: dict, group: str) -> None:
+    def _count_removed(
+        self,
+        exposures: dict[str, tuple[str, list[str]]],
+        applicable: dict[str, tuple[str, list[str]]],
+        group: str,
+    ) -> None:
         # counted on the links the ecoregions alone would give (each at its broadest code), so that
         # before - after = the sum of the removals; a narrower code of a removed one is removed with it
         for threat in exposures:
@@ -509,7 +524,7 @@ class SpeciesLayer:
         removed = {rule: dict(sorted(groups.items())) for rule, groups in sorted(self.threat_report["removed"].items())}
         return {"before": self.threat_report["before"], "after": self.threat_report["after"], "removed": removed}
 
-    def _broader_present(self, threat: str, codes) -> bool:
+    def _broader_present(self, threat: str, codes: Container[str]) -> bool:
         parent = self.threat_parents.get(threat)
         while parent:
             if parent in codes:

@@ -23,14 +23,20 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
-from SPARQLWrapper import DIGEST, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import DIGEST, POST, POSTDIRECTLY, URLENCODED, QueryResult, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sparql_errors
 
 from kg import config, formats
+
+if TYPE_CHECKING:
+    import os
+
+    from kg.progress import Echo
 
 SCHEME = "sparql+"
 META_GRAPH_PATH = "graph/meta"
@@ -49,6 +55,12 @@ RDF_TYPES = {mime: f.rdf_format for f in formats.REMOTE_SYNTAXES for mime in f.m
 }
 # one media type per request: some engines (Virtuoso 7) answer 406 to a list with q-values
 RDF_ACCEPT = formats.N_TRIPLES.media_type
+
+# a graph as the store's methods take it: a named node or its IRI (a blank node or the default graph is refused with a
+# ValueError: a remote store holds named graphs only)
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph | str
+# a term a variable is pre-bound to (pyoxigraph's ``substitutions``)
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 class RemoteError(OSError):
@@ -86,7 +98,7 @@ class RemoteConfig:
     batch: int = 20_000
 
     @classmethod
-    def parse(cls, spec: str, env: dict | None = None) -> RemoteConfig:
+    def parse(cls, spec: str, env: Mapping[str, str] | None = None) -> RemoteConfig:
         user, password = config.store_credentials(env)
         if not spec.startswith(SCHEME + "http://") and not spec.startswith(SCHEME + "https://"):
             raise ValueError(f"a remote store is sparql+http://HOST/PATH or sparql+https://HOST/PATH, not {spec!r}")
@@ -133,7 +145,7 @@ class RemoteConfig:
 _COMMENT_LINE = re.compile(r"^\s*#.*$", re.M)
 
 
-def bind_values(query: str, substitutions: dict) -> str:
+def bind_values(query: str, substitutions: Mapping[ox.Variable, Term]) -> str:
     """Pre-bind variables the way pyoxigraph's ``substitutions`` do, in standard SPARQL: a VALUES block opening the
     query's WHERE group (the group is joined with it, so each bound variable keeps its value in the results)."""
     if not substitutions:
@@ -178,7 +190,7 @@ def with_base(query: str, base_iri: str | None) -> str:
     return f"BASE <{base_iri}>\n{query}"
 
 
-def _graph_iri(graph) -> str:
+def _graph_iri(graph: GraphName) -> str:
     if isinstance(graph, ox.NamedNode):
         return graph.value
     if isinstance(graph, str):
@@ -233,7 +245,8 @@ class RemoteStore:
         self.base = base or base_iri()
         self.meta_graph = self.base + META_GRAPH_PATH
         self.dataset_iri = self.base + DATASET_PATH
-        self._cache: dict = {}  # the dataset's graph list, shared with the copies made by with_timeout
+        # the dataset's graph list (when it was read, the graph IRIs), shared with the copies made by with_timeout
+        self._cache: dict[str, tuple[float, list[str]]] = {}
 
     def with_timeout(self, timeout: float) -> RemoteStore:
         """The same store, with this time limit for each request (a request's own limit on a shared store)."""
@@ -258,7 +271,7 @@ class RemoteStore:
                 wrapper.setHTTPAuth(DIGEST)
         return wrapper
 
-    def _send(self, wrapper: SPARQLWrapper, what: str, timeout: float | None):
+    def _send(self, wrapper: SPARQLWrapper, what: str, timeout: float | None) -> QueryResult:
         # SPARQLWrapper installs its digest-auth opener process-wide (urllib.request.install_opener): put back the
         # one that was there, or every later urlopen in the process answers Bearer challenges with a ValueError
         previous = vars(urllib.request).get("_opener")  # private: no stub names it
@@ -267,7 +280,7 @@ class RemoteStore:
         finally:
             urllib.request.install_opener(previous)
 
-    def _query(self, wrapper: SPARQLWrapper, what: str):
+    def _query(self, wrapper: SPARQLWrapper, what: str) -> QueryResult:
         started = time.monotonic()
         try:
             return wrapper.query()
@@ -300,12 +313,12 @@ class RemoteStore:
         query: str,
         *,
         use_default_graph_as_union: bool = False,
-        default_graph=None,
-        named_graphs=None,
-        substitutions: dict | None = None,
+        default_graph: ox.NamedNode | ox.DefaultGraph | Sequence[GraphName] | None = None,
+        named_graphs: Sequence[GraphName] | None = None,
+        substitutions: Mapping[ox.Variable, Term] | None = None,
         base_iri: str | None = None,
         timeout: float | None = None,
-    ):
+    ) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
         """Run a query on the remote engine; results as pyoxigraph objects (QuerySolutions, QueryBoolean, or a list
         of Triples for CONSTRUCT/DESCRIBE)."""
         form = query_form(query)
@@ -350,7 +363,12 @@ class RemoteStore:
             return result
         return _parse_rdf(body, content_type)
 
-    def _dataset(self, union: bool, default_graph, named_graphs) -> tuple[list[str], list[str]]:
+    def _dataset(
+        self,
+        union: bool,
+        default_graph: ox.NamedNode | ox.DefaultGraph | Sequence[GraphName] | None,
+        named_graphs: Sequence[GraphName] | None,
+    ) -> tuple[list[str], list[str]]:
         if default_graph is None and named_graphs is None:
             graphs = self.graph_iris()
             # the union of our graphs as the default graph, our graphs as the named graphs; without union the
@@ -387,11 +405,14 @@ class RemoteStore:
         now = time.monotonic()
         cached = self._cache.get("graphs")
         if refresh or cached is None or now - cached[0] > 5:
-            rows = self.query(
-                f"SELECT DISTINCT ?g WHERE {{ GRAPH <{self.meta_graph}> "
-                f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g }} }}",
-                default_graph=[],
-                named_graphs=[self.meta_graph],
+            rows = cast(
+                ox.QuerySolutions,
+                self.query(
+                    f"SELECT DISTINCT ?g WHERE {{ GRAPH <{self.meta_graph}> "
+                    f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g }} }}",
+                    default_graph=[],
+                    named_graphs=[self.meta_graph],
+                ),
             )
             graphs = sorted({row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)})
             cached = self._cache["graphs"] = (now, graphs)
@@ -400,10 +421,10 @@ class RemoteStore:
     def named_graphs(self) -> Iterator[ox.NamedNode]:
         return iter([ox.NamedNode(g) for g in self.graph_iris()])
 
-    def contains_named_graph(self, graph) -> bool:
+    def contains_named_graph(self, graph: GraphName) -> bool:
         return _graph_iri(graph) in self.graph_iris(refresh=True)
 
-    def add_graph(self, graph) -> None:
+    def add_graph(self, graph: GraphName) -> None:
         """A graph written through our Graph Store Protocol joins the dataset (SPARQL engines keep no empty graphs:
         the meta graph's listing is what makes it part of the dataset)."""
         self.update(
@@ -411,10 +432,10 @@ class RemoteStore:
             f"<{_graph_iri(graph)}> }} }}"
         )
 
-    def clear_graph(self, graph) -> None:
+    def clear_graph(self, graph: GraphName) -> None:
         self.update(f"CLEAR SILENT GRAPH <{_graph_iri(graph)}>")
 
-    def remove_graph(self, graph) -> None:
+    def remove_graph(self, graph: GraphName) -> None:
         iri = _graph_iri(graph)
         self.update(
             f"DROP SILENT GRAPH <{iri}> ; DELETE DATA {{ GRAPH <{self.meta_graph}> "
@@ -438,22 +459,31 @@ class RemoteStore:
 
     # -- reading graphs --
 
-    def graph_triples(self, graph, timeout: float | None = None) -> list[ox.Triple]:
+    def graph_triples(self, graph: GraphName, timeout: float | None = None) -> list[ox.Triple]:
         """Every triple of one graph: through the Graph Store Protocol when configured (no result-row limits),
         else a CONSTRUCT."""
         iri = _graph_iri(graph)
         if self.config.gsp_url:
             body, content_type = self._gsp("GET", iri, timeout=timeout)
             return _parse_rdf(body, content_type) if body else []
-        result = self.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
-            default_graph=[],
-            named_graphs=[iri],
-            timeout=timeout,
+        result = cast(  # a CONSTRUCT's answer
+            list[ox.Triple],
+            self.query(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}",
+                default_graph=[],
+                named_graphs=[iri],
+                timeout=timeout,
+            ),
         )
         return list(result)
 
-    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None = None,
+        graph_name: GraphName | None = None,
+    ) -> Iterator[ox.Quad]:
         if subject is not None or predicate is not None or object is not None:
             raise NotImplementedError("a remote store lists whole graphs only; use a query for patterns")
         graphs = self.graph_iris() if graph_name is None else [_graph_iri(graph_name)]
@@ -462,28 +492,42 @@ class RemoteStore:
             for triple in self.graph_triples(graph):
                 yield ox.Quad(triple.subject, triple.predicate, triple.object, node)
 
-    def dump(self, output=None, format=None, *, from_graph=None, prefixes=None, base_iri=None):
-        data = (
+    def dump(
+        self,
+        output: IO[bytes] | str | os.PathLike[str] | None = None,
+        format: ox.RdfFormat | None = None,
+        *,
+        from_graph: GraphName | None = None,
+        prefixes: dict[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> bytes | None:
+        data: Iterable[ox.Triple] | Iterable[ox.Quad] = (
             self.graph_triples(from_graph) if from_graph is not None else self.quads_for_pattern(None, None, None, None)
         )
         return ox.serialize(data, output, format, prefixes=prefixes, base_iri=base_iri)
 
     def __len__(self) -> int:
         rows = list(
-            self.query(
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-                default_graph=[],
-                named_graphs=[ox.NamedNode(g) for g in self.graph_iris()],
+            cast(
+                ox.QuerySolutions,
+                self.query(
+                    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                    default_graph=[],
+                    named_graphs=[ox.NamedNode(g) for g in self.graph_iris()],
+                ),
             )
         )
         return int(rows[0]["n"].value) if rows else 0
 
     def graph_size(self, graph: str) -> int:
         rows = list(
-            self.query(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                default_graph=[],
-                named_graphs=[graph],
+            cast(
+                ox.QuerySolutions,
+                self.query(
+                    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                    default_graph=[],
+                    named_graphs=[graph],
+                ),
             )
         )
         return int(rows[0]["n"].value) if rows else 0
@@ -583,23 +627,30 @@ class RemoteStore:
 
     # -- the build's metadata --
 
-    def manifest(self) -> dict | None:
+    def manifest(self) -> dict[str, Any] | None:
         """What the loaded build says of itself (from the meta graph), or None when no build is loaded."""
         rows = list(
-            self.query(
-                f"SELECT ?id ?built WHERE {{ GRAPH <{self.meta_graph}> {{ <{self.dataset_iri}> <{IDENTIFIER}> ?id . "
-                f"OPTIONAL {{ <{self.dataset_iri}> <{GENERATED}> ?built }} }} }}",
-                default_graph=[],
-                named_graphs=[self.meta_graph],
+            cast(
+                ox.QuerySolutions,
+                self.query(
+                    f"SELECT ?id ?built WHERE {{ GRAPH <{self.meta_graph}> "
+                    f"{{ <{self.dataset_iri}> <{IDENTIFIER}> ?id . "
+                    f"OPTIONAL {{ <{self.dataset_iri}> <{GENERATED}> ?built }} }} }}",
+                    default_graph=[],
+                    named_graphs=[self.meta_graph],
+                ),
             )
         )
         if not rows:
             return None
-        sizes = self.query(
-            f"SELECT ?g ?n WHERE {{ GRAPH <{self.meta_graph}> "
-            f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g OPTIONAL {{ ?g <{VOID_TRIPLES}> ?n }} }} }}",
-            default_graph=[],
-            named_graphs=[self.meta_graph],
+        sizes = cast(
+            ox.QuerySolutions,
+            self.query(
+                f"SELECT ?g ?n WHERE {{ GRAPH <{self.meta_graph}> "
+                f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g OPTIONAL {{ ?g <{VOID_TRIPLES}> ?n }} }} }}",
+                default_graph=[],
+                named_graphs=[self.meta_graph],
+            ),
         )
         return {
             "build_id": rows[0]["id"].value,
@@ -636,7 +687,9 @@ def _read_error(exc: urllib.error.HTTPError) -> str:
 # --- loading a build -----------------------------------------------------------------------------------------
 
 
-def load_dataset(remote: RemoteStore, store: ox.Store, build_id: str, echo=print, force: bool = False) -> dict:
+def load_dataset(
+    remote: RemoteStore, store: ox.Store, build_id: str, echo: Echo = print, force: bool = False
+) -> dict[str, Any]:
     """Replace our dataset in the remote engine with the graphs of a finished build (an embedded store).
 
     Idempotent: a remote engine already holding this build is left as it is (unless ``force``). Only our graphs
