@@ -319,7 +319,8 @@ def test_a_full_disk_fails_the_build_with_a_clear_message_and_keeps_the_old_stor
     old_store = make_store(small_disk, old_quads(10))
     before = kgstore.current_build(old_store)
     monkeypatch.setattr(kgbuild, "ingest", big_graphs)
-    monkeypatch.setattr(kgbuild, "validate", lambda data, engine=None: (True, ""))  # not the stage under test; saves seconds
+    # not the stage under test; saves seconds
+    monkeypatch.setattr(kgbuild, "validate", lambda data, engine=None: (True, ""))
     with pytest.raises(kgbuild.BuildError, match="no space left on the device") as failure:
         kgbuild.build(sources_dir, old_store, force=True, echo=lambda m: None)
     assert "store was not changed" in str(failure.value)
