@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDF
 
 from kg import formats
 from kg.export.citation import ONTOLOGY_FILE
-from kg.namespaces import AMUR, base_iri, prefix_map
+from kg.namespaces import AMUR, HIGHER_RANKS, base_iri, prefix_map
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,7 @@ def jsonld_context() -> dict[str, object]:
         "scientificName",
         "scientificNameAuthorship",
         "taxonRank",
-        "kingdom",
-        "phylum",
-        "class",
-        "order",
-        "family",
-        "genus",
+        *HIGHER_RANKS,
         "taxonomicStatus",
         "vernacularName",
     ):
