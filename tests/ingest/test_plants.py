@@ -389,11 +389,6 @@ def test_cached_read_is_the_same(selection, real_files, source_cache, monkeypatc
     assert again.records == selection.records
 
 
-@pytest.fixture(scope="module")
-def by_name(selection: Selection) -> dict:
-    return {record.scientific_name: record for record in selection.records}
-
-
 @pytest.mark.parametrize(
     "name",
     [
