@@ -11,7 +11,6 @@ import itertools
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,18 +24,14 @@ from pathlib import Path
 
 import psutil
 
+from bench.closed_loop import closed_loop
 from bench.mix import SPARQL_ACCEPT, SPARQL_TYPES, Item
+from bench.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 THROUGHPUT_TIMEOUT = 60.0  # seconds: the least client timeout during the throughput run
 ACCEPT = SPARQL_ACCEPT
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def tree_rss(pid: int) -> int:
@@ -202,26 +197,7 @@ class Peer:
             self.timeout, self.in_throughput = saved, False
 
     def _throughput(self, items: list[Item], concurrency: int, requests: int, deadline: float) -> dict:
-        counter = iter(range(requests))
-        lock = threading.Lock()
-        done = {"completed": 0, "errors": 0}
-        stop_at = time.perf_counter() + deadline
-
-        def client() -> None:
-            while time.perf_counter() < stop_at:
-                with lock:
-                    n = next(counter, None)
-                if n is None:
-                    return
-                sample = self.run(items[n % len(items)])
-                with lock:
-                    done["errors" if sample.error else "completed"] += 1
-
-        started = time.perf_counter()
-        with ThreadPoolExecutor(concurrency) as pool:
-            for _ in range(concurrency):
-                pool.submit(client)
-        return {**done, "seconds": time.perf_counter() - started}
+        return closed_loop(lambda n: not self.run(items[n % len(items)]).error, concurrency, requests, deadline)
 
     def serving_peak(self) -> int:
         return self.sampler.peak if self.sampler else 0
@@ -446,7 +422,7 @@ class RdflibInProcess(Peer):
 
     def start(self, dump: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).with_name("rdflib_worker.py"))],
+            [sys.executable, "-m", "bench.rdflib_worker"],  # from ROOT: it imports bench.closed_loop
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -16,10 +16,11 @@ import json
 import os
 import signal
 import sys
-import threading
 import time
 
 from rdflib import Dataset
+
+from bench.closed_loop import closed_loop
 
 
 def run_queries(dataset: Dataset, queries: list[str]) -> None:
@@ -48,32 +49,14 @@ def probe(dataset: Dataset, queries: list[str], timeout: float) -> dict:
 
 
 def throughput(dataset: Dataset, items: list[list[str]], concurrency: int, requests: int, deadline: float) -> dict:
-    counter = iter(range(requests))
-    lock = threading.Lock()
-    done = {"completed": 0, "errors": 0}
-    stop_at = time.perf_counter() + deadline
+    def run(n: int) -> bool:
+        try:
+            run_queries(dataset, items[n % len(items)])
+        except Exception:  # noqa: BLE001 - counted as an error of the peer
+            return False
+        return True
 
-    def client() -> None:
-        while time.perf_counter() < stop_at:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                return
-            try:
-                run_queries(dataset, items[n % len(items)])
-                key = "completed"
-            except Exception:  # noqa: BLE001 - counted as an error of the peer
-                key = "errors"
-            with lock:
-                done[key] += 1
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return {**done, "seconds": time.perf_counter() - started}
+    return closed_loop(run, concurrency, requests, deadline)
 
 
 def main() -> None:

@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -39,13 +37,13 @@ from pathlib import Path
 import psutil
 import pyoxigraph as ox
 
+from bench.serving import HOST, free_port, start_serve, stop_group
 from kg import config
 from kg.namespaces import BASE
 from kg.query import named_queries, with_prefixes
 from kg.store import layout as kgstore
 
 ROOT = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
 MAX_MEMORY_GROWTH = 0.10
 # 3 patterns over the whole graph: far more rows than any timeout allows
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -174,39 +172,11 @@ def hostile_requests() -> list[Request]:
 # --- the server and its memory ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def start_server(store: Path, port: int, workers: int, timeout: float, log: Path) -> subprocess.Popen:
-    # no AMURKG_* from the caller's environment: in particular no write token, so nothing may change the store
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")}
-    with open(log, "wb") as out:  # gunicorn's access log goes to a file: an unread pipe would block the server
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kg.cli",
-                "serve",
-                "--store",
-                str(store),
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--timeout",
-                str(timeout),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env=env,
-            cwd=ROOT,
-        )
+    # no AMURKG_* from the caller's environment (bench/serving.py): in particular no write token, so nothing may
+    # change the store
+    with open(log, "wb") as out:
+        process = start_serve(store, port, workers, timeout, out)
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -217,19 +187,9 @@ def start_server(store: Path, port: int, workers: int, timeout: float, log: Path
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            stop_server(process)
+            stop_group(process)
             raise RuntimeError(f"the server did not start; see {log}")
         time.sleep(0.3)
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def tree_rss(pid: int) -> int:
@@ -485,7 +445,7 @@ def run_soak(
         monitor.stopped.set()
         monitor.join()
     finally:
-        stop_server(server)
+        stop_group(server)
     build_after, quads_after = store_facts(store)
 
     window = max(10.0, 0.2 * seconds)

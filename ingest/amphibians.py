@@ -39,7 +39,7 @@ from ingest.places.geography import (
     core_points_in,
     native_countries,
 )
-from ingest.records import CATEGORIES, Assessment, Decision, Selection, SpeciesRecord
+from ingest.records import CATEGORIES, Assessment, Decision, Selection, SpeciesRecord, chordate_classification
 
 SOURCES = ("amphibiaweb-2025", "rangebuilder-2022")
 AMPHIBIAWEB, RANGEBUILDER = SOURCES
@@ -126,12 +126,7 @@ def to_record(row: Row, decision: Decision, countries: set[str]) -> SpeciesRecor
         group="amphibian",
         scientific_name=canonical_name(row),
         authorship=(row.get("spauthor") or "").strip() or None,
-        kingdom="Animalia",
-        phylum="Chordata",
-        class_="Amphibia",
-        order=row.get("order") or None,
-        family=row.get("family") or None,
-        genus=row.get("genus") or None,
+        **chordate_classification("Amphibia", row),
         vernacular=vernacular_names(row),
         identifiers={"amphibiaweb": uid},
         assessments=[assessed] if assessed else [],

@@ -50,40 +50,35 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _extract_species_list(path: Path) -> dict[str, dict]:
-    frame = data_frame(path)
+def _by_species(path: Path, columns: Mapping[str, str]) -> dict[str, dict]:
+    """The rows of the file's data frame by species name (a row without one is dropped), each as {key: the text of
+    its column}."""
     return {
-        _text(row["species"]): {key: _text(row[key]) for key in ("order", "family", "genus", "author")}
-        for row in frame.to_dict("records")
+        _text(row["species"]): {key: _text(row[column]) for key, column in columns.items()}
+        for row in data_frame(path).to_dict("records")
         if _text(row["species"])
     }
+
+
+def _extract_species_list(path: Path) -> dict[str, dict]:
+    return _by_species(path, {key: key for key in ("order", "family", "genus", "author")})
 
 
 def _extract_traits(path: Path) -> dict[str, dict]:
-    frame = data_frame(path)
-    return {
-        _text(row["species"]): {
-            "realm": _text(row["Main.biogeographic.region"]),
-            "iucn": _text(row["IUCN.redlist.assessment"]),
-        }
-        for row in frame.to_dict("records")
-        if _text(row["species"])
-    }
+    return _by_species(path, {"realm": "Main.biogeographic.region", "iucn": "IUCN.redlist.assessment"})
 
 
 def _extract_squambase(path: Path) -> dict[str, dict]:
-    frame = data_frame(path)
-    return {
-        _text(row["species"]): {
-            "realm": _text(row["Major.Realm..Falaschi.et.al..2023.designation."]),
-            "iucn": _text(row["Threat.status..IUCN..October.2023."]),
-            "criteria": _text(row["IUCN.threat.criteria..October.2023."]),
-            "year": _text(row["year.assessed.by.the.IUCN"]),
-            "synonyms": _text(row["synonyms"]),
-        }
-        for row in frame.to_dict("records")
-        if _text(row["species"])
-    }
+    return _by_species(
+        path,
+        {
+            "realm": "Major.Realm..Falaschi.et.al..2023.designation.",
+            "iucn": "Threat.status..IUCN..October.2023.",
+            "criteria": "IUCN.threat.criteria..October.2023.",
+            "year": "year.assessed.by.the.IUCN",
+            "synonyms": "synonyms",
+        },
+    )
 
 
 def combine(

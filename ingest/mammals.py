@@ -51,7 +51,15 @@ from ingest.places.geography import (  # noqa: F401
     core_points_in,
     native_countries,
 )
-from ingest.records import CATEGORIES, Assessment, Decision, Placement, Selection, SpeciesRecord
+from ingest.records import (
+    CATEGORIES,
+    Assessment,
+    Decision,
+    Placement,
+    Selection,
+    SpeciesRecord,
+    chordate_classification,
+)
 
 SOURCES = ("mdd-1.13", "pantheria-1.0", "rangebuilder-2022")
 MDD, PANTHERIA, RANGEBUILDER = SOURCES
@@ -302,12 +310,7 @@ def to_record(row: Row, decision: Decision) -> SpeciesRecord:
         group="mammal",
         scientific_name=canonical_name(row),
         authorship=authorship(row),
-        kingdom="Animalia",
-        phylum="Chordata",
-        class_="Mammalia",
-        order=row.get("order") or None,
-        family=row.get("family") or None,
-        genus=row.get("genus") or None,
+        **chordate_classification("Mammalia", row),
         vernacular=vernacular_names(row),
         identifiers={"mdd": row["id"]},
         assessments=[assessed] if assessed else [],

@@ -26,6 +26,7 @@ from ingest.cache import cached_json
 from ingest.formats.rframes import data_frame
 from ingest.places.geography import CONFIDENCE_RANK
 from ingest.records import Assessment, Placement, Selection, SpeciesRecord
+from kg.namespaces import HIGHER_RANKS
 
 SOURCES = ("col-china-2023", "cbrl-2020", "wwf-teow-2001")
 CHECKLIST, REDLIST, ECOREGIONS = SOURCES
@@ -473,12 +474,7 @@ def redlist_index(rows: Iterable[Row]) -> RedList:
 CHECKLIST_COLUMNS = (
     "name_code",
     "canonical_name",
-    "kingdom",
-    "phylum",
-    "class",
-    "order",
-    "family",
-    "genus",
+    *HIGHER_RANKS,  # the checklist names its classification columns by the ranks
     "species",
     "infraspecies_marker",
     "infraspecies",

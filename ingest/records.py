@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 GROUPS = ("plant", "bird", "mammal", "fish", "amphibian", "reptile")
 CONFIDENCE = ("high", "medium", "low")
@@ -67,6 +67,30 @@ class Decision:
 def named_places(*names: str) -> tuple[tuple[str, str], ...]:
     """Places known by their canonical name only (a reader that may not copy its source's text, e.g. FishBase)."""
     return tuple((name, name) for name in names)
+
+
+class Classification(TypedDict):
+    """A SpeciesRecord's ranks, kingdom to genus (keyword arguments of SpeciesRecord)."""
+
+    kingdom: str | None
+    phylum: str | None
+    class_: str | None
+    order: str | None
+    family: str | None
+    genus: str | None
+
+
+def chordate_classification(class_: str, row: Mapping[str, Any]) -> Classification:
+    """A vertebrate's ranks where the reader's taxon group fixes the class and the row gives order, family and
+    genus (MDD, AmphibiaWeb): an empty cell is no rank."""
+    return Classification(
+        kingdom="Animalia",
+        phylum="Chordata",
+        class_=class_,
+        order=row.get("order") or None,
+        family=row.get("family") or None,
+        genus=row.get("genus") or None,
+    )
 
 
 @dataclass

@@ -47,7 +47,7 @@ from typing import Any
 from ingest import mammals
 from ingest.ecoregions import BASIN_ECOREGIONS
 from ingest.places import geography
-from ingest.records import Placement, Selection, SpeciesRecord
+from ingest.records import Placement, Selection, SpeciesRecord, chordate_classification
 
 SOURCES = ("wildfinder-2006", "mdd-1.13", "pantheria-1.0", "rangebuilder-2022", "wwf-teow-2001")
 WILDFINDER = SOURCES[0]
@@ -396,12 +396,7 @@ def select(
                 row_id="|".join(s.species_id for s in found),
                 group="mammal",
                 scientific_name=mdd_name,
-                kingdom="Animalia",
-                phylum="Chordata",
-                class_="Mammalia",
-                order=row.get("order") or None,
-                family=row.get("family") or None,
-                genus=row.get("genus") or None,
+                **chordate_classification("Mammalia", row),
                 rule=f"wildfinder:join-{routes}",
                 matched=f"WildFinder 2006 name {names}",
                 confidence="high",

@@ -232,6 +232,10 @@ def taxon_iri(scientific_name: str) -> URIRef:
     return iri("taxon", slug(scientific_name))
 
 
+# A taxon's higher classification, kingdom to genus: each rank's name is also its Darwin Core term (dwc:class ...).
+HIGHER_RANKS = ("kingdom", "phylum", "class", "order", "family", "genus")
+
+
 def higher_taxon_iri(kingdom: str, rank: str, name: str) -> URIRef:
     # Homonyms across kingdoms exist (Oenanthe is a plant and a bird genus): qualify by kingdom.
     if rank == "kingdom":

@@ -7,95 +7,41 @@ import zipfile
 from pathlib import Path
 
 from ingest import checklists
+from kg.namespaces import HIGHER_RANKS
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
 TAXON_TERMS = [
     "taxonID",
     "scientificName",
     "scientificNameAuthorship",
-    "kingdom",
-    "phylum",
-    "class",
-    "order",
-    "family",
-    "genus",
+    *HIGHER_RANKS,
     "specificEpithet",
     "taxonRank",
     "taxonomicStatus",
 ]
 DIST_TERMS = ["locationID", "locality", "countryCode", "occurrenceStatus", "establishmentMeans"]
 
+
+def taxon(taxon_id: str, canonical: str, authorship: str, classification: str, rank: str = "species") -> list[str]:
+    """An accepted Taxon core row in TAXON_TERMS' order; ``classification``: kingdom to genus, space-separated."""
+    epithet = canonical.split()[1] if rank == "species" else ""
+    return [
+        taxon_id,
+        f"{canonical} {authorship}".strip(),
+        authorship,
+        *classification.split(),
+        epithet,
+        rank,
+        "accepted",
+    ]
+
+
 TAXA = [
-    [
-        "1",
-        "Iris laevigata Fisch.",
-        "Fisch.",
-        "Plantae",
-        "Tracheophyta",
-        "Liliopsida",
-        "Asparagales",
-        "Iridaceae",
-        "Iris",
-        "laevigata",
-        "species",
-        "accepted",
-    ],
-    [
-        "2",
-        "Oxytropis ochotensis Bunge",
-        "Bunge",
-        "Plantae",
-        "Tracheophyta",
-        "Magnoliopsida",
-        "Fabales",
-        "Fabaceae",
-        "Oxytropis",
-        "ochotensis",
-        "species",
-        "accepted",
-    ],
-    [
-        "3",
-        "Solidago canadensis L.",
-        "L.",
-        "Plantae",
-        "Tracheophyta",
-        "Magnoliopsida",
-        "Asterales",
-        "Asteraceae",
-        "Solidago",
-        "canadensis",
-        "species",
-        "accepted",
-    ],
-    [
-        "4",
-        "Carex sp.",
-        "",
-        "Plantae",
-        "Tracheophyta",
-        "Liliopsida",
-        "Poales",
-        "Cyperaceae",
-        "Carex",
-        "",
-        "genus",
-        "accepted",
-    ],
-    [
-        "5",
-        "Carabus smaragdinus Fischer",
-        "Fischer",
-        "Animalia",
-        "Arthropoda",
-        "Insecta",
-        "Coleoptera",
-        "Carabidae",
-        "Carabus",
-        "smaragdinus",
-        "species",
-        "accepted",
-    ],
+    taxon("1", "Iris laevigata", "Fisch.", "Plantae Tracheophyta Liliopsida Asparagales Iridaceae Iris"),
+    taxon("2", "Oxytropis ochotensis", "Bunge", "Plantae Tracheophyta Magnoliopsida Fabales Fabaceae Oxytropis"),
+    taxon("3", "Solidago canadensis", "L.", "Plantae Tracheophyta Magnoliopsida Asterales Asteraceae Solidago"),
+    taxon("4", "Carex sp.", "", "Plantae Tracheophyta Liliopsida Poales Cyperaceae Carex", rank="genus"),
+    taxon("5", "Carabus smaragdinus", "Fischer", "Animalia Arthropoda Insecta Coleoptera Carabidae Carabus"),
 ]
 DISTRIBUTIONS = [
     ["1", "ISO3166-2:RU-PRI", "Primorsky Krai", "RU", "present", "native"],

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -18,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from bench.serving import free_port, labelled_things, start_serve, stop_group
 from kg.store.jobs import QueryJob
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,28 +40,12 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def runaway_store(root: Path) -> Path:
     """A store of 2000 labelled things: RUNAWAY, their three-way cartesian product (8e9 rows), runs for minutes."""
-    graph = ox.NamedNode("http://example.org/things")
-    quads = [
-        ox.Quad(
-            ox.NamedNode(f"http://example.org/thing/{i}"),
-            ox.NamedNode("http://example.org/label"),
-            ox.Literal(f"thing {i}"),
-            graph,
-        )
-        for i in range(2000)
-    ]
-    return make_store(root, quads)
+    return make_store(root, labelled_things(ox.NamedNode("http://example.org/things")))
 
 
 def query_job(query: str) -> QueryJob:
     """A query pool job (kg/store/jobs.py) asking for JSON results."""
     return QueryJob(query=query, results_mime="application/sparql-results+json", graph_mime=None, max_bytes=1_000_000)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -76,31 +58,8 @@ def serve(
 ) -> Iterator[str]:
     """Run `amurkg serve` (gunicorn) on the store; yield its base URL; stop the whole process group after."""
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("AMURKG_")} | (env or {})
-    # the server's output (one access-log line a request) goes to a file: a pipe nobody reads while the tests run
-    # fills after a few hundred requests, and then every gunicorn worker blocks writing its log
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kg.cli",
-            "serve",
-            "--store",
-            str(store_path),
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--timeout",
-            str(timeout),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env=environment,
-        cwd=ROOT,
-    )
+    process = start_serve(store_path, port, workers, timeout, log, env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup
@@ -114,17 +73,11 @@ def serve(
                 time.sleep(0.2)
         yield base
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
         _output(process, log)
         log.close()
 
 
 def _output(process: subprocess.Popen, log) -> str:
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    stop_group(process, grace=20)
     log.seek(0)
     return log.read().decode(errors="replace")

@@ -10,9 +10,7 @@ in one update.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import time
 import urllib.error
@@ -22,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sparql_live import free_port
+
+from bench.serving import stop_group
 
 BINARY = "virtuoso-t"
 USER, PASSWORD = "dba", "dba"  # a fresh database's administrator; loopback only, gone with the temp directory
@@ -116,10 +116,4 @@ def running(root: Path, ports: tuple[int, int] | None = None) -> Iterator[int]:
                 time.sleep(0.3)
         yield http_port
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(10)
+        stop_group(process)

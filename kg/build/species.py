@@ -23,7 +23,7 @@ from ingest.places import rangebox
 from ingest.places.geography import CONFIDENCE_RANK
 from ingest.records import Assessment, Placement, Selection, SpeciesReader, SpeciesRecord
 from kg import progress
-from kg.namespaces import AMUR, DWC, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
+from kg.namespaces import AMUR, DWC, HIGHER_RANKS, higher_taxon_iri, iri, is_recorded, slug, source_iri, taxon_iri
 from kg.progress import Echo
 from kg.sources import registry
 
@@ -50,7 +50,7 @@ READERS = species_readers()
 # Country lists of the sources span the world; the graph keeps the basin's countries and neighbours.
 REGION_COUNTRIES = {"RU", "CN", "MN", "KP", "KR", "JP"}
 
-RANKS = ("kingdom", "phylum", "class", "order", "family", "genus")
+RANKS = HIGHER_RANKS
 DWC_RANK_TERMS = {
     "kingdom": DWC.kingdom,
     "phylum": DWC.phylum,

@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDF
 
 from kg import formats
 from kg.export.citation import ONTOLOGY_FILE
-from kg.namespaces import AMUR, base_iri, prefix_map
+from kg.namespaces import AMUR, HIGHER_RANKS, base_iri, prefix_map
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,11 @@ def write_rdf(
         ox.serialize(union if union is not None else union_triples(store), output, dump.format, prefixes=prefixes)
 
 
+def _iri_valued(term: str) -> dict[str, str]:
+    """A JSON-LD term whose values are IRIs, not strings (an object property)."""
+    return {"@id": term, "@type": "@id"}
+
+
 def jsonld_context() -> dict[str, object]:
     """The stable JSON-LD @context of the graph: its prefixes, and a short term for every amur: term and the
     Darwin Core, SKOS and provenance terms the graph uses (object properties coerced to IRIs)."""
@@ -85,19 +90,14 @@ def jsonld_context() -> dict[str, object]:
     for term in sorted(AMUR.__annotations__):
         node = URIRef(str(AMUR) + term)
         if (node, RDF.type, OWL.ObjectProperty) in ontology:
-            context[term] = {"@id": f"amur:{term}", "@type": "@id"}
+            context[term] = _iri_valued(f"amur:{term}")
         else:
             context[term] = f"amur:{term}"
     for term in (
         "scientificName",
         "scientificNameAuthorship",
         "taxonRank",
-        "kingdom",
-        "phylum",
-        "class",
-        "order",
-        "family",
-        "genus",
+        *HIGHER_RANKS,
         "taxonomicStatus",
         "vernacularName",
     ):
@@ -109,17 +109,17 @@ def jsonld_context() -> dict[str, object]:
             "altLabel": "skos:altLabel",
             "notation": "skos:notation",
             "definition": "skos:definition",
-            "broader": {"@id": "skos:broader", "@type": "@id"},
-            "broaderTransitive": {"@id": "skos:broaderTransitive", "@type": "@id"},
-            "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
-            "seeAlso": {"@id": "rdfs:seeAlso", "@type": "@id"},
-            "source": {"@id": "dcterms:source", "@type": "@id"},
+            "broader": _iri_valued("skos:broader"),
+            "broaderTransitive": _iri_valued("skos:broaderTransitive"),
+            "inScheme": _iri_valued("skos:inScheme"),
+            "seeAlso": _iri_valued("rdfs:seeAlso"),
+            "source": _iri_valued("dcterms:source"),
             "identifier": "dcterms:identifier",
             "title": "dcterms:title",
             "license": "dcterms:license",
             "bibliographicCitation": "dcterms:bibliographicCitation",
-            "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
-            "hasGeometry": {"@id": "geo:hasGeometry", "@type": "@id"},
+            "wasDerivedFrom": _iri_valued("prov:wasDerivedFrom"),
+            "hasGeometry": _iri_valued("geo:hasGeometry"),
             "asWKT": {"@id": "geo:asWKT", "@type": "geo:wktLiteral"},
         }
     )

@@ -153,11 +153,6 @@ def selection(files, source_cache):
     return amphibians.read(files, cache_dir=source_cache)
 
 
-@pytest.fixture(scope="module")
-def by_name(selection):
-    return {record.scientific_name: record for record in selection.records}
-
-
 def test_real_yield(selection):
     assert 8 <= len(selection.records) <= 20
     assert selection.report[amphibians.EXCLUDE_KNOWN] == len(amphibians.KNOWN_FALSE_POSITIVES)

@@ -245,11 +245,6 @@ def selection(sources_dir, source_cache):
     return birds.read(files, cache_dir=source_cache)
 
 
-@pytest.fixture(scope="module")
-def by_name(selection):
-    return {record.scientific_name: record for record in selection.records}
-
-
 @pytest.mark.parametrize(
     ("name", "rule"),
     [

@@ -362,11 +362,6 @@ def selection(sources_dir, source_cache):
     return fishes.read({"fishbase-2013": sources_dir / "fishbase-2013" / "fishbase.rda"}, cache_dir=source_cache)
 
 
-@pytest.fixture(scope="module")
-def by_name(selection):
-    return {record.scientific_name: record for record in selection.records}
-
-
 def test_real_rows(rows):
     assert len(rows) == 30970
     assert {"Actinopterygii", "Cephalaspidomorphi", "Elasmobranchii"} <= {r["Class"] for r in rows}

@@ -237,11 +237,6 @@ def selection(sources_dir, source_cache):
     return mammals.read(files, cache_dir=source_cache)
 
 
-@pytest.fixture(scope="module")
-def by_name(selection):
-    return {record.scientific_name: record for record in selection.records}
-
-
 def test_real_yield(selection):
     assert 80 <= len(selection.records) <= 140
     admitted = sum(n for rule, n in selection.report.items() if not rule.startswith("exclude:"))

@@ -252,11 +252,6 @@ def selection(sources_dir, source_cache):
     return reptiles.read(files, cache_dir=source_cache)
 
 
-@pytest.fixture(scope="module")
-def by_name(selection):
-    return {record.scientific_name: record for record in selection.records}
-
-
 def test_real_database_is_whole(database):
     assert 12_000 <= len(database) <= 13_000
     assert sum(r.order == "Testudines" for r in database.values()) > 300

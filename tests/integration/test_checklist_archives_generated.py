@@ -17,8 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from checklist_archives import archive_meta, write_members
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from repeatable import REPEATABLE
 
 from ingest import checklists
 from kg.build import pipeline as kgbuild
@@ -335,14 +336,7 @@ def test_the_issue_archive_kingdom_and_family_only_no_url_builds(small_registry,
     ]
 
 
-@settings(
-    max_examples=4,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=NO_SHRINK,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(REPEATABLE, max_examples=4, phases=NO_SHRINK)
 @given(drawn=archives())
 def test_a_valid_archive_always_builds(small_registry, source_cache, tmp_path_factory, drawn):
     root = tmp_path_factory.mktemp("generated")
@@ -454,14 +448,7 @@ def spoil(members: dict[str, str], defect: str) -> dict[str, str] | bytes:
     return members
 
 
-@settings(
-    max_examples=10,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    phases=NO_SHRINK,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(REPEATABLE, max_examples=10, phases=NO_SHRINK)
 @given(drawn=archives(), defect=st.sampled_from(sorted(DEFECTS)))
 def test_an_invalid_archive_is_refused_before_any_work(small_registry, source_cache, tmp_path_factory, drawn, defect):
     root = tmp_path_factory.mktemp("refused")

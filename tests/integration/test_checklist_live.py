@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 import yaml
-from checklist_archives import TAXA, archive_meta, write_archive, write_members
+from checklist_archives import TAXA, archive_meta, taxon, write_archive, write_members
 from sparql_live import serve
 
 from ingest.places import gazetteer
@@ -31,20 +31,7 @@ from kg.store import layout as kgstore
 pytestmark = pytest.mark.slow
 
 SUBSET = ("wwf-teow-2001", "iucn-redlist-api-v4", "mdd-1.13", "pantheria-1.0", "rangebuilder-2022", "wildfinder-2006")
-TIGER = [
-    "6",
-    "Panthera tigris (Linnaeus, 1758)",
-    "(Linnaeus, 1758)",
-    "Animalia",
-    "Chordata",
-    "Mammalia",
-    "Carnivora",
-    "Felidae",
-    "Panthera",
-    "tigris",
-    "species",
-    "accepted",
-]
+TIGER = taxon("6", "Panthera tigris", "(Linnaeus, 1758)", "Animalia Chordata Mammalia Carnivora Felidae Panthera")
 DISTRIBUTIONS = [
     ["1", "ISO3166-2:RU-PRI", "Primorsky Krai", "RU", "present", "native"],
     ["1", "TDWG:AMU", "Amur", "RU", "present", ""],

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # bench/ is not an installed package
 
 from bench import soak  # noqa: E402
+from bench.serving import labelled_things  # noqa: E402
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "analytics" / "small.ttl"
 
@@ -27,15 +28,7 @@ def report(tmp_path_factory) -> dict:
         ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(path=str(SMALL), format=ox.RdfFormat.TURTLE)
     ]
     # 2000 more triples, so that the runaway query (a three-way cartesian product) really runs away
-    quads += [
-        ox.Quad(
-            ox.NamedNode(f"http://example.org/thing/{i}"),
-            ox.NamedNode("http://example.org/label"),
-            ox.Literal(f"thing {i}"),
-            graph,
-        )
-        for i in range(2000)
-    ]
+    quads += labelled_things(graph)
     root = tmp_path_factory.mktemp("soak")
     store = make_store(root, quads)
     before = {p.pid for p in psutil.Process().children(recursive=True)}

@@ -226,6 +226,16 @@ def _select(store: ox.Store, query: str) -> list[dict]:
     return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
 
 
+def _counts(store: ox.Store, by: str, query: str) -> dict[str, int]:
+    """The query's count ?n by its ``by`` variable."""
+    return {row[by]: int(row["n"]) for row in _select(store, query)}
+
+
+def _column(store: ox.Store, name: str, query: str) -> list[str]:
+    """The values of the query's variable ``name``, in the order of its solutions."""
+    return [row[name] for row in _select(store, query)]
+
+
 def _named(name: str) -> str:
     return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
@@ -245,19 +255,17 @@ EFFECTIVE_RANK = """
 
 def test_view_counts_match_sparql(real):
     graph, store = real
-    expected = {
-        row["kind"]: int(row["n"])
-        for row in _select(
-            store,
-            """
+    expected = _counts(
+        store,
+        "kind",
+        """
         SELECT ?kind (COUNT(DISTINCT ?node) AS ?n) WHERE {
           { ?node a dwc:Taxon ; dwc:taxonRank ?rank . BIND(IF(?rank = "species", "species", "taxon") AS ?kind) }
           UNION { VALUES (?class ?kind) { (amur:TerrestrialEcoregion "ecoregion") (amur:FreshwaterEcoregion "ecoregion")
                   (amur:Threat "threat") (amur:ConservationAction "action") (amur:ConservationInitiative "initiative") }
                   ?node a ?class }
         } GROUP BY ?kind""",
-        )
-    }
+    )
     assert {kind: len(analytics.nodes_of(graph, kind)) for kind in analytics.KINDS} == expected
     occurs = _select(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?e WHERE { ?s amur:occursIn ?e } }")
     assert sum(1 for _, _, k in graph.edges(keys=True) if k == "occursIn") == int(occurs[0]["n"])
@@ -274,18 +282,16 @@ def test_threat_exposure_matches_sparql(real):
         for r in _select(store, _named("analytics-threat-exposure"))
     ]
     assert ours and ours == theirs
-    threatened = {
-        r["code"]: int(r["n"])
-        for r in _select(
-            store,
-            """
+    threatened = _counts(
+        store,
+        "code",
+        """
         SELECT ?code (COUNT(DISTINCT ?species) AS ?n) WHERE {
           ?species amur:threatenedBy|amur:inferredThreat ?threat . ?threat a amur:Threat ; skos:notation ?code .
         """
-            + EFFECTIVE_RANK
-            + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""",
-        )
-    }
+        + EFFECTIVE_RANK
+        + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""",
+    )
     assert {
         r["code"]: r["threatened"] for r in analytics.threat_exposure(graph).tables["threats"] if r["threatened"]
     } == threatened
@@ -320,11 +326,10 @@ def test_threat_exposure_follows_the_applicability_table(real):
 def test_conservation_gaps_match_sparql(real):
     graph, store = real
     gaps = analytics.conservation_gaps(graph).tables
-    unaddressed = [
-        r["code"]
-        for r in _select(
-            store,
-            """
+    unaddressed = _column(
+        store,
+        "code",
+        """
         SELECT DISTINCT ?code WHERE {
           ?threat a amur:Threat ; skos:notation ?code .
           FILTER EXISTS { ?species amur:threatenedBy|amur:inferredThreat ?threat ; dwc:taxonRank "species" }
@@ -332,18 +337,16 @@ def test_conservation_gaps_match_sparql(real):
           FILTER NOT EXISTS { ?threat skos:broaderTransitive ?broader .
                               ?by amur:addressesThreat|amur:actionAddresses ?broader }
         }""",
-        )
-    ]
+    )
     assert sorted(r["code"] for r in gaps["unaddressed_threats"]) == sorted(unaddressed)
-    species = [
-        r["species"]
-        for r in _select(
-            store,
-            """
+    species = _column(
+        store,
+        "species",
+        """
         SELECT DISTINCT ?species WHERE {
           """
-            + EFFECTIVE_RANK
-            + """ FILTER(?rank IN (2, 3, 4))
+        + EFFECTIVE_RANK
+        + """ FILTER(?rank IN (2, 3, 4))
           FILTER EXISTS { ?species amur:threatenedBy|amur:inferredThreat ?t . ?t a amur:Threat }
           FILTER NOT EXISTS {
             ?species amur:threatenedBy|amur:inferredThreat ?threat . ?threat a amur:Threat .
@@ -351,21 +354,18 @@ def test_conservation_gaps_match_sparql(real):
             UNION { ?threat skos:broaderTransitive ?broader . ?by amur:addressesThreat|amur:actionAddresses ?broader }
           }
         }""",
-        )
-    ]
+    )
     assert sorted(r["species"] for r in gaps["unaddressed_species"]) == sorted(species)
-    per_ecoregion = {
-        r["code"]: int(r["n"])
-        for r in _select(
-            store,
-            """
+    per_ecoregion = _counts(
+        store,
+        "code",
+        """
         SELECT ?code (COUNT(DISTINCT ?species) AS ?n) WHERE {
           ?species amur:occursIn ?ecoregion . ?ecoregion skos:notation ?code .
           """
-            + EFFECTIVE_RANK
-            + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""",
-        )
-    }
+        + EFFECTIVE_RANK
+        + """ FILTER(?rank IN (2, 3, 4)) } GROUP BY ?code""",
+    )
     ours = {
         graph.nodes[e]["notation"]: sum(
             analytics.is_threatened(graph, s) for s in graph.predecessors(e) if graph.has_edge(s, e, "occursIn")
@@ -373,39 +373,33 @@ def test_conservation_gaps_match_sparql(real):
         for e in analytics.nodes_of(graph, "ecoregion")
     }
     assert {code: n for code, n in ours.items() if n} == per_ecoregion
-    left_out = [
-        r["code"]
-        for r in _select(
-            store,
-            """
+    left_out = _column(
+        store,
+        "code",
+        """
         SELECT DISTINCT ?code WHERE {
           ?species amur:occursIn ?ecoregion . ?ecoregion skos:notation ?code .
           """
-            + EFFECTIVE_RANK
-            + """ FILTER(?rank IN (2, 3, 4))
+        + EFFECTIVE_RANK
+        + """ FILTER(?rank IN (2, 3, 4))
           FILTER NOT EXISTS { ?initiative amur:concernsEcoregion ?ecoregion } }""",
-        )
-    ]
+    )
     assert sorted(r["code"] for r in gaps["ecoregions_without_initiative"]) == sorted(left_out)
-    protected = [
-        r["s"]
-        for r in _select(
-            store,
-            """
+    protected = _column(
+        store,
+        "s",
+        """
         SELECT DISTINCT ?s WHERE { ?s amur:protectionStatus ?p FILTER NOT EXISTS { ?s amur:occursIn ?e } }""",
-        )
-    ]
+    )
     assert sorted(r["species"] for r in gaps["protected_without_recorded_ecoregion"]) == sorted(protected)
     assert protected
-    threatened = [
-        r["s"]
-        for r in _select(
-            store,
-            """
+    threatened = _column(
+        store,
+        "s",
+        """
         SELECT DISTINCT ?s WHERE { ?s amur:assessment/amur:category/skos:notation ?c FILTER (?c IN ("CR", "EN", "VU"))
                                    FILTER NOT EXISTS { ?s amur:protectionStatus ?p } }""",
-        )
-    ]
+    )
     assert sorted(r["species"] for r in gaps["threatened_not_protected"]) == sorted(threatened)
     assert threatened
 
@@ -426,11 +420,10 @@ def test_similarity_matches_sparql(real):
 
 def test_degrees_match_sparql(real):
     graph, store = real
-    degrees = {
-        r["node"]: int(r["n"])
-        for r in _select(
-            store,
-            """
+    degrees = _counts(
+        store,
+        "node",
+        """
         SELECT ?node (COUNT(DISTINCT ?other) AS ?n) WHERE {
           VALUES ?class { amur:TerrestrialEcoregion amur:FreshwaterEcoregion amur:Threat }
           ?node a ?class .
@@ -440,8 +433,7 @@ def test_degrees_match_sparql(real):
           { ?other a dwc:Taxon } UNION { VALUES ?kind { amur:TerrestrialEcoregion amur:FreshwaterEcoregion amur:Threat
                                            amur:ConservationAction amur:ConservationInitiative } ?other a ?kind }
         } GROUP BY ?node""",
-        )
-    }
+    )
     rows = analytics.key_nodes(graph, top=200).tables["key_nodes"]
     checked = {
         r["node"]: r["degree"] for r in rows if r["kind"] in ("ecoregion", "threat") and r["measure"] == "degree"

@@ -15,8 +15,9 @@ from urllib.parse import unquote as urllib_unquote
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from repeatable import REPEATABLE
 from sparql_live import make_store
 
 from server import create_app
@@ -241,13 +242,7 @@ def check(response, what: str) -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.rule for r in RULES])
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(REPEATABLE, max_examples=EXAMPLES)
 @given(data=st.data())
 def test_route_survives_hostile_requests(app, rule, data):
     path = fill(rule, data)
@@ -292,13 +287,7 @@ PROTOCOL_FORMS = [
 
 
 @pytest.mark.parametrize("form", PROTOCOL_FORMS)
-@settings(
-    max_examples=25,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(REPEATABLE, max_examples=25)
 @given(data=st.data())
 def test_sparql_protocol_forms_survive_hostile_input(app, form, data):
     raw = data.draw(st.one_of(query_text.map(lambda t: t.encode("utf-8", "surrogatepass")), body), label="text")

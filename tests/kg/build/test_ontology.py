@@ -339,453 +339,264 @@ INFERRED_METHOD = AK["method/inferred-from-ecoregion"]
 Change = Callable[[Graph], None]
 
 
-def drop(subject: URIRef, prop: URIRef) -> Change:
-    return lambda g: g.remove((subject, prop, None))
+class Edit(NamedTuple):
+    """A change to the valid data on one subject and property: where its violation is reported, unless the case
+    says otherwise."""
+
+    subject: URIRef
+    prop: URIRef
+    change: Change
+
+    def __call__(self, graph: Graph) -> None:
+        self.change(graph)
 
 
-def put(subject: URIRef, prop: URIRef, value: object) -> Change:
-    return lambda g: g.set((subject, prop, value))
+def drop(subject: URIRef, prop: URIRef) -> Edit:
+    return Edit(subject, prop, lambda g: g.remove((subject, prop, None)))
 
 
-def add(subject: URIRef, prop: URIRef, value: object) -> Change:
-    return lambda g: g.add((subject, prop, value))
+def put(subject: URIRef, prop: URIRef, value: object) -> Edit:
+    return Edit(subject, prop, lambda g: g.set((subject, prop, value)))
+
+
+def add(subject: URIRef, prop: URIRef, value: object) -> Edit:
+    return Edit(subject, prop, lambda g: g.add((subject, prop, value)))
+
+
+EDITED = object()  # the case's focus or path is the edited subject or property
+
+
+def violation(edit: Edit, component: URIRef, case_id: str, focus: object = EDITED, path: object = EDITED):
+    """A case of INVALID: ``edit`` makes the data fail ``component``, reported on the edited subject and property
+    unless ``focus`` or ``path`` names another (path None: on any path)."""
+    return pytest.param(
+        edit,
+        edit.subject if focus is EDITED else focus,
+        edit.prop if path is EDITED else path,
+        component,
+        id=case_id,
+    )
 
 
 STATUS = AK["taxon/panthera-tigris/protection/cites/I"]
 INVALID = [
     # places
-    pytest.param(
-        drop(ECO, GEO.hasGeometry),
-        ECO,
-        GEO.hasGeometry,
-        SH.MinCountConstraintComponent,
-        id="ecoregion-without-geometry",
-    ),
-    pytest.param(
+    violation(drop(ECO, GEO.hasGeometry), SH.MinCountConstraintComponent, "ecoregion-without-geometry"),
+    violation(
         add(ECO, GEO.hasGeometry, AK["ecoregion/PA0443/geometry2"]),
-        ECO,
-        GEO.hasGeometry,
         SH.MaxCountConstraintComponent,
-        id="ecoregion-with-two-geometries",
+        "ecoregion-with-two-geometries",
     ),
-    pytest.param(
+    violation(
         put(GEOMETRY, GEO.asWKT, Literal("MULTIPOLYGON (((131 43, 137 43, 137 48, 131 43)))")),
-        GEOMETRY,
-        GEO.asWKT,
         SH.DatatypeConstraintComponent,
-        id="wkt-not-a-wktLiteral",
+        "wkt-not-a-wktLiteral",
     ),
-    pytest.param(
+    violation(
         put(GEOMETRY, GEO.asWKT, Literal("LINESTRING (131 43, 137 48)", datatype=GEO.wktLiteral)),
-        ECO,
-        GEO.hasGeometry,
         SH.NodeConstraintComponent,
-        id="ecoregion-geometry-not-a-polygon",
+        "ecoregion-geometry-not-a-polygon",
+        focus=ECO,
+        path=GEO.hasGeometry,
     ),
-    pytest.param(
-        put(ECO, SKOS.notation, Literal("NA0443")),
-        ECO,
-        SKOS.notation,
-        SH.PatternConstraintComponent,
-        id="terrestrial-notation-not-palearctic",
+    violation(
+        put(ECO, SKOS.notation, Literal("NA0443")), SH.PatternConstraintComponent, "terrestrial-notation-not-palearctic"
     ),
-    pytest.param(
+    violation(
         put(AK["ecoregion/FW-RFE"], SKOS.notation, Literal("RFE")),
-        AK["ecoregion/FW-RFE"],
-        SKOS.notation,
         SH.PatternConstraintComponent,
-        id="freshwater-notation-without-prefix",
+        "freshwater-notation-without-prefix",
     ),
-    pytest.param(
-        add(ECO, SKOS.notation, Literal("80443")),
-        ECO,
-        SKOS.notation,
-        SH.MaxCountConstraintComponent,
-        id="ecoregion-with-two-notations",
+    violation(
+        add(ECO, SKOS.notation, Literal("80443")), SH.MaxCountConstraintComponent, "ecoregion-with-two-notations"
     ),
-    pytest.param(drop(ECO, RDFS.label), ECO, RDFS.label, SH.MinCountConstraintComponent, id="ecoregion-without-label"),
-    pytest.param(
-        put(ECO, AMUR.areaKm2, Literal(-5)), ECO, AMUR.areaKm2, SH.MinInclusiveConstraintComponent, id="negative-area"
+    violation(drop(ECO, RDFS.label), SH.MinCountConstraintComponent, "ecoregion-without-label"),
+    violation(put(ECO, AMUR.areaKm2, Literal(-5)), SH.MinInclusiveConstraintComponent, "negative-area"),
+    violation(drop(ECO, AMUR.biome), SH.MinCountConstraintComponent, "ecoregion-without-biome"),
+    violation(
+        put(AK["country/RU"], SKOS.notation, Literal("RUS")), SH.PatternConstraintComponent, "country-alpha3-code"
     ),
-    pytest.param(drop(ECO, AMUR.biome), ECO, AMUR.biome, SH.MinCountConstraintComponent, id="ecoregion-without-biome"),
-    pytest.param(
-        put(AK["country/RU"], SKOS.notation, Literal("RUS")),
-        AK["country/RU"],
-        SKOS.notation,
-        SH.PatternConstraintComponent,
-        id="country-alpha3-code",
-    ),
-    pytest.param(
-        put(AK["river/zeya"], AMUR.tributaryOf, ECO),
-        AK["river/zeya"],
-        AMUR.tributaryOf,
-        SH.ClassConstraintComponent,
-        id="tributary-of-an-ecoregion",
-    ),
+    violation(put(AK["river/zeya"], AMUR.tributaryOf, ECO), SH.ClassConstraintComponent, "tributary-of-an-ecoregion"),
     # schemes
-    pytest.param(
-        put(THREAT, SKOS.notation, Literal("5_1_1")),
-        THREAT,
-        SKOS.notation,
-        SH.PatternConstraintComponent,
-        id="threat-code-with-underscores",
+    violation(
+        put(THREAT, SKOS.notation, Literal("5_1_1")), SH.PatternConstraintComponent, "threat-code-with-underscores"
     ),
-    pytest.param(
-        put(THREAT, SKOS.inScheme, AK["scheme/actions"]),
-        THREAT,
-        SKOS.inScheme,
-        SH.HasValueConstraintComponent,
-        id="threat-in-the-actions-scheme",
+    violation(
+        put(THREAT, SKOS.inScheme, AK["scheme/actions"]), SH.HasValueConstraintComponent, "threat-in-the-actions-scheme"
     ),
-    pytest.param(
-        put(THREAT, SKOS.broader, AK["action/5"]),
-        THREAT,
-        SKOS.broader,
-        SH.ClassConstraintComponent,
-        id="threat-broader-than-an-action",
-    ),
-    pytest.param(
+    violation(put(THREAT, SKOS.broader, AK["action/5"]), SH.ClassConstraintComponent, "threat-broader-than-an-action"),
+    violation(
         put(THREAT, SKOS.prefLabel, Literal("Intentional use")),
-        THREAT,
-        SKOS.prefLabel,
         SH.QualifiedMinCountConstraintComponent,
-        id="threat-label-without-language",
+        "threat-label-without-language",
     ),
-    pytest.param(
+    violation(
         add(THREAT, AMUR.inferredOn, Literal("plants", lang="en")),
-        THREAT,
-        AMUR.inferredOn,
         SH.MaxCountConstraintComponent,
-        id="threat-inferred-on-two-kinds",
+        "threat-inferred-on-two-kinds",
     ),
-    pytest.param(
+    violation(
         put(THREAT, AMUR.inferredOn, Literal("no species by inference")),
-        THREAT,
-        AMUR.inferredOn,
         SH.DatatypeConstraintComponent,
-        id="threat-inferred-on-without-language",
+        "threat-inferred-on-without-language",
     ),
-    pytest.param(
+    violation(
         put(AK["confidence/high"], AMUR.confidenceScore, Literal(Decimal("1.5"))),
-        AK["confidence/high"],
-        AMUR.confidenceScore,
         SH.MaxInclusiveConstraintComponent,
-        id="confidence-score-above-one",
+        "confidence-score-above-one",
     ),
-    pytest.param(
+    violation(
         put(AK["red-list-category/EN"], AMUR.categoryRank, Literal(7)),
-        AK["red-list-category/EN"],
-        AMUR.categoryRank,
         SH.MaxInclusiveConstraintComponent,
-        id="category-rank-off-scale",
+        "category-rank-off-scale",
     ),
-    pytest.param(
-        drop(INITIATIVE, AMUR.concernsEcoregion),
-        INITIATIVE,
-        AMUR.concernsEcoregion,
-        SH.MinCountConstraintComponent,
-        id="initiative-without-ecoregion",
-    ),
-    pytest.param(
+    violation(drop(INITIATIVE, AMUR.concernsEcoregion), SH.MinCountConstraintComponent, "initiative-without-ecoregion"),
+    violation(
         put(AK["threat-factor/illegal-logging"], AMUR.mappedTo, AK["action/5.4"]),
-        AK["threat-factor/illegal-logging"],
-        AMUR.mappedTo,
         SH.ClassConstraintComponent,
-        id="threat-factor-mapped-to-an-action",
+        "threat-factor-mapped-to-an-action",
     ),
     # taxa
-    pytest.param(
-        drop(TIGER, AMUR.evidence), TIGER, AMUR.evidence, SH.MinCountConstraintComponent, id="species-without-evidence"
+    violation(drop(TIGER, AMUR.evidence), SH.MinCountConstraintComponent, "species-without-evidence"),
+    violation(drop(TIGER, AMUR.group), SH.OrConstraintComponent, "species-without-group", path=None),
+    violation(put(TIGER, DWC.taxonRank, Literal("Species")), SH.InConstraintComponent, "rank-not-in-list"),
+    violation(drop(TIGER, DWC.genus), SH.MinCountConstraintComponent, "species-without-genus"),
+    violation(
+        add(TIGER, DWC.family, Literal("Pantherinae")), SH.MaxCountConstraintComponent, "species-with-two-families"
     ),
-    pytest.param(drop(TIGER, AMUR.group), TIGER, None, SH.OrConstraintComponent, id="species-without-group"),
-    pytest.param(
-        put(TIGER, DWC.taxonRank, Literal("Species")),
-        TIGER,
-        DWC.taxonRank,
-        SH.InConstraintComponent,
-        id="rank-not-in-list",
-    ),
-    pytest.param(drop(TIGER, DWC.genus), TIGER, DWC.genus, SH.MinCountConstraintComponent, id="species-without-genus"),
-    pytest.param(
-        add(TIGER, DWC.family, Literal("Pantherinae")),
-        TIGER,
-        DWC.family,
-        SH.MaxCountConstraintComponent,
-        id="species-with-two-families",
-    ),
-    pytest.param(
-        drop(TIGER, AMUR.parentTaxon),
-        TIGER,
-        AMUR.parentTaxon,
-        SH.MinCountConstraintComponent,
-        id="species-without-parent",
-    ),
-    pytest.param(
+    violation(drop(TIGER, AMUR.parentTaxon), SH.MinCountConstraintComponent, "species-without-parent"),
+    violation(
         add(TIGER, DWC.scientificName, Literal("Panthera tigris")),
-        TIGER,
-        DWC.scientificName,
         SH.MaxCountConstraintComponent,
-        id="two-scientific-names",
+        "two-scientific-names",
     ),
-    pytest.param(
+    violation(
         add(TIGER, DWC.vernacularName, Literal("Amur tiger")),
-        TIGER,
-        DWC.vernacularName,
         SH.DatatypeConstraintComponent,
-        id="vernacular-name-without-language",
+        "vernacular-name-without-language",
     ),
-    pytest.param(
-        add(TIGER, AMUR.occursIn, THREAT), TIGER, AMUR.occursIn, SH.ClassConstraintComponent, id="occurs-in-a-threat"
-    ),
-    pytest.param(
-        add(TIGER, AMUR.possiblyOccursIn, THREAT),
-        TIGER,
-        AMUR.possiblyOccursIn,
-        SH.ClassConstraintComponent,
-        id="possibly-occurs-in-a-threat",
-    ),
-    pytest.param(
+    violation(add(TIGER, AMUR.occursIn, THREAT), SH.ClassConstraintComponent, "occurs-in-a-threat"),
+    violation(add(TIGER, AMUR.possiblyOccursIn, THREAT), SH.ClassConstraintComponent, "possibly-occurs-in-a-threat"),
+    violation(
         add(TIGER, AMUR.possiblyOccursIn, ECO),
-        TIGER,
-        AMUR.occursIn,
         SH.DisjointConstraintComponent,
-        id="recorded-and-possible-in-one-ecoregion",
+        "recorded-and-possible-in-one-ecoregion",
+        path=AMUR.occursIn,
     ),
-    pytest.param(
-        add(TIGER, AMUR.threatenedBy, ECO),
-        TIGER,
-        AMUR.threatenedBy,
-        SH.ClassConstraintComponent,
-        id="threatened-by-an-ecoregion",
+    violation(add(TIGER, AMUR.threatenedBy, ECO), SH.ClassConstraintComponent, "threatened-by-an-ecoregion"),
+    violation(
+        add(TIGER, AMUR.inferredThreat, AK["action/5.4"]), SH.ClassConstraintComponent, "inferred-threat-an-action"
     ),
-    pytest.param(
-        add(TIGER, AMUR.inferredThreat, AK["action/5.4"]),
-        TIGER,
-        AMUR.inferredThreat,
-        SH.ClassConstraintComponent,
-        id="inferred-threat-an-action",
-    ),
-    pytest.param(
+    violation(
         add(AK["taxon/animalia/genus/panthera"], AMUR.group, AK["group/mammal"]),
-        AK["taxon/animalia/genus/panthera"],
-        DWC.taxonRank,
         SH.HasValueConstraintComponent,
-        id="genus-with-a-group",
+        "genus-with-a-group",
+        path=DWC.taxonRank,
     ),
-    pytest.param(
-        put(TIGER, AMUR.mddId, Literal(1001640)),
-        TIGER,
-        None,
-        SH.DatatypeConstraintComponent,
-        id="identifier-not-a-string",
+    violation(
+        put(TIGER, AMUR.mddId, Literal(1001640)), SH.DatatypeConstraintComponent, "identifier-not-a-string", path=None
     ),
-    pytest.param(
-        put(ASSESSMENT, AMUR.category, Literal("EN")),
-        ASSESSMENT,
-        AMUR.category,
-        SH.ClassConstraintComponent,
-        id="assessment-category-a-literal",
+    violation(
+        put(ASSESSMENT, AMUR.category, Literal("EN")), SH.ClassConstraintComponent, "assessment-category-a-literal"
     ),
-    pytest.param(
-        drop(ASSESSMENT, AMUR.assessor),
-        ASSESSMENT,
-        AMUR.assessor,
-        SH.MinCountConstraintComponent,
-        id="assessment-without-assessor",
-    ),
-    pytest.param(
-        put(ASSESSMENT, AMUR.scope, Literal("global")),
-        ASSESSMENT,
-        AMUR.scope,
-        SH.OrConstraintComponent,
-        id="assessment-scope-a-literal",
-    ),
-    pytest.param(
-        put(ASSESSMENT, AMUR.year, Literal("2022")),
-        ASSESSMENT,
-        AMUR.year,
-        SH.DatatypeConstraintComponent,
-        id="assessment-year-not-gYear",
-    ),
+    violation(drop(ASSESSMENT, AMUR.assessor), SH.MinCountConstraintComponent, "assessment-without-assessor"),
+    violation(put(ASSESSMENT, AMUR.scope, Literal("global")), SH.OrConstraintComponent, "assessment-scope-a-literal"),
+    violation(put(ASSESSMENT, AMUR.year, Literal("2022")), SH.DatatypeConstraintComponent, "assessment-year-not-gYear"),
     # evidence and qualified links
-    pytest.param(
-        drop(EVIDENCE, PROV.wasDerivedFrom),
-        EVIDENCE,
-        PROV.wasDerivedFrom,
-        SH.MinCountConstraintComponent,
-        id="evidence-without-source",
+    violation(drop(EVIDENCE, PROV.wasDerivedFrom), SH.MinCountConstraintComponent, "evidence-without-source"),
+    violation(
+        put(EVIDENCE, AMUR.method, AK["confidence/high"]), SH.ClassConstraintComponent, "evidence-method-not-a-method"
     ),
-    pytest.param(
-        put(EVIDENCE, AMUR.method, AK["confidence/high"]),
-        EVIDENCE,
-        AMUR.method,
-        SH.ClassConstraintComponent,
-        id="evidence-method-not-a-method",
-    ),
-    pytest.param(
+    violation(
         put(OCCURRENCE, AMUR.confidence, AK["method/gazetteer"]),
-        OCCURRENCE,
-        AMUR.confidence,
         SH.ClassConstraintComponent,
-        id="occurrence-confidence-not-a-level",
+        "occurrence-confidence-not-a-level",
     ),
-    pytest.param(
+    violation(
         put(OCCURRENCE, AMUR.confidence, Literal("high")),
-        OCCURRENCE,
-        AMUR.confidence,
         SH.ClassConstraintComponent,
-        id="occurrence-confidence-a-literal",
+        "occurrence-confidence-a-literal",
     ),
-    pytest.param(
-        drop(OCCURRENCE, AMUR.ecoregion),
-        OCCURRENCE,
-        AMUR.ecoregion,
-        SH.MinCountConstraintComponent,
-        id="occurrence-without-ecoregion",
-    ),
-    pytest.param(
+    violation(drop(OCCURRENCE, AMUR.ecoregion), SH.MinCountConstraintComponent, "occurrence-without-ecoregion"),
+    violation(
         add(OCCURRENCE, PROV.wasDerivedFrom, AK["source/wwf-teow-2001"]),
-        OCCURRENCE,
-        PROV.wasDerivedFrom,
         SH.MaxCountConstraintComponent,
-        id="occurrence-with-two-sources",
+        "occurrence-with-two-sources",
     ),
-    pytest.param(
+    violation(
         add(OCCURRENCE, AMUR.method, AK["method/range-box"]),
-        OCCURRENCE,
-        AMUR.method,
         SH.MaxCountConstraintComponent,
-        id="occurrence-with-two-methods",
+        "occurrence-with-two-methods",
     ),
-    pytest.param(
+    violation(
         add(INFERRED, RDF.type, AMUR.ThreatExposure),
-        INFERRED,
-        None,
         SH.NotConstraintComponent,
-        id="inferred-exposure-typed-threat-exposure",
+        "inferred-exposure-typed-threat-exposure",
+        path=None,
     ),
-    pytest.param(
+    violation(
         put(EXPOSURE, AMUR.method, INFERRED_METHOD),
-        EXPOSURE,
-        None,
         SH.NotConstraintComponent,
-        id="direct-exposure-with-inferred-method",
+        "direct-exposure-with-inferred-method",
+        path=None,
     ),
-    pytest.param(
+    violation(
         put(INFERRED, AMUR.method, AK["method/curated"]),
-        INFERRED,
-        AMUR.method,
         SH.HasValueConstraintComponent,
-        id="inferred-exposure-with-curated-method",
+        "inferred-exposure-with-curated-method",
     ),
-    pytest.param(
-        drop(INFERRED, AMUR.via), INFERRED, AMUR.via, SH.MinCountConstraintComponent, id="inferred-exposure-without-via"
-    ),
-    pytest.param(
-        drop(EXPOSURE, AMUR.threat), EXPOSURE, AMUR.threat, SH.MinCountConstraintComponent, id="exposure-without-threat"
-    ),
-    pytest.param(
-        add(ECO_THREAT, AMUR.taxon, TIGER),
-        ECO_THREAT,
-        AMUR.taxon,
-        SH.MaxCountConstraintComponent,
-        id="ecoregion-threat-with-a-taxon",
-    ),
+    violation(drop(INFERRED, AMUR.via), SH.MinCountConstraintComponent, "inferred-exposure-without-via"),
+    violation(drop(EXPOSURE, AMUR.threat), SH.MinCountConstraintComponent, "exposure-without-threat"),
+    violation(add(ECO_THREAT, AMUR.taxon, TIGER), SH.MaxCountConstraintComponent, "ecoregion-threat-with-a-taxon"),
     # sources and graphs
-    pytest.param(
-        drop(SOURCE, DCTERMS.license),
-        SOURCE,
-        DCTERMS.license,
-        SH.MinCountConstraintComponent,
-        id="source-without-licence",
-    ),
-    pytest.param(
-        drop(SOURCE, DCTERMS.title), SOURCE, DCTERMS.title, SH.MinCountConstraintComponent, id="source-without-title"
-    ),
-    pytest.param(
+    violation(drop(SOURCE, DCTERMS.license), SH.MinCountConstraintComponent, "source-without-licence"),
+    violation(drop(SOURCE, DCTERMS.title), SH.MinCountConstraintComponent, "source-without-title"),
+    violation(
         put(SOURCE, URIRef("http://www.w3.org/ns/dcat#downloadURL"), Literal("https://example.org/x.zip")),
-        SOURCE,
-        URIRef("http://www.w3.org/ns/dcat#downloadURL"),
         SH.NodeKindConstraintComponent,
-        id="download-url-a-literal",
+        "download-url-a-literal",
     ),
-    pytest.param(
-        put(SOURCE, AMUR.sha256, Literal("CC35F8EF")),
-        SOURCE,
-        AMUR.sha256,
-        SH.PatternConstraintComponent,
-        id="sha256-malformed",
-    ),
-    pytest.param(
+    violation(put(SOURCE, AMUR.sha256, Literal("CC35F8EF")), SH.PatternConstraintComponent, "sha256-malformed"),
+    violation(
         drop(SOURCE, URIRef("http://www.w3.org/ns/dcat#downloadURL")),
-        SOURCE,
-        None,
         SH.OrConstraintComponent,
-        id="source-without-download-url-or-landing-page",
+        "source-without-download-url-or-landing-page",
+        path=None,
     ),
-    pytest.param(
-        put(SOURCE, AMUR.retrieved, Literal("2024-07-13")),
-        SOURCE,
-        AMUR.retrieved,
-        SH.OrConstraintComponent,
-        id="retrieved-a-plain-string",
-    ),
-    pytest.param(
+    violation(put(SOURCE, AMUR.retrieved, Literal("2024-07-13")), SH.OrConstraintComponent, "retrieved-a-plain-string"),
+    violation(
         drop(AK["graph/wwf-teow-2001"], PROV.wasDerivedFrom),
-        AK["graph/wwf-teow-2001"],
-        None,
         SH.OrConstraintComponent,
-        id="named-graph-without-derivation",
+        "named-graph-without-derivation",
+        path=None,
     ),
     # legal protection and trade listings
-    pytest.param(
-        drop(STATUS, AMUR.validOn),
-        STATUS,
-        AMUR.validOn,
-        SH.MinCountConstraintComponent,
-        id="protection-status-without-date",
-    ),
-    pytest.param(
+    violation(drop(STATUS, AMUR.validOn), SH.MinCountConstraintComponent, "protection-status-without-date"),
+    violation(
         put(STATUS, AMUR.validOn, Literal("2017-04-21")),
-        STATUS,
-        AMUR.validOn,
         SH.DatatypeConstraintComponent,
-        id="protection-date-a-plain-string",
+        "protection-date-a-plain-string",
     ),
-    pytest.param(
+    violation(
         put(STATUS, AMUR.protectionClass, AK["red-list-category/EN"]),
-        STATUS,
-        AMUR.protectionClass,
         SH.ClassConstraintComponent,
-        id="protection-class-a-red-list-category",
+        "protection-class-a-red-list-category",
     ),
-    pytest.param(
+    violation(
         put(STATUS, AMUR.scopeCountry, AK["ecoregion/PA0443"]),
-        STATUS,
-        AMUR.scopeCountry,
         SH.ClassConstraintComponent,
-        id="protection-scope-country-an-ecoregion",
+        "protection-scope-country-an-ecoregion",
     ),
-    pytest.param(
-        drop(STATUS, AMUR.evidence),
-        STATUS,
-        AMUR.evidence,
-        SH.MinCountConstraintComponent,
-        id="protection-status-without-evidence",
-    ),
-    pytest.param(
+    violation(drop(STATUS, AMUR.evidence), SH.MinCountConstraintComponent, "protection-status-without-evidence"),
+    violation(
         put(AK["protection-class/cites/I"], SKOS.notation, Literal("IV")),
-        AK["protection-class/cites/I"],
-        SKOS.notation,
         SH.InConstraintComponent,
-        id="protection-class-notation-iv",
+        "protection-class-notation-iv",
     ),
-    pytest.param(
+    violation(
         drop(AK["protection-list/cites"], AMUR.instanceOfAction),
-        AK["protection-list/cites"],
-        AMUR.instanceOfAction,
         SH.MinCountConstraintComponent,
-        id="protection-list-without-action",
+        "protection-list-without-action",
     ),
 ]
 

@@ -22,7 +22,7 @@ from rdflib.compare import isomorphic
 
 from kg import export as kx
 from kg.cli import main
-from kg.namespaces import sparql_prefixes
+from kg.namespaces import HIGHER_RANKS, sparql_prefixes
 from kg.store import layout as kgstore
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -333,18 +333,7 @@ def test_dwca_taxon_core_matches_the_store_row_by_row(archive, store):
         == len(archive["core"])
         == count(store, 'SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?t a dwc:Taxon ; dwc:taxonRank "species" }')
     )
-    terms = [
-        "scientificName",
-        "scientificNameAuthorship",
-        "taxonRank",
-        "kingdom",
-        "phylum",
-        "class",
-        "order",
-        "family",
-        "genus",
-        "taxonomicStatus",
-    ]
+    terms = ["scientificName", "scientificNameAuthorship", "taxonRank", *HIGHER_RANKS, "taxonomicStatus"]
     result = store.query(
         sparql_prefixes() + 'SELECT ?t ?p ?o WHERE { ?t dwc:taxonRank "species" ; ?p ?o . '
         "VALUES ?p { " + " ".join(f"dwc:{t}" for t in terms) + " } }",
@@ -532,12 +521,7 @@ def test_no_fishbase_text_in_the_graph_or_its_exports(store, csv_tables):
             "scientificName",
             "scientificNameAuthorship",
             "taxonRank",
-            "kingdom",
-            "phylum",
-            "class",
-            "order",
-            "family",
-            "genus",
+            *HIGHER_RANKS,
             "taxonomicStatus",
             "vernacularName",
         )
