@@ -713,41 +713,31 @@ class ProtectionListInfo:
     class_labels: tuple[tuple[str, str], ...] = ()  # templates with {level}: (text, language)
 
 
+def _china_list(kind: str, valid_on: str, zh: str, ru: tuple[str, str]) -> ProtectionListInfo:
+    """One of China's two lists of 2021 (animals, plants): one law and its two classes, each list in force from its
+    own date; ``zh`` the kind in Chinese, ``ru`` in Russian (genitive plural, nominative plural)."""
+    return ProtectionListInfo(
+        id=f"cn-key-{kind}s-2021",
+        source=CN_SOURCE,
+        valid_on=valid_on,
+        actions=("5.1.2",),
+        jurisdiction="CN",
+        labels=(
+            (f"China: List of Wild {kind.title()}s under Special State Protection (2021)", "en"),
+            (f"国家重点保护野生{zh}名录（2021）", "zh"),
+            (f"Китай: перечень диких {ru[0]} под особой государственной охраной (2021)", "ru"),
+        ),
+        class_labels=(
+            (f"China class {{level}} (protected {kind})", "en"),
+            (f"国家{{zh}}级保护野生{zh}", "zh"),
+            (f"Китай, {{level}} категория охраны ({ru[1]})", "ru"),
+        ),
+    )
+
+
 LISTS = {
-    "cn-key-animals-2021": ProtectionListInfo(
-        id="cn-key-animals-2021",
-        source=CN_SOURCE,
-        valid_on="2021-02-05",
-        actions=("5.1.2",),
-        jurisdiction="CN",
-        labels=(
-            ("China: List of Wild Animals under Special State Protection (2021)", "en"),
-            ("国家重点保护野生动物名录（2021）", "zh"),
-            ("Китай: перечень диких животных под особой государственной охраной (2021)", "ru"),
-        ),
-        class_labels=(
-            ("China class {level} (protected animal)", "en"),
-            ("国家{zh}级保护野生动物", "zh"),
-            ("Китай, {level} категория охраны (животные)", "ru"),
-        ),
-    ),
-    "cn-key-plants-2021": ProtectionListInfo(
-        id="cn-key-plants-2021",
-        source=CN_SOURCE,
-        valid_on="2021-09-07",
-        actions=("5.1.2",),
-        jurisdiction="CN",
-        labels=(
-            ("China: List of Wild Plants under Special State Protection (2021)", "en"),
-            ("国家重点保护野生植物名录（2021）", "zh"),
-            ("Китай: перечень диких растений под особой государственной охраной (2021)", "ru"),
-        ),
-        class_labels=(
-            ("China class {level} (protected plant)", "en"),
-            ("国家{zh}级保护野生植物", "zh"),
-            ("Китай, {level} категория охраны (растения)", "ru"),
-        ),
-    ),
+    "cn-key-animals-2021": _china_list("animal", "2021-02-05", zh="动物", ru=("животных", "животные")),
+    "cn-key-plants-2021": _china_list("plant", "2021-09-07", zh="植物", ru=("растений", "растения")),
     "cites": ProtectionListInfo(
         id="cites",
         source=CITES_SOURCE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, NoReturn, cast
 
@@ -347,54 +348,52 @@ def _analyze(store_path: str, fmt: str, name: str, *args: str, **options: int | 
         click.echo(analytics.as_table(result))
 
 
-@analyze.command("threats")
-@STORE_OPTION
-@ANALYZE_FORMAT
-def analyze_threats(store_path: str, fmt: str) -> None:
-    """IUCN threats ranked by species affected, weighted by red-list category; direct and inferred apart."""
-    _analyze(store_path, fmt, "threats")
-
-
 # recorded placements (amur:occursIn) by default; possible ones (amur:possiblyOccursIn) on request
 POSSIBLE_OPTION = click.option(
     "--possible", is_flag=True, help="Count possible species-ecoregion links (low confidence) besides the recorded."
 )
 
 
-@analyze.command("gaps")
-@STORE_OPTION
-@ANALYZE_FORMAT
-@POSSIBLE_OPTION
+def analysis(name: str, possible: bool = True) -> Callable[[Callable[..., None]], click.Command]:
+    """An ``amurkg analyze NAME`` command with the store and format options, and --possible where the analysis
+    counts species-ecoregion links; the command's own arguments and options follow these."""
+
+    def register(function: Callable[..., None]) -> click.Command:
+        for option in ([POSSIBLE_OPTION] if possible else []) + [ANALYZE_FORMAT, STORE_OPTION]:
+            function = option(function)
+        return analyze.command(name)(function)
+
+    return register
+
+
+@analysis("threats", possible=False)
+def analyze_threats(store_path: str, fmt: str) -> None:
+    """IUCN threats ranked by species affected, weighted by red-list category; direct and inferred apart."""
+    _analyze(store_path, fmt, "threats")
+
+
+@analysis("gaps")
 def analyze_gaps(store_path: str, fmt: str, possible: bool) -> None:
     """Exposed threats, threatened species and ecoregions that no action or initiative addresses."""
     _analyze(store_path, fmt, "gaps", possible=possible)
 
 
-@analyze.command("similarity")
-@STORE_OPTION
-@ANALYZE_FORMAT
-@POSSIBLE_OPTION
+@analysis("similarity")
 def analyze_similarity(store_path: str, fmt: str, possible: bool) -> None:
     """Jaccard similarity of the ecoregions' species sets, with Louvain clusters."""
     _analyze(store_path, fmt, "similarity", possible=possible)
 
 
-@analyze.command("centrality")
-@STORE_OPTION
-@ANALYZE_FORMAT
-@POSSIBLE_OPTION
+@analysis("centrality")
 @click.option("--top", default=10, show_default=True, type=int, help="Nodes listed per kind and measure.")
 def analyze_centrality(store_path: str, fmt: str, possible: bool, top: int) -> None:
     """Species, threats and ecoregions with the highest betweenness and degree centrality."""
     _analyze(store_path, fmt, "centrality", top=top, possible=possible)
 
 
-@analyze.command("path")
+@analysis("path")
 @click.argument("a")
 @click.argument("b")
-@STORE_OPTION
-@ANALYZE_FORMAT
-@POSSIBLE_OPTION
 @click.option("--limit", default=5, show_default=True, type=int, help="Patterns of paths listed.")
 def analyze_path(a: str, b: str, store_path: str, fmt: str, possible: bool, limit: int) -> None:
     """How A is linked to B (each an IRI, a scientific name, a label or a notation)."""

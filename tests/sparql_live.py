@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -81,3 +83,15 @@ def _output(process: subprocess.Popen, log) -> str:
     stop_group(process, grace=20)
     log.seek(0)
     return log.read().decode(errors="replace")
+
+
+def hold_query(base: str, query: str, timeout: float) -> socket.socket:
+    """A client that sends a query over a raw connection and keeps it open (closing it cancels the query)."""
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=timeout)
+    target = "/sparql?" + urllib.parse.urlencode({"query": query})
+    sock.sendall(
+        f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+json\r\n"
+        "Connection: close\r\n\r\n".encode()
+    )
+    return sock

@@ -182,16 +182,21 @@ def curated_provenance(facts: dict[str, Any]) -> registry.Provenance:
     """The curated facts of ingest/curated/amur_heilong.yml, described by their own ``source`` entry."""
     from ingest import basin
 
-    meta = facts["source"]
+    return _curated(facts["source"], basin.__name__, [basin.CURATED_FILE], facts["source"]["origin"])
+
+
+def _curated(meta: dict[str, Any], reader: str, files: list[Path], landing_page: str) -> registry.Provenance:
+    """A curated file set described by its own ``source`` entry (id, title, licence, citation, publisher,
+    retrieved), with the checksum of each file."""
     return registry.Provenance(
         id=meta["id"],
         title=meta["title"],
         licence=meta["licence"],
         citation=meta["citation"],
-        reader=basin.__name__,
-        sha256=(registry.sha256_of(basin.CURATED_FILE),),
+        reader=reader,
+        sha256=tuple(registry.sha256_of(path) for path in files),
         publisher=meta["publisher"],
-        landing_page=meta["origin"],
+        landing_page=landing_page,
         retrieved=str(meta["retrieved"]),
     )
 
@@ -391,18 +396,9 @@ def regions_provenance(regions: Regions) -> registry.Provenance:
     """The curated regions and names (ingest/curated/regions.yml, names.yml), described by their ``source`` entry."""
     from ingest import regions as basin_regions
 
-    meta = regions.meta
-    return registry.Provenance(
-        id=meta["id"],
-        title=meta["title"],
-        licence=meta["licence"],
-        citation=meta["citation"],
-        reader=basin_regions.__name__,
-        sha256=(registry.sha256_of(basin_regions.REGIONS_FILE), registry.sha256_of(basin_regions.NAMES_FILE)),
-        publisher=meta["publisher"],
-        retrieved=str(meta["retrieved"]),
-        landing_page=str(iri("dataset")),
-    )  # the curated files ship with the graph's own code and dumps
+    # the curated files ship with the graph's own code and dumps: the graph is their landing page
+    files = [basin_regions.REGIONS_FILE, basin_regions.NAMES_FILE]
+    return _curated(regions.meta, basin_regions.__name__, files, str(iri("dataset")))
 
 
 def ingest_protection(

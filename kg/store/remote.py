@@ -405,15 +405,7 @@ class RemoteStore:
         now = time.monotonic()
         cached = self._cache.get("graphs")
         if refresh or cached is None or now - cached[0] > 5:
-            rows = cast(
-                ox.QuerySolutions,
-                self.query(
-                    f"SELECT DISTINCT ?g WHERE {{ GRAPH <{self.meta_graph}> "
-                    f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g }} }}",
-                    default_graph=[],
-                    named_graphs=[self.meta_graph],
-                ),
-            )
+            rows = self._select_in_meta("DISTINCT ?g", f"<{self.dataset_iri}> <{VOID_SUBSET}> ?g")
             graphs = sorted({row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)})
             cached = self._cache["graphs"] = (now, graphs)
         return cached[1]
@@ -627,30 +619,23 @@ class RemoteStore:
 
     # -- the build's metadata --
 
+    def _select_in_meta(self, projection: str, pattern: str) -> ox.QuerySolutions:
+        """``SELECT projection`` of a pattern in the meta graph (the dataset's own listing), the only graph asked."""
+        query = f"SELECT {projection} WHERE {{ GRAPH <{self.meta_graph}> {{ {pattern} }} }}"
+        return cast(ox.QuerySolutions, self.query(query, default_graph=[], named_graphs=[self.meta_graph]))
+
     def manifest(self) -> dict[str, Any] | None:
         """What the loaded build says of itself (from the meta graph), or None when no build is loaded."""
         rows = list(
-            cast(
-                ox.QuerySolutions,
-                self.query(
-                    f"SELECT ?id ?built WHERE {{ GRAPH <{self.meta_graph}> "
-                    f"{{ <{self.dataset_iri}> <{IDENTIFIER}> ?id . "
-                    f"OPTIONAL {{ <{self.dataset_iri}> <{GENERATED}> ?built }} }} }}",
-                    default_graph=[],
-                    named_graphs=[self.meta_graph],
-                ),
+            self._select_in_meta(
+                "?id ?built",
+                f"<{self.dataset_iri}> <{IDENTIFIER}> ?id . OPTIONAL {{ <{self.dataset_iri}> <{GENERATED}> ?built }}",
             )
         )
         if not rows:
             return None
-        sizes = cast(
-            ox.QuerySolutions,
-            self.query(
-                f"SELECT ?g ?n WHERE {{ GRAPH <{self.meta_graph}> "
-                f"{{ <{self.dataset_iri}> <{VOID_SUBSET}> ?g OPTIONAL {{ ?g <{VOID_TRIPLES}> ?n }} }} }}",
-                default_graph=[],
-                named_graphs=[self.meta_graph],
-            ),
+        sizes = self._select_in_meta(
+            "?g ?n", f"<{self.dataset_iri}> <{VOID_SUBSET}> ?g OPTIONAL {{ ?g <{VOID_TRIPLES}> ?n }}"
         )
         return {
             "build_id": rows[0]["id"].value,

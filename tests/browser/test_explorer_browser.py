@@ -3,26 +3,18 @@ ecoregion on the map -> run an example query; no console errors; screenshots sav
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+from webpages import screenshot
 
 WAIT = 60  # seconds: a ceiling for slow machines, never a timing assertion
 
 
 def console_errors(driver) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-
-def shot(driver, tmp_path: Path, name: str) -> Path:
-    path = tmp_path / f"{name}.png"
-    driver.save_screenshot(str(path))
-    assert path.stat().st_size > 0
-    return path
 
 
 def test_search_species_graph_map_query(browser, live_server, tmp_path):
@@ -36,7 +28,7 @@ def test_search_species_graph_map_query(browser, live_server, tmp_path):
     suggestion = wait.until(
         EC.element_to_be_clickable((By.CSS_SELECTOR, '#site-suggestions a[href="/taxon/panthera-tigris"]'))
     )
-    shot(browser, tmp_path, "1-search")
+    screenshot(browser, tmp_path / "1-search.png")
     errors += console_errors(browser)
     suggestion.click()
 
@@ -59,7 +51,7 @@ def test_search_species_graph_map_query(browser, live_server, tmp_path):
     ).click().perform()
     wait.until(lambda d: d.execute_script("return window.amurkgGraph.elements().length") > before)
     assert browser.execute_script("return window.amurkgGraph.getElementById(arguments[0]).hasClass('expanded')", target)
-    shot(browser, tmp_path, "2-species-graph")
+    screenshot(browser, tmp_path / "2-species-graph.png")
     errors += console_errors(browser)
 
     # 4. click an ecoregion on the species page's map
@@ -77,7 +69,7 @@ def test_search_species_graph_map_query(browser, live_server, tmp_path):
     ActionChains(browser).move_to_element_with_offset(svg, int(point["x"]), int(point["y"])).click().perform()
     wait.until(EC.url_contains("/ecoregion/PA0804"))
     assert "Daurian forest steppe" in browser.find_element(By.TAG_NAME, "h1").text
-    shot(browser, tmp_path, "3-ecoregion")
+    screenshot(browser, tmp_path / "3-ecoregion.png")
     errors += console_errors(browser)
 
     # 5. run an example research question in the query editor
@@ -89,7 +81,7 @@ def test_search_species_graph_map_query(browser, live_server, tmp_path):
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")) > 0)
     rows = browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")
     assert any("Grus japonensis" in row.text for row in rows)
-    shot(browser, tmp_path, "4-query")
+    screenshot(browser, tmp_path / "4-query.png")
     errors += console_errors(browser)
 
     assert errors == []
@@ -102,7 +94,7 @@ def test_pages_read_without_javascript(no_script_browser, live_server, tmp_path)
     assert len(rows) > 0
     no_script_browser.get(live_server + "/search?q=red-crowned")
     assert no_script_browser.find_elements(By.CSS_SELECTOR, 'a[href="/taxon/grus-japonensis"]')
-    shot(no_script_browser, tmp_path, "nojs-search")
+    screenshot(no_script_browser, tmp_path / "nojs-search.png")
 
 
 @pytest.mark.parametrize("path", ["/", "/taxon/panthera-tigris", "/ecoregion/PA0443", "/threat/7.2", "/query"])
@@ -112,6 +104,6 @@ def test_phone_width_has_no_horizontal_scroll(phone, live_server, tmp_path, path
     overflow = phone.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    shot(phone, tmp_path, "phone" + path.replace("/", "-"))
+    screenshot(phone, tmp_path / ("phone" + path.replace("/", "-") + ".png"))
     assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at phone width"
     assert console_errors(phone) == []

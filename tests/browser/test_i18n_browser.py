@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from webpages import open_page, screenshot
 
-WAIT = 60  # seconds: a ceiling for slow machines, never a timing assertion
 # the switcher's link to each language, a heading of the species page and the graph panel's first legend in it
 HEADINGS = {"zh": ("中文", "红色名录评估", "节点"), "ru": ("Русский", "Оценки Красного списка", "Узлы")}
 
 
 def test_species_page_in_chinese_and_russian(browser, live_server, tmp_path):
-    wait = WebDriverWait(browser, WAIT)
-    browser.get(live_server + "/taxon/panthera-tigris?lang=en")
-    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "section.assessments h2"), "Red-list assessments"))
+    wait = open_page(
+        browser, live_server + "/taxon/panthera-tigris?lang=en", "section.assessments h2", "Red-list assessments"
+    )
     for code, (label, heading, legend) in HEADINGS.items():
         switcher = browser.find_element(By.CSS_SELECTOR, "nav.languages")
         switcher.find_element(By.LINK_TEXT, label).click()
@@ -26,9 +25,7 @@ def test_species_page_in_chinese_and_russian(browser, live_server, tmp_path):
         current = browser.find_element(By.CSS_SELECTOR, 'nav.languages a[aria-current="true"]')
         assert current.text == label and current.is_displayed()
         assert browser.find_element(By.CSS_SELECTOR, "h1 i").text == "Panthera tigris"  # the scientific name always
-        path = tmp_path / f"species-{code}.png"
-        browser.save_screenshot(str(path))
-        assert path.stat().st_size > 0
+        screenshot(browser, tmp_path / f"species-{code}.png")
     # the choice is remembered: the same page without ?lang stays in Russian
     browser.get(live_server + "/taxon/panthera-tigris")
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "section.assessments h2"), HEADINGS["ru"][1]))

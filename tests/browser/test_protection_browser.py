@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from webpages import open_page, screenshot
 
-WAIT = 60  # seconds: a ceiling for slow machines, never a timing assertion
 # language -> (the section's heading, the CITES class label, "as of" in the language, "population" wording)
 WORDS = {
     "en": (
@@ -36,9 +34,7 @@ ECOREGION = {
 @pytest.mark.parametrize("code", list(WORDS))
 def test_species_page_shows_protection_and_trade_status(browser, live_server, tmp_path, code):
     heading, cites_class, as_of, population = WORDS[code]
-    wait = WebDriverWait(browser, WAIT)
-    browser.get(f"{live_server}/taxon/panax-ginseng?lang={code}")
-    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "section.protection h2"), heading))
+    open_page(browser, f"{live_server}/taxon/panax-ginseng?lang={code}", "section.protection h2", heading)
     items = browser.find_elements(By.CSS_SELECTOR, "section.protection li.protection-status")
     by_list = {(li.get_attribute("data-list"), li.get_attribute("data-class")): li for li in items}
     assert set(by_list) == {("cn-key-plants-2021", "II"), ("cites", "II")}
@@ -47,16 +43,12 @@ def test_species_page_shows_protection_and_trade_status(browser, live_server, tm
     assert as_of in cites.text and population in cites.text
     assert "Taxus" not in cites.text and "Panax spp." in by_list[("cn-key-plants-2021", "II")].text
     assert cites.is_displayed()
-    path = tmp_path / f"ginseng-{code}.png"
-    browser.save_screenshot(str(path))
-    assert path.stat().st_size > 0
+    screenshot(browser, tmp_path / f"ginseng-{code}.png")
 
 
 @pytest.mark.parametrize("code", list(ECOREGION))
 def test_ecoregion_page_counts_protected_species_recorded_and_possible(browser, live_server, tmp_path, code):
-    wait = WebDriverWait(browser, WAIT)
-    browser.get(f"{live_server}/ecoregion/PA0443?lang={code}")
-    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "section.protected-species h2"), ECOREGION[code]))
+    open_page(browser, f"{live_server}/ecoregion/PA0443?lang={code}", "section.protected-species h2", ECOREGION[code])
     rows = browser.find_elements(By.CSS_SELECTOR, "section.protected-species tbody tr")
     assert rows
     counts = {
@@ -70,6 +62,4 @@ def test_ecoregion_page_counts_protected_species_recorded_and_possible(browser, 
     recorded, _ = counts[("cn-key-animals-2021", "I")]
     assert int(recorded.replace(",", "").replace("\u00a0", "").replace(" ", "")) >= 1
     assert all(key[0] in ("cn-key-animals-2021", "cn-key-plants-2021", "cites") for key in counts)
-    path = tmp_path / f"ecoregion-{code}.png"
-    browser.save_screenshot(str(path))
-    assert path.stat().st_size > 0
+    screenshot(browser, tmp_path / f"ecoregion-{code}.png")

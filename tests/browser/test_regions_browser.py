@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from webpages import open_page, screenshot
 
-WAIT = 60  # seconds: a ceiling for slow machines, never a timing assertion
 HEADINGS = {"en": "Heilongjiang", "zh": "黑龙江省", "ru": "Хэйлунцзян"}
 
 
@@ -25,9 +24,7 @@ def shots(tmp_path) -> Path:
 
 @pytest.mark.parametrize("code", list(HEADINGS))
 def test_region_page_in_each_language(browser, live_server, shots, code):
-    wait = WebDriverWait(browser, WAIT)
-    browser.get(f"{live_server}/region/CN-HL?lang={code}")
-    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "h1"), HEADINGS[code]))
+    open_page(browser, f"{live_server}/region/CN-HL?lang={code}", "h1", HEADINGS[code])
     table = browser.find_element(By.CSS_SELECTOR, "section.species-summary table.summary")
     assert table.find_elements(By.CSS_SELECTOR, 'td[data-column^="CN:"]')  # China Red List columns
     assert browser.find_element(By.CSS_SELECTOR, "figure.basin-map svg").is_displayed()
@@ -36,26 +33,22 @@ def test_region_page_in_each_language(browser, live_server, shots, code):
         a.get_attribute("data-code") for a in browser.find_elements(By.CSS_SELECTOR, "figure.basin-map a.highlight")
     }
     assert {"PA0426", "PA0430", "PA0901"} <= highlighted
-    path = shots / f"region-CN-HL-{code}.png"
-    browser.save_screenshot(str(path))
-    assert path.stat().st_size > 0
+    screenshot(browser, shots / f"region-CN-HL-{code}.png")
 
 
 def test_tiger_in_russian_and_search_by_russian_and_chinese_names(browser, live_server, shots):
-    wait = WebDriverWait(browser, WAIT)
-    browser.get(f"{live_server}/taxon/panthera-tigris?lang=ru")
-    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "table.placements"), "Маньчжурские смешанные леса"))
+    wait = open_page(
+        browser, f"{live_server}/taxon/panthera-tigris?lang=ru", "table.placements", "Маньчжурские смешанные леса"
+    )
     browser.execute_script("arguments[0].scrollIntoView()", browser.find_element(By.CSS_SELECTOR, "table.placements"))
-    browser.save_screenshot(str(shots / "tiger-ru.png"))
+    screenshot(browser, shots / "tiger-ru.png")
     for query, target in (("Маньчжурские", "/ecoregion/PA0426"), ("东北红豆杉", "/taxon/taxus-cuspidata")):
         browser.get(f"{live_server}/search?q={query}")
         link = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "section.results li a")))
         assert link.get_attribute("href").endswith(target)
-        browser.save_screenshot(str(shots / f"search-{target.rsplit('/', 1)[-1]}.png"))
+        screenshot(browser, shots / f"search-{target.rsplit('/', 1)[-1]}.png")
 
 
 def test_tiger_in_chinese_shows_its_official_name(browser, live_server, shots):
-    wait = WebDriverWait(browser, WAIT)
-    browser.get(f"{live_server}/taxon/panthera-tigris?lang=zh")
-    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "header.resource-head p.vernacular"), "虎"))
-    browser.save_screenshot(str(shots / "tiger-zh.png"))
+    open_page(browser, f"{live_server}/taxon/panthera-tigris?lang=zh", "header.resource-head p.vernacular", "虎")
+    screenshot(browser, shots / "tiger-zh.png")

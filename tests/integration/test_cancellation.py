@@ -15,7 +15,7 @@ import urllib.request
 
 import psutil
 import pytest
-from sparql_live import RUNAWAY, query_job, runaway_store, serve
+from sparql_live import RUNAWAY, hold_query, query_job, runaway_store, serve
 
 from kg.store import pool as kgpool
 
@@ -123,13 +123,7 @@ def test_a_disconnected_client_frees_the_only_worker_under_gunicorn(store):
     env = {"AMURKG_QUERY_PROCESSES": "1"}
     with serve(store, env=env, workers=1, timeout=SERVER_TIMEOUT) as base:
         server_pid = _server_pid(base)
-        host, port = base.removeprefix("http://").split(":")
-        heavy = socket.create_connection((host, int(port)), timeout=CLIENT_WAIT)
-        target = "/sparql?" + urllib.parse.urlencode({"query": CARTESIAN})
-        heavy.sendall(
-            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+json\r\n"
-            "Connection: close\r\n\r\n".encode()
-        )
+        heavy = hold_query(base, CARTESIAN, CLIENT_WAIT)
         worker = _busy_worker(server_pid)
         heavy.close()  # the client hangs up while its query runs
 

@@ -9,7 +9,6 @@ be answered, by the interactive lane. No assertion depends on how fast anything 
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -18,7 +17,7 @@ import urllib.request
 
 import psutil
 import pytest
-from sparql_live import RUNAWAY, query_job, runaway_store, serve
+from sparql_live import RUNAWAY, hold_query, query_job, runaway_store, serve
 
 from kg.store import pool as kgpool
 from kg.store.answers import Outcome
@@ -138,18 +137,6 @@ def test_a_worker_left_above_half_the_cap_after_a_query_is_replaced(store):
         pool.close()
 
 
-def _hold(base: str, query: str) -> socket.socket:
-    """A client that sends a query and keeps the connection open (closing it cancels the query)."""
-    host, port = base.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=HANG_GUARD)
-    target = "/sparql?" + urllib.parse.urlencode({"query": query})
-    sock.sendall(
-        f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+json\r\n"
-        "Connection: close\r\n\r\n".encode()
-    )
-    return sock
-
-
 def _post(base: str, query: str):
     request = urllib.request.Request(
         base + "/sparql",
@@ -188,7 +175,7 @@ def test_pages_and_cheap_lookups_are_served_while_user_sparql_holds_every_thread
             if lanes[-1] == "interactive":
                 break
         assert lanes[-1] == "interactive", lanes
-        held = _hold(base, CARTESIAN)
+        held = hold_query(base, CARTESIAN, HANG_GUARD)
         try:
             wait_for_busy_worker(server)
             with _post(base, "ASK { ?s ?p 'never seen' }") as refused:

@@ -39,62 +39,44 @@ def test_terrestrial_ecoregions_with_wkt(built_store):
     assert "PA1314" in codes and "PA0816" not in codes and "PA0443" in codes
 
 
-def test_freshwater_unit_and_global200(built_store):
-    store = kgstore.open_read_only(built_store)
-    assert ask_count(store, "?e a amur:FreshwaterEcoregion ; skos:notation 'FW-RFE'") == 1
-    assert ask_count(store, "?u a amur:Global200Ecoregion") == 4
-    assert (
-        ask_count(
-            store,
-            "<https://w3id.org/amurkg/ecoregion/PA0443> amur:global200/rdfs:label "
-            "'Russian Far East broadleaf and mixed forests'@en",
-        )
-        == 1
-    )
-
-
-def test_iucn_schemes(built_store):
-    store = kgstore.open_read_only(built_store)
-    assert ask_count(store, "?t a amur:Threat ; skos:inScheme <https://w3id.org/amurkg/scheme/threats>") == 130
-    assert ask_count(store, "?a a amur:ConservationAction ; skos:notation ?n") == 42
-    assert (
-        ask_count(store, "<https://w3id.org/amurkg/threat/5.1.1> skos:broader <https://w3id.org/amurkg/threat/5.1>")
-        == 1
-    )
+K = "https://w3id.org/amurkg/"
+# What the curated sources and the IUCN schemes state, as (graph pattern, number of solutions)
+FACTS = {
+    "freshwater unit": ("?e a amur:FreshwaterEcoregion ; skos:notation 'FW-RFE'", 1),
+    "Global 200 units": ("?u a amur:Global200Ecoregion", 4),
+    "Global 200 of PA0443": (
+        f"<{K}ecoregion/PA0443> amur:global200/rdfs:label 'Russian Far East broadleaf and mixed forests'@en",
+        1,
+    ),
+    "IUCN threats": (f"?t a amur:Threat ; skos:inScheme <{K}scheme/threats>", 130),
+    "IUCN actions": ("?a a amur:ConservationAction ; skos:notation ?n", 42),
+    "threat broader": (f"<{K}threat/5.1.1> skos:broader <{K}threat/5.1>", 1),
     # the closure is materialised so that queries need no unbounded path
-    assert (
-        ask_count(
-            store, "<https://w3id.org/amurkg/threat/5.1.1> skos:broaderTransitive <https://w3id.org/amurkg/threat/5>"
-        )
-        == 1
-    )
+    "threat closure": (f"<{K}threat/5.1.1> skos:broaderTransitive <{K}threat/5>", 1),
+    "work lines": ("?i a amur:ConservationInitiative", 7),
+    "work lines without threat": (
+        "?i a amur:ConservationInitiative FILTER NOT EXISTS { ?i amur:addressesThreat ?t }",
+        0,
+    ),
+    "work lines without action": (
+        "?i a amur:ConservationInitiative FILTER NOT EXISTS { ?i amur:implementsAction ?t }",
+        0,
+    ),
+    "Econet implements 1.1": (f"<{K}initiative/econet-green-belt> amur:implementsAction <{K}action/1.1>", 1),
+    "basin countries": (f"<{K}place/amur-heilong-basin> amur:country ?c", 3),
+    "rivers": ("?r a amur:River", 8),
+    "Zeya into the Amur": (f"<{K}river/zeya> amur:tributaryOf <{K}river/amur>", 1),
+    "ecoregion complexes": ("?c a amur:EcoregionComplex ; amur:hasEcoregion ?e", 16),
+}
 
 
-def test_work_lines_linked_to_threats_actions_and_ecoregions(built_store):
-    store = kgstore.open_read_only(built_store)
-    assert ask_count(store, "?i a amur:ConservationInitiative") == 7
-    assert ask_count(store, "?i a amur:ConservationInitiative FILTER NOT EXISTS { ?i amur:addressesThreat ?t }") == 0
-    assert ask_count(store, "?i a amur:ConservationInitiative FILTER NOT EXISTS { ?i amur:implementsAction ?t }") == 0
-    assert (
-        ask_count(
-            store,
-            "<https://w3id.org/amurkg/initiative/econet-green-belt> amur:implementsAction "
-            "<https://w3id.org/amurkg/action/1.1>",
-        )
-        == 1
-    )
+@pytest.mark.parametrize("pattern, count", FACTS.values(), ids=FACTS.keys())
+def test_curated_facts_and_iucn_schemes(built_store, pattern, count):
+    assert ask_count(kgstore.open_read_only(built_store), pattern) == count
 
 
-def test_seed_facts_basin_countries_rivers_threat_factors(built_store):
-    store = kgstore.open_read_only(built_store)
-    assert ask_count(store, "<https://w3id.org/amurkg/place/amur-heilong-basin> amur:country ?c") == 3
-    assert ask_count(store, "?r a amur:River") == 8
-    assert ask_count(store, "?f a amur:ThreatFactor ; amur:mappedTo ?t") >= 5
-    assert (
-        ask_count(store, "<https://w3id.org/amurkg/river/zeya> amur:tributaryOf <https://w3id.org/amurkg/river/amur>")
-        == 1
-    )
-    assert ask_count(store, "?c a amur:EcoregionComplex ; amur:hasEcoregion ?e") == 16
+def test_threat_factors_are_mapped_to_iucn_threats(built_store):
+    assert ask_count(kgstore.open_read_only(built_store), "?f a amur:ThreatFactor ; amur:mappedTo ?t") >= 5
 
 
 def test_every_named_graph_has_provenance(built_store):

@@ -9,27 +9,29 @@ from ingest.records import Placement, SpeciesRecord
 from kg.build.species import SpeciesLayer, merge
 from kg.namespaces import AMUR, taxon_iri
 
-OTTER = SpeciesRecord(
-    source="mdd-1.13",
-    row_id="1",
-    group="mammal",
-    scientific_name="Lutra lutra",
-    family="Mustelidae",
-    genus="Lutra",
-    placements=[
-        Placement("PA0443", "gazetteer", "medium", "Primorsky Krai", "mdd-1.13"),
-        Placement("PA0443", "range-box", "low", "box", "rangebuilder-2022"),
-        Placement("PA0426", "gazetteer", "low", "Manchuria", "mdd-1.13"),
-    ],
+
+def species(source: str, row_id: str, group: str, name: str, family: str, *placements: Placement) -> SpeciesRecord:
+    # the four fields every record has, in their order; the genus is the name's first word
+    return SpeciesRecord(source, row_id, group, name, family=family, genus=name.split()[0], placements=list(placements))
+
+
+OTTER = species(
+    "mdd-1.13",
+    "1",
+    "mammal",
+    "Lutra lutra",
+    "Mustelidae",
+    Placement("PA0443", "gazetteer", "medium", "Primorsky Krai", "mdd-1.13"),
+    Placement("PA0443", "range-box", "low", "box", "rangebuilder-2022"),
+    Placement("PA0426", "gazetteer", "low", "Manchuria", "mdd-1.13"),
 )
-PINE = SpeciesRecord(
-    source="col-china-2023",
-    row_id="2",
-    group="plant",
-    scientific_name="Pinus koraiensis",
-    family="Pinaceae",
-    genus="Pinus",
-    placements=[Placement("PA0443", "province", "medium", "heilongjiang", "col-china-2023")],
+PINE = species(
+    "col-china-2023",
+    "2",
+    "plant",
+    "Pinus koraiensis",
+    "Pinaceae",
+    Placement("PA0443", "province", "medium", "heilongjiang", "col-china-2023"),
 )
 ECOREGION_THREATS = {"PA0443": {"5.1", "5.1.1", "5.2.1", "7.2", "11.1"}, "PA0426": {"3.2"}}
 PARENTS = {"5.1.1": "5.1", "5.2.1": "5.2", "7.2": "7"}
