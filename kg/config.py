@@ -112,6 +112,10 @@ class Settings:
     query_timeout: float = 30.0  # seconds; gunicorn's worker timeout is this plus WORKER_TIMEOUT_MARGIN
     query_processes: int = 2  # query worker processes of the SPARQL lane, per web worker
     interactive_processes: int = 1  # of the interactive lane
+    # a user query that took less than this (seconds) when last run on the build is a cheap lookup: it runs in the
+    # interactive lane, where it may take at most interactive_budget seconds before it is moved to the SPARQL lane
+    cheap_query_seconds: float = 0.25
+    interactive_budget: float = 1.0
     query_worker_max_rss: int = 256 << 20  # bytes; a query worker above it is stopped (503); 0: no cap
     max_request_bytes: int = 1_000_000
     result_max_bytes: int = 50_000_000

@@ -67,6 +67,8 @@ def create_app(test_config: dict[str, Any] | None = None, settings: Settings | N
         int(app.config["INTERACTIVE_PROCESSES"]),
         sparql_queue(app.config),
         int(app.config["QUERY_WORKER_MAX_RSS"]),
+        float(app.config["CHEAP_QUERY_SECONDS"]),
+        float(app.config["INTERACTIVE_BUDGET"]),
     )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(gsp.bp)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import config
+from kg.config import Settings
 from kg.store import writes
 from kg.store.answers import Outcome, run_query_job
 from kg.store.jobs import ReadJob, WriteJob
@@ -64,11 +65,17 @@ class StoreHandle:
         return current_build(self.store_path)
 
     def query_runner(
-        self, processes: int = 1, interactive: int = 1, queue: int | None = None, max_rss: int | None = None
+        self,
+        processes: int = 1,
+        interactive: int = 1,
+        queue: int | None = None,
+        max_rss: int | None = None,
+        cheap_seconds: float = Settings.cheap_query_seconds,
+        interactive_budget: float = Settings.interactive_budget,
     ) -> QueryPool:
         """Queries in killable worker processes of this server process, in a SPARQL and an interactive lane
         (kg/store/pool.py, docs/decisions/0011-interactive-lane.md)."""
-        return QueryPool(self.store_path, processes, interactive, queue, max_rss)
+        return QueryPool(self.store_path, processes, interactive, queue, max_rss, cheap_seconds, interactive_budget)
 
     def write(self, job: WriteJob, timeout: float) -> Outcome:
         """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/store/writes.py)."""
@@ -126,7 +133,13 @@ class RemoteHandle:
         return path
 
     def query_runner(
-        self, processes: int = 1, interactive: int = 1, queue: int | None = None, max_rss: int | None = None
+        self,
+        processes: int = 1,
+        interactive: int = 1,
+        queue: int | None = None,
+        max_rss: int | None = None,
+        cheap_seconds: float = Settings.cheap_query_seconds,
+        interactive_budget: float = Settings.interactive_budget,
     ) -> RemoteQueries:
         """Queries in the request's thread: the engine does the work and keeps its own pool (the lanes and
         limits of the embedded store's pool do not apply)."""

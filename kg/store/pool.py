@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.config import Settings
 from kg.store import layout as kgstore
 from kg.store.answers import Outcome, malformed, run_query_job
 from kg.store.child import run_child, start_child, stop_child
@@ -42,10 +43,6 @@ SPARQL = "sparql"
 INTERACTIVE = "interactive"
 # The response header naming the lane that ran a query (for operators and the tests).
 LANE_HEADER = "X-Query-Lane"
-# A user query that took less than this when last run on the build is a cheap lookup: it runs in the interactive
-# lane, where it may take at most INTERACTIVE_BUDGET_SECONDS before it is moved to the SPARQL lane.
-CHEAP_SECONDS = 0.25
-INTERACTIVE_BUDGET_SECONDS = 1.0
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -115,10 +112,11 @@ class _Costs:
         parts = {k: v for k, v in dataclasses.asdict(job).items() if k != "max_bytes"}
         return hashlib.sha256(json.dumps([type(job).__name__, parts], sort_keys=True).encode()).hexdigest()
 
-    def cheap(self, build: Path, job: ReadJob) -> bool:
+    def cheap(self, build: Path, job: ReadJob, below: float) -> bool:
+        """Whether the job took less than ``below`` seconds when last run on this build."""
         with self._lock:
             seconds = self._seconds.get(self.key(job)) if build == self._build else None
-        return seconds is not None and seconds < CHEAP_SECONDS
+        return seconds is not None and seconds < below
 
     def record(self, build: Path, job: ReadJob, seconds: float) -> None:
         key = self.key(job)
@@ -139,7 +137,8 @@ class QueryPool:
       for one of its workers; beyond that a request is refused at once (503, Retry-After), so user SPARQL can
       never hold every thread of the web server.
     - the interactive lane (``interactive`` workers): the server's own cheap lookups (``lane=INTERACTIVE``), and
-      user queries that were cheap when last run on this build. Those get ``INTERACTIVE_BUDGET_SECONDS`` there;
+      user queries that were cheap when last run on this build (``cheap_seconds``). Those get ``interactive_budget``
+      seconds there;
       one that runs longer is stopped and run again in the SPARQL lane, so a mistaken guess costs the interactive
       lane at most that long.
 
@@ -155,10 +154,14 @@ class QueryPool:
         interactive: int = 1,
         queue: int | None = None,
         max_rss: int | None = None,
+        cheap_seconds: float = Settings.cheap_query_seconds,
+        interactive_budget: float = Settings.interactive_budget,
     ):
         self.store_path = Path(store_path)
         self.size = max(1, size)
         self.max_rss = max_rss or None
+        self.cheap_seconds = cheap_seconds
+        self.interactive_budget = interactive_budget
         self._lock = threading.Lock()
         self._lanes = {SPARQL: _Lane(SPARQL, self.size, queue), INTERACTIVE: _Lane(INTERACTIVE, interactive, None)}
         self._costs = _Costs()
@@ -198,8 +201,8 @@ class QueryPool:
         self, build: Path, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None, lane: str
     ) -> Outcome:
         deadline = time.monotonic() + timeout
-        if lane == SPARQL and self._costs.cheap(build, job):
-            budget = min(timeout, INTERACTIVE_BUDGET_SECONDS)
+        if lane == SPARQL and self._costs.cheap(build, job, self.cheap_seconds):
+            budget = min(timeout, self.interactive_budget)
             outcome = self._run_on(INTERACTIVE, build, job, time.monotonic() + budget, cancelled)
             if outcome is not None:
                 return outcome

@@ -54,12 +54,10 @@ def wait_for_busy_worker(root: psutil.Process) -> psutil.Process:
     raise AssertionError("the runaway never started in a query worker")
 
 
-def test_a_cheap_lookup_is_answered_by_the_interactive_lane_while_user_sparql_holds_its_lane(store, monkeypatch):
+def test_a_cheap_lookup_is_answered_by_the_interactive_lane_while_user_sparql_holds_its_lane(store):
     # what counts as cheap is learnt from a run's time, which includes opening the store in a fresh worker: on a
     # loaded machine that alone can pass 0.25 s, so the routing is tested with thresholds no run here reaches
-    monkeypatch.setattr(kgpool, "CHEAP_SECONDS", 60.0)
-    monkeypatch.setattr(kgpool, "INTERACTIVE_BUDGET_SECONDS", 60.0)
-    pool = kgpool.QueryPool(store, size=1, interactive=1, queue=0)
+    pool = kgpool.QueryPool(store, size=1, interactive=1, queue=0, cheap_seconds=60.0, interactive_budget=60.0)
     stop = threading.Event()
     runaway: list[Outcome] = []
     heavy = threading.Thread(target=lambda: runaway.append(pool.run(job(CARTESIAN), SERVER_TIMEOUT, stop.is_set)))
@@ -86,11 +84,10 @@ def test_a_cheap_lookup_is_answered_by_the_interactive_lane_while_user_sparql_ho
     assert runaway and runaway[0].status == kgpool.CLIENT_CLOSED
 
 
-def test_a_cheap_guess_that_runs_past_its_budget_is_answered_by_the_sparql_lane(store, monkeypatch):
+def test_a_cheap_guess_that_runs_past_its_budget_is_answered_by_the_sparql_lane(store):
     """A budget of 0 s: no worker can answer within it, so the interactive attempt is always stopped."""
-    monkeypatch.setattr(kgpool, "INTERACTIVE_BUDGET_SECONDS", 0.0)
-    monkeypatch.setattr(kgpool, "CHEAP_SECONDS", 60.0)  # the first run counts as cheap however loaded the machine
-    pool = kgpool.QueryPool(store, size=1, interactive=1)
+    # the first run counts as cheap however loaded the machine
+    pool = kgpool.QueryPool(store, size=1, interactive=1, cheap_seconds=60.0, interactive_budget=0.0)
     try:
         assert pool.run(job(COUNT), SERVER_TIMEOUT).headers[kgpool.LANE_HEADER] == kgpool.SPARQL
         moved = pool.run(job(COUNT), SERVER_TIMEOUT)  # known cheap: tried in the interactive lane first
@@ -159,6 +156,9 @@ def test_pages_and_cheap_lookups_are_served_while_user_sparql_holds_every_thread
         "AMURKG_THREADS": "2",
         "AMURKG_RESERVED_THREADS": "1",
         "AMURKG_RESPONSE_CACHE_ENTRY_BYTES": "0",
+        # the cheap lookup below runs while the runaway holds a core: on a loaded machine it may take more than the
+        # default second in the interactive lane, which would move it to the busy SPARQL lane (a 503)
+        "AMURKG_INTERACTIVE_BUDGET": "10",
     }
     with serve(store, env=env, workers=1, timeout=SERVER_TIMEOUT) as base:
         with urllib.request.urlopen(base + "/health", timeout=HANG_GUARD) as health:
