@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -170,5 +171,10 @@ def ensure_dumps(handle: StoreHandle | RemoteHandle, echo: Callable[[str], None]
         if read_dumps_manifest(build) is None:
             if echo:
                 echo(f"writing the dumps of build {build.name} from {handle.label}")
-            # the remote store answers the part of pyoxigraph's Store API the dumps use (ADR 0007)
-            write_dumps(build, cast(ox.Store, handle.get()), echo=echo or (lambda message: None))
+            # one pull of the engine's graphs into a local store, and every dump and table from that copy: the
+            # engine is asked once, not once per format and table (ADR 0007); the copy is removed afterwards
+            with tempfile.TemporaryDirectory(dir=build, prefix=".copy-") as tmp:
+                copy = ox.Store(tmp)
+                copy.bulk_extend(handle.get().quads_for_pattern(None, None, None, None))
+                write_dumps(build, copy, echo=echo or (lambda message: None))
+                del copy  # closed before its directory goes
