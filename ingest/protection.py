@@ -53,15 +53,8 @@ CITES_COLUMNS = (
     "All_DistributionISOCodes",
 )
 CITES_APPENDICES = ("I", "II", "III")
-CITES_RANKS = {
-    "SPECIES": "species",
-    "SUBSPECIES": "subspecies",
-    "VARIETY": "variety",
-    "GENUS": "genus",
-    "SUBFAMILY": "subfamily",
-    "FAMILY": "family",
-    "ORDER": "order",
-}
+# the ranks of the Index's RankName read (upper case there), as the graph names them
+CITES_RANKS = {r.upper(): r for r in ("species", "subspecies", "variety", "genus", "subfamily", "family", "order")}
 ROUTES = ("exact", "synonym", "genus-row", "family-row", "order-row")  # most specific first
 # The basin's countries: a CITES species row outside them is not basin-relevant when it does not join.
 BASIN_COUNTRIES = frozenset({"CN", "RU", "MN"})
