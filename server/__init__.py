@@ -63,12 +63,12 @@ def create_app(test_config: dict[str, Any] | None = None, settings: Settings | N
     from server import gsp, sparql
 
     app.extensions["amurkg.query_pool"] = handle.query_runner(
-        int(app.config["QUERY_PROCESSES"]),
-        int(app.config["INTERACTIVE_PROCESSES"]),
-        sparql_queue(app.config),
-        int(app.config["QUERY_WORKER_MAX_RSS"]),
-        float(app.config["CHEAP_QUERY_SECONDS"]),
-        float(app.config["INTERACTIVE_BUDGET"]),
+        size=int(app.config["QUERY_PROCESSES"]),
+        interactive=int(app.config["INTERACTIVE_PROCESSES"]),
+        queue=sparql_queue(app.config),
+        max_rss=int(app.config["QUERY_WORKER_MAX_RSS"]),
+        cheap_seconds=float(app.config["CHEAP_QUERY_SECONDS"]),
+        interactive_budget=float(app.config["INTERACTIVE_BUDGET"]),
     )
     app.register_blueprint(sparql.bp)
     app.register_blueprint(gsp.bp)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from kg import config
-from kg.config import Settings
 from kg.store import writes
 from kg.store.answers import Outcome, run_query_job
 from kg.store.jobs import ReadJob, WriteJob
@@ -64,18 +64,10 @@ class StoreHandle:
     def build_dir(self) -> Path | None:
         return current_build(self.store_path)
 
-    def query_runner(
-        self,
-        processes: int = 1,
-        interactive: int = 1,
-        queue: int | None = None,
-        max_rss: int | None = None,
-        cheap_seconds: float = Settings.cheap_query_seconds,
-        interactive_budget: float = Settings.interactive_budget,
-    ) -> QueryPool:
+    def query_runner(self, **pool: Any) -> QueryPool:
         """Queries in killable worker processes of this server process, in a SPARQL and an interactive lane
-        (kg/store/pool.py, docs/decisions/0011-interactive-lane.md)."""
-        return QueryPool(self.store_path, processes, interactive, queue, max_rss, cheap_seconds, interactive_budget)
+        (kg/store/pool.py, docs/decisions/0011-interactive-lane.md); ``pool``: the QueryPool's sizes and limits."""
+        return QueryPool(self.store_path, **pool)
 
     def write(self, job: WriteJob, timeout: float) -> Outcome:
         """A SPARQL Update or Graph Store write: applied to a copy of the build, swapped in (kg/store/writes.py)."""
@@ -132,15 +124,7 @@ class RemoteHandle:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def query_runner(
-        self,
-        processes: int = 1,
-        interactive: int = 1,
-        queue: int | None = None,
-        max_rss: int | None = None,
-        cheap_seconds: float = Settings.cheap_query_seconds,
-        interactive_budget: float = Settings.interactive_budget,
-    ) -> RemoteQueries:
+    def query_runner(self, **pool: Any) -> RemoteQueries:
         """Queries in the request's thread: the engine does the work and keeps its own pool (the lanes and
         limits of the embedded store's pool do not apply)."""
         return RemoteQueries(self)
