@@ -706,6 +706,11 @@ class ProtectionListInfo:
     class_labels: tuple[tuple[str, str], ...] = ()  # templates with {level}: (text, language)
 
 
+def in_three(en: str, zh: str, ru: str) -> tuple[tuple[str, str], ...]:
+    """A label in the interface's three languages, as (text, language) pairs."""
+    return ((en, "en"), (zh, "zh"), (ru, "ru"))
+
+
 def _china_list(kind: str, valid_on: str, zh: str, ru: tuple[str, str]) -> ProtectionListInfo:
     """One of China's two lists of 2021 (animals, plants): one law and its two classes, each list in force from its
     own date; ``zh`` the kind in Chinese, ``ru`` in Russian (genitive plural, nominative plural)."""
@@ -715,15 +720,15 @@ def _china_list(kind: str, valid_on: str, zh: str, ru: tuple[str, str]) -> Prote
         valid_on=valid_on,
         actions=("5.1.2",),
         jurisdiction="CN",
-        labels=(
-            (f"China: List of Wild {kind.title()}s under Special State Protection (2021)", "en"),
-            (f"国家重点保护野生{zh}名录（2021）", "zh"),
-            (f"Китай: перечень диких {ru[0]} под особой государственной охраной (2021)", "ru"),
+        labels=in_three(
+            f"China: List of Wild {kind.title()}s under Special State Protection (2021)",
+            f"国家重点保护野生{zh}名录（2021）",
+            f"Китай: перечень диких {ru[0]} под особой государственной охраной (2021)",
         ),
-        class_labels=(
-            (f"China class {{level}} (protected {kind})", "en"),
-            (f"国家{{zh}}级保护野生{zh}", "zh"),
-            (f"Китай, {{level}} категория охраны ({ru[1]})", "ru"),
+        class_labels=in_three(
+            f"China class {{level}} (protected {kind})",
+            f"国家{{zh}}级保护野生{zh}",
+            f"Китай, {{level}} категория охраны ({ru[1]})",
         ),
     )
 
@@ -736,15 +741,15 @@ LISTS = {
         source=CITES_SOURCE,
         valid_on=CITES_DATE,
         actions=("5.1.1", "3.1.2"),
-        labels=(
-            (f"CITES Appendices (Index of CITES Species, as of {CITES_DATE})", "en"),
-            (f"CITES公约附录（濒危物种国际贸易公约，截至{CITES_DATE}）", "zh"),
-            (f"Приложения СИТЕС (индекс видов СИТЕС, на {CITES_DATE})", "ru"),
+        labels=in_three(
+            f"CITES Appendices (Index of CITES Species, as of {CITES_DATE})",
+            f"CITES公约附录（濒危物种国际贸易公约，截至{CITES_DATE}）",
+            f"Приложения СИТЕС (индекс видов СИТЕС, на {CITES_DATE})",
         ),
-        class_labels=(
-            (f"CITES Appendix {{level}} (as of {CITES_DATE})", "en"),
-            (f"CITES附录{{level}}（截至{CITES_DATE}）", "zh"),
-            (f"Приложение {{level}} СИТЕС (на {CITES_DATE})", "ru"),
+        class_labels=in_three(
+            f"CITES Appendix {{level}} (as of {CITES_DATE})",
+            f"CITES附录{{level}}（截至{CITES_DATE}）",
+            f"Приложение {{level}} СИТЕС (на {CITES_DATE})",
         ),
     ),
 }
