@@ -92,7 +92,11 @@ def run_query(query: str) -> Response:
     posted = request.method == "POST"
     if tag and (known := (None if posted else not_modified(tag)) or response_cache().get(tag)) is not None:
         return unvalidated(known) if posted else known
-    response = outcome_response(query_pool().run(job, timeout(), client_gone_check()))
+    outcome = query_pool().run(job, timeout(), client_gone_check())
+    if tag and outcome.build not in (None, build):
+        # a rebuild swapped in another build between the tag and the run: the answer is that build's
+        tag, build = query_etag(job, outcome.build)
+    response = outcome_response(outcome)
     response.vary.add("Accept")
     if tag:
         validated(response, tag, weak=True)
@@ -112,14 +116,14 @@ def unvalidated(response: Response) -> Response:
 UNSTABLE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
 
 
-def query_etag(job: QueryJob) -> tuple[str | None, str | None]:
-    """The ETag of a query's answer and the build it names: the build, and everything of the request that shapes
-    the answer (query, base, dataset, formats), whatever the method: a GET's answer is cached by browsers and
-    proxies too, a POST's (the query editor, YASGUI, sends POST) only here."""
+def query_etag(job: QueryJob, build: str | None = None) -> tuple[str | None, str | None]:
+    """The ETag of a query's answer and the build it names (by default the store's current build): the build, and
+    everything of the request that shapes the answer (query, base, dataset, formats), whatever the method: a GET's
+    answer is cached by browsers and proxies too, a POST's (the query editor, YASGUI, sends POST) only here."""
     if UNSTABLE.search(job.query):
         return None, None
     try:
-        build = current_app.extensions["amurkg.store"].build_id
+        build = build or current_app.extensions["amurkg.store"].build_id
     except (kgstore.StoreMissing, OSError):
         return None, None  # the query itself reports the missing or unreachable store
     if not build:

@@ -32,6 +32,7 @@ class Outcome:
     message: str = ""
     created: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    build: str | None = None  # the embedded build that answered (its id), for the caller's ETag; None: not known
 
     @property
     def ok(self) -> bool:

@@ -184,7 +184,8 @@ class QueryPool:
         self, job: ReadJob, timeout: float, cancelled: Callable[[], bool] | None = None, lane: str = SPARQL
     ) -> Outcome:
         """Run a job in a worker of its lane; stop it at the timeout (which counts the wait for a worker too), or
-        as soon as ``cancelled()`` says the client is gone. The outcome names the lane that answered it."""
+        as soon as ``cancelled()`` says the client is gone. The outcome names the lane and the build that answered
+        it: a rebuild may have swapped in another build since the caller looked."""
         build = kgstore.current_build(self.store_path)
         if build is None:
             return Outcome(503, message=f"no graph built at {self.store_path}")
@@ -194,7 +195,8 @@ class QueryPool:
             # build this query was sent to before its worker read it. Not the client's fault: the current build
             current = kgstore.current_build(self.store_path)
             if current is not None and current != build:
-                outcome = self._dispatch(current, job, timeout, cancelled, lane)
+                build, outcome = current, self._dispatch(current, job, timeout, cancelled, lane)
+        outcome.build = build.name
         return outcome
 
     def _dispatch(

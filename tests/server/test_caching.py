@@ -165,6 +165,29 @@ def test_sparql_get_is_validated_without_running_the_query(app, query_runs):
     assert after.status_code == 200 and b"Tiger" in after.data and after.headers["ETag"] != tag
 
 
+def test_a_rebuild_between_the_tag_and_the_run_tags_the_answer_with_the_build_that_gave_it(app, monkeypatch):
+    """The endpoint names the build in the ETag before it runs the query; when a rebuild swaps in another build in
+    between, the answer (the new build's) is tagged and cached as the new build's, never as the old one's."""
+    client = app.test_client()
+    query = {"query": "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }"}
+    accept = {"Accept": "application/sparql-results+json"}
+    pool = app.extensions["amurkg.query_pool"]
+    original = pool.run
+
+    def swapped_first(job, *args, **kwargs):  # the rebuild lands while the request is on its way to a worker
+        swap_in_new_build(app.store_link, "second-build", "Tiger")
+        return original(job, *args, **kwargs)
+
+    monkeypatch.setattr(pool, "run", swapped_first)
+    answer = client.get("/sparql", query_string=query, headers=accept)
+    assert answer.status_code == 200 and b"Tiger" in answer.data
+    assert answer.headers["ETag"].startswith('W/"second-build-')
+    monkeypatch.setattr(pool, "run", original)
+    # the old build's tag was not given to the new answer: a client holding the old build's answer revalidates
+    again = client.get("/sparql", query_string=query, headers=accept | {"If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304
+
+
 def test_sparql_answers_not_fixed_by_the_build_get_no_etag(app):
     client = app.test_client()
     now = client.get("/sparql", query_string={"query": "SELECT (NOW() AS ?t) {}"})
