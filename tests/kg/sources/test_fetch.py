@@ -3,6 +3,7 @@ failure, full files verified by git blob id, and the build fetching what it lack
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.server
 import io
@@ -396,6 +397,8 @@ def test_the_build_offline_names_every_missing_file_and_writes_nothing(
 
     offline = [_source("demo", closed_port, {"a.txt": b"a", "b.txt": b"b"}), _extracted(closed_port)]
     monkeypatch.setattr(registry, "SOURCES", offline)
+    # the build's fetch with its retries but without the waits between them (the backoff has tests of its own)
+    monkeypatch.setattr(kf, "fetch", functools.partial(kf.fetch, backoff=0.01))
     store = tmp_path / "data" / "store"
     with pytest.raises(registry.SourceError) as raised:
         build(None, store, echo=_quiet)

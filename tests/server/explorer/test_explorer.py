@@ -92,13 +92,10 @@ PAGE_IRIS = {
 
 
 def _answer(store, name: str, iri: str | None) -> int:
-    from server.explorer.graphdata import query_text
+    """The number of answers of an explorer query with ?iri bound as the pages bind it (a VALUES block)."""
+    from server.explorer.graphdata import bound_query
 
-    result = store.query(
-        query_text(name),
-        use_default_graph_as_union=True,
-        substitutions={ox.Variable("iri"): ox.NamedNode(iri)} if iri else None,
-    )
+    result = store.query(bound_query(name, {"iri": iri}), use_default_graph_as_union=True)
     return int(bool(result)) if isinstance(result, ox.QueryBoolean) else len(list(result))
 
 
