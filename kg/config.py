@@ -2,8 +2,8 @@
 
 Every ``AMURKG_*`` variable is a field of ``Settings``, with its one default there. ``Settings.load`` builds the
 settings once from the CLI's options and the environment: ``amurkg serve`` passes them to gunicorn, the app and its
-query pool, ``amurkg build`` and ``amurkg fetch`` to the build and the fetch (``create_app`` and ``build`` load them
-from the environment when not given any). The functions below (``base()``, ``store_path()``, ...) read one
+query pool, ``amurkg build`` to the build (``create_app`` and ``build`` load them from the environment when not
+given any). The functions below (``base()``, ``store_path()``, ...) read one
 setting from the environment when called, with the same default, for code that runs outside a command (the
 namespaces, a test that sets a variable); no module reads a setting when it is imported.
 
